@@ -1,0 +1,153 @@
+"""The command line: ``fastapi-lint [check] PATHS``, ``fastapi-lint explain CODE``,
+``fastapi-lint rules``. Thin: parse flags, load settings, call the API, pick a reporter,
+choose the exit code (0 clean, 1 findings, 2 usage/config error, 3 internal error)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.markdown import Markdown
+from rich.table import Table
+
+from fastapi_lint import __version__
+from fastapi_lint.api import lint_paths
+from fastapi_lint.config import ConfigError, load_settings, with_overrides
+from fastapi_lint.discovery import PathError
+from fastapi_lint.docs import PageNotFound, rule_page
+from fastapi_lint.report import REPORTERS
+from fastapi_lint.report.text import make_console
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``--select A,B --select C`` → ("A", "B", "C"); None when the flag was not given."""
+    if not values:
+        return None
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"fastapi-lint: error: {message}", err=True)
+    sys.exit(code)
+
+
+class _DefaultToCheck(click.Group):
+    """``fastapi-lint src/`` means ``fastapi-lint check src/``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="fastapi-lint")
+def main() -> None:
+    """A static-analysis linter for FastAPI applications."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", multiple=True, help="Rule codes or prefixes to enable (replaces the default set).")
+@click.option("--extend-select", multiple=True, help="Rule codes or prefixes to enable in addition.")
+@click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read settings from this pyproject.toml (or fastapi-lint TOML file).")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--output-format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2/3).")
+@click.option("--docs-url", help="Base URL of the rule pages linked from each finding.")
+@click.option("--allow-bare-noqa", is_flag=True, help="Let a bare `# noqa` suppress every rule on its line.")
+@click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too.")
+def check(
+    paths: tuple[Path, ...],
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_file: Path | None,
+    isolated: bool,
+    output_format: str,
+    statistics: bool,
+    exit_zero: bool,
+    docs_url: str | None,
+    allow_bare_noqa: bool,
+    force_exclude: bool,
+) -> None:
+    """Lint PATHS (files or directories; default: the current directory)."""
+    targets = list(paths) or [Path(".")]
+    missing = [str(p) for p in targets if not os.path.lexists(p)]
+    if missing:
+        _fail(f"{', '.join(missing)}: no such file or directory")
+    try:
+        start = targets[0] if targets[0].is_dir() else targets[0].parent
+        settings = load_settings(start, config_file, isolated)
+        ignored = _codes(ignore)
+        settings = with_overrides(
+            settings,
+            select=_codes(select),
+            extend_select=(settings.extend_select + _codes(extend_select)) if extend_select else None,
+            ignore=(settings.ignore + ignored) if ignored else None,
+            docs_url=docs_url,
+            allow_bare_noqa=allow_bare_noqa or None,
+        )
+        result = lint_paths(targets, settings, force_exclude=force_exclude)
+    except (ConfigError, PathError) as exc:
+        _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - never a traceback for the user
+        if os.environ.get("FASTAPI_LINT_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set FASTAPI_LINT_DEBUG=1 for a traceback)", EXIT_INTERNAL)
+    REPORTERS[output_format](result, sys.stdout, {"statistics": statistics})
+    if result.has_internal_error:
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Show the page that explains rule CODE (offline)."""
+    try:
+        page = rule_page(code.upper())
+    except PageNotFound as exc:
+        _fail(str(exc))
+    console = make_console(sys.stdout)
+    if console.is_terminal:
+        console.print(Markdown(page))
+    else:
+        click.echo(page, nl=not page.endswith("\n"))
+
+
+@main.command("rules")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_rules(output_format: str) -> None:
+    """List every rule: code, name, whether it is on by default, whether it can be fixed."""
+    from fastapi_lint.rules import ALL_RULES
+
+    rows = [
+        {
+            "code": rule.code,
+            "name": rule.name,
+            "default": "on" if rule.default_enabled else "opt-in",
+            "fix": rule.fix.value if rule.fix else "-",
+            "summary": rule.summary,
+        }
+        for rule in ALL_RULES.values()
+    ]
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(box=None, pad_edge=False)
+    for column in ("code", "name", "default", "fix", "summary"):
+        table.add_column(column.capitalize(), no_wrap=column != "summary")
+    for row in rows:
+        table.add_row(*row.values())
+    make_console(sys.stdout).print(table)
+

@@ -1,0 +1,241 @@
+"""``[tool.fastapi-lint]`` in ``pyproject.toml`` → validated :class:`Settings`.
+
+Every problem (unreadable TOML, unknown key, wrong type, unknown rule code) is a
+:class:`ConfigError` naming the file and key; the CLI turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+from fastapi_lint.rule import Rule
+
+DEFAULT_DOCS_URL = "https://github.com/fastapi-lint/fastapi-lint/blob/main/rules"
+TARGET_VERSIONS = ("py310", "py311", "py312", "py313", "py314")
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", ".tox", ".nox", "node_modules",
+    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".fastapi_lint_cache",
+    "build", "dist", "site-packages", "__pypackages__", ".eggs", "*.egg-info",
+)
+_LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
+_KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "target-version", "docs-url"})
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; the message says where."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path  # paths in excludes and per-file-ignores are relative to this
+    config_path: Path | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    target_version: str = "py310"
+    docs_url: str = field(default_factory=lambda: _project_docs_url())
+    allow_bare_noqa: bool = False
+
+    @property
+    def excludes(self) -> tuple[str, ...]:
+        return self.exclude + self.extend_exclude
+
+    def enabled_codes(self) -> frozenset[str]:
+        from fastapi_lint.rules import ALL_RULES
+
+        if self.select is None:
+            chosen = {code for code, rule in ALL_RULES.items() if rule.default_enabled}
+        else:
+            chosen = set(expand_selectors(self.select, "select"))
+        chosen |= expand_selectors(self.extend_select, "extend-select")
+        chosen -= expand_selectors(self.ignore, "ignore", include_opt_in=True)
+        return frozenset(chosen)
+
+    def rules_for(self, path: Path) -> list[type[Rule]]:
+        """The enabled rule classes for one file, after per-file-ignores."""
+        return _rules_for(self, _relative(path, self.root))
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return path.absolute().as_posix()
+
+
+@lru_cache(maxsize=4096)
+def _rules_for(settings: Settings, relative: str) -> list[type[Rule]]:
+    from fastapi_lint.rules import ALL_RULES
+
+    codes = set(settings.enabled_codes())
+    name = relative.rsplit("/", 1)[-1]
+    for pattern, ignored in settings.per_file_ignores:
+        if fnmatch.fnmatchcase(relative, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern)):
+            codes -= expand_selectors(ignored, f"per-file-ignores.{pattern}", include_opt_in=True)
+    return [ALL_RULES[code] for code in sorted(codes)]
+
+
+def expand_selectors(selectors, where: str, include_opt_in: bool = False) -> set[str]:
+    """Codes matched by selectors: ``ALL``, an exact code, or a prefix such as ``FAPI1``.
+
+    Opt-in rules are only selected by their exact code (or ``ALL``) unless
+    ``include_opt_in`` (used for ignores, where a prefix should switch them off too).
+    """
+    from fastapi_lint.rules import ALL_RULES
+
+    codes: set[str] = set()
+    for selector in selectors:
+        selector = selector.strip().upper()
+        if selector == "ALL":
+            codes |= set(ALL_RULES)
+            continue
+        if selector in ALL_RULES:
+            codes.add(selector)
+            continue
+        matched = [code for code in ALL_RULES if code.startswith(selector)] if selector else []
+        if not matched:
+            raise ConfigError(f"unknown rule code or prefix {selector!r} in `{where}`")
+        codes |= {c for c in matched if include_opt_in or ALL_RULES[c].default_enabled}
+    return codes
+
+
+@lru_cache(maxsize=1)
+def _project_docs_url() -> str:
+    """The Documentation URL from our own package metadata (pyproject's [project.urls])."""
+    try:
+        from importlib.metadata import metadata
+
+        for entry in metadata("fastapi-lint").get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            if label.strip().lower() == "documentation":
+                return url.strip()
+    except Exception:  # noqa: BLE001 - not installed (running from a checkout)
+        pass
+    return DEFAULT_DOCS_URL
+
+
+# ---------------------------------------------------------------- loading
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` with a ``[tool.fastapi-lint]`` table, walking up."""
+    start = start.absolute()
+    for directory in [start, *start.parents]:
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file() and _has_table(candidate):
+            return candidate
+    return None
+
+
+def _has_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "[tool.fastapi-lint" in text or "[tool.\"fastapi-lint\"" in text
+
+
+def load_settings(
+    start: Path,
+    config_file: Path | None = None,
+    isolated: bool = False,
+) -> Settings:
+    if isolated:
+        return Settings(root=Path.cwd())
+    path = config_file or find_config(start)
+    if path is None:
+        return Settings(root=Path.cwd())
+    table = _read_table(path, explicit=config_file is not None)
+    return settings_from_table(table, path)
+
+
+def _read_table(path: Path, explicit: bool) -> dict:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    tool = data.get("tool", {})
+    if isinstance(tool, dict) and "fastapi-lint" in tool:
+        table = tool["fastapi-lint"]
+    elif explicit and path.name != "pyproject.toml":
+        table = data  # a standalone fastapi-lint.toml
+    else:
+        table = {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.fastapi-lint] must be a table")
+    return table
+
+
+def settings_from_table(table: dict, path: Path) -> Settings:
+    where = f"{path} [tool.fastapi-lint]"
+    unknown = sorted(set(table) - _KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; known keys are "
+            f"{', '.join(sorted(_KNOWN_KEYS))}"
+        )
+    values: dict = {}
+    for key in _LIST_KEYS:
+        if key in table:
+            values[key.replace("-", "_")] = _string_list(table[key], f"{where} `{key}`")
+    if "per-file-ignores" in table:
+        raw = table["per-file-ignores"]
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where} `per-file-ignores` must be a table of glob = [codes]")
+        values["per_file_ignores"] = tuple(
+            (pattern, _string_list(codes, f"{where} `per-file-ignores.{pattern}`"))
+            for pattern, codes in raw.items()
+        )
+    if "target-version" in table:
+        version = table["target-version"]
+        if version not in TARGET_VERSIONS:
+            raise ConfigError(f"{where} `target-version` must be one of {', '.join(TARGET_VERSIONS)}, got {version!r}")
+        values["target_version"] = version
+    if "docs-url" in table:
+        url = table["docs-url"]
+        if not isinstance(url, str) or not url:
+            raise ConfigError(f"{where} `docs-url` must be a non-empty string")
+        values["docs_url"] = url
+    settings = Settings(root=path.parent, config_path=path, **values)
+    validate(settings, where)
+    return settings
+
+
+def _string_list(value, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings, got {type(value).__name__} {value!r}")
+    return tuple(value)
+
+
+def validate(settings: Settings, where: str) -> None:
+    """Raise ConfigError for unknown codes anywhere in the selection."""
+    try:
+        settings.enabled_codes()
+        for pattern, codes in settings.per_file_ignores:
+            expand_selectors(codes, f"per-file-ignores.{pattern}", include_opt_in=True)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def with_overrides(settings: Settings, **overrides) -> Settings:
+    """CLI flags override the file; ``None`` means "not given"."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    updated = replace(settings, **given)
+    validate(updated, "command line")
+    return updated

@@ -1,0 +1,1 @@
+"""Shared FastAPI knowledge as data: what is blocking, what is deprecated, what is what."""

@@ -1,0 +1,227 @@
+"""Lint one file: decode → parse once → FastAPI model → all rules in one traversal →
+positions (only when something was reported) → suppressions → diagnostics.
+
+Nothing here prints or reads configuration; bad input becomes an ``FAPI000``
+diagnostic and a crashing rule an ``FAPI900`` one, so one file never stops a run.
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+import traceback
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from fastapi_lint import noqa
+from fastapi_lint.diagnostics import (
+    INTERNAL_ERROR_CODE,
+    PARSE_ERROR_CODE,
+    Diagnostic,
+    FileResult,
+    Location,
+    Severity,
+)
+from fastapi_lint.facts import ModuleFacts
+from fastapi_lint.model import ModuleModel
+from fastapi_lint.project import Project
+from fastapi_lint.rule import FileContext, Report, Rule
+
+IGNORE_FILE_MARKER = "# fastapi-lint: ignore-file"
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    """Per-run settings the engine needs (resolved from config by the caller)."""
+
+    docs_url: str
+    allow_bare_noqa: bool = False
+
+
+def rule_url(docs_url: str, code: str) -> str:
+    if "{code}" in docs_url:
+        return docs_url.format(code=code)
+    return f"{docs_url.rstrip('/')}/{code}.md"
+
+
+class BadSource(Exception):
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+def decode_source(source: bytes) -> str:
+    """Decode as Python does (BOM, coding cookie, UTF-8 default) or raise BadSource."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+    except SyntaxError as exc:
+        raise BadSource(f"invalid encoding declaration: {exc}") from None
+    try:
+        text = source.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = source[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise BadSource(
+            f"file is not valid {encoding} (byte 0x{source[exc.start]:02x}) and has no coding declaration",
+            line,
+            column,
+        ) from None
+    if "\x00" in text:
+        nul = text.index("\x00")
+        line = text.count("\n", 0, nul) + 1
+        raise BadSource("source contains a null byte", line, nul - (text.rfind("\n", 0, nul) + 1) + 1)
+    return text
+
+
+def parse(source: bytes) -> cst.Module:
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        message = str(exc.message).removeprefix("parser error: ")
+        raise BadSource(f"syntax error: {message}", exc.raw_line, exc.raw_column + 1) from None
+    except RecursionError:
+        raise BadSource("source is nested too deeply to parse") from None
+    except (SyntaxError, ValueError, MemoryError) as exc:
+        raise BadSource(f"cannot parse: {exc}") from None
+
+
+class _Dispatcher(cst.CSTVisitor):
+    """Runs every rule's visit_/leave_ methods in one traversal; a rule that raises is
+    reported once as FAPI900 and switched off for the rest of the file."""
+
+    def __init__(self, ctx: FileContext, rules: list[Rule]):
+        super().__init__()
+        self.ctx = ctx
+        self.failures: list[tuple[Rule, cst.CSTNode, BaseException]] = []
+        self.visits: dict[str, list] = {}
+        self.leaves: dict[str, list] = {}
+        for rule in rules:
+            for attribute in dir(type(rule)):
+                if attribute.startswith("visit_"):
+                    self.visits.setdefault(attribute[6:], []).append((rule, getattr(rule, attribute)))
+                elif attribute.startswith("leave_"):
+                    self.leaves.setdefault(attribute[6:], []).append((rule, getattr(rule, attribute)))
+
+    def _call(self, table: dict[str, list], node: cst.CSTNode) -> None:
+        for rule, method in table.get(type(node).__name__, ()):
+            try:
+                method(node)
+            except RecursionError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - isolation is the point
+                self.failures.append((rule, node, exc))
+                for methods in (*self.visits.values(), *self.leaves.values()):
+                    methods[:] = [(r, m) for r, m in methods if r is not rule]
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.ctx.enter(node)
+        self._call(self.visits, node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self._call(self.leaves, original_node)
+        self.ctx.leave(original_node)
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        if attribute == "body" and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            self.ctx.enter_body(node)
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        if attribute == "body" and isinstance(original_node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            self.ctx.leave_body(original_node)
+
+
+def engine_diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    name = "parse-error" if code == PARSE_ERROR_CODE else "internal-error"
+    return Diagnostic(
+        path=path,
+        start=Location(line, column),
+        end=Location(line, column),
+        code=code,
+        name=name,
+        message=message,
+        severity=Severity.ERROR,
+    )
+
+
+def lint_source(
+    path: str,
+    source: bytes,
+    facts: ModuleFacts,
+    project: Project,
+    rule_classes: list[type[Rule]],
+    options: LintOptions,
+) -> FileResult:
+    """Lint one file's bytes. ``rule_classes`` are the rules enabled for this path."""
+    result = FileResult(path)
+    try:
+        text = decode_source(source)
+    except BadSource as exc:
+        result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, str(exc), exc.line, exc.column))
+        return result
+    if IGNORE_FILE_MARKER in text and noqa.has_ignore_file(text):
+        return result
+
+    model = ModuleModel(facts, project)
+    wanted = [cls for cls in rule_classes if cls.applies_to(text, model)]
+    if not wanted:
+        return result
+    try:
+        module = parse(source)
+    except BadSource as exc:
+        result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, str(exc), exc.line, exc.column))
+        return result
+
+    ctx = FileContext(path, model)
+    dispatcher = _Dispatcher(ctx, [cls(ctx) for cls in wanted])
+    try:
+        module.visit(dispatcher)
+    except RecursionError:
+        result.diagnostics.append(
+            engine_diagnostic(path, PARSE_ERROR_CODE, "source is nested too deeply to analyse")
+        )
+        return result
+
+    for rule, _node, exc in dispatcher.failures:
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        result.diagnostics.append(
+            engine_diagnostic(
+                path,
+                INTERNAL_ERROR_CODE,
+                f"internal error in rule {rule.code} ({rule.name}): {detail}; please report this",
+            )
+        )
+    if ctx.reports:
+        _add_findings(result, ctx.reports, module, text, options)
+    return result
+
+
+def _add_findings(
+    result: FileResult, reports: list[Report], module: cst.Module, text: str, options: LintOptions
+) -> None:
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    suppressions = noqa.Suppressions(text, allow_bare=options.allow_bare_noqa)
+    for report in reports:
+        span = positions[report.node]
+        statement_line = positions[report.statement].start.line if report.statement in positions else None
+        code = report.rule.code
+        if suppressions.suppresses(code, span.start.line, statement_line):
+            result.suppressed += 1
+            continue
+        result.diagnostics.append(
+            Diagnostic(
+                path=result.path,
+                start=Location(span.start.line, span.start.column + 1),
+                end=Location(span.end.line, span.end.column + 1),
+                code=code,
+                name=report.rule.name,
+                message=report.message,
+                severity=report.rule.severity,
+                url=rule_url(options.docs_url, code),
+                fastapi_docs=report.rule.fastapi_docs,
+                fix=report.rule.fix,
+            )
+        )

@@ -1,0 +1,57 @@
+"""Suppression comments, read from the source text (no tree needed).
+
+``# noqa: FAPI101, FAPI201`` on the reported line, or on the first line of the
+statement holding it, suppresses those codes; a bare ``# noqa`` only with
+``--allow-bare-noqa``. ``# fastapi-lint: ignore-file`` on a line of its own skips the file.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NOQA = re.compile(r"#\s*noqa(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,?\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+_CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+_IGNORE_FILE = re.compile(r"^\s*#\s*fastapi-lint:\s*ignore-file\s*$", re.MULTILINE)
+
+ALL = frozenset({"*"})
+
+
+def has_ignore_file(text: str) -> bool:
+    return _IGNORE_FILE.search(text) is not None
+
+
+def codes_in(line: str) -> frozenset[str] | None:
+    """The codes a line's noqa comment names; ``ALL`` for a bare noqa; None without one."""
+    if "#" not in line:
+        return None
+    match = _NOQA.search(line)
+    if match is None:
+        return None
+    if match.group("codes") is None:
+        return ALL
+    return frozenset(code.upper() for code in _CODE.findall(match.group("codes")))
+
+
+class Suppressions:
+    def __init__(self, text: str, allow_bare: bool):
+        self.lines = text.splitlines()
+        self.allow_bare = allow_bare
+        self._cache: dict[int, frozenset[str] | None] = {}
+
+    def _codes(self, line: int) -> frozenset[str] | None:
+        if line not in self._cache:
+            text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+            self._cache[line] = codes_in(text)
+        return self._cache[line]
+
+    def suppresses(self, code: str, line: int, statement_line: int | None) -> bool:
+        for candidate in {line, statement_line} - {None}:
+            codes = self._codes(candidate)
+            if codes is None:
+                continue
+            if codes is ALL:
+                if self.allow_bare:
+                    return True
+            elif code in codes:
+                return True
+        return False

@@ -1,0 +1,90 @@
+"""``--output-format text``: each finding with its source line, a caret and the link.
+
+Coloured on a terminal; plain when the stream is not a TTY or ``NO_COLOR`` is set
+(rich handles both).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from fastapi_lint.api import RunResult
+from fastapi_lint.diagnostics import Diagnostic, Severity
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
+
+
+@lru_cache(maxsize=64)
+def _lines(path: str) -> list[str]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def make_console(stream: TextIO) -> Console:
+    return Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
+
+
+def report(result: RunResult, stream: TextIO, options: dict) -> None:
+    console = make_console(stream)
+    diagnostics = result.diagnostics
+    for diagnostic in diagnostics:
+        _finding(console, diagnostic)
+    if options.get("statistics"):
+        statistics(console, diagnostics)
+    _summary(console, result, diagnostics)
+
+
+def _finding(console: Console, d: Diagnostic) -> None:
+    header = Text()
+    header.append(f"{d.path}:{d.start.line}:{d.start.column}: ", style="bold")
+    header.append(d.code, style=_SEVERITY_STYLE[d.severity])
+    if d.fix is not None:
+        header.append(" [*]", style="cyan")
+    header.append(f" {d.message}")
+    console.print(header)
+    lines = _lines(d.path)
+    if 0 < d.start.line <= len(lines):
+        source = lines[d.start.line - 1].replace("\t", " ")  # one cell per character keeps the caret aligned
+        gutter = str(d.start.line)
+        pad = " " * len(gutter)
+        width = (d.end.column - d.start.column) if d.end.line == d.start.line else len(source) - d.start.column + 1
+        console.print(Text(f"{pad} |", style="blue"))
+        console.print(Text.assemble((f"{gutter} | ", "blue"), source))
+        console.print(Text.assemble((f"{pad} | ", "blue"), (" " * (d.start.column - 1) + "^" * max(width, 1), "red")))
+    links = [u for u in (d.url, d.fastapi_docs) if u]
+    if links:
+        console.print(Text(f"  = help: {' ; '.join(links)}", style="dim"))
+    console.print()
+
+
+def statistics(console: Console, diagnostics: list[Diagnostic]) -> None:
+    counts = Counter((d.code, d.name, d.fix is not None) for d in diagnostics)
+    for (code, name, fixable), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        console.print(Text(f"{count}\t{code}\t{'[*] ' if fixable else ''}{name}"))
+
+
+def _summary(console: Console, result: RunResult, diagnostics: list[Diagnostic]) -> None:
+    if not diagnostics:
+        console.print(Text("All checks passed!", style="bold green"))
+        return
+    files = len({d.path for d in diagnostics})
+    noun = "finding" if len(diagnostics) == 1 else "findings"
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    console.print(
+        Text(
+            f"Found {len(diagnostics)} {noun} ({errors} error{'s' if errors != 1 else ''}, "
+            f"{len(diagnostics) - errors} other) in {files} file{'s' if files != 1 else ''}.",
+            style="bold",
+        )
+    )
+    fixable = sum(d.fix is not None for d in diagnostics)
+    if fixable:
+        console.print(Text(f"[*] {fixable} fixable with the --fix option."))

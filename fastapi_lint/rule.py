@@ -1,0 +1,180 @@
+"""The one base class rule authors learn, and the per-file context rules query.
+
+A rule is a class with ``code``, ``name``, ``summary`` and ``visit_<Node>`` /
+``leave_<Node>`` methods, exactly as in a libcst visitor; all enabled rules share one
+traversal. Inside those methods ``self.ctx`` answers the FastAPI questions (is the
+current function a path operation? what does this name resolve to?) and
+``self.report(node, message)`` records a finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import libcst as cst
+
+from fastapi_lint.diagnostics import Applicability, Severity
+from fastapi_lint.facts import FunctionFacts
+from fastapi_lint.model import ModuleModel
+from fastapi_lint.names import canonical, dotted_name
+from fastapi_lint.project import Symbol
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]  # one line for `fastapi-lint rules`
+    severity: ClassVar[Severity] = Severity.WARNING
+    default_enabled: ClassVar[bool] = True
+    fix: ClassVar[Applicability | None] = None
+    fastapi_docs: ClassVar[str | None] = None
+    # Text pre-filter: the rule only runs on files containing one of these strings.
+    # Empty means the rule decides in ``applies_to``.
+    triggers: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, ctx: FileContext):
+        self.ctx = ctx
+
+    @classmethod
+    def applies_to(cls, text: str, model: ModuleModel) -> bool:
+        return any(token in text for token in cls.triggers)
+
+    def report(self, node: cst.CSTNode, message: str) -> None:
+        self.ctx.reports.append(Report(self, node, message, self.ctx.current_statement))
+
+
+@dataclass
+class Report:
+    rule: Rule
+    node: cst.CSTNode
+    message: str
+    statement: cst.CSTNode | None
+
+
+@dataclass
+class _Frame:
+    node: cst.CSTNode
+    key: str | None  # facts key of a def/class; None for a lambda
+
+
+_SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
+class FileContext:
+    """What rules see of the file being linted; the engine keeps it in step with the traversal."""
+
+    def __init__(self, path: str, model: ModuleModel):
+        self.path = path
+        self.model = model
+        self.project = model.project
+        self.reports: list[Report] = []
+        self._scope_keys: list[str] = [""]
+        self._functions: list[_Frame] = []  # enclosing def/lambda frames, innermost last
+        self._pending: dict[int, _Frame] = {}  # frames whose body we have not entered yet
+        self._occurrences: dict[tuple[str, str], int] = {}
+        self._statements: list[cst.CSTNode] = []
+
+    # ------------------------------------------------------------ traversal bookkeeping
+    # Keys follow facts.py: a def/class gets its key when the statement is reached;
+    # its scope starts at its body (decorators and defaults belong to the outer scope).
+
+    def enter(self, node: cst.CSTNode) -> None:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._statements.append(node)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            scope = self._scope_keys[-1]
+            name = node.name.value
+            n = self._occurrences.get((scope, name), 0)
+            self._occurrences[(scope, name)] = n + 1
+            base = f"{scope}/{name}" if scope else name
+            self._pending[id(node)] = _Frame(node, base if n == 0 else f"{base}#{n}")
+        elif isinstance(node, cst.Lambda):
+            self._pending[id(node)] = _Frame(node, None)
+
+    def leave(self, node: cst.CSTNode) -> None:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self._statements.pop()
+        if isinstance(node, _SCOPE_NODES):
+            self._pending.pop(id(node), None)
+
+    def enter_body(self, node: cst.CSTNode) -> None:
+        frame = self._pending[id(node)]
+        if frame.key is not None:
+            self._scope_keys.append(frame.key)
+        if not isinstance(node, cst.ClassDef):
+            self._functions.append(frame)
+
+    def leave_body(self, node: cst.CSTNode) -> None:
+        frame = self._pending[id(node)]
+        if frame.key is not None:
+            self._scope_keys.pop()
+        if not isinstance(node, cst.ClassDef):
+            self._functions.pop()
+
+    # ------------------------------------------------------------ questions
+
+    @property
+    def current_statement(self) -> cst.CSTNode | None:
+        return self._statements[-1] if self._statements else None
+
+    @property
+    def scope_key(self) -> str:
+        return self._scope_keys[-1]
+
+    @property
+    def function_node(self) -> cst.FunctionDef | cst.Lambda | None:
+        """The innermost def or lambda whose body we are in."""
+        return self._functions[-1].node if self._functions else None
+
+    def in_async_function(self) -> bool:
+        node = self.function_node
+        return isinstance(node, cst.FunctionDef) and node.asynchronous is not None
+
+    def key_of(self, node: cst.FunctionDef | cst.ClassDef) -> str | None:
+        """The facts key of a def/class that is being visited (or whose body we are in)."""
+        frame = self._pending.get(id(node))
+        return frame.key if frame else None
+
+    def facts_of(self, node: cst.FunctionDef) -> FunctionFacts | None:
+        return self.model.function(self.key_of(node))
+
+    @property
+    def current_function_key(self) -> str | None:
+        return self._functions[-1].key if self._functions else None
+
+    def resolve(self, expr: cst.BaseExpression) -> Symbol | None:
+        dotted = dotted_name(expr)
+        if dotted is None:
+            return None
+        return self.project.resolve(self.model.facts, self.scope_key, dotted)
+
+    def qualname(self, expr: cst.BaseExpression) -> str | None:
+        symbol = self.resolve(expr)
+        return canonical(symbol.qualname) if symbol and symbol.qualname else None
+
+    def type_of(self, expr: cst.BaseExpression) -> str | None:
+        """The class of an expression's value where it is known: a variable bound to a
+        constructor call or annotated parameter, or a call of a class/known factory."""
+        if isinstance(expr, cst.Call):
+            return self.project.result_type_of_callee(self._callee_symbol(expr.func))
+        symbol = self.resolve(expr)
+        if symbol is None:
+            return None
+        if symbol.receiver_type is not None:  # attribute of a known instance, e.g. path.parent
+            return self.project.result_type_of_callee(symbol) if symbol.attr else None
+        return symbol.instance_of
+
+    def _callee_symbol(self, func: cst.BaseExpression) -> Symbol | None:
+        if isinstance(func, cst.Attribute) and not isinstance(func.value, (cst.Name, cst.Attribute)):
+            receiver = self.type_of(func.value)
+            return Symbol(receiver_type=receiver, attr=func.attr.value) if receiver else None
+        return self.resolve(func)
+
+    def callee(self, call: cst.Call) -> Symbol | None:
+        """What a call calls, including methods on typed receivers (``Path(p).read_text``)."""
+        return self._callee_symbol(call.func)
+
+    def owner_kind(self, expr: cst.BaseExpression) -> str | None:
+        """``"app"``/``"router"`` when ``expr`` is a FastAPI/Starlette app or an APIRouter."""
+        return self.project.kind_of(self.resolve(expr))

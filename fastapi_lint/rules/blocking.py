@@ -1,0 +1,45 @@
+"""FAPI101 blocking-call-in-async: a blocking call made directly inside ``async def``."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, blocking_method_advice
+from fastapi_lint.diagnostics import Severity
+from fastapi_lint.names import canonical
+from fastapi_lint.rule import Rule
+
+
+class BlockingCallInAsync(Rule):
+    code = "FAPI101"
+    name = "blocking-call-in-async"
+    summary = "Blocking call inside `async def` stalls the event loop"
+    severity = Severity.ERROR
+    fastapi_docs = "https://fastapi.tiangolo.com/async/"
+    triggers = ("async",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.ctx.in_async_function():
+            return  # nested plain def / lambda run elsewhere (threadpool, executor)
+        callee = self.ctx.callee(node)
+        if callee is None:
+            return
+        spelled, advice = self._blocking(callee)
+        if advice is None:
+            return
+        function = self.ctx.function_node
+        self.report(
+            node,
+            f"Blocking call `{spelled}()` inside `async def {function.name.value}` stalls the event loop; "
+            f"use {advice}",
+        )
+
+    @staticmethod
+    def _blocking(callee) -> tuple[str, str | None]:
+        if callee.receiver_type is not None:
+            spelled = f"{callee.receiver_type.rsplit('.', 1)[-1]}.{callee.attr}"
+            return spelled, blocking_method_advice(callee.receiver_type, callee.attr)
+        if callee.qualname is None:
+            return "", None
+        qualname = canonical(callee.qualname)
+        return qualname.removeprefix("builtins."), BLOCKING_FUNCTIONS.get(qualname)

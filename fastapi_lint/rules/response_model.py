@@ -1,0 +1,87 @@
+"""FAPI201 missing-response-model: a JSON path operation with no declared response type."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.data.fastapi_names import JSON_RESPONSE_CLASSES, RESPONSE_CLASSES
+from fastapi_lint.diagnostics import Severity
+from fastapi_lint.facts import CallValue, Const, FunctionFacts, Ref, Value
+from fastapi_lint.model import ModuleModel, Registration
+from fastapi_lint.names import canonical
+from fastapi_lint.rule import Rule
+
+NO_CONTENT = (204, 304)
+RESPONSE_MODULES = ("starlette.responses.", "fastapi.responses.", "sse_starlette.")
+
+
+class MissingResponseModel(Rule):
+    code = "FAPI201"
+    name = "missing-response-model"
+    summary = "Path operation declares neither `response_model=` nor a return annotation"
+    severity = Severity.WARNING
+    fastapi_docs = "https://fastapi.tiangolo.com/tutorial/response-model/"
+
+    @classmethod
+    def applies_to(cls, text: str, model: ModuleModel) -> bool:
+        return bool(model.of_kind("route"))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node.returns is not None:
+            return
+        key = self.ctx.key_of(node)
+        routes = self.ctx.model.routes_of(key)
+        function = self.ctx.model.function(key)
+        if not routes or function is None or not function.return_values:
+            return  # not an endpoint, or returns nothing (null body)
+        if self._returns_response_objects(function):
+            return
+        for route in routes:
+            if self._needs_model(route):
+                methods = "/".join(route.methods) or "route"
+                where = f" ({methods} {route.path})" if route.path is not None else ""
+                self.report(
+                    node.name,
+                    f"Path operation `{node.name.value}`{where} has neither `response_model=` nor a "
+                    "return annotation; annotate the return type so FastAPI validates, filters and "
+                    "documents the response",
+                )
+                return
+
+    def _needs_model(self, route: Registration) -> bool:
+        call = route.call
+        if call.has_kwarg("response_model") or any(name is None for name, _ in call.kwargs):
+            return False
+        status = call.kwarg("status_code")
+        if isinstance(status, Const) and status.value in NO_CONTENT:
+            return False
+        if isinstance(status, Ref) and status.dotted.rsplit(".", 1)[-1].startswith(("HTTP_204", "HTTP_304")):
+            return False
+        response_class = call.kwarg("response_class")
+        if response_class is None:
+            response_class = route.owner.call.kwarg("default_response_class") if route.owner.call else None
+        return response_class is None or self._is_json_class(response_class)
+
+    def _is_json_class(self, value: Value) -> bool:
+        if not isinstance(value, Ref):
+            return False  # unknown: stay quiet
+        symbol = self.ctx.project.resolve(self.ctx.model.facts, "", value.dotted)
+        return bool(symbol and symbol.qualname and canonical(symbol.qualname) in JSON_RESPONSE_CLASSES)
+
+    def _returns_response_objects(self, function: FunctionFacts) -> bool:
+        return all(self._is_response(function, value) for value in function.return_values)
+
+    def _is_response(self, function: FunctionFacts, value: Value) -> bool:
+        project, facts = self.ctx.project, self.ctx.model.facts
+        if isinstance(value, CallValue):
+            if value.callee and value.callee.rsplit(".", 1)[-1] == "TemplateResponse":
+                return True
+            result = project.call_result_type(facts, function.key, value)
+        elif isinstance(value, Ref):
+            symbol = project.resolve(facts, function.key, value.dotted)
+            result = symbol.instance_of if symbol else None
+        else:
+            return False
+        return bool(result) and (
+            project.is_subclass(result, RESPONSE_CLASSES) or result.startswith(RESPONSE_MODULES)
+        )
