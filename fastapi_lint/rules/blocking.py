@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, blocking_method_advice
+from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, BLOCKING_MODULES, blocking_method_advice
 from fastapi_lint.diagnostics import Severity
+from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import canonical
 from fastapi_lint.rule import Rule
 
@@ -16,7 +17,21 @@ class BlockingCallInAsync(Rule):
     summary = "Blocking call inside `async def` stalls the event loop"
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/async/"
-    triggers = ("async",)
+
+    @classmethod
+    def applies_to(cls, text: str, model: ModuleModel) -> bool:
+        facts = model.facts
+        if not any(f.is_async for f in facts.functions.values()):
+            return False
+        if "open(" in text:
+            return True
+        imported = {
+            b.target.split(".", 1)[0]
+            for scope in facts.scopes.values()
+            for b in scope.bindings.values()
+            if b.kind == "import"
+        }
+        return not imported.isdisjoint(BLOCKING_MODULES)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.ctx.in_async_function():

@@ -34,8 +34,8 @@ class MissingResponseModel(Rule):
         function = self.ctx.model.function(key)
         if not routes or function is None or not function.return_values:
             return  # not an endpoint, or returns nothing (null body)
-        if self._returns_response_objects(function):
-            return
+        if any(self._is_response(function, value) for value in function.return_values):
+            return  # it builds its own responses on at least one path
         for route in routes:
             if self._needs_model(route):
                 methods = "/".join(route.methods) or "route"
@@ -67,9 +67,6 @@ class MissingResponseModel(Rule):
             return False  # unknown: stay quiet
         symbol = self.ctx.project.resolve(self.ctx.model.facts, "", value.dotted)
         return bool(symbol and symbol.qualname and canonical(symbol.qualname) in JSON_RESPONSE_CLASSES)
-
-    def _returns_response_objects(self, function: FunctionFacts) -> bool:
-        return all(self._is_response(function, value) for value in function.return_values)
 
     def _is_response(self, function: FunctionFacts, value: Value) -> bool:
         project, facts = self.ctx.project, self.ctx.model.facts

@@ -1,0 +1,1 @@
+"""Notes API demo package for fastapi-lint."""

@@ -1,0 +1,29 @@
+"""The README's promises: its first commands, and a rule table that matches the registry."""
+
+from __future__ import annotations
+
+from fastapi_lint.docs import README_BEGIN, README_END, rules_table_markdown
+
+from conftest import ROOT
+
+
+def test_rule_table_matches_registry() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text[text.index(README_BEGIN) + len(README_BEGIN) : text.index(README_END)].strip()
+    assert block == rules_table_markdown(), "README rule table is stale: run `python -m fastapi_lint.docs`"
+
+
+def test_readme_starts_with_the_two_commands_and_ci_runs_the_second() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [line for line in text.splitlines() if line.startswith("python3 -m venv")]
+    assert len(commands) >= 2
+    install_and_lint, install_and_test = commands[:2]
+    assert "fastapi-lint examples/demo_app" in install_and_lint
+    assert "pytest" in install_and_test
+    assert install_and_test in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_pre_commit_hook_declares_the_linter() -> None:
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "id: fastapi-lint" in text and "entry: fastapi-lint --force-exclude" in text
+    assert "types_or: [python, pyi]" in text
