@@ -144,10 +144,16 @@ def list_rules(output_format: str) -> None:
 
         click.echo(json.dumps(rows, indent=2))
         return
+    console = make_console(sys.stdout)
+    if not console.is_terminal:  # one line per rule, for grep and scripts
+        width = max(len(row["name"]) for row in rows)
+        for row in rows:
+            click.echo(f"{row['code']}  {row['name']:<{width}}  {row['default']:<6}  {row['fix']:<6}  {row['summary']}")
+        return
     table = Table(box=None, pad_edge=False)
     for column in ("code", "name", "default", "fix", "summary"):
         table.add_column(column.capitalize(), no_wrap=column != "summary")
     for row in rows:
         table.add_row(*row.values())
-    make_console(sys.stdout).print(table)
+    console.print(table)
 
