@@ -199,7 +199,6 @@ class ModuleFacts:
     functions: dict[str, FunctionFacts] = field(default_factory=dict)
     classes: dict[str, ClassFacts] = field(default_factory=dict)
     calls: list[ScopedCall] = field(default_factory=list)  # calls the model cares about
-    syntax_ok: bool = True
 
     def qualname_of_key(self, key: str) -> str:
         return f"{self.module}.{key.replace('/', '.')}" if self.module else key.replace("/", ".")
@@ -221,13 +220,13 @@ def extract_facts(source: bytes | str, module: str, is_package: bool = False) ->
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        facts.syntax_ok = False
+        # The libcst pass reports the file; without facts it simply has no FastAPI model.
         facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
         return facts
     try:
         _Extractor(facts).run(tree)
     except RecursionError:
-        facts.syntax_ok = False
+        pass  # keep what was collected before the nesting got too deep
     return facts
 
 

@@ -6,7 +6,6 @@ asks it instead of re-deriving these answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from fastapi_lint.data.fastapi_names import (
     HTTP_METHOD_DECORATORS,
@@ -143,12 +142,6 @@ class ModuleModel:
 
     def of_kind(self, kind: str) -> list[Registration]:
         return [r for r in self.registrations if r.kind == kind]
-
-    @cached_property
-    def has_fastapi_constructs(self) -> bool:
-        return bool(self.registrations) or any(
-            self.is_dependency(key) for key in self.facts.functions
-        )
 
     def lifespan_of(self, app: Symbol) -> object | None:
         """The ``lifespan=`` value an app was constructed with, or None."""

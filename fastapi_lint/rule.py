@@ -15,7 +15,6 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import FunctionFacts
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import canonical, dotted_name
 from fastapi_lint.project import Symbol
@@ -144,13 +143,6 @@ class FileContext:
         """The facts key of a def/class that is being visited (or whose body we are in)."""
         frame = self._pending.get(id(node))
         return frame.key if frame else None
-
-    def facts_of(self, node: cst.FunctionDef) -> FunctionFacts | None:
-        return self.model.function(self.key_of(node))
-
-    @property
-    def current_function_key(self) -> str | None:
-        return self._functions[-1].key if self._functions else None
 
     def resolve(self, expr: cst.BaseExpression) -> Symbol | None:
         dotted = dotted_name(expr)
