@@ -199,6 +199,16 @@ def lint_source(
     return result
 
 
+def _first_line(statement: cst.CSTNode | None, positions) -> int | None:
+    """Where a statement starts for ``# noqa`` purposes: a decorated def starts at its
+    first decorator (libcst's own range starts at ``def``)."""
+    if statement is None:
+        return None
+    decorators = getattr(statement, "decorators", ())
+    node = decorators[0] if decorators else statement
+    return positions[node].start.line if node in positions else None
+
+
 def _add_findings(
     result: FileResult, reports: list[Report], module: cst.Module, text: str, options: LintOptions
 ) -> None:
@@ -206,7 +216,7 @@ def _add_findings(
     suppressions = noqa.Suppressions(text, allow_bare=options.allow_bare_noqa)
     for report in reports:
         span = positions[report.node]
-        statement_line = positions[report.statement].start.line if report.statement in positions else None
+        statement_line = _first_line(report.statement, positions)
         code = report.rule.code
         if suppressions.suppresses(code, span.start.line, statement_line):
             result.suppressed += 1
