@@ -86,12 +86,15 @@ def check(
     try:
         start = targets[0] if targets[0].is_dir() else targets[0].parent
         settings = load_settings(start, config_file, isolated)
-        ignored = _codes(ignore)
+        selected, ignored = _codes(select), _codes(ignore) or ()
+        # As in Ruff, a --select on the command line replaces the configured selection
+        # entirely (config ignores included); --ignore adds to what remains.
+        base_ignore = () if selected is not None else settings.ignore
         settings = with_overrides(
             settings,
-            select=_codes(select),
+            select=selected,
             extend_select=(settings.extend_select + _codes(extend_select)) if extend_select else None,
-            ignore=(settings.ignore + ignored) if ignored else None,
+            ignore=base_ignore + ignored if (selected is not None or ignored) else None,
             docs_url=docs_url,
             allow_bare_noqa=allow_bare_noqa or None,
         )

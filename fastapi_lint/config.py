@@ -144,7 +144,13 @@ def _has_table(path: Path) -> bool:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return "[tool.fastapi-lint" in text or "[tool.\"fastapi-lint\"" in text
+    if "fastapi-lint" not in text:
+        return False  # cheap: most pyproject files never mention us
+    try:
+        tool = tomllib.loads(text).get("tool", {})
+    except tomllib.TOMLDecodeError:
+        return True  # ours to report: load_settings will name the error
+    return isinstance(tool, dict) and "fastapi-lint" in tool
 
 
 def load_settings(

@@ -8,6 +8,7 @@ diagnostic and a crashing rule an ``FAPI900`` one, so one file never stops a run
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 import traceback
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from fastapi_lint.project import Project
 from fastapi_lint.rule import FileContext, Report, Rule
 
 IGNORE_FILE_MARKER = "# fastapi-lint: ignore-file"
+_CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ def decode_source(source: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
     except SyntaxError as exc:
-        raise BadSource(f"invalid encoding declaration: {exc}") from None
+        if _CODING_COOKIE.search(b"\n".join(source.splitlines()[:2])):
+            raise BadSource(f"invalid encoding declaration: {exc}") from None
+        encoding = "utf-8"  # no declaration: the decode below pinpoints the bad byte
     try:
         text = source.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -80,7 +84,7 @@ def parse(source: bytes) -> cst.Module:
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        message = str(exc.message).removeprefix("parser error: ")
+        message = re.sub(r"^parser error: (error at \d+:\d+: )?", "", str(exc.message))
         raise BadSource(f"syntax error: {message}", exc.raw_line, exc.raw_column + 1) from None
     except RecursionError:
         raise BadSource("source is nested too deeply to parse") from None
@@ -147,6 +151,13 @@ def engine_diagnostic(path: str, code: str, message: str, line: int = 1, column:
     )
 
 
+def _internal_error(path: str, rule: type[Rule], exc: BaseException) -> Diagnostic:
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return engine_diagnostic(
+        path, INTERNAL_ERROR_CODE, f"internal error in rule {rule.code} ({rule.name}): {detail}; please report this"
+    )
+
+
 def lint_source(
     path: str,
     source: bytes,
@@ -166,12 +177,25 @@ def lint_source(
         return result
 
     model = ModuleModel(facts, project)
-    wanted = [cls for cls in rule_classes if cls.applies_to(text, model)]
-    if not wanted:
+    wanted = []
+    for cls in rule_classes:
+        try:
+            if cls.applies_to(text, model):
+                wanted.append(cls)
+        except RecursionError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the file
+            result.diagnostics.append(_internal_error(path, cls, exc))
+    # A file Python cannot parse is always parsed here, so its error is reported even
+    # when no rule would have looked at it (libcst may accept newer syntax than ours).
+    if not wanted and facts.syntax_error is None:
         return result
     try:
         module = parse(source)
     except BadSource as exc:
+        if facts.syntax_error is not None:  # Python's own message and position are better
+            message, line, column = facts.syntax_error
+            exc = BadSource(f"syntax error: {message}", line, column)
         result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, str(exc), exc.line, exc.column))
         return result
 
@@ -186,14 +210,7 @@ def lint_source(
         return result
 
     for rule, _node, exc in dispatcher.failures:
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        result.diagnostics.append(
-            engine_diagnostic(
-                path,
-                INTERNAL_ERROR_CODE,
-                f"internal error in rule {rule.code} ({rule.name}): {detail}; please report this",
-            )
-        )
+        result.diagnostics.append(_internal_error(path, type(rule), exc))
     if ctx.reports:
         _add_findings(result, ctx.reports, module, text, options)
     return result

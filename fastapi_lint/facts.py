@@ -199,6 +199,7 @@ class ModuleFacts:
     functions: dict[str, FunctionFacts] = field(default_factory=dict)
     classes: dict[str, ClassFacts] = field(default_factory=dict)
     calls: list[ScopedCall] = field(default_factory=list)  # calls the model cares about
+    syntax_error: tuple[str, int, int] | None = None  # Python's (message, line, column)
 
     def qualname_of_key(self, key: str) -> str:
         return f"{self.module}.{key.replace('/', '.')}" if self.module else key.replace("/", ".")
@@ -219,8 +220,12 @@ def extract_facts(source: bytes | str, module: str, is_package: bool = False) ->
     facts = ModuleFacts(module=module, is_package=is_package)
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        # The libcst pass reports the file; without facts it simply has no FastAPI model.
+    except SyntaxError as exc:
+        facts.syntax_error = (exc.msg, exc.lineno or 1, exc.offset or 1)
+        facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
+        return facts
+    except (ValueError, RecursionError, MemoryError) as exc:
+        facts.syntax_error = (str(exc) or type(exc).__name__, 1, 1)
         facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
         return facts
     try:

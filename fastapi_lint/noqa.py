@@ -7,7 +7,9 @@ statement holding it, suppresses those codes; a bare ``# noqa`` only with
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 
 _NOQA = re.compile(r"#\s*noqa(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,?\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
@@ -32,17 +34,26 @@ def codes_in(line: str) -> frozenset[str] | None:
     return frozenset(code.upper() for code in _CODE.findall(match.group("codes")))
 
 
+def _comments_by_line(text: str) -> dict[int, str]:
+    """Every real comment, by line; a ``# noqa`` inside a string literal is not one."""
+    comments: dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                comments[token.start[0]] = token.string
+    except (tokenize.TokenError, SyntaxError):  # tokenizer disagrees with libcst: read raw lines
+        return {n: line for n, line in enumerate(text.splitlines(), start=1) if "#" in line}
+    return comments
+
+
 class Suppressions:
     def __init__(self, text: str, allow_bare: bool):
-        self.lines = text.splitlines()
+        self.comments = _comments_by_line(text) if "noqa" in text.lower() else {}
         self.allow_bare = allow_bare
-        self._cache: dict[int, frozenset[str] | None] = {}
 
     def _codes(self, line: int) -> frozenset[str] | None:
-        if line not in self._cache:
-            text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-            self._cache[line] = codes_in(text)
-        return self._cache[line]
+        comment = self.comments.get(line)
+        return codes_in(comment) if comment else None
 
     def suppresses(self, code: str, line: int, statement_line: int | None) -> bool:
         for candidate in {line, statement_line} - {None}:

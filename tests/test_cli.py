@@ -216,11 +216,6 @@ def test_statistics_counts_per_rule(dirty):
     assert [code for _, code, _ in stats[1:]] == sorted(code for _, code, _ in stats[1:])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: report/text.statistics builds `count\\tcode\\tname` but prints it through rich, "
-    "which expands the tabs to spaces, so the lines are not tab-separated",
-)
 def test_statistics_lines_are_tab_separated(dirty):
     result = invoke("--statistics", "app.py")
     stats = re.findall(r"^(\d+)\t(FAPI\d{3})\t(\S+)$", result.stdout, re.MULTILINE)
@@ -288,11 +283,6 @@ def test_terminal_simulation_does_colour(dirty):
     assert "\x1b[" in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: on a terminal NO_COLOR only removes colours; rich still emits bold escapes "
-    "(\\x1b[1m) for the path and code, so the output is not plain as SPEC requires",
-)
 def test_text_output_is_plain_with_no_color_on_a_terminal(dirty):
     result = invoke("app.py", env={"TTY_COMPATIBLE": "1", "NO_COLOR": "1"})
     assert result.exit_code == 1

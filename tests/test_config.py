@@ -214,12 +214,6 @@ def test_cli_extend_select_adds_to_the_file_selection(project):
     assert {item["code"] for item in findings("--extend-select", "FAPI101", "proj")} == {"FAPI101", "FAPI201"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `--select FAPI101` on the command line cannot re-enable a rule the config "
-    "file ignores (enabled = select - ignore, with the file's ignore kept), so the explicit "
-    "CLI request silently yields 'All checks passed!'; SPEC: 'CLI flags override'",
-)
 def test_cli_select_overrides_the_file_ignore(project):
     configure(project, 'ignore = ["FAPI101"]\n')
     assert {item["code"] for item in findings("--select", "FAPI101", "proj")} == {"FAPI101"}
@@ -312,12 +306,6 @@ def test_config_table_that_is_not_a_table(in_tmp):
     assert "must be a table" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: config.find_config/_has_table only recognise the literal text "
-    "`[tool.fastapi-lint` or `[tool.\"fastapi-lint\"`; equivalent valid TOML spellings of the "
-    "table (inline table under [tool], single-quoted key, dotted key) are silently ignored",
-)
 @pytest.mark.parametrize(
     "toml",
     [

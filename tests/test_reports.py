@@ -207,11 +207,6 @@ def test_text_clean_run(in_tmp):
     assert result.stdout == "All checks passed!\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: report/text._lines is an lru_cache keyed by the display path, so a second run "
-    "in the same process (another cwd, or the file edited) shows the stale source line",
-)
 def test_text_source_line_is_not_cached_across_runs(tmp_path, monkeypatch):
     for name, argument in (("first", 1), ("second", 2)):
         (tmp_path / name).mkdir()
@@ -224,11 +219,6 @@ def test_text_source_line_is_not_cached_across_runs(tmp_path, monkeypatch):
     assert "5 |     time.sleep(2)" in invoke("same_name.py").stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: report/text._lines decodes every file as UTF-8, so the source line of a file "
-    "with `# -*- coding: latin-1 -*-` is shown with replacement characters",
-)
 def test_text_source_line_of_a_latin1_file(in_tmp):
     (in_tmp / "latin_view.py").write_bytes(
         b"# -*- coding: latin-1 -*-\nimport time\n\n\nasync def f():\n    time.sleep(1); s = 'caf\xe9'\n"

@@ -67,12 +67,6 @@ def test_syntax_error_in_a_fastapi_file_with_a_trigger(tmp_path):
     assert "syntax error" in diagnostic[4]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a file with a syntax error gets no FAPI000 unless some enabled rule's cheap "
-    "pre-filter (applies_to/triggers) matches its text: the facts pass fails silently, no rule "
-    "applies, lint_source returns before parsing, and the run says 'All checks passed!'",
-)
 @pytest.mark.parametrize(
     "source",
     [
@@ -89,12 +83,6 @@ def test_syntax_error_always_gives_fapi000(tmp_path, source):
     assert [f[1] for f in only(found, "broken.py")] == ["FAPI000"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: FAPI000 positions for syntax errors come from libcst's ParserSyntaxError, whose "
-    "raw_column is always 0 and whose line is the token after the error, so they disagree with "
-    "Python's own SyntaxError location (the message even embeds a third position)",
-)
 @pytest.mark.parametrize(
     "source",
     [
@@ -128,12 +116,6 @@ def test_non_utf8_bytes_on_a_later_line_point_at_the_byte(tmp_path):
     assert "utf-8" in diagnostic[4]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an invalid UTF-8 byte on line 1 or 2 makes tokenize.detect_encoding raise, and "
-    "decode_source reports 'invalid encoding declaration' at 1:1 for a file that has no "
-    "declaration, instead of the byte and its column (which it does for later lines)",
-)
 def test_non_utf8_bytes_on_the_first_line_point_at_the_byte(tmp_path):
     (diagnostic,) = lint_text(b"x = '\xff'\n", settings=Settings(root=tmp_path))
     assert (diagnostic.code, diagnostic.start.line, diagnostic.start.column) == ("FAPI000", 1, 6)
@@ -352,12 +334,6 @@ def test_without_the_patch_the_same_project_is_normal(crash_project):
     assert Counter(f[1] for f in found) == Counter({"FAPI101": 4, "FAPI201": 3})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a rule whose applies_to() raises is not isolated: engine.lint_source calls "
-    "applies_to outside any try, so the exception escapes lint_paths and the CLI aborts the "
-    "whole run with 'internal error' (no findings, no per-file FAPI900)",
-)
 def test_rule_crashing_in_applies_to_is_isolated(crash_project, monkeypatch):
     def explode(cls, text, model):
         raise RuntimeError("boom in applies_to")

@@ -242,11 +242,6 @@ def test_allow_bare_noqa_cli_flag(in_tmp):
     assert "All checks passed!" in allowed.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: noqa comments are found with a regex on the raw line, so `# noqa: FAPI101` "
-    "inside a string literal suppresses a real finding on that line",
-)
 def test_noqa_text_inside_a_string_does_not_suppress(tmp_path):
     source = """\
     import time

@@ -6,8 +6,8 @@ Coloured on a terminal; plain when the stream is not a TTY or ``NO_COLOR`` is se
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from functools import lru_cache
 from typing import TextIO
 
 from rich.console import Console
@@ -15,34 +15,45 @@ from rich.text import Text
 
 from fastapi_lint.api import RunResult
 from fastapi_lint.diagnostics import Diagnostic, Severity
+from fastapi_lint.engine import BadSource, decode_source
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 
 
-@lru_cache(maxsize=64)
-def _lines(path: str) -> list[str]:
+def _read_lines(path: str) -> list[str]:
     try:
         with open(path, "rb") as handle:
-            return handle.read().decode("utf-8", errors="replace").splitlines()
+            source = handle.read()
     except OSError:
         return []
+    try:
+        return decode_source(source).splitlines()
+    except BadSource:
+        return source.decode("utf-8", errors="replace").splitlines()
 
 
 def make_console(stream: TextIO) -> Console:
-    return Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
+    # rich keeps bold/dim under NO_COLOR; the convention asks for plain text.
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        file=stream, highlight=False, soft_wrap=True, emoji=False, color_system=None if plain else "auto"
+    )
 
 
 def report(result: RunResult, stream: TextIO, options: dict) -> None:
     console = make_console(stream)
     diagnostics = result.diagnostics
+    lines: dict[str, list[str]] = {}  # per report: a file may change between runs
     for diagnostic in diagnostics:
-        _finding(console, diagnostic)
+        if diagnostic.path not in lines:
+            lines[diagnostic.path] = _read_lines(diagnostic.path)
+        _finding(console, diagnostic, lines[diagnostic.path])
     if options.get("statistics"):
-        statistics(console, diagnostics)
+        statistics(stream, diagnostics)
     _summary(console, result, diagnostics)
 
 
-def _finding(console: Console, d: Diagnostic) -> None:
+def _finding(console: Console, d: Diagnostic, lines: list[str]) -> None:
     header = Text()
     header.append(f"{d.path}:{d.start.line}:{d.start.column}: ", style="bold")
     header.append(d.code, style=_SEVERITY_STYLE[d.severity])
@@ -50,7 +61,6 @@ def _finding(console: Console, d: Diagnostic) -> None:
         header.append(" [*]", style="cyan")
     header.append(f" {d.message}")
     console.print(header)
-    lines = _lines(d.path)
     if 0 < d.start.line <= len(lines):
         source = lines[d.start.line - 1].replace("\t", " ")  # one cell per character keeps the caret aligned
         gutter = str(d.start.line)
@@ -65,10 +75,12 @@ def _finding(console: Console, d: Diagnostic) -> None:
     console.print()
 
 
-def statistics(console: Console, diagnostics: list[Diagnostic]) -> None:
+def statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:
+    """``count<TAB>code<TAB>[*] name`` per rule, most frequent first (written verbatim:
+    rich would expand the tabs)."""
     counts = Counter((d.code, d.name, d.fix is not None) for d in diagnostics)
     for (code, name, fixable), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        console.print(Text(f"{count}\t{code}\t{'[*] ' if fixable else ''}{name}"))
+        stream.write(f"{count}\t{code}\t{'[*] ' if fixable else ''}{name}\n")
 
 
 def _summary(console: Console, result: RunResult, diagnostics: list[Diagnostic]) -> None:
