@@ -3,6 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from fastapi_lint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -13,3 +16,12 @@ def in_tmp(tmp_path, monkeypatch):
     """Run a test from an empty temporary directory (no stray pyproject.toml)."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def invoke(*args: str, env: dict | None = None):
+    """Run the CLI in-process; an exception other than the exit is a bug, and so is a traceback."""
+    result = CliRunner().invoke(main, list(args), env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert "Traceback" not in result.output
+    return result

@@ -9,12 +9,12 @@ import sys
 from collections import Counter
 
 import pytest
-from click.testing import CliRunner
 
 from fastapi_lint import __version__
-from fastapi_lint.cli import main
 from fastapi_lint.docs import rule_page
 from fastapi_lint.rules import ALL_RULES
+
+from conftest import invoke
 
 CLEAN = '''\
 from fastapi import FastAPI
@@ -64,13 +64,6 @@ def plain_env(monkeypatch):
     for name in _TTY_ENV:
         monkeypatch.delenv(name, raising=False)
 
-
-def invoke(*args: str, env: dict | None = None):
-    result = CliRunner().invoke(main, list(args), env=env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 def codes(output: str) -> Counter:

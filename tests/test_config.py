@@ -9,11 +9,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from fastapi_lint.api import lint_paths
-from fastapi_lint.cli import main
 from fastapi_lint.config import DEFAULT_EXCLUDE, ConfigError, Settings, load_settings
+
+from conftest import invoke
 
 # One FAPI101 (line 9) and one FAPI201 (line 8) per file.
 BOTH = '''\
@@ -37,13 +37,6 @@ async def helper() -> None:
     time.sleep(1)
 '''
 
-
-def invoke(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 def findings(*args: str) -> list[dict]:

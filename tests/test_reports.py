@@ -6,10 +6,10 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
 
-from fastapi_lint.cli import main
 from fastapi_lint.config import DEFAULT_DOCS_URL
+
+from conftest import invoke
 
 KEYS = {
     "path", "line", "column", "end_line", "end_column", "code", "name", "message",
@@ -30,13 +30,6 @@ async def read_item(item_id: int):
     return {"id": item_id}
 '''
 
-
-def invoke(*args: str, env: dict | None = None):
-    result = CliRunner().invoke(main, list(args), env=env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 @pytest.fixture(autouse=True)

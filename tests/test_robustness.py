@@ -10,13 +10,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from fastapi_lint.api import lint_paths, lint_text
-from fastapi_lint.cli import main
 from fastapi_lint.config import Settings
 from fastapi_lint.rules.blocking import BlockingCallInAsync
 from fastapi_lint.rules.response_model import MissingResponseModel
+
+from conftest import invoke
 
 GOOD = b"""\
 import time
@@ -26,13 +26,6 @@ async def handler():
     time.sleep(1)
 """  # FAPI101 at 5:5
 
-
-def invoke(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    assert "Traceback" not in result.output
-    return result
 
 
 def run(directory: Path, **settings):
