@@ -26,4 +26,4 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_second() -> None:
 def test_pre_commit_hook_declares_the_linter() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "id: fastapi-lint" in text and "entry: fastapi-lint --force-exclude" in text
-    assert "types_or: [python, pyi]" in text
+    assert "types: [python]" in text
