@@ -9,24 +9,18 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.project import Symbol
 from fastapi_lint.rule import Rule
 
-_TRIGGERS = ("on_event", "add_event_handler", "on_startup", "on_shutdown")
 _HOOK_KEYWORDS = ("on_startup", "on_shutdown")
 
 
 class _EventHooks(Rule):
     """Finds every way a startup/shutdown hook is attached; subclasses decide what to report."""
 
-    triggers = _TRIGGERS
+    triggers = ("on_event", "add_event_handler", "on_startup", "on_shutdown")
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/events/"
-
-    @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return any(token in text for token in _TRIGGERS)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for registration in self.ctx.model.registrations_of(self.ctx.key_of(node), "on_event"):
