@@ -185,7 +185,10 @@ class Project:
             annotation = Ref(annotation.value) if annotation.value.replace(".", "").isidentifier() else None
         if isinstance(annotation, Ref):
             symbol = self.resolve(facts, scope, annotation.dotted, hops + 1)
-            return canonical(symbol.qualname) if symbol and symbol.qualname else None
+            if symbol and symbol.qualname:
+                return canonical(symbol.qualname)
+            alias = self.type_alias(symbol)
+            return self.annotation_type(*alias, hops + 1) if alias else None
         if isinstance(annotation, Subscript):
             if annotation.base == "|":
                 parts = [p for p in annotation.items if not (isinstance(p, Const) and p.value is None)]
@@ -194,6 +197,15 @@ class Project:
             if base and base.qualname in _WRAPPER_TYPES and annotation.items:
                 return self.annotation_type(facts, scope, annotation.items[0], hops)
         return None
+
+    def type_alias(self, symbol: Symbol | None) -> tuple[ModuleFacts, str, Subscript] | None:
+        """``(facts, scope, value)`` where the symbol is a name bound to a subscripted type,
+        e.g. ``DbSession = Annotated[Session, Depends(get_db)]`` in any module."""
+        if symbol is None or not isinstance(symbol.value, Subscript) or symbol.origin is None:
+            return None
+        module, scope, _ = symbol.origin
+        facts = self.modules.get(module)
+        return (facts, scope, symbol.value) if facts is not None else None
 
     # ------------------------------------------------------------ classes
 

@@ -25,11 +25,21 @@ CANONICAL = {
     "fastapi.websockets.WebSocket": "starlette.websockets.WebSocket",
     "fastapi.WebSocket": "starlette.websockets.WebSocket",
     "fastapi.datastructures.UploadFile": "fastapi.UploadFile",
+    "fastapi.exceptions.HTTPException": "fastapi.HTTPException",
+    "pydantic.fields.Field": "pydantic.Field",
+    **{f"fastapi.{module}.{name}": f"fastapi.{name}"
+       for module in ("param_functions", "params")
+       for name in ("Query", "Path", "Body", "Header", "Cookie", "Form", "File")},
 }
 
 APP_CLASSES = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
 ROUTER_CLASSES = frozenset({"fastapi.APIRouter"})
 DEPENDS_FUNCTIONS = frozenset({"fastapi.Depends", "fastapi.Security"})
+# Request-data markers a parameter can carry as its default or inside ``Annotated[...]``.
+REQUEST_PARAM_FUNCTIONS = frozenset(
+    f"fastapi.{name}" for name in ("Query", "Path", "Body", "Header", "Cookie", "Form", "File")
+)
+PARAM_FUNCTIONS = REQUEST_PARAM_FUNCTIONS | DEPENDS_FUNCTIONS
 
 # Decorator methods of an app/router that register an HTTP path operation.
 HTTP_METHOD_DECORATORS = frozenset({"get", "post", "put", "patch", "delete", "options", "head", "trace"})
