@@ -7,14 +7,17 @@ and checked by all its enabled rules.
 
 from __future__ import annotations
 
+import difflib
 import os
+import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi_lint.config import Settings
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Diagnostic, FileResult
 from fastapi_lint.discovery import discover, package_root, walk
-from fastapi_lint.engine import LintOptions, engine_diagnostic, lint_source
+from fastapi_lint.engine import LintOptions, engine_diagnostic, fix_source, lint_source
 from fastapi_lint.facts import ModuleFacts, extract_facts
 from fastapi_lint.names import module_name_for
 from fastapi_lint.project import Project
@@ -36,6 +39,18 @@ class RunResult:
     @property
     def suppressed(self) -> int:
         return sum(f.suppressed for f in self.files)
+
+    @property
+    def fixed(self) -> int:
+        return sum(f.fixed for f in self.files)
+
+
+@dataclass(frozen=True)
+class FixMode:
+    """How ``--fix`` runs: with unsafe fixes or not; writing files or only computing them (``--diff``)."""
+
+    unsafe: bool = False
+    write: bool = True
 
 
 def display_path(path: Path) -> str:
@@ -75,7 +90,9 @@ def project_files(files: list[Path], settings: Settings) -> list[Path]:
     return files + sorted((p for p in extra if p.absolute() not in linted), key=lambda p: p.as_posix())
 
 
-def lint_paths(paths: list[Path], settings: Settings, force_exclude: bool = False) -> RunResult:
+def lint_paths(
+    paths: list[Path], settings: Settings, force_exclude: bool = False, fix: FixMode | None = None
+) -> RunResult:
     files = discover(paths, settings, force_exclude)
     facts: dict[Path, ModuleFacts] = {}
     for path in project_files(files, settings):
@@ -94,9 +111,66 @@ def lint_paths(paths: list[Path], settings: Settings, force_exclude: bool = Fals
             file_result = FileResult(shown, [engine_diagnostic(shown, PARSE_ERROR_CODE, f"cannot read file: {reason}")])
         else:
             file_facts = facts.get(path) or facts_for(path, source)
-            file_result = lint_source(shown, source, file_facts, project, settings.rules_for(path), options)
+            rules = settings.rules_for(path)
+            if fix is None:
+                file_result = lint_source(shown, source, file_facts, project, rules, options)
+            else:
+                file_result = fix_source(
+                    shown, source, file_facts, project, rules, options,
+                    refresh_facts=lambda data, path=path: facts_for(path, data), unsafe=fix.unsafe,
+                )
+                if file_result.fixed_source is not None:
+                    file_result.source = source
+                    if fix.write:
+                        _write_file(path, file_result, file_result.fixed_source)
         result.files.append(file_result)
     return result
+
+
+def _write_file(path: Path, file_result: FileResult, data: bytes) -> None:
+    """Replace the file's content atomically (temp file + rename), keeping its mode; a
+    symlink keeps pointing at its target, which gets the new content."""
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".fastapi-lint")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, mode)
+            os.replace(temp, target)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        file_result.diagnostics.append(
+            engine_diagnostic(file_result.path, PARSE_ERROR_CODE, f"cannot write fixed file: {reason}")
+        )
+        file_result.fixed_source = None
+
+
+def unified_diff(file_result: FileResult) -> bytes:
+    """The fix of one file as a unified diff that ``patch -p0``/``git apply`` accept; bytes,
+    so files in any encoding or line-ending convention round-trip."""
+    if file_result.fixed_source is None or file_result.source is None:
+        return b""
+    name = file_result.path.encode("utf-8", errors="surrogateescape")
+    lines = difflib.diff_bytes(
+        difflib.unified_diff,
+        file_result.source.splitlines(keepends=True),
+        file_result.fixed_source.splitlines(keepends=True),
+        fromfile=name,
+        tofile=name,
+    )
+    out = []
+    for line in lines:
+        if not line.endswith((b"\n", b"\r")):  # the last line of a file without a final newline
+            line += b"\n\\ No newline at end of file\n"
+        out.append(line)
+    return b"".join(out)
 
 
 def lint_text(source: str | bytes, path: str = "example.py", settings: Settings | None = None) -> list[Diagnostic]:

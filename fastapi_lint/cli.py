@@ -13,7 +13,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from fastapi_lint import __version__
-from fastapi_lint.api import lint_paths
+from fastapi_lint.api import FixMode, lint_paths, unified_diff
 from fastapi_lint.config import ConfigError, load_settings, with_overrides
 from fastapi_lint.discovery import PathError
 from fastapi_lint.docs import PageNotFound, rule_page
@@ -64,6 +64,10 @@ def main() -> None:
 @click.option("--docs-url", help="Base URL of the rule pages linked from each finding.")
 @click.option("--allow-bare-noqa", is_flag=True, help="Let a bare `# noqa` suppress every rule on its line.")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff/--fix-only: apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
+@click.option("--fix-only", is_flag=True, help="Apply fixes without reporting the remaining findings.")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -77,6 +81,10 @@ def check(
     docs_url: str | None,
     allow_bare_noqa: bool,
     force_exclude: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    fix_only: bool,
 ) -> None:
     """Lint PATHS (files or directories; default: the current directory)."""
     targets = list(paths) or [Path(".")]
@@ -98,17 +106,38 @@ def check(
             docs_url=docs_url,
             allow_bare_noqa=allow_bare_noqa or None,
         )
-        result = lint_paths(targets, settings, force_exclude=force_exclude)
+        fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff) if (fix or diff or fix_only) else None
+        result = lint_paths(targets, settings, force_exclude=force_exclude, fix=fix_mode)
     except (ConfigError, PathError) as exc:
         _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
         if os.environ.get("FASTAPI_LINT_DEBUG"):
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (set FASTAPI_LINT_DEBUG=1 for a traceback)", EXIT_INTERNAL)
-    REPORTERS[output_format](result, sys.stdout, {"statistics": statistics})
+    if diff:
+        sys.exit(_print_diff(result))
+    if fix_only:
+        fixed = result.fixed
+        click.echo(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.", err=True)
+        sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_CLEAN)
+    REPORTERS[output_format](result, sys.stdout, {"statistics": statistics, "unsafe_fixes": unsafe_fixes})
     if result.has_internal_error:
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_CLEAN)
+
+
+def _print_diff(result) -> int:
+    """``--diff``: the fixes as one patch on stdout, a count on stderr; exit 1 when non-empty."""
+    changed = [f for f in result.files if f.fixed_source is not None]
+    for file_result in sorted(changed, key=lambda f: f.path):
+        sys.stdout.buffer.write(unified_diff(file_result))
+    sys.stdout.flush()
+    fixed = result.fixed
+    click.echo(f"Would fix {fixed} finding{'s' if fixed != 1 else ''} in {len(changed)} "
+               f"file{'s' if len(changed) != 1 else ''}.", err=True)
+    if result.has_internal_error:
+        return EXIT_INTERNAL
+    return EXIT_FINDINGS if changed else EXIT_CLEAN
 
 
 @main.command()

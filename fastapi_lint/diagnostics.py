@@ -70,3 +70,6 @@ class FileResult:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     suppressed: int = 0
+    fixed: int = 0  # findings fixed by --fix
+    fixed_source: bytes | None = None  # the file after fixes, when they changed it
+    source: bytes | None = None  # the file before fixes, kept when they changed it

@@ -11,12 +11,13 @@ import io
 import re
 import tokenize
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from fastapi_lint import noqa
+from fastapi_lint import fixes, noqa
 from fastapi_lint.diagnostics import (
     INTERNAL_ERROR_CODE,
     PARSE_ERROR_CODE,
@@ -26,12 +27,14 @@ from fastapi_lint.diagnostics import (
     Severity,
 )
 from fastapi_lint.facts import ModuleFacts
+from fastapi_lint.fixes import Fix
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.project import Project
 from fastapi_lint.rule import FileContext, Report, Rule
 
 IGNORE_FILE_MARKER = "# fastapi-lint: ignore-file"
 _CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+MAX_FIX_PASSES = 10  # fixes that keep proposing new edits stop here
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,16 @@ def _internal_error(path: str, rule: type[Rule], exc: BaseException) -> Diagnost
     )
 
 
+@dataclass
+class _Pass:
+    """One lint of one version of a file: its findings and the fixes they propose."""
+
+    result: FileResult
+    module: cst.Module | None = None
+    positions: dict | None = None
+    fixes: list[tuple[int, Fix]] = field(default_factory=list)  # (index in diagnostics, fix)
+
+
 def lint_source(
     path: str,
     source: bytes,
@@ -167,14 +180,105 @@ def lint_source(
     options: LintOptions,
 ) -> FileResult:
     """Lint one file's bytes. ``rule_classes`` are the rules enabled for this path."""
+    return _lint(path, source, facts, project, rule_classes, options).result
+
+
+def fix_source(
+    path: str,
+    source: bytes,
+    facts: ModuleFacts,
+    project: Project,
+    rule_classes: list[type[Rule]],
+    options: LintOptions,
+    refresh_facts: Callable[[bytes], ModuleFacts],
+    unsafe: bool = False,
+) -> FileResult:
+    """Lint and fix one file: apply every allowed fix, in passes, until nothing changes.
+
+    The result describes the fixed source (``fixed_source``, None when unchanged): its
+    remaining findings and how many were fixed. A pass whose combined edits would not
+    parse falls back to the fixes that do; the others are reported as skipped.
+    """
+    current, fixed = source, 0
+    for round_number in range(MAX_FIX_PASSES + 1):
+        lint = _lint(path, current, facts, project, rule_classes, options)
+        if round_number == MAX_FIX_PASSES or lint.module is None:
+            break
+        chosen = _non_overlapping(lint, unsafe)
+        if not chosen:
+            break
+        applied, broken = _apply_parseable(lint.module, [fix for _, fix in chosen])
+        for index, fix in chosen:
+            if fix in broken:
+                _mark_skipped(lint.result, index)
+        if not applied:
+            break
+        new_source = fixes.apply(lint.module, applied).bytes
+        if new_source == current:
+            break
+        current, fixed = new_source, fixed + len(applied)
+        facts = refresh_facts(current)
+        project = project.with_module(facts)
+    result = lint.result
+    result.fixed = fixed
+    result.fixed_source = current if current != source else None
+    return result
+
+
+def _non_overlapping(lint: _Pass, unsafe: bool) -> list[tuple[int, Fix]]:
+    """Allowed fixes whose edits touch disjoint source ranges; the rest wait for the next pass."""
+    taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    chosen = []
+    for index, fix in lint.fixes:
+        if not fix.allowed(unsafe):
+            continue
+        spans = []
+        for edit in fix.edits:
+            span = lint.positions[edit.node]
+            spans.append(((span.start.line, span.start.column), (span.end.line, span.end.column)))
+        if any(start < other_end and other_start < end or start == other_start
+               for start, end in spans for other_start, other_end in taken):
+            continue
+        taken.extend(spans)
+        chosen.append((index, fix))
+    return chosen
+
+
+def _apply_parseable(module: cst.Module, candidates: list[Fix]) -> tuple[list[Fix], list[Fix]]:
+    """The fixes to apply together, and those that would leave the file unparseable."""
+    if fixes.reparses(fixes.apply(module, candidates).bytes):
+        return candidates, []
+    applied, broken = [], []
+    for fix in candidates:  # find the culprits one at a time
+        trial = applied + [fix]
+        (applied if fixes.reparses(fixes.apply(module, trial).bytes) else broken).append(fix)
+    return applied, broken
+
+
+def _mark_skipped(result: FileResult, index: int) -> None:
+    finding = result.diagnostics[index]
+    result.diagnostics[index] = replace(
+        finding, message=f"{finding.message} (autofix skipped: the fixed code would not parse)", fix=None
+    )
+
+
+def _lint(
+    path: str,
+    source: bytes,
+    facts: ModuleFacts,
+    project: Project,
+    rule_classes: list[type[Rule]],
+    options: LintOptions,
+) -> _Pass:
     result = FileResult(path)
+    lint = _Pass(result)
     try:
         text = decode_source(source)
     except BadSource as exc:
         result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, str(exc), exc.line, exc.column))
-        return result
+        return lint
     if IGNORE_FILE_MARKER in text and noqa.has_ignore_file(text):
-        return result
+        return lint
 
     model = ModuleModel(facts, project)
     wanted = []
@@ -189,7 +293,7 @@ def lint_source(
     # A file Python cannot parse is always parsed here, so its error is reported even
     # when no rule would have looked at it (libcst may accept newer syntax than ours).
     if not wanted and facts.syntax_error is None:
-        return result
+        return lint
     try:
         module = parse(source)
     except BadSource as exc:
@@ -197,9 +301,9 @@ def lint_source(
             message, line, column = facts.syntax_error
             exc = BadSource(f"syntax error: {message}", line, column)
         result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, str(exc), exc.line, exc.column))
-        return result
+        return lint
 
-    ctx = FileContext(path, model)
+    ctx = FileContext(path, model, module)
     dispatcher = _Dispatcher(ctx, [cls(ctx) for cls in wanted])
     try:
         module.visit(dispatcher)
@@ -207,13 +311,14 @@ def lint_source(
         result.diagnostics.append(
             engine_diagnostic(path, PARSE_ERROR_CODE, "source is nested too deeply to analyse")
         )
-        return result
+        return lint
 
     for rule, _node, exc in dispatcher.failures:
         result.diagnostics.append(_internal_error(path, type(rule), exc))
+    lint.module = module
     if ctx.reports:
-        _add_findings(result, ctx.reports, module, text, options)
-    return result
+        _add_findings(lint, ctx.reports, text, options)
+    return lint
 
 
 def _first_line(statement: cst.CSTNode | None, positions) -> int | None:
@@ -226,10 +331,9 @@ def _first_line(statement: cst.CSTNode | None, positions) -> int | None:
     return positions[node].start.line if node in positions else None
 
 
-def _add_findings(
-    result: FileResult, reports: list[Report], module: cst.Module, text: str, options: LintOptions
-) -> None:
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+def _add_findings(lint: _Pass, reports: list[Report], text: str, options: LintOptions) -> None:
+    result = lint.result
+    positions = lint.positions = MetadataWrapper(lint.module, unsafe_skip_copy=True).resolve(PositionProvider)
     suppressions = noqa.Suppressions(text, allow_bare=options.allow_bare_noqa)
     for report in reports:
         span = positions[report.node]
@@ -238,6 +342,8 @@ def _add_findings(
         if suppressions.suppresses(code, span.start.line, statement_line):
             result.suppressed += 1
             continue
+        if report.fix is not None:
+            lint.fixes.append((len(result.diagnostics), report.fix))
         result.diagnostics.append(
             Diagnostic(
                 path=result.path,
@@ -249,6 +355,6 @@ def _add_findings(
                 severity=report.rule.severity,
                 url=rule_url(options.docs_url, code),
                 fastapi_docs=report.rule.fastapi_docs,
-                fix=report.rule.fix,
+                fix=report.fix.applicability if report.fix else None,
             )
         )

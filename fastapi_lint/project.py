@@ -56,6 +56,10 @@ class Project:
         self.modules = modules
         self._qualname_cache: dict[str, Symbol | None] = {}
 
+    def with_module(self, facts: ModuleFacts) -> Project:
+        """The same project with one module's facts replaced (after a fix rewrote it)."""
+        return Project({**self.modules, facts.module: facts})
+
     # ------------------------------------------------------------ resolution
 
     def resolve(self, facts: ModuleFacts, scope: str, dotted: str, hops: int = 0) -> Symbol | None:

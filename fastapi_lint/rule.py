@@ -15,6 +15,7 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.diagnostics import Applicability, Severity
+from fastapi_lint.fixes import Fix
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import canonical, dotted_name
 from fastapi_lint.project import Symbol
@@ -26,6 +27,8 @@ class Rule:
     summary: ClassVar[str]  # one line for `fastapi-lint rules`
     severity: ClassVar[Severity] = Severity.WARNING
     default_enabled: ClassVar[bool] = True
+    # The best fix the rule can offer (SAFE if some findings get a safe fix); each
+    # finding's own Fix says what applies to it.
     fix: ClassVar[Applicability | None] = None
     fastapi_docs: ClassVar[str | None] = None
     # Text pre-filter: the rule only runs on files containing one of these strings.
@@ -39,8 +42,9 @@ class Rule:
     def applies_to(cls, text: str, model: ModuleModel) -> bool:
         return any(token in text for token in cls.triggers)
 
-    def report(self, node: cst.CSTNode, message: str) -> None:
-        self.ctx.reports.append(Report(self, node, message, self.ctx.current_statement))
+    def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
+        """Record a finding on ``node``; ``fix`` proposes edits to this file's tree."""
+        self.ctx.reports.append(Report(self, node, message, self.ctx.current_statement, fix))
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Report:
     node: cst.CSTNode
     message: str
     statement: cst.CSTNode | None
+    fix: Fix | None = None
 
 
 @dataclass
@@ -63,9 +68,10 @@ _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 class FileContext:
     """What rules see of the file being linted; the engine keeps it in step with the traversal."""
 
-    def __init__(self, path: str, model: ModuleModel):
+    def __init__(self, path: str, model: ModuleModel, module: cst.Module | None = None):
         self.path = path
         self.model = model
+        self.module = module  # the tree being visited: fixes build new code with its config
         self.project = model.project
         self.reports: list[Report] = []
         self._scope_keys: list[str] = [""]

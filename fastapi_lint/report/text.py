@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from fastapi_lint.api import RunResult
-from fastapi_lint.diagnostics import Diagnostic, Severity
+from fastapi_lint.diagnostics import Applicability, Diagnostic, Severity
 from fastapi_lint.engine import BadSource, decode_source
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
@@ -50,14 +50,14 @@ def report(result: RunResult, stream: TextIO, options: dict) -> None:
         _finding(console, diagnostic, lines[diagnostic.path])
     if options.get("statistics"):
         statistics(stream, diagnostics)
-    _summary(console, result, diagnostics)
+    _summary(console, result, diagnostics, options)
 
 
 def _finding(console: Console, d: Diagnostic, lines: list[str]) -> None:
     header = Text()
     header.append(f"{d.path}:{d.start.line}:{d.start.column}: ", style="bold")
     header.append(d.code, style=_SEVERITY_STYLE[d.severity])
-    if d.fix is not None:
+    if d.fix is Applicability.SAFE:  # as in Ruff, [*] promises what plain --fix does
         header.append(" [*]", style="cyan")
     header.append(f" {d.message}")
     console.print(header)
@@ -78,13 +78,15 @@ def _finding(console: Console, d: Diagnostic, lines: list[str]) -> None:
 def statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:
     """``count<TAB>code<TAB>[*] name`` per rule, most frequent first (written verbatim:
     rich would expand the tabs)."""
-    counts = Counter((d.code, d.name, d.fix is not None) for d in diagnostics)
+    counts = Counter((d.code, d.name, d.fix is Applicability.SAFE) for d in diagnostics)
     for (code, name, fixable), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         stream.write(f"{count}\t{code}\t{'[*] ' if fixable else ''}{name}\n")
 
 
-def _summary(console: Console, result: RunResult, diagnostics: list[Diagnostic]) -> None:
+def _summary(console: Console, result: RunResult, diagnostics: list[Diagnostic], options: dict) -> None:
     if not diagnostics:
+        if result.fixed:
+            console.print(Text(f"Fixed {result.fixed} finding{'s' if result.fixed != 1 else ''}.", style="bold"))
         console.print(Text("All checks passed!", style="bold green"))
         return
     files = len({d.path for d in diagnostics})
@@ -97,6 +99,12 @@ def _summary(console: Console, result: RunResult, diagnostics: list[Diagnostic])
             style="bold",
         )
     )
-    fixable = sum(d.fix is not None for d in diagnostics)
-    if fixable:
-        console.print(Text(f"[*] {fixable} fixable with the --fix option."))
+    if result.fixed:
+        console.print(Text(f"Fixed {result.fixed} finding{'s' if result.fixed != 1 else ''}; "
+                           f"{len(diagnostics)} remaining.", style="bold"))
+    safe = sum(d.fix is Applicability.SAFE for d in diagnostics)
+    unsafe = sum(d.fix is Applicability.UNSAFE for d in diagnostics)
+    if safe:
+        console.print(Text(f"[*] {safe} fixable with the --fix option."))
+    if unsafe and not options.get("unsafe_fixes"):
+        console.print(Text(f"{unsafe} more fixable with --fix --unsafe-fixes."))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, BLOCKING_MODULES, blocking_method_advice
-from fastapi_lint.diagnostics import Severity
+from fastapi_lint.diagnostics import Applicability, Severity
+from fastapi_lint.fixes import Fix, Import
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import canonical
 from fastapi_lint.rule import Rule
@@ -17,6 +18,7 @@ class BlockingCallInAsync(Rule):
     summary = "Blocking call inside `async def` stalls the event loop"
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/async/"
+    fix = Applicability.UNSAFE
 
     @classmethod
     def applies_to(cls, text: str, model: ModuleModel) -> bool:
@@ -47,7 +49,17 @@ class BlockingCallInAsync(Rule):
             node,
             f"Blocking call `{spelled}()` inside `async def {function.name.value}` stalls the event loop; "
             f"use {advice}",
+            fix=self._async_sleep(node) if spelled == "time.sleep" else None,
         )
+
+    def _async_sleep(self, call: cst.Call) -> Fix | None:
+        """``time.sleep(x)`` -> ``await asyncio.sleep(x)``: unsafe, because it lets other
+        requests run where the code used to hold the event loop."""
+        bound = self.ctx.resolve(cst.Name("asyncio"))
+        if bound is not None and bound.qualname != "asyncio":
+            return None  # the name means something else here
+        sleep = call.with_changes(func=cst.Attribute(cst.Name("asyncio"), cst.Name("sleep")))
+        return Fix.replace(call, cst.Await(sleep), unsafe=True, imports=[Import("asyncio")])
 
     @staticmethod
     def _blocking(callee) -> tuple[str, str | None]:
