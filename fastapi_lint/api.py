@@ -100,7 +100,7 @@ def lint_paths(
         if isinstance(source, bytes):
             facts[path] = facts_for(path, source)
     project = build_project(list(facts.values()))
-    options = LintOptions(docs_url=settings.docs_url, allow_bare_noqa=settings.allow_bare_noqa)
+    options = LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
 
     result = RunResult()
     for path in files:
@@ -179,5 +179,5 @@ def lint_text(source: str | bytes, path: str = "example.py", settings: Settings 
     data = source.encode("utf-8") if isinstance(source, str) else source
     facts = extract_facts(data, Path(path).stem)
     project = build_project([facts])
-    options = LintOptions(docs_url=settings.docs_url, allow_bare_noqa=settings.allow_bare_noqa)
+    options = LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
     return lint_source(path, data, facts, project, settings.rules_for(Path(path)), options).diagnostics

@@ -20,7 +20,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 from fastapi_lint.rule import Rule
 
 DEFAULT_DOCS_URL = "https://github.com/fastapi-lint/fastapi-lint/blob/main/rules"
-TARGET_VERSIONS = ("py310", "py311", "py312", "py313", "py314")
+# The Python the linted code must run on (fixes only write syntax it supports).
+TARGET_VERSIONS = ("py38", "py39", "py310", "py311", "py312", "py313", "py314")
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", ".tox", ".nox", "node_modules",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".fastapi_lint_cache",

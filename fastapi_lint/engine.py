@@ -43,6 +43,11 @@ class LintOptions:
 
     docs_url: str
     allow_bare_noqa: bool = False
+    target_version: str = "py310"  # of the linted code, e.g. "py39"
+
+    @property
+    def python(self) -> tuple[int, int]:
+        return (3, int(self.target_version.removeprefix("py3")))
 
 
 def rule_url(docs_url: str, code: str) -> str:
@@ -303,7 +308,7 @@ def _lint(
         result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, str(exc), exc.line, exc.column))
         return lint
 
-    ctx = FileContext(path, model, module)
+    ctx = FileContext(path, model, module, options.python)
     dispatcher = _Dispatcher(ctx, [cls(ctx) for cls in wanted])
     try:
         module.visit(dispatcher)

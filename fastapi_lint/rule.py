@@ -68,10 +68,13 @@ _SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 class FileContext:
     """What rules see of the file being linted; the engine keeps it in step with the traversal."""
 
-    def __init__(self, path: str, model: ModuleModel, module: cst.Module | None = None):
+    def __init__(
+        self, path: str, model: ModuleModel, module: cst.Module | None = None, python: tuple[int, int] = (3, 10)
+    ):
         self.path = path
         self.model = model
         self.module = module  # the tree being visited: fixes build new code with its config
+        self.python = python  # target version of the linted code: fixes write syntax it supports
         self.project = model.project
         self.reports: list[Report] = []
         self._scope_keys: list[str] = [""]
