@@ -59,6 +59,8 @@ def main() -> None:
               help="Read settings from this pyproject.toml (or fastapi-lint TOML file).")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--output-format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
+@click.option("--output-file", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file instead of standard output (the exit code still gates).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2/3).")
 @click.option("--docs-url", help="Base URL of the rule pages linked from each finding.")
@@ -76,6 +78,7 @@ def check(
     config_file: Path | None,
     isolated: bool,
     output_format: str,
+    output_file: Path | None,
     statistics: bool,
     exit_zero: bool,
     docs_url: str | None,
@@ -120,7 +123,15 @@ def check(
         fixed = result.fixed
         click.echo(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.", err=True)
         sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_CLEAN)
-    REPORTERS[output_format](result, sys.stdout, {"statistics": statistics, "unsafe_fixes": unsafe_fixes})
+    options = {"statistics": statistics, "unsafe_fixes": unsafe_fixes, "docs_url": settings.docs_url}
+    if output_file is None:
+        REPORTERS[output_format](result, sys.stdout, options)
+    else:
+        try:
+            with open(output_file, "w", encoding="utf-8", newline="") as stream:
+                REPORTERS[output_format](result, stream, options)
+        except OSError as exc:
+            _fail(f"cannot write {output_file}: {exc.strerror or exc}")
     if result.has_internal_error:
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_CLEAN)

@@ -15,21 +15,9 @@ from rich.text import Text
 
 from fastapi_lint.api import RunResult
 from fastapi_lint.diagnostics import Applicability, Diagnostic, Severity
-from fastapi_lint.engine import BadSource, decode_source
+from fastapi_lint.report.source_lines import SourceLines
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
-
-
-def _read_lines(path: str) -> list[str]:
-    try:
-        with open(path, "rb") as handle:
-            source = handle.read()
-    except OSError:
-        return []
-    try:
-        return decode_source(source).splitlines()
-    except BadSource:
-        return source.decode("utf-8", errors="replace").splitlines()
 
 
 def make_console(stream: TextIO) -> Console:
@@ -43,11 +31,9 @@ def make_console(stream: TextIO) -> Console:
 def report(result: RunResult, stream: TextIO, options: dict) -> None:
     console = make_console(stream)
     diagnostics = result.diagnostics
-    lines: dict[str, list[str]] = {}  # per report: a file may change between runs
+    lines = SourceLines()
     for diagnostic in diagnostics:
-        if diagnostic.path not in lines:
-            lines[diagnostic.path] = _read_lines(diagnostic.path)
-        _finding(console, diagnostic, lines[diagnostic.path])
+        _finding(console, diagnostic, lines.of(diagnostic.path))
     if options.get("statistics"):
         statistics(stream, diagnostics)
     _summary(console, result, diagnostics, options)

@@ -1,0 +1,17 @@
+"""``--output-format concise``: one line per finding, for grep and editors.
+
+``path:line:col: CODE [*] message`` as Ruff prints it (``[*]``: a safe fix exists).
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from fastapi_lint.api import RunResult
+from fastapi_lint.diagnostics import Applicability
+
+
+def report(result: RunResult, stream: TextIO, options: dict) -> None:
+    for d in result.diagnostics:
+        star = " [*]" if d.fix is Applicability.SAFE else ""
+        stream.write(f"{d.path}:{d.start.line}:{d.start.column}: {d.code}{star} {d.message}\n")

@@ -1,0 +1,35 @@
+"""``--output-format github``: GitHub Actions workflow commands, shown as annotations
+on the pull request's diff."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from fastapi_lint.api import RunResult
+from fastapi_lint.diagnostics import Severity
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def report(result: RunResult, stream: TextIO, options: dict) -> None:
+    for d in result.diagnostics:
+        properties = ",".join(
+            f"{key}={_escape_property(str(value))}"
+            for key, value in (
+                ("file", d.path),
+                ("line", d.start.line),
+                ("col", d.start.column),
+                ("endLine", d.end.line),
+                ("endColumn", d.end.column),
+                ("title", f"{d.code} {d.name}"),
+            )
+        )
+        stream.write(f"::{_LEVEL[d.severity]} {properties}::{_escape_data(f'{d.code} {d.message}')}\n")

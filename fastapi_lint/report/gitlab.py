@@ -1,0 +1,48 @@
+"""``--output-format gitlab``: GitLab Code Quality JSON.
+
+Fingerprints must stay the same while a finding stays, so they hash the path, the rule,
+the stripped source line and which occurrence of that triple it is, never the line
+number: a finding survives lines being inserted above it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from typing import TextIO
+
+from fastapi_lint.api import RunResult
+from fastapi_lint.diagnostics import Diagnostic, Severity
+from fastapi_lint.report.source_lines import SourceLines
+
+_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
+
+
+def fingerprints(diagnostics: list[Diagnostic]) -> list[str]:
+    """A stable fingerprint per finding (see module docstring)."""
+    lines = SourceLines()
+    seen: Counter = Counter()
+    out = []
+    for d in diagnostics:
+        key = (d.path, d.code, lines.get(d.path, d.start.line).strip())
+        seen[key] += 1
+        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode("utf-8", "surrogateescape"))
+        out.append(digest.hexdigest()[:32])
+    return out
+
+
+def report(result: RunResult, stream: TextIO, options: dict) -> None:
+    diagnostics = result.diagnostics
+    items = [
+        {
+            "description": f"{d.code} {d.message}",
+            "check_name": d.code,
+            "fingerprint": fingerprint,
+            "severity": _SEVERITY[d.severity],
+            "location": {"path": d.path, "lines": {"begin": d.start.line, "end": d.end.line}},
+        }
+        for d, fingerprint in zip(diagnostics, fingerprints(diagnostics))
+    ]
+    json.dump(items, stream, indent=2)
+    stream.write("\n")
