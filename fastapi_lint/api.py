@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fastapi_lint.config import Settings
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Diagnostic, FileResult
-from fastapi_lint.discovery import discover, package_root, walk
+from fastapi_lint.discovery import discover, is_excluded, package_root, walk
 from fastapi_lint.engine import LintOptions, engine_diagnostic, fix_source, lint_source
 from fastapi_lint.facts import ModuleFacts, extract_facts
 from fastapi_lint.names import module_name_for
@@ -91,12 +91,47 @@ def project_files(files: list[Path], settings: Settings) -> list[Path]:
 
 
 def lint_paths(
-    paths: list[Path], settings: Settings, force_exclude: bool = False, fix: FixMode | None = None
+    paths: list[Path],
+    settings: Settings,
+    force_exclude: bool = False,
+    fix: FixMode | None = None,
+    only: set[Path] | None = None,
 ) -> RunResult:
+    """Lint the files under ``paths``; with ``only`` (absolute paths), lint just those
+    while the project facts still come from every file under ``paths``."""
     files = discover(paths, settings, force_exclude)
+    if only is None:
+        return _lint_files(files, project_files(files, settings), settings, fix)
+    chosen = [f for f in files if f.absolute() in only]
+    return _lint_files(chosen, project_files(files, settings), settings, fix)
+
+
+def lint_stdin(
+    source: bytes, filename: Path, settings: Settings, force_exclude: bool = False, fix: FixMode | None = None
+) -> RunResult:
+    """Lint source read from standard input as if it were the file ``filename``: its
+    config, per-file-ignores and package neighbours apply; nothing is written."""
+    if force_exclude and is_excluded(filename, settings, check_parents=True):
+        return RunResult()
+    fix = FixMode(fix.unsafe, write=False) if fix else None
+    return _lint_files([filename], project_files([filename], settings), settings, fix, {filename: source})
+
+
+def _lint_files(
+    files: list[Path],
+    fact_files: list[Path],
+    settings: Settings,
+    fix: FixMode | None,
+    contents: dict[Path, bytes] | None = None,
+) -> RunResult:
+    contents = contents or {}
+
+    def read(path: Path) -> bytes | OSError:
+        return contents[path] if path in contents else _read(path)
+
     facts: dict[Path, ModuleFacts] = {}
-    for path in project_files(files, settings):
-        source = _read(path)
+    for path in fact_files:
+        source = read(path)
         if isinstance(source, bytes):
             facts[path] = facts_for(path, source)
     project = build_project(list(facts.values()))
@@ -105,7 +140,7 @@ def lint_paths(
     result = RunResult()
     for path in files:
         shown = display_path(path)
-        source = _read(path)
+        source = read(path)
         if isinstance(source, OSError):
             reason = source.strerror or type(source).__name__
             file_result = FileResult(shown, [engine_diagnostic(shown, PARSE_ERROR_CODE, f"cannot read file: {reason}")])
@@ -127,23 +162,27 @@ def lint_paths(
     return result
 
 
-def _write_file(path: Path, file_result: FileResult, data: bytes) -> None:
-    """Replace the file's content atomically (temp file + rename), keeping its mode; a
+def write_source(path: Path, data: bytes) -> None:
+    """Replace a file's content atomically (temp file + rename), keeping its mode; a
     symlink keeps pointing at its target, which gets the new content."""
     target = Path(os.path.realpath(path))
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".fastapi-lint")
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".fastapi-lint")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp, mode)
-            os.replace(temp, target)
-        except BaseException:
-            os.unlink(temp)
-            raise
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        os.unlink(temp)
+        raise
+
+
+def _write_file(path: Path, file_result: FileResult, data: bytes) -> None:
+    try:
+        write_source(path, data)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         file_result.diagnostics.append(

@@ -13,12 +13,15 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from fastapi_lint import __version__
-from fastapi_lint.api import FixMode, lint_paths, unified_diff
+from fastapi_lint import baseline as baselines
+from fastapi_lint.add_noqa import add_noqa as insert_noqa_comments
+from fastapi_lint.api import FixMode, lint_paths, lint_stdin, unified_diff
 from fastapi_lint.config import ConfigError, load_settings, with_overrides
 from fastapi_lint.discovery import PathError
 from fastapi_lint.docs import PageNotFound, rule_page
 from fastapi_lint.report import REPORTERS
 from fastapi_lint.report.text import make_console
+from fastapi_lint.vcs import VcsError, changed_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -70,6 +73,14 @@ def main() -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff/--fix-only: apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
 @click.option("--fix-only", is_flag=True, help="Apply fixes without reporting the remaining findings.")
+@click.option("--stdin-filename", type=click.Path(path_type=Path),
+              help="Lint source from standard input as if it were this file (with --fix: print the fixed source).")
+@click.option("--diff-base", metavar="REV",
+              help="Lint only files changed since the merge base with REV (git); facts still come from all files.")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Do not report findings recorded in this baseline file.")
+@click.option("--write-baseline", is_flag=True, help="Record all current findings in the --baseline file.")
+@click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` comments for every current finding.")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -88,14 +99,24 @@ def check(
     unsafe_fixes: bool,
     diff: bool,
     fix_only: bool,
+    stdin_filename: Path | None,
+    diff_base: str | None,
+    baseline_file: Path | None,
+    write_baseline: bool,
+    add_noqa: bool,
 ) -> None:
     """Lint PATHS (files or directories; default: the current directory)."""
+    if write_baseline and baseline_file is None:
+        _fail("--write-baseline needs --baseline FILE")
     targets = list(paths) or [Path(".")]
-    missing = [str(p) for p in targets if not os.path.lexists(p)]
+    missing = [str(p) for p in targets if not os.path.lexists(p)] if stdin_filename is None else []
     if missing:
         _fail(f"{', '.join(missing)}: no such file or directory")
     try:
-        start = targets[0] if targets[0].is_dir() else targets[0].parent
+        if stdin_filename is not None:
+            start = stdin_filename.absolute().parent
+        else:
+            start = targets[0] if targets[0].is_dir() else targets[0].parent
         settings = load_settings(start, config_file, isolated)
         selected, ignored = _codes(select), _codes(ignore) or ()
         # As in Ruff, a --select on the command line replaces the configured selection
@@ -110,13 +131,40 @@ def check(
             allow_bare_noqa=allow_bare_noqa or None,
         )
         fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff) if (fix or diff or fix_only) else None
-        result = lint_paths(targets, settings, force_exclude=force_exclude, fix=fix_mode)
-    except (ConfigError, PathError) as exc:
+        if stdin_filename is not None:
+            source = sys.stdin.buffer.read()
+            result = lint_stdin(source, stdin_filename, settings, force_exclude=force_exclude, fix=fix_mode)
+        else:
+            only = changed_files(diff_base, Path.cwd()) if diff_base else None
+            result = lint_paths(targets, settings, force_exclude=force_exclude, fix=fix_mode, only=only)
+        if baseline_file is not None and write_baseline:
+            recorded = baselines.write(result, baseline_file)
+            click.echo(f"Recorded {recorded} finding{'s' if recorded != 1 else ''} in {baseline_file}.", err=True)
+            sys.exit(EXIT_CLEAN)
+        if baseline_file is not None:
+            baselines.apply(result, baseline_file)
+    except (ConfigError, PathError, VcsError, baselines.BaselineError) as exc:
         _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
         if os.environ.get("FASTAPI_LINT_DEBUG"):
             raise
         _fail(f"internal error: {type(exc).__name__}: {exc} (set FASTAPI_LINT_DEBUG=1 for a traceback)", EXIT_INTERNAL)
+    if stdin_filename is not None and fix_mode is not None and not diff:
+        # Editors pipe the buffer through us: the (fixed) source goes back on stdout.
+        fixed = result.files[0].fixed_source if result.files else None
+        sys.stdout.buffer.write(fixed if fixed is not None else source)
+        sys.stdout.flush()
+        if fix_only:
+            sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_CLEAN)
+        REPORTERS[output_format](result, sys.stderr, {"statistics": statistics, "unsafe_fixes": unsafe_fixes,
+                                                      "docs_url": settings.docs_url})
+        sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_FINDINGS if result.diagnostics else EXIT_CLEAN)
+    if add_noqa:
+        added, skipped = insert_noqa_comments(result)
+        click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''}"
+                   + (f"; {skipped} finding{'s' if skipped != 1 else ''} could not take one." if skipped else "."),
+                   err=True)
+        sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_CLEAN)
     if diff:
         sys.exit(_print_diff(result))
     if fix_only:
