@@ -21,6 +21,7 @@ from fastapi_lint.engine import LintOptions, engine_diagnostic, fix_source, lint
 from fastapi_lint.facts import ModuleFacts, extract_facts
 from fastapi_lint.names import module_name_for
 from fastapi_lint.project import Project
+from fastapi_lint.runner import map_files
 
 
 @dataclass
@@ -96,14 +97,15 @@ def lint_paths(
     force_exclude: bool = False,
     fix: FixMode | None = None,
     only: set[Path] | None = None,
+    jobs: int = 1,
 ) -> RunResult:
     """Lint the files under ``paths``; with ``only`` (absolute paths), lint just those
     while the project facts still come from every file under ``paths``."""
     files = discover(paths, settings, force_exclude)
     if only is None:
-        return _lint_files(files, project_files(files, settings), settings, fix)
+        return _lint_files(files, project_files(files, settings), settings, fix, jobs=jobs)
     chosen = [f for f in files if f.absolute() in only]
-    return _lint_files(chosen, project_files(files, settings), settings, fix)
+    return _lint_files(chosen, project_files(files, settings), settings, fix, jobs=jobs)
 
 
 def lint_stdin(
@@ -117,47 +119,68 @@ def lint_stdin(
     return _lint_files([filename], project_files([filename], settings), settings, fix, {filename: source})
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every worker needs to lint any file of the run."""
+
+    project: Project
+    facts: dict[Path, ModuleFacts]
+    settings: Settings
+    options: LintOptions
+    fix: FixMode | None
+    contents: dict[Path, bytes]
+
+
+def _source(job_contents: dict[Path, bytes], path: Path) -> bytes | OSError:
+    return job_contents[path] if path in job_contents else _read(path)
+
+
+def _facts_job(contents: dict[Path, bytes], path: Path) -> ModuleFacts | None:
+    source = _source(contents, path)
+    return facts_for(path, source) if isinstance(source, bytes) else None
+
+
+def _lint_job(job: _Job, path: Path) -> FileResult:
+    shown = display_path(path)
+    source = _source(job.contents, path)
+    if isinstance(source, OSError):
+        reason = source.strerror or type(source).__name__
+        return FileResult(shown, [engine_diagnostic(shown, PARSE_ERROR_CODE, f"cannot read file: {reason}")])
+    file_facts = job.facts.get(path) or facts_for(path, source)
+    rules = job.settings.rules_for(path)
+    if job.fix is None:
+        return lint_source(shown, source, file_facts, job.project, rules, job.options)
+    file_result = fix_source(
+        shown, source, file_facts, job.project, rules, job.options,
+        refresh_facts=lambda data: facts_for(path, data), unsafe=job.fix.unsafe,
+    )
+    if file_result.fixed_source is not None:
+        file_result.source = source
+        if job.fix.write:
+            _write_file(path, file_result, file_result.fixed_source)
+    return file_result
+
+
 def _lint_files(
     files: list[Path],
     fact_files: list[Path],
     settings: Settings,
     fix: FixMode | None,
     contents: dict[Path, bytes] | None = None,
+    jobs: int = 1,
 ) -> RunResult:
     contents = contents or {}
-
-    def read(path: Path) -> bytes | OSError:
-        return contents[path] if path in contents else _read(path)
-
-    facts: dict[Path, ModuleFacts] = {}
-    for path in fact_files:
-        source = read(path)
-        if isinstance(source, bytes):
-            facts[path] = facts_for(path, source)
+    facts = {p: f for p, f in zip(fact_files, map_files(_facts_job, contents, fact_files, jobs)) if f is not None}
     project = build_project(list(facts.values()))
     options = LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
-
+    job = _Job(project, facts, settings, options, fix, contents)
     result = RunResult()
-    for path in files:
-        shown = display_path(path)
-        source = read(path)
-        if isinstance(source, OSError):
-            reason = source.strerror or type(source).__name__
-            file_result = FileResult(shown, [engine_diagnostic(shown, PARSE_ERROR_CODE, f"cannot read file: {reason}")])
-        else:
-            file_facts = facts.get(path) or facts_for(path, source)
-            rules = settings.rules_for(path)
-            if fix is None:
-                file_result = lint_source(shown, source, file_facts, project, rules, options)
-            else:
-                file_result = fix_source(
-                    shown, source, file_facts, project, rules, options,
-                    refresh_facts=lambda data, path=path: facts_for(path, data), unsafe=fix.unsafe,
-                )
-                if file_result.fixed_source is not None:
-                    file_result.source = source
-                    if fix.write:
-                        _write_file(path, file_result, file_result.fixed_source)
+    for path, file_result in zip(files, map_files(_lint_job, job, files, jobs)):
+        if file_result is None:
+            shown = display_path(path)
+            file_result = FileResult(shown, [engine_diagnostic(
+                shown, INTERNAL_ERROR_CODE, "internal error: the worker process linting this file died; please report this"
+            )])
         result.files.append(file_result)
     return result
 

@@ -21,6 +21,7 @@ from fastapi_lint.discovery import PathError
 from fastapi_lint.docs import PageNotFound, rule_page
 from fastapi_lint.report import REPORTERS
 from fastapi_lint.report.text import make_console
+from fastapi_lint.runner import default_jobs
 from fastapi_lint.vcs import VcsError, changed_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -69,6 +70,8 @@ def main() -> None:
 @click.option("--docs-url", help="Base URL of the rule pages linked from each finding.")
 @click.option("--allow-bare-noqa", is_flag=True, help="Let a bare `# noqa` suppress every rule on its line.")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per CPU; 1 runs in-process).")
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff/--fix-only: apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
@@ -95,6 +98,7 @@ def check(
     docs_url: str | None,
     allow_bare_noqa: bool,
     force_exclude: bool,
+    jobs: int | None,
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
@@ -136,7 +140,8 @@ def check(
             result = lint_stdin(source, stdin_filename, settings, force_exclude=force_exclude, fix=fix_mode)
         else:
             only = changed_files(diff_base, Path.cwd()) if diff_base else None
-            result = lint_paths(targets, settings, force_exclude=force_exclude, fix=fix_mode, only=only)
+            result = lint_paths(targets, settings, force_exclude=force_exclude, fix=fix_mode, only=only,
+                                jobs=jobs or default_jobs())
         if baseline_file is not None and write_baseline:
             recorded = baselines.write(result, baseline_file)
             click.echo(f"Recorded {recorded} finding{'s' if recorded != 1 else ''} in {baseline_file}.", err=True)

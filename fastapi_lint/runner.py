@@ -1,0 +1,70 @@
+"""Per-file work across processes, results in input order whatever the scheduling.
+
+Workers get the shared context once (inherited through ``fork`` where the platform has
+it, pickled once per worker otherwise), then receive chunks of files. A worker that dies
+does not hang the run: the files of its unfinished chunks come back as ``None`` and the
+caller reports them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Sequence, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# Below this many files a pool costs more than it saves.
+MIN_FILES_FOR_POOL = 24
+_CHUNKS_PER_WORKER = 8  # small enough to balance uneven files, large enough to batch IPC
+
+_worker_state: tuple[Callable, Any] | None = None
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _init_worker(function: Callable, context: Any) -> None:
+    global _worker_state
+    _worker_state = (function, context)
+
+
+def _run_chunk(chunk: Sequence) -> list:
+    function, context = _worker_state
+    return [function(context, item) for item in chunk]
+
+
+def _mp_context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def map_files(
+    function: Callable[[Any, Item], Result], context: Any, items: Sequence[Item], jobs: int
+) -> list[Result | None]:
+    """``[function(context, item) for item in items]``, on ``jobs`` processes.
+
+    ``function`` must be a module-level function. An item whose worker died yields None.
+    """
+    if jobs <= 1 or len(items) < MIN_FILES_FOR_POOL:
+        return [function(context, item) for item in items]
+    size = max(1, len(items) // (jobs * _CHUNKS_PER_WORKER))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    results: list[Result | None] = []
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_mp_context(), initializer=_init_worker, initargs=(function, context)
+    ) as pool:
+        futures = [pool.submit(_run_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                results.extend(future.result())
+            except BrokenProcessPool:
+                results.extend([None] * len(chunk))
+    return results

@@ -1,0 +1,70 @@
+"""The pre-commit hooks, run by real pre-commit (``pre-commit try-repo``) against this
+checkout, on a throwaway git repository holding a FastAPI file with a pitfall."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PRE_COMMIT = shutil.which("pre-commit", path=os.path.dirname(sys.executable)) or shutil.which("pre-commit")
+pytestmark = [
+    pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is not installed (CI installs it with the test extra)"),
+    pytest.mark.skipif(shutil.which("git") is None, reason="needs git"),
+]
+
+# A test module with a pitfall that has a safe fix: FAPI504 rewrites
+# `AsyncClient(app=app)` (removed in httpx 0.28) to `transport=ASGITransport(app=app)`.
+PITFALL = '''\
+import httpx
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+async def test_health() -> None:
+    async with httpx.AsyncClient(app=app, base_url="http://test") as client:
+        response = await client.get("/health")
+    assert response.status_code == 200
+'''
+
+
+def run(args: list[str], cwd: Path, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> tuple[Path, dict]:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    project = tmp_path / "service"
+    project.mkdir()
+    (project / "main.py").write_text(PITFALL)
+    run(["git", "init", "-q"], project, env)
+    run(["git", "add", "main.py"], project, env)
+    return project, env
+
+
+def try_repo(project: Path, env: dict, hook: str, *args: str) -> subprocess.CompletedProcess:
+    # try-repo snapshots this checkout's working tree, so the hooks under test are the current ones.
+    return run([PRE_COMMIT, "try-repo", str(ROOT), hook, "--all-files", "--verbose", *args], project, env)
+
+
+def test_check_hook_fails_on_a_pitfall_and_fix_hook_fixes_it(repo) -> None:
+    project, env = repo
+    checked = try_repo(project, env, "fastapi-lint")
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "FAPI504" in checked.stdout
+
+    fixed = try_repo(project, env, "fastapi-lint-fix")
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr  # pre-commit fails a hook that changed files
+    assert "transport=ASGITransport(app=app)" in (project / "main.py").read_text()
+
+    again = try_repo(project, env, "fastapi-lint")
+    assert again.returncode == 0, again.stdout + again.stderr
