@@ -21,6 +21,7 @@ from fastapi_lint.engine import LintOptions, engine_diagnostic, fix_source, lint
 from fastapi_lint.facts import ModuleFacts, extract_facts
 from fastapi_lint.names import module_name_for
 from fastapi_lint.project import Project
+from fastapi_lint.cache import Cache, content_hash, digest
 from fastapi_lint.runner import map_files
 
 
@@ -98,14 +99,15 @@ def lint_paths(
     fix: FixMode | None = None,
     only: set[Path] | None = None,
     jobs: int = 1,
+    cache: Cache | None = None,
 ) -> RunResult:
     """Lint the files under ``paths``; with ``only`` (absolute paths), lint just those
     while the project facts still come from every file under ``paths``."""
     files = discover(paths, settings, force_exclude)
     if only is None:
-        return _lint_files(files, project_files(files, settings), settings, fix, jobs=jobs)
+        return _lint_files(files, project_files(files, settings), settings, fix, jobs=jobs, cache=cache)
     chosen = [f for f in files if f.absolute() in only]
-    return _lint_files(chosen, project_files(files, settings), settings, fix, jobs=jobs)
+    return _lint_files(chosen, project_files(files, settings), settings, fix, jobs=jobs, cache=cache)
 
 
 def lint_stdin(
@@ -149,7 +151,9 @@ def _lint_job(job: _Job, path: Path) -> FileResult:
     file_facts = job.facts.get(path) or facts_for(path, source)
     rules = job.settings.rules_for(path)
     if job.fix is None:
-        return lint_source(shown, source, file_facts, job.project, rules, job.options)
+        file_result = lint_source(shown, source, file_facts, job.project, rules, job.options)
+        file_result.source_hash = content_hash(source)
+        return file_result
     file_result = fix_source(
         shown, source, file_facts, job.project, rules, job.options,
         refresh_facts=lambda data: facts_for(path, data), unsafe=job.fix.unsafe,
@@ -168,9 +172,23 @@ def _lint_files(
     fix: FixMode | None,
     contents: dict[Path, bytes] | None = None,
     jobs: int = 1,
+    cache: Cache | None = None,
 ) -> RunResult:
     contents = contents or {}
+    if cache is not None and not contents and fix is None:
+        return _lint_files_cached(files, fact_files, settings, jobs, cache)
     facts = {p: f for p, f in zip(fact_files, map_files(_facts_job, contents, fact_files, jobs)) if f is not None}
+    return _lint_with_facts(files, facts, settings, fix, contents, jobs)
+
+
+def _lint_with_facts(
+    files: list[Path],
+    facts: dict[Path, ModuleFacts],
+    settings: Settings,
+    fix: FixMode | None,
+    contents: dict[Path, bytes],
+    jobs: int,
+) -> RunResult:
     project = build_project(list(facts.values()))
     options = LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
     job = _Job(project, facts, settings, options, fix, contents)
@@ -183,6 +201,57 @@ def _lint_files(
             )])
         result.files.append(file_result)
     return result
+
+
+def _lint_files_cached(
+    files: list[Path], fact_files: list[Path], settings: Settings, jobs: int, cache: Cache
+) -> RunResult:
+    """As ``_lint_files``, reusing what the cache knows (see cache.py for the keys)."""
+    hashes: dict[Path, str] = {}
+    for path in fact_files:
+        known = cache.known_hash(path)
+        if known is None:
+            data = _read(path)
+            if not isinstance(data, bytes):
+                continue
+            known = cache.remember_hash(path, data)
+        hashes[path] = known
+    modules = {path: module_name_for(path)[0] for path in hashes}
+    project_key = digest(sorted((modules[p], h) for p, h in hashes.items()))
+    settings_key = digest(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
+
+    def key(path: Path) -> tuple:
+        codes = tuple(sorted(rule.code for rule in settings.rules_for(path)))
+        return (hashes.get(path), codes, settings_key, project_key)
+
+    found: dict[Path, FileResult] = {}
+    for path in files:
+        if hashes.get(path) is not None:
+            hit = cache.get_result(path, key(path), display_path(path))
+            if hit is not None:
+                found[path] = hit
+    missing = [path for path in files if path not in found]
+    if missing:
+        facts: dict[Path, ModuleFacts] = {}
+        to_compute = []
+        for path, hashed in hashes.items():
+            cached = cache.get_facts(modules[path], hashed)
+            if cached is None:
+                to_compute.append(path)
+            else:
+                facts[path] = cached
+        for path, computed in zip(to_compute, map_files(_facts_job, {}, to_compute, jobs)):
+            if computed is not None:
+                facts[path] = computed
+                cache.put_facts(modules[path], hashes[path], computed)
+        cache.prune_facts({modules[p]: h for p, h in hashes.items()})
+        fresh = _lint_with_facts(missing, facts, settings, None, {}, jobs)
+        for path, file_result in zip(missing, fresh.files):
+            found[path] = file_result
+            if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):
+                cache.put_result(path, key(path), file_result)
+    cache.save()
+    return RunResult([found[path] for path in files])
 
 
 def write_source(path: Path, data: bytes) -> None:

@@ -16,6 +16,7 @@ from fastapi_lint import __version__
 from fastapi_lint import baseline as baselines
 from fastapi_lint.add_noqa import add_noqa as insert_noqa_comments
 from fastapi_lint.api import FixMode, lint_paths, lint_stdin, unified_diff
+from fastapi_lint.cache import CACHE_DIR_NAME, Cache
 from fastapi_lint.config import ConfigError, load_settings, with_overrides
 from fastapi_lint.discovery import PathError
 from fastapi_lint.docs import PageNotFound, rule_page
@@ -72,6 +73,9 @@ def main() -> None:
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per CPU; 1 runs in-process).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help=f"Where the cache lives (default: {CACHE_DIR_NAME}/ next to the configuration).")
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff/--fix-only: apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
@@ -99,6 +103,8 @@ def check(
     allow_bare_noqa: bool,
     force_exclude: bool,
     jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
     fix: bool,
     unsafe_fixes: bool,
     diff: bool,
@@ -140,8 +146,9 @@ def check(
             result = lint_stdin(source, stdin_filename, settings, force_exclude=force_exclude, fix=fix_mode)
         else:
             only = changed_files(diff_base, Path.cwd()) if diff_base else None
+            cache = None if no_cache else Cache(cache_dir or settings.root / CACHE_DIR_NAME)
             result = lint_paths(targets, settings, force_exclude=force_exclude, fix=fix_mode, only=only,
-                                jobs=jobs or default_jobs())
+                                jobs=jobs or default_jobs(), cache=cache)
         if baseline_file is not None and write_baseline:
             recorded = baselines.write(result, baseline_file)
             click.echo(f"Recorded {recorded} finding{'s' if recorded != 1 else ''} in {baseline_file}.", err=True)

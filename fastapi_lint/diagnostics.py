@@ -73,3 +73,4 @@ class FileResult:
     fixed: int = 0  # findings fixed by --fix
     fixed_source: bytes | None = None  # the file after fixes, when they changed it
     source: bytes | None = None  # the file before fixes, kept when they changed it
+    source_hash: str | None = None  # content hash of the bytes linted (for the cache)

@@ -16,9 +16,6 @@ from dataclasses import dataclass
 from typing import Iterable, Union
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, ImportItem
-
 from fastapi_lint.diagnostics import Applicability
 
 Replacement = Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]
@@ -96,6 +93,10 @@ def apply(module: cst.Module, fixes: list[Fix]) -> cst.Module:
     fixed = module.visit(_Replacer(edits))
     imports = {item for fix in fixes for item in fix.imports}
     if imports:
+        # libcst.codemod pulls in libcst.matchers (~0.4 s of imports): only when needed.
+        from libcst.codemod import CodemodContext
+        from libcst.codemod.visitors import AddImportsVisitor, ImportItem
+
         items = [ImportItem(i.module, i.name) for i in sorted(imports, key=lambda i: (i.module, i.name or ""))]
         fixed = fixed.visit(AddImportsVisitor(CodemodContext(), items))
     return fixed

@@ -1,0 +1,161 @@
+"""The persistent cache (``.fastapi_lint_cache/`` next to the config).
+
+Three stores, each one pickle file replaced atomically (temp file + rename), so
+concurrent runs never see half a file; a store that cannot be read is ignored:
+
+- ``index``: path -> (mtime_ns, size, content hash). A file whose stat is unchanged is
+  not read again.
+- ``facts``: (module, content hash) -> the first pass's ModuleFacts.
+- ``results``: path -> (content hash, enabled rules, project fingerprint, FileResult).
+
+A file's findings depend on its bytes, its enabled rules, the run's settings, and on
+the facts of the rest of the project (an app's lifespan, a router's prefix, where a
+dependency is used). The project fingerprint covers the last: a digest of every project
+module's name and content hash. So an unchanged project costs a stat per file, and any
+edit re-checks the files whose results could depend on it. Everything is keyed by the
+linter's own code too, so upgrading (or editing) fastapi-lint never serves stale results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import fastapi_lint
+from fastapi_lint.diagnostics import FileResult
+from fastapi_lint.facts import ModuleFacts
+
+CACHE_DIR_NAME = ".fastapi_lint_cache"
+_PACKAGE_DIR = Path(fastapi_lint.__file__).resolve().parent
+
+
+def _code_version() -> str:
+    """The tool version plus a digest of its source files' stats (editable installs)."""
+    digest = hashlib.sha256(fastapi_lint.__version__.encode())
+    for path in sorted(_PACKAGE_DIR.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(_PACKAGE_DIR)}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    return digest.hexdigest()[:16]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+class Cache:
+    def __init__(self, directory: Path):
+        self.root = directory
+        self.directory = directory / _code_version()
+        self._index: dict[str, tuple[int, int, str]] | None = None
+        self._facts: dict[tuple[str, str], ModuleFacts] | None = None
+        self._results: dict[str, tuple] | None = None
+        self._dirty: set[str] = set()
+
+    # ------------------------------------------------------------ storage
+
+    def _load(self, name: str) -> dict:
+        try:
+            with open(self.directory / f"{name}.pickle", "rb") as handle:
+                value = pickle.load(handle)
+            return value if isinstance(value, dict) else {}
+        except Exception:  # noqa: BLE001 - a missing or corrupt store is an empty one
+            return {}
+
+    def _store(self, name: str, value: dict) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            gitignore = self.root / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# Created by fastapi-lint\n*\n")
+            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temp, self.directory / f"{name}.pickle")
+            except BaseException:
+                os.unlink(temp)
+                raise
+        except OSError:
+            pass  # a read-only or full disk only costs speed
+
+    @property
+    def index(self) -> dict:
+        if self._index is None:
+            self._index = self._load("index")
+        return self._index
+
+    @property
+    def facts(self) -> dict:
+        if self._facts is None:
+            self._facts = self._load("facts")
+        return self._facts
+
+    @property
+    def results(self) -> dict:
+        if self._results is None:
+            self._results = self._load("results")
+        return self._results
+
+    def save(self) -> None:
+        for name in sorted(self._dirty):
+            self._store(name, getattr(self, name))
+        self._dirty.clear()
+
+    # ------------------------------------------------------------ queries
+
+    def known_hash(self, path: Path) -> str | None:
+        """The content hash recorded for a file whose size and mtime have not changed."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        entry = self.index.get(str(path.absolute()))
+        if entry is not None and entry[0] == stat.st_mtime_ns and entry[1] == stat.st_size:
+            return entry[2]
+        return None
+
+    def remember_hash(self, path: Path, data: bytes) -> str:
+        value = content_hash(data)
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return value
+        self.index[str(path.absolute())] = (stat.st_mtime_ns, stat.st_size, value)
+        self._dirty.add("index")
+        return value
+
+    def get_facts(self, module: str, hashed: str) -> ModuleFacts | None:
+        return self.facts.get((module, hashed))
+
+    def put_facts(self, module: str, hashed: str, facts: ModuleFacts) -> None:
+        self.facts[(module, hashed)] = facts
+        self._dirty.add("facts")
+
+    def get_result(self, path: Path, key: tuple, shown: str) -> FileResult | None:
+        entry = self.results.get(str(path.absolute()))
+        if entry is None or entry[0] != key:
+            return None
+        result: FileResult = entry[1]
+        if result.path != shown:  # the same file seen from another working directory
+            result = FileResult(shown, [replace(d, path=shown) for d in result.diagnostics], result.suppressed)
+        return result
+
+    def put_result(self, path: Path, key: tuple, result: FileResult) -> None:
+        self.results[str(path.absolute())] = (key, result)
+        self._dirty.add("results")
+
+    def prune_facts(self, current: dict[str, str]) -> None:
+        """Forget older versions of the modules seen in this run (the store would grow forever)."""
+        stale = [key for key in self.facts if key[0] in current and current[key[0]] != key[1]]
+        for key in stale:
+            del self.facts[key]
+        if stale:
+            self._dirty.add("facts")

@@ -1,0 +1,116 @@
+"""The persistent cache: same findings as without it, no parsing when nothing changed,
+cross-file facts invalidate dependants, and a damaged cache is only a slower run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import fastapi_lint.engine
+from fastapi_lint.api import lint_paths
+from fastapi_lint.cache import CACHE_DIR_NAME, Cache
+from fastapi_lint.config import Settings
+
+from conftest import invoke
+
+MAIN = '''\
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
+'''
+EVENTS = '''\
+import time
+
+from app.main import app
+
+
+@app.on_event("startup")
+async def warm_up() -> None:
+    time.sleep(1)
+'''
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "main.py").write_text(MAIN)
+    (package / "events.py").write_text(EVENTS)
+    return tmp_path
+
+
+def findings(root: Path, cache: Cache | None) -> list[tuple]:
+    settings = Settings(root=root, select=("FAPI101", "FAPI501", "FAPI502"))
+    result = lint_paths([root], settings, cache=cache)
+    return [(Path(d.path).name, d.start.line, d.code, d.message) for d in result.diagnostics]
+
+
+def test_cached_findings_equal_uncached_ones(project: Path) -> None:
+    cache_dir = project / CACHE_DIR_NAME
+    uncached = findings(project, None)
+    assert {code for _, _, code, _ in uncached} == {"FAPI101", "FAPI501", "FAPI502"}
+    assert findings(project, Cache(cache_dir)) == uncached  # cold: fills the cache
+    assert findings(project, Cache(cache_dir)) == uncached  # warm: served from it
+
+
+def test_warm_run_parses_nothing(project: Path, monkeypatch) -> None:
+    cache_dir = project / CACHE_DIR_NAME
+    expected = findings(project, Cache(cache_dir))
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a warm run must not parse")
+
+    monkeypatch.setattr(fastapi_lint.engine, "parse", refuse)
+    monkeypatch.setattr(fastapi_lint.api, "facts_for", refuse)
+    (project / "app" / "events.py").touch()  # a new mtime, the same content
+    assert findings(project, Cache(cache_dir)) == expected
+
+
+def test_editing_one_file_rechecks_the_files_that_depend_on_it(project: Path) -> None:
+    cache_dir = project / CACHE_DIR_NAME
+    before = findings(project, Cache(cache_dir))
+    assert ("events.py", 6, "FAPI502") in {(n, line, c) for n, line, c, _ in before}
+    # events.py is unchanged; its FAPI502 came from main.py's `lifespan=`.
+    (project / "app" / "main.py").write_text(MAIN.replace("FastAPI(lifespan=lifespan)", "FastAPI()"))
+    after = findings(project, Cache(cache_dir))
+    assert "FAPI502" not in {c for _, _, c, _ in after}
+    assert after == findings(project, None)
+
+
+def test_a_corrupt_cache_is_ignored(project: Path) -> None:
+    cache_dir = project / CACHE_DIR_NAME
+    expected = findings(project, Cache(cache_dir))
+    stores = list(cache_dir.rglob("*.pickle"))
+    assert {p.name for p in stores} == {"index.pickle", "facts.pickle", "results.pickle"}
+    for store in stores:
+        store.write_bytes(b"\x80\x05not a pickle")
+    assert findings(project, Cache(cache_dir)) == expected
+    assert findings(project, Cache(cache_dir)) == expected
+
+
+def test_cli_cache_flags(project: Path, monkeypatch) -> None:
+    monkeypatch.chdir(project)
+    first = invoke("--isolated", "--select", "FAPI101", "--output-format", "json", "app")
+    assert (project / CACHE_DIR_NAME / ".gitignore").read_text().strip().endswith("*")
+    second = invoke("--isolated", "--select", "FAPI101", "--output-format", "json", "app")
+    assert json.loads(first.stdout) == json.loads(second.stdout)
+    elsewhere = project / "elsewhere"
+    invoke("--isolated", "--cache-dir", str(elsewhere), "app")
+    assert any(elsewhere.rglob("results.pickle"))
+    other = project / "other"
+    other.mkdir()
+    (other / "a.py").write_text("x = 1\n")
+    monkeypatch.chdir(other)
+    invoke("--isolated", "--no-cache", "a.py")
+    assert not (other / CACHE_DIR_NAME).exists()
