@@ -177,7 +177,7 @@ def _lint_files(
     contents = contents or {}
     if cache is not None and not contents and fix is None:
         return _lint_files_cached(files, fact_files, settings, jobs, cache)
-    facts = {p: f for p, f in zip(fact_files, map_files(_facts_job, contents, fact_files, jobs)) if f is not None}
+    facts = {p: f for p, f in zip(fact_files, map_files(_facts_job, contents, fact_files, jobs, "indexing")) if f is not None}
     return _lint_with_facts(files, facts, settings, fix, contents, jobs)
 
 
@@ -193,7 +193,7 @@ def _lint_with_facts(
     options = LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
     job = _Job(project, facts, settings, options, fix, contents)
     result = RunResult()
-    for path, file_result in zip(files, map_files(_lint_job, job, files, jobs)):
+    for path, file_result in zip(files, map_files(_lint_job, job, files, jobs, "linting")):
         if file_result is None:
             shown = display_path(path)
             file_result = FileResult(shown, [engine_diagnostic(
@@ -240,7 +240,7 @@ def _lint_files_cached(
                 to_compute.append(path)
             else:
                 facts[path] = cached
-        for path, computed in zip(to_compute, map_files(_facts_job, {}, to_compute, jobs)):
+        for path, computed in zip(to_compute, map_files(_facts_job, {}, to_compute, jobs, "indexing")):
             if computed is not None:
                 facts[path] = computed
                 cache.put_facts(modules[path], hashes[path], computed)

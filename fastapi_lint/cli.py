@@ -22,7 +22,8 @@ from fastapi_lint.discovery import PathError
 from fastapi_lint.docs import PageNotFound, rule_page
 from fastapi_lint.report import REPORTERS
 from fastapi_lint.report.text import make_console
-from fastapi_lint.runner import default_jobs
+from fastapi_lint.report.progress import ProgressBar
+from fastapi_lint.runner import default_jobs, reporting_progress
 from fastapi_lint.vcs import VcsError, changed_files
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -147,8 +148,13 @@ def check(
         else:
             only = changed_files(diff_base, Path.cwd()) if diff_base else None
             cache = None if no_cache else Cache(cache_dir or settings.root / CACHE_DIR_NAME)
-            result = lint_paths(targets, settings, force_exclude=force_exclude, fix=fix_mode, only=only,
-                                jobs=jobs or default_jobs(), cache=cache)
+            bar = ProgressBar()
+            try:
+                with reporting_progress(bar):
+                    result = lint_paths(targets, settings, force_exclude=force_exclude, fix=fix_mode, only=only,
+                                        jobs=jobs or default_jobs(), cache=cache)
+            finally:
+                bar.close()
         if baseline_file is not None and write_baseline:
             recorded = baselines.write(result, baseline_file)
             click.echo(f"Recorded {recorded} finding{'s' if recorded != 1 else ''} in {baseline_file}.", err=True)

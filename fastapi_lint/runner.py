@@ -8,8 +8,10 @@ caller reports them.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+from contextvars import ContextVar
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Sequence, TypeVar
@@ -22,6 +24,18 @@ MIN_FILES_FOR_POOL = 24
 _CHUNKS_PER_WORKER = 8  # small enough to balance uneven files, large enough to batch IPC
 
 _worker_state: tuple[Callable, Any] | None = None
+
+# Called with (items done, items in this step, step name) as work completes; set by the CLI.
+_progress: ContextVar[Callable[[int, int, str], None] | None] = ContextVar("progress", default=None)
+
+
+@contextlib.contextmanager
+def reporting_progress(callback: Callable[[int, int, str], None]):
+    token = _progress.set(callback)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
 
 
 def default_jobs() -> int:
@@ -47,14 +61,19 @@ def _mp_context():
 
 
 def map_files(
-    function: Callable[[Any, Item], Result], context: Any, items: Sequence[Item], jobs: int
+    function: Callable[[Any, Item], Result], context: Any, items: Sequence[Item], jobs: int, step: str = ""
 ) -> list[Result | None]:
     """``[function(context, item) for item in items]``, on ``jobs`` processes.
 
     ``function`` must be a module-level function. An item whose worker died yields None.
     """
+    progress = _progress.get() or (lambda done, total, name: None)
     if jobs <= 1 or len(items) < MIN_FILES_FOR_POOL:
-        return [function(context, item) for item in items]
+        out = []
+        for item in items:
+            out.append(function(context, item))
+            progress(len(out), len(items), step)
+        return out
     size = max(1, len(items) // (jobs * _CHUNKS_PER_WORKER))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     results: list[Result | None] = []
@@ -67,4 +86,5 @@ def map_files(
                 results.extend(future.result())
             except BrokenProcessPool:
                 results.extend([None] * len(chunk))
+            progress(len(results), len(items), step)
     return results
