@@ -10,7 +10,6 @@ wait for the next pass, when they are proposed again against the fixed source.
 
 from __future__ import annotations
 
-import ast
 import warnings
 from dataclasses import dataclass
 from typing import Iterable, Union
@@ -103,12 +102,13 @@ def apply(module: cst.Module, fixes: list[Fix]) -> cst.Module:
 
 
 def reparses(code: bytes) -> bool:
-    """Both parsers accept the result (libcst alone accepts some code Python rejects)."""
+    """libcst parses the result and Python compiles it (compiling also rejects what
+    parsing accepts, such as ``await`` outside an ``async def``)."""
     try:
         cst.parse_module(code)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes etc. are the file's own business
-            ast.parse(code)
+            compile(code, "<fixed>", "exec", dont_inherit=True)
     except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
