@@ -78,6 +78,21 @@ class Other:
     pass
 
 
+@dataclass(frozen=True)
+class Lambda(Other):
+    """``lambda a, b: body``; an Other to code that does not look inside."""
+
+    params: tuple  # parameter names
+    body: object  # summary of the body expression
+
+
+@dataclass(frozen=True)
+class FString(Other):
+    """``f"...{x}..."``; an Other to code that does not look inside."""
+
+    parts: tuple  # str for literal text, a summary for each ``{expression}``
+
+
 Value = Union[Const, Ref, CallValue, Subscript, Seq, Other]
 OTHER = Other()
 
@@ -109,6 +124,14 @@ def summarise(node: ast.AST | None, depth: int = 0) -> Value | None:
         index = node.slice
         elements = index.elts if isinstance(index, ast.Tuple) else [index]
         return Subscript(dotted_of(node.value), tuple(summarise(e, depth + 1) for e in elements))
+    if isinstance(node, ast.Lambda):
+        names = tuple(a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs))
+        return Lambda(names, summarise(node.body, depth + 1))
+    if isinstance(node, ast.JoinedStr):
+        return FString(tuple(
+            v.value if isinstance(v, ast.Constant) else summarise(getattr(v, "value", None), depth + 1)
+            for v in node.values
+        ))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         # ``X | None`` in annotations: keep the parts.
         return Subscript("|", (summarise(node.left, depth + 1), summarise(node.right, depth + 1)))
@@ -141,6 +164,7 @@ class Binding:
     kind: str
     target: str | None = None
     value: Value | None = None
+    annotation: Value | None = None  # ``name: T = value``: the summary of ``T``
 
 
 @dataclass
@@ -165,6 +189,7 @@ class FunctionFacts:
     has_bare_return: bool = False
     has_yield: bool = False
     has_await: bool = False
+    attributes: set[str] = field(default_factory=set)  # attribute names read in the body (`x.path_params`)
 
 
 @dataclass
@@ -200,6 +225,7 @@ class ModuleFacts:
     classes: dict[str, ClassFacts] = field(default_factory=dict)
     calls: list[ScopedCall] = field(default_factory=list)  # calls the model cares about
     syntax_error: tuple[str, int, int] | None = None  # Python's (message, line, column)
+    star_imports: list[str] = field(default_factory=list)  # modules of `from X import *`
 
     def qualname_of_key(self, key: str) -> str:
         return f"{self.module}.{key.replace('/', '.')}" if self.module else key.replace("/", ".")
@@ -210,6 +236,7 @@ INTERESTING_CALLS = frozenset({
     "Depends", "Security", "include_router", "add_api_route", "add_api_websocket_route",
     "add_event_handler", "add_exception_handler", "add_middleware", "mount", "Middleware",
     "FastAPI", "APIRouter", "Starlette",
+    "import_module", "__import__",  # dynamic imports (a router loaded by name is not unused)
 })
 
 
@@ -239,6 +266,8 @@ class _Extractor:
     def __init__(self, facts: ModuleFacts):
         self.facts = facts
         self.occurrences: dict[tuple[str, str], int] = {}
+        # Local names of interesting callables imported under another name (``Depends as D``).
+        self.call_aliases: set[str] = set()
 
     def run(self, tree: ast.Module) -> None:
         self.facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
@@ -279,9 +308,12 @@ class _Extractor:
             )
             for alias in stmt.names:
                 if alias.name == "*":
+                    self.facts.star_imports.append(base)
                     continue
                 target = f"{base}.{alias.name}" if base else alias.name
                 self.bind(scope, alias.asname or alias.name, Binding("import", target))
+                if alias.asname and alias.name in INTERESTING_CALLS:
+                    self.call_aliases.add(alias.asname)
             return
         # Compound statements: header expressions here, bodies recursively in order.
         if isinstance(stmt, (ast.If, ast.While)):
@@ -333,7 +365,8 @@ class _Extractor:
                 self.bind_targets(target, scope, value)
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             if stmt.value is not None:
-                self.bind(scope, stmt.target.id, Binding("value", value=summarise(stmt.value)))
+                self.bind(scope, stmt.target.id, Binding(
+                    "value", value=summarise(stmt.value), annotation=summarise(stmt.annotation)))
             elif scope != MODULE_SCOPE or stmt.target.id not in self.facts.scopes[scope].bindings:
                 self.bind(scope, stmt.target.id, Binding("param", value=summarise(stmt.annotation)))
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
@@ -358,7 +391,7 @@ class _Extractor:
         for sub in ast.walk(node):
             if isinstance(sub, ast.Call):
                 callee = dotted_of(sub.func)
-                if callee and callee.rsplit(".", 1)[-1] in INTERESTING_CALLS:
+                if callee and (callee.rsplit(".", 1)[-1] in INTERESTING_CALLS or callee in self.call_aliases):
                     value = summarise(sub)
                     self.facts.calls.append(ScopedCall(scope, value))
             elif func is not None and isinstance(sub, ast.Await):
@@ -369,6 +402,8 @@ class _Extractor:
                 self.bind(scope, sub.target.id, Binding("value", value=summarise(sub.value)))
             elif func is not None and isinstance(sub, ast.comprehension) and sub.is_async:
                 func.has_await = True
+            elif func is not None and isinstance(sub, ast.Attribute):
+                func.attributes.add(sub.attr)
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str) -> None:
         key = self.new_key(scope, node.name)

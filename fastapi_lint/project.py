@@ -278,8 +278,8 @@ class Project:
         return frozenset(found)
 
     def _is_depends(self, facts: ModuleFacts, scope: str, call: CallValue) -> bool:
-        if call.callee is None or call.callee.rsplit(".", 1)[-1] not in ("Depends", "Security"):
-            return False
+        if call.callee is None:
+            return False  # the spelling may be an alias (``from fastapi import Depends as D``)
         symbol = self.resolve(facts, scope, call.callee)
         return bool(symbol and symbol.qualname and canonical(symbol.qualname) in DEPENDS_FUNCTIONS)
 

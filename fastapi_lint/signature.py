@@ -149,3 +149,164 @@ def admits_none(project: Project, facts: ModuleFacts, scope: str, annotation: Va
             return True if True in answers else (None if None in answers else False)
         return False if base else None
     return None
+
+
+# ---------------------------------------------------------------- dependencies, recursively
+
+_DEPENDS = frozenset({"fastapi.Depends", "fastapi.Security"})
+_PARAMETERLESS_LIBRARIES = ("fastapi.security.",)  # their callables read only the Request
+
+
+@dataclass(frozen=True)
+class DependencyCallable:
+    """What FastAPI calls to solve one dependency: a project function, the ``__init__`` of a
+    dependency class, or the ``__call__`` of a callable instance (``bound``: its first
+    parameter, ``self``, is not read). ``function`` is None for a callable that reads no
+    request parameters (FastAPI's security schemes, a class without ``__init__`` or bases)."""
+
+    facts: ModuleFacts
+    function: FunctionFacts | None
+    bound: bool = False
+
+    def parameters(self, project: Project) -> list[SignatureParam]:
+        if self.function is None:
+            return []
+        params = signature(project, self.facts, self.function)
+        if self.bound and params and self.function.params and self.function.params[0].kind == "positional":
+            return params[1:]
+        return params
+
+
+def dependency_callable(
+    project: Project, facts: ModuleFacts, scope: str, call: CallValue, annotation_type: str | None = None
+) -> DependencyCallable | None:
+    """What a ``Depends(...)``/``Security(...)`` call written in ``scope`` of ``facts`` makes
+    FastAPI call; ``annotation_type`` is the parameter's class for a bare ``Depends()``.
+    None when it cannot be found (a library function, a lambda, an inherited ``__init__``)."""
+    target = call.arg(0, "dependency")
+    if target is None or (isinstance(target, Const) and target.value is None):
+        if not annotation_type:
+            return None
+        return _callable_of_symbol(project, facts, project.resolve_qualname(annotation_type))
+    if isinstance(target, Ref):
+        return _callable_of_symbol(project, facts, project.resolve(facts, scope, target.dotted))
+    if isinstance(target, CallValue):  # Depends(RoleChecker("admin")): the instance's __call__
+        return _instance_callable(project, facts, project.call_result_type(facts, scope, target))
+    return None
+
+
+def dependencies(
+    project: Project,
+    facts: ModuleFacts,
+    function: FunctionFacts,
+    extra: tuple[tuple[ModuleFacts, str, CallValue], ...] = (),
+) -> list[DependencyCallable] | None:
+    """Every dependency FastAPI solves before calling ``function`` (a path operation or a
+    dependency), recursively: the ``Depends``/``Security`` markers of its parameters (as
+    defaults, in ``Annotated[...]``, through type aliases from other modules; a bare
+    ``Depends()`` means the annotated class), plus ``extra`` — ``(facts, scope, call)`` of
+    ``Depends(...)`` calls from route or router ``dependencies=[...]`` lists — and the
+    sub-dependencies of all of them. ``function`` itself is not included. None when any
+    dependency cannot be resolved, so callers needing the complete set can stay silent."""
+    found: list[DependencyCallable] = []
+    seen = {(facts.module, function.key)}
+    queue: list[DependencyCallable] = []
+
+    def add(dependency: DependencyCallable | None) -> bool:
+        if dependency is None:
+            return False
+        ident = (dependency.facts.module, dependency.function.key if dependency.function else None)
+        if dependency.function is None or ident not in seen:
+            seen.add(ident)
+            found.append(dependency)
+            queue.append(dependency)
+        return True
+
+    for home_facts, scope, call in extra:
+        if not add(dependency_callable(project, home_facts, scope, call)):
+            return None
+    queue.append(DependencyCallable(facts, function))
+    while queue:
+        current = queue.pop()
+        if current.function is None:
+            continue
+        for param in current.parameters(project):
+            if param.marker not in _DEPENDS or param.marker_call is None:
+                continue
+            home = param.home if param.marker_in_annotated else (current.facts, current.function.scope)
+            if not add(dependency_callable(project, *home, param.marker_call, param.type)):
+                return None
+    return found
+
+
+def _callable_of_symbol(project: Project, facts: ModuleFacts, symbol) -> DependencyCallable | None:
+    if symbol is None:
+        return None
+    if symbol.project_ref is not None:
+        module, key = symbol.project_ref
+        target = project.modules.get(module)
+        if target is None:
+            return None
+        if key in target.functions:
+            return DependencyCallable(target, target.functions[key])
+        if key in target.classes:
+            return _method(project, target, key, "__init__")
+        return None
+    if symbol.instance_of is not None:
+        return _instance_callable(project, facts, symbol.instance_of)
+    return None
+
+
+def _instance_callable(project: Project, facts: ModuleFacts, class_qualname: str | None) -> DependencyCallable | None:
+    if not class_qualname:
+        return None
+    if class_qualname.startswith(_PARAMETERLESS_LIBRARIES):
+        return DependencyCallable(facts, None)
+    symbol = project.resolve_qualname(class_qualname)
+    if symbol is None or symbol.project_ref is None:
+        return None
+    module, key = symbol.project_ref
+    target = project.modules.get(module)
+    if target is None or key not in target.classes:
+        return None
+    return _method(project, target, key, "__call__")
+
+
+_ABSENT = object()  # a class hierarchy that defines no such method (object's is used)
+
+
+def _method(project: Project, facts: ModuleFacts, class_key: str, name: str) -> DependencyCallable | None:
+    """``name`` (``__init__``/``__call__``) of a project class, looked up through its project
+    base classes in order; None when the class or a base cannot be read."""
+    found = _lookup_method(project, facts, class_key, name, 0)
+    if found is _ABSENT:
+        return DependencyCallable(facts, None) if name == "__init__" else None
+    return found
+
+
+def _lookup_method(project: Project, facts: ModuleFacts, class_key: str, name: str, depth: int):
+    function = facts.functions.get(f"{class_key}/{name}")
+    if function is not None:
+        return DependencyCallable(facts, function, bound=True)
+    klass = facts.classes[class_key]
+    if klass.decorators or depth > 8:
+        return None  # @dataclass and friends write their own __init__
+    for base in klass.bases:
+        if not isinstance(base, Ref):
+            return None
+        symbol = project.resolve(facts, klass.scope, base.dotted)
+        qualname = canonical(symbol.qualname) if symbol and symbol.qualname else None
+        if qualname == "builtins.object":
+            continue
+        if qualname and qualname.startswith(_PARAMETERLESS_LIBRARIES) and name == "__call__":
+            return DependencyCallable(facts, None)
+        if symbol is None or symbol.project_ref is None:
+            return None
+        module, key = symbol.project_ref
+        target = project.modules.get(module)
+        if target is None or key not in target.classes:
+            return None
+        found = _lookup_method(project, target, key, name, depth + 1)
+        if found is not _ABSENT:
+            return found
+    return _ABSENT

@@ -323,8 +323,8 @@ def test_load_settings_api_raises_config_error(tmp_path):
 def test_load_settings_api_reads_values(tmp_path):
     write(tmp_path / "pyproject.toml", '''\
         [tool.fastapi-lint]
-        select = ["FAPI4"]
-        ignore = ["FAPI402"]
+        select = ["FAPI40"]
+        ignore = ["FAPI402", "FAPI403", "FAPI404", "FAPI405", "FAPI406", "FAPI407", "FAPI408", "FAPI409"]
         target-version = "py312"
         docs-url = "https://d.example"
         per-file-ignores = { "tests/*" = ["FAPI401"] }

@@ -12,7 +12,7 @@ from fastapi_lint.config import Settings
 from fastapi_lint.docs import rule_page
 from fastapi_lint.rules import ALL_RULES
 
-from conftest import ROOT
+from conftest import CATALOG, OPT_IN, ROOT
 
 SECTIONS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Sources"]
 CODES = sorted(ALL_RULES)
@@ -42,8 +42,12 @@ def first_python_block(text: str, title: str) -> str:
     return match.group(1)
 
 
-def test_there_are_rules():
-    assert CODES == ["FAPI101", "FAPI201", "FAPI401", "FAPI402", "FAPI501", "FAPI502"]
+def test_every_catalog_rule_exists_and_nothing_else():
+    assert CODES == list(CATALOG)
+
+
+def test_opt_in_rules_are_the_catalog_ones():
+    assert {code for code, rule in ALL_RULES.items() if not rule.default_enabled} == OPT_IN
 
 
 def test_no_page_without_a_rule():

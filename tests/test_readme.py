@@ -27,3 +27,31 @@ def test_pre_commit_hook_declares_the_linter() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "id: fastapi-lint" in text and "entry: fastapi-lint --force-exclude" in text
     assert "types: [python]" in text
+
+
+def test_every_flag_and_format_the_readme_shows_exists() -> None:
+    import re
+
+    from click.testing import CliRunner
+
+    from fastapi_lint.cli import main
+    from fastapi_lint.report import REPORTERS
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    formats = set(re.findall(r"--output-format (\w+)", text))
+    assert formats and formats <= set(REPORTERS)
+    help_text = CliRunner().invoke(main, ["check", "--help"]).output
+    flags = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", text)) - {"--help"}
+    missing = {flag for flag in flags if flag not in help_text}
+    assert not missing, f"README mentions flags the CLI does not have: {sorted(missing)}"
+
+
+def test_yaml_snippets_parse() -> None:
+    import re
+
+    yaml = __import__("pytest").importorskip("yaml")  # comes with pre-commit
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```yaml\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+    assert len(blocks) >= 3
+    for block in blocks:
+        assert yaml.safe_load(block)

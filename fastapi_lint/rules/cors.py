@@ -6,27 +6,16 @@ import re
 
 import libcst as cst
 
-from fastapi_lint.data.fastapi_names import CORS_MIDDLEWARE, MIDDLEWARE_WRAPPER
+from fastapi_lint.data.fastapi_names import CORS_MIDDLEWARE
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.facts import Const
-from fastapi_lint.names import call_keyword, call_positional, literal_value
+from fastapi_lint.names import call_keyword
 from fastapi_lint.rule import FileContext, Rule
+from fastapi_lint.rules._middleware import constant_value as _value
+from fastapi_lint.rules._middleware import middleware_call
 
 # Origins no sane allow-list would match together; a regex matching all of them is a wildcard.
 _PROBE_ORIGINS = ("https://evil.example", "http://attacker.test:8080", "null")
-_UNKNOWN = object()
-
-
-def _value(ctx: FileContext, node: cst.BaseExpression):
-    """A literal, or a module constant holding one; ``_UNKNOWN`` otherwise."""
-    try:
-        return literal_value(node)
-    except ValueError:
-        pass
-    symbol = ctx.resolve(node)
-    if symbol is not None and isinstance(symbol.value, Const):
-        return symbol.value.value
-    return _UNKNOWN
+_CORS = frozenset({CORS_MIDDLEWARE})
 
 
 def cors_settings(ctx: FileContext, call: cst.Call) -> tuple[bool, bool] | None:
@@ -34,13 +23,7 @@ def cors_settings(ctx: FileContext, call: cst.Call) -> tuple[bool, bool] | None:
 
     Recognises ``x.add_middleware(CORSMiddleware, ...)`` and ``Middleware(CORSMiddleware, ...)``.
     """
-    func = call.func
-    if isinstance(func, cst.Attribute) and func.attr.value == "add_middleware":
-        pass
-    elif ctx.qualname(func) != MIDDLEWARE_WRAPPER:
-        return None
-    first = call_positional(call, 0) or call_keyword(call, "middleware_class") or call_keyword(call, "cls")
-    if first is None or ctx.qualname(first.value) != CORS_MIDDLEWARE:
+    if middleware_call(ctx, call, _CORS) is None:
         return None
     wildcard = False
     origins = call_keyword(call, "allow_origins")

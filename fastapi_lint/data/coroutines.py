@@ -1,0 +1,88 @@
+"""Async-correctness tables for FAPI102-FAPI106: synchronous database sessions,
+coroutine methods that must be awaited, per-request HTTP clients and HTTP calls
+whose timeout matters. Keys are qualified names as the resolver spells them."""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- FAPI102
+
+# Classes of a synchronous SQLAlchemy / SQLModel session (AsyncSession is not here).
+SYNC_SESSION_CLASSES = frozenset({
+    "sqlalchemy.orm.Session",
+    "sqlalchemy.orm.session.Session",
+    "sqlmodel.Session",
+    "sqlmodel.orm.session.Session",
+})
+
+# Classes of the asyncio sessions: a dependency or annotation naming one is never flagged.
+ASYNC_SESSION_CLASSES = frozenset({
+    "sqlalchemy.ext.asyncio.AsyncSession",
+    "sqlalchemy.ext.asyncio.session.AsyncSession",
+    "sqlmodel.ext.asyncio.session.AsyncSession",
+})
+
+# Session methods that talk to the database (or may flush/autoflush).
+SYNC_SESSION_METHODS = frozenset({
+    "query", "execute", "scalar", "scalars", "commit", "add", "add_all", "refresh", "delete",
+    "get", "flush", "rollback", "merge", "exec",
+})
+
+# Generic types whose first argument is what a generator dependency yields.
+YIELDING_GENERICS = frozenset({
+    f"{module}.{name}"
+    for module in ("typing", "typing_extensions", "collections.abc")
+    for name in ("Generator", "Iterator", "Iterable", "AsyncGenerator", "AsyncIterator", "AsyncIterable")
+})
+
+# ---------------------------------------------------------------- FAPI103
+
+_UPLOAD_FILE = frozenset({"read", "write", "seek", "close"})
+_WEBSOCKET = frozenset({
+    "send_text", "send_json", "send_bytes", "send", "receive_text", "receive_json",
+    "receive_bytes", "receive", "accept", "close",
+})
+_REQUEST = frozenset({"json", "body", "form", "is_disconnected"})
+
+# class qualname -> its coroutine methods (subclasses defined in the project count too).
+COROUTINE_METHODS: dict[str, frozenset[str]] = {
+    "fastapi.UploadFile": _UPLOAD_FILE,
+    "starlette.datastructures.UploadFile": _UPLOAD_FILE,
+    "starlette.websockets.WebSocket": _WEBSOCKET,
+    "starlette.requests.Request": _REQUEST,
+}
+
+# Module-level coroutine functions.
+COROUTINE_FUNCTIONS = frozenset({"asyncio.sleep", "anyio.sleep"})
+
+# ---------------------------------------------------------------- FAPI104
+
+# HTTP client classes that own a connection pool; the value is how the message spells it.
+HTTP_CLIENT_CLASSES: dict[str, str] = {
+    "httpx.AsyncClient": "httpx.AsyncClient",
+    "httpx._client.AsyncClient": "httpx.AsyncClient",
+    "httpx.Client": "httpx.Client",
+    "httpx._client.Client": "httpx.Client",
+    "aiohttp.ClientSession": "aiohttp.ClientSession",
+    "aiohttp.client.ClientSession": "aiohttp.ClientSession",
+}
+
+# ---------------------------------------------------------------- FAPI105
+
+_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+
+# requests: no default timeout, so a call without ``timeout=`` can hang forever.
+REQUESTS_FUNCTIONS = frozenset(
+    {f"requests.{verb}" for verb in _VERBS} | {f"requests.api.{verb}" for verb in _VERBS}
+)
+REQUESTS_SESSION_CLASSES = frozenset({"requests.Session", "requests.sessions.Session"})
+REQUESTS_SESSION_METHODS = frozenset(_VERBS)
+# ``Session.request(method, url, params, data, headers, cookies, files, auth, timeout, ...)``:
+# with this many positional arguments the timeout is given positionally.
+REQUESTS_SESSION_REQUEST_TIMEOUT_INDEX = 8
+
+# httpx: a 5 s default, so only an explicit ``timeout=None`` disables it.
+HTTPX_FUNCTIONS = frozenset({f"httpx.{verb}" for verb in (*_VERBS, "stream")})
+HTTPX_CLIENT_CLASSES = frozenset({
+    "httpx.Client", "httpx._client.Client", "httpx.AsyncClient", "httpx._client.AsyncClient",
+})
+HTTPX_CLIENT_METHODS = frozenset({*_VERBS, "stream", "build_request"})

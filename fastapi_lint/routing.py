@@ -1,0 +1,420 @@
+"""The project's route table: every route, websocket and ``include_router`` of every
+module, by the app or router object it is registered on, and what the includes make
+of them (full path, tags, operation id) in each app.
+
+An app or router is identified by where it was bound (``Symbol.origin``:
+``(module, scope, name)``), never by how a file spells it, so ``router`` in
+``app/routers/items.py`` and ``items.router`` in ``app/main.py`` are one object.
+
+Built lazily, once per :class:`~fastapi_lint.project.Project` (rules call
+:func:`route_index`), from the facts of every module; nothing here parses source.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass, field
+
+from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
+from fastapi_lint.facts import (
+    MODULE_SCOPE,
+    CallValue,
+    Const,
+    FString,
+    Lambda,
+    ModuleFacts,
+    Ref,
+    Subscript,
+    Value,
+)
+from fastapi_lint.model import ModuleModel, Registration
+from fastapi_lint.names import canonical
+from fastapi_lint.project import Project, Symbol
+
+OwnerId = tuple[str, str, str]  # (module, scope, name) where the app/router was bound
+
+FASTAPI_CLASSES = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
+_FASTAPI_APP = frozenset({"fastapi.FastAPI"})
+DEFAULT_GENERATOR = "fastapi.utils.generate_unique_id"
+_DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})
+_MAX_CHAIN = 8  # include_router nesting followed when computing an app's view of a route
+
+
+@dataclass(frozen=True)
+class Include:
+    """``parent.include_router(child, prefix=...)``."""
+
+    module: str
+    scope: str
+    registration: Registration
+    parent: OwnerId
+    child: OwnerId | None  # None when the included router cannot be resolved
+
+    @property
+    def call(self) -> CallValue:
+        return self.registration.call
+
+
+@dataclass(frozen=True)
+class OperationId:
+    """The OpenAPI operationId a path operation gets in one app."""
+
+    value: str
+    explicit: bool  # from ``operation_id=``; else generated
+    module: str
+    registration: Registration
+    function: str  # the route's name (endpoint function name or ``name=``)
+    root: OwnerId  # the app (or the never-included router) whose schema it is in
+    order: tuple = ()  # (module, line) of the include calls from the app down, then the route
+
+
+@dataclass
+class _View:
+    """A route as seen from one app: full path, tags and id generator so far."""
+
+    path: str | None
+    tags: tuple | None
+    generator: tuple | None  # (facts, scope, value) of the generate_unique_id_function; None = not set
+    root: OwnerId
+    order: tuple = ()  # where it is registered: include calls from the app down, then the route
+
+
+@dataclass
+class RouteIndex:
+    project: Project
+    models: dict[str, ModuleModel] = field(default_factory=dict)
+    routes: dict[OwnerId, list[tuple[str, Registration]]] = field(default_factory=dict)
+    owners: dict[OwnerId, Symbol] = field(default_factory=dict)
+    includes: list[Include] = field(default_factory=list)
+    has_fastapi_app: bool = False
+    dynamic_imports: bool = False
+    importers: dict[str, set[str]] = field(default_factory=dict)  # import target -> importing modules
+    # Every ``x.include_router(y)`` whatever ``x`` is: what ``y`` resolves to, and the
+    # last name of each ``y`` that does not resolve (``routers.items.router`` -> ``router``).
+    any_included: set[OwnerId] = field(default_factory=set)
+    unresolved_included_names: set[str] = field(default_factory=set)
+
+    # ------------------------------------------------------------ building
+
+    def build(self) -> RouteIndex:
+        project = self.project
+        for name, facts in project.modules.items():
+            model = ModuleModel(facts, project)
+            self.models[name] = model
+            scope_of = {id(scoped.call): scoped.scope for scoped in facts.calls}
+            for registration in model.registrations:
+                owner = registration.owner
+                if (not self.has_fastapi_app and registration.owner_kind == "app"
+                        and project.is_subclass(owner.instance_of, _FASTAPI_APP)):
+                    self.has_fastapi_app = True
+                if owner.origin is None:
+                    continue
+                self.owners.setdefault(owner.origin, owner)
+                if registration.kind in ("route", "websocket"):
+                    self.routes.setdefault(owner.origin, []).append((name, registration))
+                elif registration.kind == "include_router":
+                    scope = scope_of.get(id(registration.call), MODULE_SCOPE)
+                    child = self._included(facts, scope, registration.call)
+                    self.includes.append(Include(name, scope, registration, owner.origin, child))
+            self._scan_module(facts)
+        return self
+
+    def _included(self, facts: ModuleFacts, scope: str, call: CallValue) -> OwnerId | None:
+        target = call.arg(0, "router")
+        if not isinstance(target, Ref):
+            return None
+        symbol = self.project.resolve(facts, scope, target.dotted)
+        if symbol is None or symbol.origin is None:
+            return None
+        self.owners.setdefault(symbol.origin, symbol)
+        return symbol.origin
+
+    def _scan_module(self, facts: ModuleFacts) -> None:
+        for scope in facts.scopes.values():
+            for binding in scope.bindings.values():
+                if binding.kind == "import" and binding.target:
+                    self.importers.setdefault(binding.target, set()).add(facts.module)
+        for base in facts.star_imports:
+            self.importers.setdefault(base, set()).add(facts.module)
+        for scoped in facts.calls:
+            callee = scoped.call.callee or ""
+            last = callee.rsplit(".", 1)[-1]
+            if last == "FastAPI" and not self.has_fastapi_app:
+                symbol = self.project.resolve(facts, scoped.scope, callee)
+                if symbol and symbol.qualname and self.project.is_subclass(symbol.qualname, _FASTAPI_APP):
+                    self.has_fastapi_app = True
+            elif last == "include_router":
+                target = scoped.call.arg(0, "router")
+                symbol = self.project.resolve(facts, scoped.scope, target.dotted) if isinstance(target, Ref) else None
+                if symbol is not None and symbol.origin is not None:
+                    self.any_included.add(symbol.origin)
+                elif isinstance(target, Ref) and (symbol is None or symbol.qualname is not None):
+                    # a name from outside the linted tree; a parameter or loop variable is
+                    # handed its router by code that names it, which the rule checks itself
+                    self.unresolved_included_names.add(target.dotted.rsplit(".", 1)[-1])
+            elif last in ("import_module", "__import__"):
+                symbol = self.project.resolve(facts, scoped.scope, callee)
+                if symbol and symbol.qualname and canonical(symbol.qualname) in _DYNAMIC_IMPORTS:
+                    name = scoped.call.arg(0, "name")
+                    if isinstance(name, Const) and isinstance(name.value, str):
+                        self.importers.setdefault(name.value, set()).add(facts.module)
+                    else:
+                        self.dynamic_imports = True
+
+    # ------------------------------------------------------------ questions
+
+    def _parents(self) -> dict[OwnerId, list[Include]]:
+        cached = getattr(self, "_parents_cache", None)
+        if cached is None:
+            cached = {}
+            for include in self.includes:
+                if include.child is not None:
+                    cached.setdefault(include.child, []).append(include)
+            self._parents_cache = cached
+        return cached
+
+    def referenced_elsewhere(self, module: str, name: str) -> bool:
+        """Whether a module other than ``module`` imports ``module.name``, the module
+        itself or one of its packages (``items.router`` is invisible to the facts). An
+        import target that ends with one of those counts too: the linted tree may start
+        below the real package root (namespace packages, a missing ``__init__.py``)."""
+        targets = {f"{module}.{name}", module}
+        suffixes = tuple(f".{target}" for target in targets)
+        parts = module.split(".")
+        targets.update(".".join(parts[:i]) for i in range(1, len(parts)))
+        return any(
+            importers - {module}
+            for imported, importers in self.importers.items()
+            if imported in targets or imported.endswith(suffixes)
+        )
+
+    # ------------------------------------------------------------ operation ids
+
+    def operation_ids(self) -> dict[tuple[str, CallValue], tuple[OperationId, OperationId]]:
+        """Path operations whose operationId an earlier one in the same app already has:
+        ``(module, route call) -> (this one, the first one)``."""
+        cached = getattr(self, "_operation_ids", None)
+        if cached is not None:
+            return cached
+        groups: dict[tuple[OwnerId, str], list[OperationId]] = {}
+        for owner_id, entries in self.routes.items():
+            for module, registration in entries:
+                for op in self._operation_ids_of(module, owner_id, registration):
+                    groups.setdefault((op.root, op.value), []).append(op)
+        result: dict[tuple[str, CallValue], tuple[OperationId, OperationId]] = {}
+        for ops in groups.values():
+            ops.sort(key=lambda op: op.order)
+            first = ops[0]
+            for op in ops[1:]:
+                if op.registration is first.registration or op.registration.call is first.registration.call:
+                    continue  # one route reached twice (router included twice): not two functions
+                result.setdefault((op.module, op.registration.call), (op, first))
+        self._operation_ids = result
+        return result
+
+    def _operation_ids_of(self, module: str, owner_id: OwnerId, registration: Registration) -> list[OperationId]:
+        if registration.kind != "route":
+            return []
+        call = registration.call
+        method = call.callee.rsplit(".", 1)[-1] if call.callee else ""
+        if method not in HTTP_METHOD_DECORATORS and method not in ("api_route", "add_api_route"):
+            return []  # Starlette's app.route/add_route: not in the OpenAPI schema
+        if any(name is None for name, _ in call.kwargs) or not _in_schema(call):
+            return []
+        owner = self.owners.get(owner_id)
+        if owner is None or not self.project.is_subclass(owner.instance_of, FASTAPI_CLASSES):
+            return []
+        explicit = call.kwarg("operation_id")
+        if explicit is not None and not (isinstance(explicit, Const) and explicit.value is None):
+            if isinstance(explicit, Const) and isinstance(explicit.value, str):
+                name = self._route_name(module, registration) or "?"
+                start = _View("", (), None, owner_id, ((module, registration.line),))
+                return [OperationId(explicit.value, True, module, registration, name, view.root, view.order)
+                        for view in self._views(owner_id, start, 0, frozenset())]
+            return []
+        name = self._route_name(module, registration)
+        if name is None or registration.path is None:
+            return []
+        facts = self.project.modules[module]
+        tags = _literal_strings(call.kwarg("tags"))
+        generator = (facts, MODULE_SCOPE, call.kwarg("generate_unique_id_function")) \
+            if call.has_kwarg("generate_unique_id_function") else None
+        start = _View(registration.path, tags, generator, owner_id, ((module, registration.line),))
+        found = []
+        for view in self._views(owner_id, start, 0, frozenset()):
+            value = self._generated_id(view, name, registration.methods)
+            if value is not None:
+                found.append(OperationId(value, False, module, registration, name, view.root, view.order))
+        return found
+
+    def _route_name(self, module: str, registration: Registration) -> str | None:
+        call = registration.call
+        if call.has_kwarg("name"):
+            value = call.kwarg("name")
+            if isinstance(value, Const) and isinstance(value.value, str):
+                return value.value
+            if not (isinstance(value, Const) and value.value is None):
+                return None
+        key = registration.function_key
+        if key is None:
+            return None
+        function = self.project.modules[module].functions.get(key)
+        return function.name if function else None
+
+    def _views(self, owner_id: OwnerId, view: _View, depth: int, seen: frozenset) -> list[_View]:
+        """Follow ``include_router`` upwards from ``owner_id`` to every app (or to the
+        router itself when nothing includes it), applying prefixes, tags and generators
+        as FastAPI does (the owner's own settings first)."""
+        owner = self.owners.get(owner_id)
+        if owner is None or owner_id in seen or depth > _MAX_CHAIN:
+            return []
+        ctor = owner.call
+        facts = self.project.modules.get(owner_id[0])
+        if ctor is not None:
+            openapi_url = ctor.kwarg("openapi_url")
+            if not _in_schema(ctor) or (isinstance(openapi_url, Const) and openapi_url.value is None):
+                return []  # no schema, so no operation ids
+            prefix = ctor.kwarg("prefix")
+            view = _View(
+                _join(_literal_string(prefix, ""), view.path),
+                _concat(_literal_strings(ctor.kwarg("tags")), view.tags),
+                view.generator if view.generator is not None else (
+                    (facts, owner_id[1], ctor.kwarg("generate_unique_id_function"))
+                    if ctor.has_kwarg("generate_unique_id_function") else None
+                ),
+                owner_id,
+                view.order,
+            )
+        elif owner.instance_of is None:
+            return []
+        else:
+            view = _View(view.path, view.tags, view.generator, owner_id, view.order)
+        parents = self._parents().get(owner_id, [])
+        if not parents:
+            return [view]
+        views = []
+        for include in parents:
+            call = include.call
+            if any(name is None for name, _ in call.kwargs) or not _in_schema(call):
+                continue
+            include_facts = self.project.modules.get(include.module)
+            upward = _View(
+                _join(_literal_string(call.kwarg("prefix"), ""), view.path),
+                _concat(_literal_strings(call.kwarg("tags")), view.tags),
+                view.generator if view.generator is not None else (
+                    (include_facts, include.scope, call.kwarg("generate_unique_id_function"))
+                    if call.has_kwarg("generate_unique_id_function") else None
+                ),
+                include.parent,
+                ((include.module, include.registration.line), *view.order),
+            )
+            views.extend(self._views(include.parent, upward, depth + 1, seen | {owner_id}))
+        return views
+
+    def _generated_id(self, view: _View, name: str, methods: tuple[str, ...]) -> str | None:
+        template = self._template(view.generator)
+        if template is None:
+            return None
+        if template == "default":
+            if view.path is None or len(methods) != 1:
+                return None  # several methods: FastAPI picks one from a set
+            return re.sub(r"\W", "_", f"{name}{view.path}") + f"_{methods[0].lower()}"
+        out = []
+        for part in template:
+            if part == ("name",):
+                out.append(name)
+            elif part == ("tag0",):
+                if not view.tags:
+                    return None
+                out.append(str(view.tags[0]))
+            else:
+                out.append(part)
+        return "".join(out)
+
+    def _template(self, generator: tuple | None):
+        """``"default"``, a tuple of literal strings and ``("name",)``/``("tag0",)`` parts,
+        or None when the generator's result cannot be read."""
+        if generator is None:
+            return "default"
+        facts, scope, value = generator
+        if facts is None or value is None:
+            return None
+        if isinstance(value, Lambda):
+            return _template_of(value.body, value.params[0]) if len(value.params) == 1 else None
+        if not isinstance(value, Ref):
+            return None
+        symbol = self.project.resolve(facts, scope, value.dotted)
+        if symbol is None:
+            return None
+        if symbol.qualname and canonical(symbol.qualname) == DEFAULT_GENERATOR:
+            return "default"
+        if symbol.project_ref is None:
+            if isinstance(symbol.value, Lambda) and len(symbol.value.params) == 1:
+                return _template_of(symbol.value.body, symbol.value.params[0])
+            return None
+        module, key = symbol.project_ref
+        function = self.project.modules[module].functions.get(key)
+        if function is None or not function.params or function.has_yield or function.has_bare_return:
+            return None
+        templates = {_template_of(value, function.params[0].name) for value in function.return_values}
+        return templates.pop() if len(templates) == 1 else None
+
+
+def _template_of(value: Value | None, param: str):
+    """The parts of ``route.name`` / ``f"{route.tags[0]}-{route.name}"``; None otherwise."""
+    def part(item):
+        if isinstance(item, str):
+            return item
+        if isinstance(item, Ref) and item.dotted == f"{param}.name":
+            return ("name",)
+        if (isinstance(item, Subscript) and item.base == f"{param}.tags" and len(item.items) == 1
+                and isinstance(item.items[0], Const) and item.items[0].value == 0):
+            return ("tag0",)
+        return None
+
+    if isinstance(value, FString):
+        parts = tuple(part(item) for item in value.parts)
+        return parts if parts and None not in parts and ("name",) in parts else None
+    if isinstance(value, Ref) and part(value) == ("name",):
+        return (("name",),)
+    return None
+
+
+def _in_schema(call: CallValue) -> bool:
+    value = call.kwarg("include_in_schema")
+    return value is None or (isinstance(value, Const) and value.value is True)
+
+
+def _literal_string(value: Value | None, default: str) -> str | None:
+    if value is None or (isinstance(value, Const) and value.value is None):
+        return default
+    return value.value if isinstance(value, Const) and isinstance(value.value, str) else None
+
+
+def _literal_strings(value: Value | None) -> tuple | None:
+    if value is None or (isinstance(value, Const) and value.value is None):
+        return ()
+    if isinstance(value, Const) and isinstance(value.value, tuple):
+        return value.value
+    return None
+
+
+def _join(prefix: str | None, path: str | None) -> str | None:
+    return None if prefix is None or path is None else prefix + path
+
+
+def _concat(first: tuple | None, second: tuple | None) -> tuple | None:
+    return None if first is None or second is None else first + second
+
+
+_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def route_index(project: Project) -> RouteIndex:
+    """The project's route index, built on first use and kept for the project's lifetime."""
+    index = _INDEXES.get(project)
+    if index is None:
+        index = RouteIndex(project).build()
+        _INDEXES[project] = index
+    return index

@@ -1,0 +1,224 @@
+"""Helpers for the dependency rules (FAPI302-FAPI306): reading ``Depends(...)`` calls in the
+libcst pass, and telling from the project facts whether a class's instances are callable
+and whether a function could be a dependency factory."""
+
+from __future__ import annotations
+
+from weakref import WeakKeyDictionary
+
+import libcst as cst
+
+from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
+from fastapi_lint.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq, Subscript, Value
+from fastapi_lint.names import call_keyword, call_positional, canonical
+from fastapi_lint.project import Project
+from fastapi_lint.rule import FileContext
+
+# Bases whose instances are not callable (and that add no ``__call__``).
+_NOT_CALLABLE_BASES = frozenset({
+    "builtins.object", "builtins.Exception", "builtins.BaseException", "builtins.dict",
+    "builtins.list", "builtins.str", "builtins.int", "pydantic.BaseModel", "pydantic.main.BaseModel",
+    "abc.ABC", "typing.Generic", "typing.Protocol", "typing.NamedTuple", "enum.Enum", "enum.IntEnum",
+    "enum.StrEnum", "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
+    "pydantic.BaseSettings", "pydantic.v1.BaseModel", "pydantic.v1.BaseSettings",
+})
+# Values of these builtins (and of these classes) are never callable.
+_NOT_CALLABLE_RESULTS = frozenset(
+    f"builtins.{name}"
+    for name in ("dict", "list", "tuple", "set", "frozenset", "str", "bytes", "int", "float", "bool",
+                 "len", "sorted", "repr", "format", "sum", "min", "max", "abs", "round", "isinstance")
+)
+_CACHE_DECORATORS = frozenset({"functools.lru_cache", "functools.cache"})
+_CALLABLE_TYPES = frozenset({"typing.Callable", "collections.abc.Callable", "typing.Any", "builtins.object",
+                             "typing_extensions.Any", "builtins.type", "typing.Type"})
+SETTINGS_CLASSES = frozenset({
+    "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
+    "pydantic.BaseSettings", "pydantic.env_settings.BaseSettings", "pydantic.v1.BaseSettings",
+    "pydantic.v1.env_settings.BaseSettings",
+})
+
+
+_SETTINGS_NAMES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def settings_class_names(project: Project) -> frozenset[str]:
+    """Simple names of the project's ``BaseSettings`` subclasses (plus ``BaseSettings``): a cheap
+    text pre-filter; the rule itself resolves every name."""
+    names = _SETTINGS_NAMES.get(project)
+    if names is None:
+        found = {"BaseSettings"}
+        for facts in project.modules.values():
+            for key, klass in facts.classes.items():
+                if klass.bases and project.is_subclass(facts.qualname_of_key(key), SETTINGS_CLASSES):
+                    found.add(klass.name)
+        names = _SETTINGS_NAMES[project] = frozenset(found)
+    return names
+
+
+def is_depends(ctx: FileContext, call: cst.Call) -> bool:
+    """``Depends(...)``/``Security(...)`` however imported (``from fastapi import Depends as D``)."""
+    func = call.func
+    if not isinstance(func, (cst.Name, cst.Attribute)):
+        return False
+    return ctx.qualname(func) in DEPENDS_FUNCTIONS
+
+
+def depends_target(call: cst.Call) -> cst.BaseExpression | None:
+    """The dependency passed to ``Depends(...)`` (first positional or ``dependency=``)."""
+    arg = call_positional(call, 0) or call_keyword(call, "dependency")
+    return arg.value if arg is not None else None
+
+
+def code_of(node: cst.CSTNode, limit: int = 60) -> str:
+    text = " ".join(cst.Module([]).code_for_node(node).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# ---------------------------------------------------------------- classes
+
+
+def class_ref(project: Project, qualname: str | None):
+    """``(facts, ClassFacts)`` for a class defined in the project, else None."""
+    if not qualname:
+        return None
+    symbol = project.resolve_qualname(qualname)
+    if symbol is None or symbol.project_ref is None:
+        return None
+    module, key = symbol.project_ref
+    facts = project.modules.get(module)
+    klass = facts.classes.get(key) if facts is not None else None
+    return (facts, klass) if klass is not None else None
+
+
+def ancestors(project: Project, qualname: str, _depth: int = 0) -> list[str | None]:
+    """Qualnames of the class and all its bases as far as they resolve (None for an unreadable base)."""
+    out: list[str | None] = [canonical(qualname)]
+    if _depth > 16:
+        return out + [None]
+    ref = class_ref(project, qualname)
+    if ref is None:
+        return out
+    facts, klass = ref
+    for base in klass.bases:
+        if isinstance(base, Subscript):  # Generic[T], Protocol[T]
+            base = Ref(base.base) if base.base else None
+        if not isinstance(base, Ref):
+            out.append(None)
+            continue
+        symbol = project.resolve(facts, klass.scope, base.dotted)
+        if symbol is None or not symbol.qualname:
+            out.append(None)
+            continue
+        out.extend(ancestors(project, symbol.qualname, _depth + 1))
+    return out
+
+
+def instances_callable(project: Project, qualname: str) -> bool | None:
+    """Whether instances of a project class are callable: True (a ``__call__`` is defined in
+    the class or a project base), False (no ``__call__`` and every base is known), None (unknown)."""
+    unknown = False
+    for name in ancestors(project, qualname):
+        if name is None:
+            unknown = True
+            continue
+        ref = class_ref(project, name)
+        if ref is not None:
+            facts, klass = ref
+            scope = facts.scopes.get(klass.key)
+            if scope is not None and "__call__" in scope.bindings:
+                return True
+            if not klass.bases:
+                continue
+        elif name not in _NOT_CALLABLE_BASES:
+            unknown = True
+    return None if unknown else False
+
+
+def is_project_class(project: Project, qualname: str | None) -> bool:
+    return class_ref(project, qualname) is not None
+
+
+# ---------------------------------------------------------------- functions
+
+
+def project_function(project: Project, symbol) -> tuple[ModuleFacts, FunctionFacts] | None:
+    if symbol is None or symbol.project_ref is None:
+        return None
+    module, key = symbol.project_ref
+    facts = project.modules.get(module)
+    function = facts.functions.get(key) if facts is not None else None
+    return (facts, function) if function is not None else None
+
+
+def _qualname_of(project: Project, facts: ModuleFacts, scope: str, dotted: str | None) -> str | None:
+    symbol = project.resolve(facts, scope, dotted) if dotted else None
+    return canonical(symbol.qualname) if symbol and symbol.qualname else None
+
+
+def is_cache_decorator(project: Project, facts: ModuleFacts, scope: str, decorator: Value) -> bool:
+    dotted = decorator.callee if isinstance(decorator, CallValue) else decorator.dotted if isinstance(decorator, Ref) else None
+    return _qualname_of(project, facts, scope, dotted) in _CACHE_DECORATORS
+
+
+def not_a_factory(project: Project, facts: ModuleFacts, function: FunctionFacts) -> str | None:
+    """Why calling ``function`` evidently does not give a dependency (a short phrase naming what
+    the call gives), or None when it may return a callable (a dependency factory) or we cannot tell."""
+    if any(not is_cache_decorator(project, facts, function.scope, d) for d in function.decorators):
+        return None  # a decorator may turn it into anything
+    if function.has_yield:
+        return "a generator object" if not function.is_async else "an async generator object"
+    if function.is_async:
+        return "a coroutine"
+    verdict = _annotation_verdict(project, facts, function)
+    if verdict is not None:
+        return verdict or None
+    if not function.return_values:
+        return "None"  # no `return <value>` anywhere: the call returns None
+    for value in function.return_values:
+        if not _evidently_not_callable(project, facts, function.key, value):
+            return None
+    return "a value that is not callable"
+
+
+def _annotation_verdict(project: Project, facts: ModuleFacts, function: FunctionFacts) -> str | None:
+    """From the return annotation: a phrase when it names a non-callable type, "" when it says
+    callable, None when it is absent or unknown."""
+    returns = function.returns
+    if returns is None:
+        return None
+    if isinstance(returns, Const) and returns.value is None:
+        return "None"
+    base = returns.base if isinstance(returns, Subscript) else returns.dotted if isinstance(returns, Ref) else None
+    if base == "|" or base is None:
+        return None
+    qualname = _qualname_of(project, facts, function.scope, base)
+    if qualname is None:
+        return None
+    if qualname in _CALLABLE_TYPES:
+        return ""
+    if qualname in _NOT_CALLABLE_RESULTS:
+        return f"a value of type `{qualname.removeprefix('builtins.')}`"
+    if is_project_class(project, qualname) and instances_callable(project, qualname) is False:
+        return f"a `{qualname.rsplit('.', 1)[-1]}` instance"
+    return None
+
+
+def _evidently_not_callable(project: Project, facts: ModuleFacts, scope: str, value: Value | None) -> bool:
+    if isinstance(value, (Const, Seq)):
+        return True
+    if isinstance(value, CallValue):
+        qualname = _qualname_of(project, facts, scope, value.callee)
+        if qualname in _NOT_CALLABLE_RESULTS:
+            return True
+        return bool(qualname) and is_project_class(project, qualname) and instances_callable(project, qualname) is False
+    if isinstance(value, Ref):
+        symbol = project.resolve(facts, scope, value.dotted)
+        if symbol is None or symbol.project_ref is not None:
+            return False  # a function or class: callable
+        if symbol.instance_of and symbol.call is not None:
+            qualname = canonical(symbol.instance_of)
+            if qualname in _NOT_CALLABLE_RESULTS:
+                return True
+            return is_project_class(project, qualname) and instances_callable(project, qualname) is False
+        return isinstance(symbol.value, (Const, Seq))
+    return False

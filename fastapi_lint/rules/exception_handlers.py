@@ -1,0 +1,211 @@
+"""FAPI505 wrong-httpexception-handler: a handler registered for FastAPI's ``HTTPException``
+misses the Starlette ``HTTPException`` that routing raises (404, 405)."""
+
+from __future__ import annotations
+
+from weakref import WeakKeyDictionary
+
+import libcst as cst
+
+from fastapi_lint.data.fastapi_names import APP_CLASSES
+from fastapi_lint.diagnostics import Applicability, Severity
+from fastapi_lint.facts import Const, Ref
+from fastapi_lint.fixes import Edit, Fix, statement
+from fastapi_lint.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.project import Project, Symbol
+from fastapi_lint.rule import Rule
+
+FASTAPI_HTTP_EXCEPTION = "fastapi.HTTPException"
+STARLETTE_HTTP_EXCEPTION = "starlette.exceptions.HTTPException"
+_CLASS_KEYWORD = "exc_class_or_status_code"
+# The spelling of the FastAPI docs ("Override the HTTPException error handler").
+_ALIAS = "StarletteHTTPException"
+_IMPORT = f"from starlette.exceptions import HTTPException as {_ALIAS}\n"
+
+# ---------------------------------------------------------------- project-wide: owners that already
+# have a handler for Starlette's class (the fix would make two handlers compete for one key)
+
+# Besides binding origins, the set holds _UNKNOWN_OWNER when such a handler is registered on an app
+# that cannot be identified (e.g. a function's `app` parameter), and _SOME_DICT when some app is
+# built with an `exception_handlers=` dict (which the first pass does not read).
+_UNKNOWN_OWNER = "<unknown app>"
+_SOME_DICT = "<exception_handlers dict>"
+_STARLETTE_HANDLED: WeakKeyDictionary[Project, frozenset] = WeakKeyDictionary()
+
+
+def _starlette_handled(project: Project) -> frozenset:
+    found = _STARLETTE_HANDLED.get(project)
+    if found is not None:
+        return found
+    owners: set = set()
+
+    def note(facts, scope: str, call) -> None:
+        receiver = (call.callee or "").rpartition(".")[0]
+        exc_class = call.arg(0, _CLASS_KEYWORD)
+        if not receiver or not isinstance(exc_class, Ref):
+            return
+        symbol = project.resolve(facts, scope, exc_class.dotted)
+        if symbol is None or canonical(symbol.qualname or "") != STARLETTE_HTTP_EXCEPTION:
+            return
+        owner = project.resolve(facts, scope, receiver)
+        owners.add(owner.origin if owner is not None and owner.origin is not None else _UNKNOWN_OWNER)
+
+    for facts in project.modules.values():
+        for function in facts.functions.values():
+            for decorator in function.decorators:
+                callee = getattr(decorator, "callee", None) or ""
+                if callee.endswith(".exception_handler"):
+                    note(facts, function.scope, decorator)
+        for scoped in facts.calls:
+            if (scoped.call.callee or "").endswith(".add_exception_handler"):
+                note(facts, scoped.scope, scoped.call)
+            elif _given(scoped.call.kwarg("exception_handlers")):
+                owners.add(_SOME_DICT)
+    found = _STARLETTE_HANDLED[project] = frozenset(owners)
+    return found
+
+
+class WrongHTTPExceptionHandler(Rule):
+    code = "FAPI505"
+    name = "wrong-httpexception-handler"
+    summary = "Exception handler for `fastapi.HTTPException` misses Starlette's routing 404/405 errors"
+    severity = Severity.WARNING
+    fix = Applicability.SAFE
+    fastapi_docs = "https://fastapi.tiangolo.com/tutorial/handling-errors/"
+    triggers = ("exception_handler",)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        for registration in self.ctx.model.registrations_of(self.ctx.key_of(node), "exception_handler"):
+            index = registration.decorator_index
+            if index is None or index >= len(node.decorators):
+                continue
+            decorator = node.decorators[index].decorator
+            if isinstance(decorator, cst.Call):
+                owner = self.ctx.resolve(decorator.func.value) if isinstance(decorator.func, cst.Attribute) else None
+                self._check(
+                    decorator, f"@{dotted_name(decorator.func) or 'exception_handler'}", owner, node.name.value
+                )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "add_exception_handler":
+            if self.ctx.owner_kind(func.value):
+                self._check(node, dotted_name(func) or "add_exception_handler", self.ctx.resolve(func.value))
+            return
+        if call_keyword(node, "exception_handlers") is None:
+            return
+        callee = self.ctx.callee(node)
+        if callee is None or not self.ctx.project.is_subclass(callee.qualname, APP_CLASSES):
+            return
+        handlers = call_keyword(node, "exception_handlers").value
+        if isinstance(handlers, cst.Dict):
+            keys = [e.key for e in handlers.elements if isinstance(e, cst.DictElement)]
+            # The dict may already map Starlette's class (or hide entries behind `**other`).
+            fixable = len(keys) == len(handlers.elements) and not any(
+                self.ctx.qualname(k) == STARLETTE_HTTP_EXCEPTION for k in keys
+            )
+            owner = self._constructed(node) if fixable else None
+            for key in keys:
+                self._check_class(
+                    key, f"{dotted_name(node.func) or 'FastAPI'}(exception_handlers=...)", owner, own_dict=True
+                )
+
+    def _constructed(self, call: cst.Call) -> Symbol | None:
+        """The app bound by ``name = FastAPI(...)`` when ``call`` is that whole right-hand side."""
+        line = self.ctx.current_statement
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            return None
+        assign = line.body[0]
+        if isinstance(assign, cst.Assign) and len(assign.targets) == 1 and assign.value is call:
+            target = assign.targets[0].target
+        elif isinstance(assign, cst.AnnAssign) and assign.value is call:
+            target = assign.target
+        else:
+            return None
+        return self.ctx.resolve(target) if isinstance(target, cst.Name) else None
+
+    def _check(self, call: cst.Call, where: str, owner: Symbol | None, handler: str | None = None) -> None:
+        arg = call_positional(call, 0) or call_keyword(call, _CLASS_KEYWORD)
+        if arg is not None and not arg.star:
+            spelled = dotted_name(arg.value) or "HTTPException"
+            described = f"{where}({spelled})` on `{handler}" if handler else f"{where}({spelled}, ...)"
+            self._check_class(arg.value, described, owner)
+
+    def _check_class(
+        self, expr: cst.BaseExpression, where: str, owner: Symbol | None, own_dict: bool = False
+    ) -> None:
+        if self.ctx.qualname(expr) != FASTAPI_HTTP_EXCEPTION:
+            return
+        self.report(
+            expr,
+            f"`{where}` handles only FastAPI's `HTTPException`, not the Starlette `HTTPException` that "
+            "routing raises (404 for unknown paths, 405); register it for "
+            "`starlette.exceptions.HTTPException`, which also covers FastAPI's subclass",
+            fix=self._fix(expr, owner, own_dict),
+        )
+
+    # ------------------------------------------------------------ fix
+
+    def _fix(self, expr: cst.BaseExpression, owner: Symbol | None, own_dict: bool) -> Fix | None:
+        """Register the handler for ``StarletteHTTPException`` instead, importing that name when needed.
+
+        Only where no handler for Starlette's class exists on the same app (else two handlers would
+        compete for one key and the later would silently win)."""
+        handled = _starlette_handled(self.ctx.project)
+        if _UNKNOWN_OWNER in handled:
+            return None  # it may be this app
+        if owner is None or owner.origin is None:
+            # e.g. `def register_handlers(app: FastAPI)`: fine only if no app has such a handler
+            if handled or own_dict:
+                return None
+        elif owner.origin in handled:
+            return None
+        if not own_dict and owner is not None and owner.call is not None and _given(
+            owner.call.kwarg("exception_handlers")
+        ):
+            return None  # the constructor's handler dict may already cover Starlette's class
+        bound = self.ctx.resolve(cst.Name(_ALIAS))
+        replacement = cst.Name(_ALIAS)
+        if bound is not None:
+            if canonical(bound.qualname or "") != STARLETTE_HTTP_EXCEPTION:
+                return None  # the name means something else here
+            return Fix.replace(expr, replacement)
+        anchor = self._import_anchor()
+        if anchor is None:
+            return None
+        new_import = statement(_IMPORT, self.ctx.module)
+        return Fix(
+            (Edit(expr, replacement), Edit(anchor, cst.FlattenSentinel([anchor, new_import]))),
+            Applicability.SAFE,
+        )
+
+    def _import_anchor(self) -> cst.SimpleStatementLine | None:
+        """The import line the new import goes after: the last FastAPI/Starlette import of the module's
+        leading import block (so it joins that group), else the block's last import line."""
+        anchor = framework = None
+        for index, stmt in enumerate(self.ctx.module.body):
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                break
+            if all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
+                anchor = stmt
+                if any(_framework_import(s) for s in stmt.body):
+                    framework = stmt
+            elif index == 0 and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr) and isinstance(
+                stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)
+            ):
+                continue  # the module docstring
+            else:
+                break
+        return framework or anchor
+
+
+def _framework_import(node: cst.Import | cst.ImportFrom) -> bool:
+    if isinstance(node, cst.ImportFrom):
+        modules = [dotted_name(node.module)] if node.module is not None and not node.relative else []
+    else:
+        modules = [dotted_name(alias.name) for alias in node.names]
+    return any(m and m.split(".")[0] in ("fastapi", "starlette") for m in modules)
+
+
+def _given(value) -> bool:
+    return value is not None and not (isinstance(value, Const) and value.value is None)

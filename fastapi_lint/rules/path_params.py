@@ -1,0 +1,418 @@
+"""FAPI203 path-param-not-in-signature and FAPI204 optional-path-param: the ``{name}``
+parameters of a route path against the endpoint's signature."""
+
+from __future__ import annotations
+
+import keyword
+import weakref
+
+import libcst as cst
+
+from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
+from fastapi_lint.diagnostics import Applicability, Severity
+from fastapi_lint.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq
+from fastapi_lint.fixes import Fix, Import
+from fastapi_lint.model import ModuleModel, Registration
+from fastapi_lint.names import call_keyword, canonical
+from fastapi_lint.paths import path_parameters
+from fastapi_lint.project import Project, Symbol
+from fastapi_lint.rule import Rule
+from fastapi_lint.rules._route_decorators import has_star_kwargs, literal_string, path_argument, route_decorators
+from fastapi_lint.signature import SignatureParam, dependencies, signature
+
+_EMPTY = cst.Module([])
+_FASTAPI_OWNERS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
+_PATH_OPERATIONS = HTTP_METHOD_DECORATORS | {"api_route"}
+_CONVERTOR_TYPES = {"int": "int", "float": "float", "uuid": "UUID", "path": "str", "str": "str"}
+_ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
+_HTML_RESPONSES = frozenset({"starlette.responses.HTMLResponse"})
+
+Dependencies = list  # [(facts, scope, CallValue)] of `Depends(...)` calls
+
+
+def _owner_class(owner: Symbol) -> str | None:
+    return canonical(owner.instance_of) if owner.instance_of else None
+
+
+def _router_prefix(owner: Symbol) -> str:
+    """The literal ``prefix=`` an APIRouter was created with ("" when none or not literal)."""
+    if owner.call is None or _owner_class(owner) != "fastapi.APIRouter":
+        return ""
+    value = owner.call.kwarg("prefix")
+    return value.value if isinstance(value, Const) and isinstance(value.value, str) else ""
+
+
+def _route_path(registration: Registration) -> str | None:
+    """The full literal path of a route: the router's literal prefix plus the route's path."""
+    path = registration.path
+    return None if path is None else _router_prefix(registration.owner) + path
+
+
+# ---------------------------------------------------------------- router/app dependencies
+
+
+class _Includes:
+    """Project-wide index of ``include_router`` calls, by the binding of the router included."""
+
+    def __init__(self, project: Project):
+        self.by_origin: dict[tuple, list[tuple[ModuleFacts, str, CallValue]]] = {}
+        self.opaque_with_dependencies = False  # an include we cannot follow adds dependencies
+        self.constructors_with_dependencies: set[str] = set()  # FastAPI/APIRouter built with dependencies=
+        for facts in project.modules.values():
+            for scoped in facts.calls:
+                call = scoped.call
+                method = call.callee.rsplit(".", 1)[-1] if call.callee else ""
+                if method in ("FastAPI", "APIRouter") and _has_dependencies(call):
+                    self.constructors_with_dependencies.add(f"fastapi.{method}")
+                if method != "include_router":
+                    continue
+                target = call.arg(0, "router")
+                symbol = project.resolve(facts, scoped.scope, target.dotted) if isinstance(target, Ref) else None
+                if symbol is None or symbol.origin is None:
+                    if _has_dependencies(call):
+                        self.opaque_with_dependencies = True
+                    continue
+                self.by_origin.setdefault(symbol.origin, []).append((facts, scoped.scope, call))
+
+
+def _has_dependencies(call: CallValue) -> bool:
+    value = call.kwarg("dependencies")
+    return value is not None and value != Const(()) and value != Const(None)
+
+
+_INCLUDES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _includes(project: Project) -> _Includes:
+    found = _INCLUDES.get(project)
+    if found is None:
+        found = _INCLUDES[project] = _Includes(project)
+    return found
+
+
+def _dependency_list(value, facts: ModuleFacts, scope: str) -> Dependencies | None:
+    """The ``Depends(...)`` calls of a literal ``dependencies=[...]``; None when not literal."""
+    if value is None or value == Const(()) or value == Const(None):
+        return []
+    if not isinstance(value, Seq) or not all(isinstance(item, CallValue) for item in value.items):
+        return None
+    return [(facts, scope, item) for item in value.items]
+
+
+def owner_dependencies(project: Project, owner: Symbol, depth: int = 0) -> Dependencies | None:
+    """Dependencies FastAPI adds to every route of an app/router: its own ``dependencies=``,
+    those of each ``include_router`` that includes it and of the including app/router.
+    None when any of them cannot be read."""
+    includes = _includes(project)
+    if depth > 8 or includes.opaque_with_dependencies:
+        return None
+    if owner.call is None or owner.origin is None:
+        # An app/router we only know by type (a function parameter ``app: FastAPI``): it
+        # has no dependencies unless some app/router in the project is built with them.
+        return None if _owner_class(owner) in includes.constructors_with_dependencies else []
+    module, scope, _ = owner.origin
+    facts = project.modules.get(module)
+    if facts is None:
+        return None
+    found = _dependency_list(owner.call.kwarg("dependencies"), facts, scope)
+    if found is None:
+        return None
+    for include_facts, include_scope, call in includes.by_origin.get(owner.origin, ()):
+        if any(name is None for name, _ in call.kwargs):
+            return None  # include_router(router, **options)
+        extra = _dependency_list(call.kwarg("dependencies"), include_facts, include_scope)
+        if extra is None:
+            return None
+        found.extend(extra)
+        receiver = call.callee.rpartition(".")[0] if call.callee else ""
+        includer = project.resolve(include_facts, include_scope, receiver) if receiver else None
+        if includer is None or project.kind_of(includer) is None:
+            # ``def configure(app): app.include_router(...)``: some app or router we cannot see
+            if includes.constructors_with_dependencies:
+                return None
+            continue
+        upper = owner_dependencies(project, includer, depth + 1)
+        if upper is None:
+            return None
+        found.extend(upper)
+    return found
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _param_node(node: cst.FunctionDef, name: str) -> cst.Param | None:
+    params = node.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name:
+            return param
+    return None
+
+
+def _names_used(node: cst.FunctionDef) -> set[str]:
+    """Every name a def binds or reads in its parameters and body (not attribute names)."""
+    found: set[str] = set()
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.add(name.value)
+
+        def visit_Attribute(self, attribute: cst.Attribute) -> bool:
+            attribute.value.visit(self)
+            return False
+
+        def visit_Arg(self, arg: cst.Arg) -> bool:
+            arg.value.visit(self)  # ``f(name=...)``: a keyword, not a name
+            return False
+
+    try:
+        node.params.visit(Names())
+        node.body.visit(Names())
+    except RecursionError:
+        return {"*"}  # unknown: no fix
+    return found
+
+
+def _plain(whitespace: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    """The same line break and indentation without comments."""
+    if isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return whitespace.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+    return whitespace
+
+
+def _with_parameter(params: cst.Parameters, new: cst.Param,
+                    opening: cst.BaseParenthesizableWhitespace) -> cst.Parameters:
+    """``params`` plus ``new``: the last positional-or-keyword parameter, or keyword-only (after
+    ``*``, added when missing) when a parameter before it has a default. Commas and a multi-line
+    layout (one parameter a line, trailing comma) follow the existing parameters."""
+    positional = [*params.posonly_params, *params.params]
+    keyword_only = any(p.default is not None for p in positional)
+    slots: list[tuple[str, cst.CSTNode]] = [("posonly", p) for p in params.posonly_params]
+    if isinstance(params.posonly_ind, cst.ParamSlash):
+        slots.append(("slash", params.posonly_ind))
+    slots += [("params", p) for p in params.params]
+    if not isinstance(params.star_arg, cst.MaybeSentinel):
+        slots.append(("star", params.star_arg))
+    slots += [("kwonly", p) for p in params.kwonly_params]
+    if params.star_kwarg is not None:
+        slots.append(("star_kwarg", params.star_kwarg))
+    # The separator between two parameters: an existing one, else one in the def's own style.
+    commas = [node.comma for _, node in slots[:-1] if isinstance(node.comma, cst.Comma)]
+    if commas:
+        separator = commas[0].with_changes(whitespace_after=_plain(commas[0].whitespace_after))
+    elif isinstance(opening, cst.ParenthesizedWhitespace):
+        separator = cst.Comma(whitespace_after=_plain(opening))
+    else:
+        separator = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    if keyword_only:
+        index = next((i for i, (slot, _) in enumerate(slots) if slot == "star_kwarg"), len(slots))
+        added = [("kwonly", new)]
+        if isinstance(params.star_arg, cst.MaybeSentinel):
+            added.insert(0, ("star", cst.ParamStar(comma=separator)))
+    else:
+        index = next((i for i, (slot, _) in enumerate(slots) if slot in ("star", "kwonly", "star_kwarg")),
+                     len(slots))
+        added = [("params", new)]
+    if index < len(slots):
+        added = [(slot, node.with_changes(comma=separator)) for slot, node in added]
+    elif slots:
+        # Appending after the old last parameter: it gets a separator, and what followed it
+        # (a trailing comma, the line break before ``)``) now follows the new one.
+        slot, last = slots[-1]
+        tail = last.comma if isinstance(last.comma, cst.Comma) else None
+        space = "whitespace_after_param" if isinstance(last, cst.Param) else "whitespace_after"  # ParamSlash
+        after = tail.whitespace_after if tail is not None else getattr(last, space)
+        last = last.with_changes(**{space: cst.SimpleWhitespace("")})
+        if isinstance(after, cst.ParenthesizedWhitespace) and isinstance(separator.whitespace_after,
+                                                                          cst.ParenthesizedWhitespace):
+            # One parameter a line: the old last keeps its line comment.
+            between = after.with_changes(indent=separator.whitespace_after.indent,
+                                         last_line=separator.whitespace_after.last_line)
+            last = last.with_changes(comma=separator.with_changes(whitespace_after=between))
+            closing = _plain(after)
+            if tail is not None:
+                ending = {"comma": tail.with_changes(whitespace_after=closing)}
+            else:
+                ending = {"comma": cst.MaybeSentinel.DEFAULT, "whitespace_after_param": closing}
+        else:
+            last = last.with_changes(comma=separator)
+            ending = {"comma": tail} if tail is not None else {"whitespace_after_param": after}
+        slots[-1] = (slot, last)
+        added = [(slot, node.with_changes(comma=separator)) for slot, node in added[:-1]] + [
+            (added[-1][0], added[-1][1].with_changes(**ending))
+        ]
+    else:
+        added = [(slot, node.with_changes(comma=separator)) for slot, node in added[:-1]] + added[-1:]
+    slots[index:index] = added
+    return params.with_changes(
+        posonly_params=[n for slot, n in slots if slot == "posonly"],
+        params=[n for slot, n in slots if slot == "params"],
+        star_arg=next((n for slot, n in slots if slot == "star"), cst.MaybeSentinel.DEFAULT),
+        kwonly_params=[n for slot, n in slots if slot == "kwonly"],
+    )
+
+
+def _alias(param: SignatureParam) -> str | None:
+    if param.marker_call is None:
+        return None
+    value = param.marker_call.kwarg("alias")
+    return value.value if isinstance(value, Const) and isinstance(value.value, str) else None
+
+
+class PathParamNotInSignature(Rule):
+    code = "FAPI203"
+    name = "path-param-not-in-signature"
+    summary = "`{name}` in a route path is not a parameter of the endpoint or its dependencies"
+    severity = Severity.WARNING
+    fastapi_docs = "https://fastapi.tiangolo.com/tutorial/path-params/"
+    fix = Applicability.UNSAFE
+
+    @classmethod
+    def applies_to(cls, text: str, model: ModuleModel) -> bool:
+        return "{" in text and bool(model.of_kind("route"))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        function = self.ctx.model.function(self.ctx.key_of(node))
+        if function is None:
+            return
+        for registration, _decorator, call in route_decorators(self.ctx, node):
+            method = registration.call.callee.rsplit(".", 1)[-1] if registration.call.callee else ""
+            if method not in _PATH_OPERATIONS or has_star_kwargs(call):
+                continue
+            if _owner_class(registration.owner) not in _FASTAPI_OWNERS:
+                continue  # a Starlette app or an APIRouter subclass: unknown behaviour
+            path_arg = path_argument(call)
+            path = literal_string(path_arg.value) if path_arg is not None else None
+            if path is None:
+                continue
+            prefix = _router_prefix(registration.owner)
+            wanted = [(p, False) for p in path_parameters(path)] + [(p, True) for p in path_parameters(prefix)]
+            if not wanted:
+                continue
+            if self._renders_html(node, call, function):
+                continue  # a page route: the page's own scripts read the URL
+            consumed = self._consumed(function, registration)
+            if consumed is None:
+                continue
+            for param, from_prefix in wanted:
+                if param.name in consumed:
+                    continue
+                where = f"the router prefix `{prefix}`" if from_prefix else f"`{path}`"
+                kind = _CONVERTOR_TYPES.get(param.convertor, "str")
+                self.report(
+                    path_arg.value,
+                    f"Path parameter `{param.name}` of {where} is not a parameter of `{node.name.value}` "
+                    f"or its dependencies; add `{param.name}: {kind}` to the endpoint",
+                    fix=self._add_parameter(node, param.name, kind),
+                )
+                consumed.add(param.name)
+
+    def _add_parameter(self, node: cst.FunctionDef, name: str, kind: str) -> Fix | None:
+        """Unsafe: the endpoint gains a parameter ``name: kind`` that it does not use yet."""
+        if not name.isidentifier() or keyword.iskeyword(name) or name in _names_used(node):
+            return None
+        if node.params.posonly_params:
+            return None  # positional-only parameters in an endpoint: leave the signature alone
+        # The annotation is evaluated where the def statement is: the name must mean the type.
+        wanted = "uuid.UUID" if kind == "UUID" else f"builtins.{kind}"
+        symbol = self.ctx.resolve(cst.Name(kind))
+        imports: tuple[Import, ...] = ()
+        if symbol is None and kind == "UUID" and not self.ctx.model.facts.star_imports:
+            imports = (Import("uuid", "UUID"),)
+        elif symbol is None or symbol.qualname is None or canonical(symbol.qualname) != wanted:
+            return None
+        elif symbol.instance_of or symbol.attr:
+            return None
+        new = cst.Param(cst.Name(name), cst.Annotation(cst.Name(kind)))
+        params = _with_parameter(node.params, new, node.whitespace_before_params)
+        return Fix.replace(node.params, params, unsafe=True, imports=imports)
+
+    def _renders_html(self, node: cst.FunctionDef, call: cst.Call, function: FunctionFacts) -> bool:
+        """A page (HTML response class or annotation, or a template rendered): the value of
+        a path parameter is often meant for the page's client-side code, not the server."""
+        response_class = call_keyword(call, "response_class")
+        if response_class is not None and self.ctx.qualname(response_class.value) in _HTML_RESPONSES:
+            return True
+        if node.returns is not None and self.ctx.qualname(node.returns.annotation) in _HTML_RESPONSES:
+            return True
+        return any(
+            isinstance(value, CallValue) and (value.callee or "").endswith("TemplateResponse")
+            for value in function.return_values
+        )
+
+    def _consumed(self, function: FunctionFacts, registration: Registration) -> set[str] | None:
+        """Names the endpoint and its dependencies read; None when that cannot be told."""
+        project, facts = self.ctx.project, self.ctx.model.facts
+        route_dependencies = _dependency_list(registration.call.kwarg("dependencies"), facts, function.scope)
+        owner = owner_dependencies(project, registration.owner)
+        if route_dependencies is None or owner is None:
+            return None
+        found = dependencies(project, facts, function, tuple(route_dependencies + owner))
+        if found is None:
+            return None
+        names: set[str] = set()
+        callables = [(function, signature(project, facts, function))]
+        callables += [(d.function, d.parameters(project)) for d in found if d.function is not None]
+        for facts_function, params in callables:
+            if any(p.kind == "kwarg" for p in facts_function.params):
+                return None  # **kwargs: FastAPI ignores it, but the author may expect anything
+            if "path_params" in facts_function.attributes:
+                return None  # reads request.path_params itself
+            for param in params:
+                names.add(param.name)
+                alias = _alias(param)
+                if alias:
+                    names.add(alias)
+        return names
+
+
+class OptionalPathParam(Rule):
+    code = "FAPI204"
+    name = "optional-path-param"
+    summary = "Path parameter with a default value or an Optional type"
+    severity = Severity.WARNING
+    fastapi_docs = "https://fastapi.tiangolo.com/tutorial/path-params-numeric-validations/"
+
+    @classmethod
+    def applies_to(cls, text: str, model: ModuleModel) -> bool:
+        return bool(model.of_kind("route"))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        key = self.ctx.key_of(node)
+        routes = self.ctx.model.routes_of(key)
+        function = self.ctx.model.function(key)
+        if not routes or function is None:
+            return
+        # A name is a path parameter when every route of the function has it in its path
+        # (one def on `/items/` and `/items/{item_id}` legitimately defaults item_id).
+        paths = [_route_path(r) for r in routes]
+        in_every_path: set[str] | None = None
+        if all(path is not None for path in paths):
+            for path in paths:
+                names = {p.name for p in path_parameters(path)}
+                in_every_path = names if in_every_path is None else in_every_path & names
+        in_every_path = in_every_path or set()
+        for param in signature(self.ctx.project, self.ctx.model.facts, function):
+            if param.marker is not None and param.marker != "fastapi.Path":
+                continue
+            if param.marker != "fastapi.Path" and param.name not in in_every_path:
+                continue
+            target = _param_node(node, param.name)
+            if target is None:
+                continue
+            if param.has_default:
+                if param.marker == "fastapi.Path":
+                    why = "which FastAPI rejects at startup"
+                else:
+                    why = "which FastAPI never uses because the route only matches when the segment is present"
+                self.report(
+                    target,
+                    f"Path parameter `{param.name}` of `{node.name.value}` has a default value, {why}; "
+                    "path parameters are always required, so remove the default",
+                )
+            elif param.admits_none is True and param.type not in _ANY:
+                self.report(
+                    target,
+                    f"Path parameter `{param.name}` of `{node.name.value}` is typed as optional, but a path "
+                    "parameter is never None; use the plain type (or a separate route without the parameter)",
+                )

@@ -1,0 +1,155 @@
+"""FAPI205 shadowed-route and FAPI206 duplicate-route: routes on one app/router that
+Starlette never reaches because an earlier route of the same file answers first."""
+
+from __future__ import annotations
+
+import itertools
+
+import libcst as cst
+
+from fastapi_lint.diagnostics import Severity
+from fastapi_lint.model import ModuleModel
+from fastapi_lint.paths import _PARAM, path_parameters, path_regex, sample_path
+from fastapi_lint.rules._route_walk import Entry, RouteWalker, exclusive
+
+# Values a request could carry in a parameter of each convertor: the later route is
+# unreachable only if the earlier one matches all of them, not just one sample.
+_PROBES = {
+    "str": ("x", "7", "1.5", "a-b.c"),
+    "int": ("0", "42"),
+    "float": ("0", "1.5"),
+    "uuid": ("00000000-0000-0000-0000-000000000000",),
+    "path": ("x", "x/y"),
+}
+_MAX_PROBES = 64
+
+
+def _methods(entry: Entry) -> frozenset[str]:
+    if entry.registration.kind == "websocket":
+        return frozenset({"WEBSOCKET"})
+    return frozenset(entry.registration.methods)
+
+
+def _shown(methods: frozenset[str]) -> str:
+    return "/".join(sorted(methods))
+
+
+def _pairs(entries: list[Entry]):
+    """(earlier, later) registrations on the same object, in the same scope, that can
+    both run, for overlapping methods."""
+    by_owner: dict[tuple, list[Entry]] = {}
+    for entry in entries:
+        if entry.registration.path is None or not _methods(entry):
+            continue
+        by_owner.setdefault((entry.registration.owner.origin, entry.scope), []).append(entry)
+    for group in by_owner.values():
+        for i, later in enumerate(group):
+            for earlier in group[:i]:
+                overlap = _methods(earlier) & _methods(later)
+                if overlap and not exclusive(earlier, later):
+                    yield earlier, later, overlap
+
+
+class _RouteTableRule(RouteWalker):
+    fastapi_docs = "https://fastapi.tiangolo.com/tutorial/path-params/#order-matters"
+
+    @classmethod
+    def applies_to(cls, text: str, model: ModuleModel) -> bool:
+        return len(model.of_kind("route")) + len(model.of_kind("websocket")) > 1
+
+    def leave_Module(self, node: cst.Module) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        raise NotImplementedError
+
+
+class ShadowedRoute(_RouteTableRule):
+    code = "FAPI205"
+    name = "shadowed-route"
+    summary = "Route registered after a parameterised route that already matches its path"
+    severity = Severity.ERROR
+
+    def finish(self) -> None:
+        pairs = list(_pairs(self.entries))
+        # A repeat of an earlier identical route is FAPI206's finding, not this one.
+        reported = {id(later) for earlier, later, _ in pairs
+                    if earlier.registration.path == later.registration.path}
+        regexes: dict[str, object] = {}
+        for earlier, later, overlap in pairs:
+            first, second = earlier.registration.path, later.registration.path
+            if first == second or id(later) in reported or not path_parameters(first):
+                continue
+            if earlier.registration.function_key is not None and (
+                    earlier.registration.function_key == later.registration.function_key):
+                continue  # one endpoint under both paths: whichever matches, the same code runs
+            if first not in regexes:
+                regexes[first] = path_regex(first)
+            if regexes[first] is None or not _captures(regexes[first], second):
+                continue
+            reported.add(id(later))
+            methods = _shown(overlap)
+            self.report(
+                later.path_node,
+                f"`{methods} {second}` is unreachable: `{methods} {first}` (line "
+                f"{earlier.registration.line}) is registered earlier on `{later.receiver}` and matches it "
+                f"first; register `{second}` before `{first}`",
+            )
+
+
+def _captures(regex, path: str) -> bool:
+    """Whether every request path the template ``path`` accepts is matched by ``regex``."""
+    sample = sample_path(path)
+    if sample is None or not regex.fullmatch(sample):
+        return False
+    params = path_parameters(path)
+    if not params:
+        return True
+    probes = [_PROBES.get(p.convertor) for p in params]
+    if None in probes:
+        return False
+    pieces = _split(path)
+    for n, combination in enumerate(itertools.product(*probes)):
+        if n >= _MAX_PROBES:
+            break
+        concrete = "".join(
+            piece if isinstance(piece, str) else combination[piece] for piece in pieces
+        )
+        if not regex.fullmatch(concrete):
+            return False
+    return True
+
+
+def _split(path: str):
+    """The template as literal strings and parameter indexes, e.g. ['/a/', 0, '/b']."""
+    out: list = []
+    end = 0
+    for index, match in enumerate(_PARAM.finditer(path)):
+        out.append(path[end:match.start()])
+        out.append(index)
+        end = match.end()
+    out.append(path[end:])
+    return out
+
+
+class DuplicateRoute(_RouteTableRule):
+    code = "FAPI206"
+    name = "duplicate-route"
+    summary = "The same method and path registered twice on one app/router"
+    severity = Severity.ERROR
+    fastapi_docs = "https://fastapi.tiangolo.com/tutorial/path-params/#order-matters"
+
+    def finish(self) -> None:
+        reported: set[int] = set()
+        for earlier, later, overlap in _pairs(self.entries):
+            path = later.registration.path
+            if earlier.registration.path != path or id(later) in reported:
+                continue
+            reported.add(id(later))
+            methods = _shown(overlap)
+            self.report(
+                later.path_node,
+                f"`{methods} {path}` is already registered on `{later.receiver}` (line "
+                f"{earlier.registration.line}); requests never reach this second registration, remove "
+                "it or give it another path",
+            )

@@ -1,0 +1,164 @@
+"""FAPI216 unused-router and FAPI217 router-included-twice: ``include_router`` mistakes
+that leave routes unserved or registered twice."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.data.fastapi_names import ROUTER_CLASSES, ROUTE_DECORATORS, WEBSOCKET_DECORATORS
+from fastapi_lint.diagnostics import Severity
+from fastapi_lint.facts import MODULE_SCOPE, Const, Ref
+from fastapi_lint.model import ModuleModel
+from fastapi_lint.names import literal_value
+from fastapi_lint.rule import Rule
+from fastapi_lint.routing import route_index
+from fastapi_lint.rules._route_walk import Entry, RouteWalker, exclusive
+
+_DOCS = "https://fastapi.tiangolo.com/tutorial/bigger-applications/"
+
+# ``router.<method>`` uses that only register things on the router; any other use of
+# the name (passed, returned, stored, ``router.routes``) may hand it to someone else.
+_OWN_USES = ROUTE_DECORATORS | WEBSOCKET_DECORATORS | {
+    "add_api_route", "add_api_websocket_route", "add_route", "add_websocket_route",
+    "include_router", "on_event", "add_event_handler", "exception_handler", "middleware",
+}
+
+
+class UnusedRouter(Rule):
+    code = "FAPI216"
+    name = "unused-router"
+    summary = "`APIRouter()` with routes that no `include_router` in the project includes"
+    severity = Severity.WARNING
+    fastapi_docs = _DOCS
+
+    @classmethod
+    def applies_to(cls, text: str, model: ModuleModel) -> bool:
+        return "APIRouter" in text or any(r.owner_kind == "router" for r in model.registrations)
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._candidates: list[tuple[str, cst.Call]] = []
+        self._ignored: set[int] = set()  # ids of Name nodes that are not uses
+        self._used: set[str] = set()
+        self._exported: set[str] = set()
+
+    def _binding(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        if self.ctx.scope_key != MODULE_SCOPE or self.ctx.function_node is not None:
+            return
+        if not isinstance(target, cst.Name):
+            return
+        if target.value == "__all__" and value is not None:
+            try:
+                names = literal_value(value)
+            except ValueError:
+                self._used.add("*")  # a computed __all__: anything may be exported
+                return
+            if isinstance(names, tuple):
+                self._exported.update(n for n in names if isinstance(n, str))
+            return
+        if not isinstance(value, cst.Call):
+            return
+        result = self.ctx.type_of(value)
+        if result and self.ctx.project.is_subclass(result, ROUTER_CLASSES):
+            self._ignored.add(id(target))
+            self._candidates.append((target.value, value))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1:
+            self._binding(node.targets[0].target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._binding(node.target, node.value)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.target.value == "__all__":
+            self._used.add("*")
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._ignored.add(id(node.attr))
+        if isinstance(node.value, cst.Name) and node.attr.value in _OWN_USES:
+            self._ignored.add(id(node.value))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._ignored.add(id(node.keyword))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self._ignored:
+            self._used.add(node.value)
+
+    def leave_Module(self, node: cst.Module) -> None:
+        if not self._candidates or "*" in self._used:
+            return
+        facts = self.ctx.model.facts
+        project = self.ctx.project
+        if project.modules.get(facts.module) is not facts:
+            return  # another file has this module name: the index does not describe this one
+        index = route_index(project)
+        if not index.has_fastapi_app or index.dynamic_imports:
+            return
+        names = [name for name, _ in self._candidates]
+        for name, call in self._candidates:
+            if names.count(name) > 1 or name in self._used or name in self._exported:
+                continue
+            owner_id = (facts.module, MODULE_SCOPE, name)
+            symbol = project.resolve(facts, MODULE_SCOPE, name)
+            if symbol is None or symbol.origin != owner_id:
+                continue
+            routes = index.routes.get(owner_id, [])
+            if not routes or owner_id in index.any_included or name in index.unresolved_included_names:
+                continue
+            if index.referenced_elsewhere(facts.module, name):
+                continue
+            count = f"{len(routes)} route" + ("s" if len(routes) != 1 else "")
+            self.report(
+                call,
+                f"Router `{name}` has {count} but nothing includes it (no `include_router({name})` in the "
+                "project), so they are never served; include it into the app or delete it",
+            )
+
+
+class RouterIncludedTwice(RouteWalker):
+    code = "FAPI217"
+    name = "router-included-twice"
+    summary = "The same router included twice into one app/router with the same prefix"
+    severity = Severity.WARNING
+    fastapi_docs = _DOCS
+    kinds = frozenset({"include_router"})
+
+    @classmethod
+    def applies_to(cls, text: str, model: ModuleModel) -> bool:
+        return len(model.of_kind("include_router")) > 1
+
+    def leave_Module(self, node: cst.Module) -> None:
+        seen: dict[tuple, list[Entry]] = {}
+        for entry in self.entries:
+            call = entry.registration.call
+            if any(name is None for name, _ in call.kwargs):
+                continue  # **kwargs may carry a prefix
+            prefix = call.kwarg("prefix")
+            if prefix is None or (isinstance(prefix, Const) and prefix.value is None):
+                prefix_value = ""
+            elif isinstance(prefix, Const) and isinstance(prefix.value, str):
+                prefix_value = prefix.value
+            else:
+                continue
+            target = call.arg(0, "router")
+            if not isinstance(target, Ref):
+                continue
+            child = self.ctx.project.resolve(self.ctx.model.facts, entry.scope, target.dotted)
+            if child is None or child.origin is None:
+                continue
+            key = (entry.registration.owner.origin, child.origin, entry.scope, prefix_value)
+            earlier = [e for e in seen.get(key, []) if not exclusive(e, entry)]
+            if earlier:
+                first = earlier[0]
+                where = f" with prefix `{prefix_value}`" if prefix_value else " without a prefix"
+                self.report(
+                    entry.node,
+                    f"`{target.dotted}` is already included into `{entry.receiver}`{where} (line "
+                    f"{first.registration.line}); its routes are registered twice and the copies are never "
+                    "reached: remove one `include_router` or give it a different prefix",
+                )
+            seen.setdefault(key, []).append(entry)

@@ -1,0 +1,179 @@
+"""FAPI210 router-prefix-slash: a router prefix that FastAPI rejects at startup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
+from fastapi_lint.diagnostics import Applicability, Severity
+from fastapi_lint.facts import Const
+from fastapi_lint.fixes import Fix
+from fastapi_lint.names import call_keyword, canonical
+from fastapi_lint.project import Project
+from fastapi_lint.rule import Rule
+
+
+@dataclass(frozen=True)
+class _Text:
+    """What is known of a string expression: all of it, or a literal head and tail."""
+
+    full: str | None
+    head: str = ""
+    tail: str = ""
+
+
+_UNKNOWN = _Text(None)
+
+
+class RouterPrefixSlash(Rule):
+    code = "FAPI210"
+    name = "router-prefix-slash"
+    summary = "Router prefix must start with `/` and must not end with `/`"
+    severity = Severity.ERROR
+    fastapi_docs = "https://fastapi.tiangolo.com/tutorial/bigger-applications/"
+    triggers = ("prefix",)
+    fix = Applicability.SAFE
+
+    def visit_Call(self, node: cst.Call) -> None:
+        arg = call_keyword(node, "prefix")
+        if arg is None:
+            return
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "include_router":
+            owner = self.ctx.resolve(func.value)
+            if not self.ctx.project.kind_of(owner) or self._overrides(owner.instance_of, "include_router"):
+                return
+            where = f"`{code_of(func)}(..., prefix=...)`"
+        else:
+            callee = self.ctx.callee(node)
+            qualname = canonical(callee.qualname) if callee and callee.qualname else None
+            if not self.ctx.project.is_subclass(qualname, ROUTER_CLASSES) or self._overrides(qualname, "__init__"):
+                return
+            where = f"`{code_of(func)}(prefix=...)`"
+        text = self._evaluate(arg.value)
+        problem = _problem(text)
+        if problem is None:
+            return
+        if text.full is not None:
+            fixed = "/" + text.full.strip("/") if text.full.strip("/") else ""
+            shown, advice = f"`{text.full!r}`", f"use `{fixed!r}`"
+        else:
+            shown = f"`{code_of(arg.value)}`"
+            advice = "start it with `/`" if problem is _NO_SLASH else "drop the trailing `/`"
+        self.report(arg.value, f"Prefix {shown} in {where} {problem[0]}; FastAPI fails at startup with "
+                               f"`AssertionError: {problem[1]}` — {advice}", fix=_literal_fix(arg.value))
+
+    def _overrides(self, qualname: str | None, method: str) -> bool:
+        """A project subclass of APIRouter/FastAPI that defines ``method`` may rewrite the prefix."""
+        return _project_defines(self.ctx.project, qualname, method)
+
+    # ------------------------------------------------------------ evaluation
+
+    def _evaluate(self, node: cst.BaseExpression, depth: int = 0) -> _Text:
+        if depth > 8:
+            return _UNKNOWN
+        if isinstance(node, cst.SimpleString):
+            value = node.evaluated_value
+            return _Text(value, value, value) if isinstance(value, str) else _UNKNOWN
+        if isinstance(node, cst.ConcatenatedString):
+            return _concat(self._evaluate(node.left, depth + 1), self._evaluate(node.right, depth + 1))
+        if isinstance(node, cst.FormattedString):
+            return _formatted(node)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            return _concat(self._evaluate(node.left, depth + 1), self._evaluate(node.right, depth + 1))
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            symbol = self.ctx.resolve(node)
+            # only constants bound at module level: a function's locals may change
+            if symbol is not None and isinstance(symbol.value, Const) and isinstance(symbol.value.value, str) \
+                    and symbol.origin is not None and symbol.origin[1] == "":
+                value = symbol.value.value
+                return _Text(value, value, value)
+        return _UNKNOWN
+
+
+def _literal_fix(node: cst.BaseExpression) -> Fix | None:
+    """``"api/"`` -> ``"/api"``, ``"/"`` -> ``""``, in the string's own quotes and prefix; only for a
+    plain literal without escapes (constants, concatenations and f-strings are left to the author)."""
+    if not isinstance(node, cst.SimpleString) or "b" in node.prefix.lower():
+        return None
+    raw = node.raw_value
+    if "\\" in raw or "\n" in raw or "\r" in raw:
+        return None
+    stripped = raw.strip("/")
+    fixed = "/" + stripped if stripped else ""
+    return Fix.replace(node, node.with_changes(value=f"{node.prefix}{node.quote}{fixed}{node.quote}"))
+
+
+_NO_SLASH = ("does not start with `/`", "A path prefix must start with '/'")
+_TRAILING = ("ends with `/`", "A path prefix must not end with '/', as the routes will start with '/'")
+
+
+def _problem(text: _Text) -> tuple[str, str] | None:
+    """What FastAPI's assertions in ``APIRouter.__init__``/``include_router`` say of it."""
+    if text.full is not None:
+        if not text.full:
+            return None  # "" means no prefix
+        if not text.full.startswith("/"):
+            return _NO_SLASH
+        if text.full.endswith("/"):
+            return _TRAILING
+        return None
+    if text.head and not text.head.startswith("/"):
+        return _NO_SLASH
+    if text.tail.endswith("/"):
+        return _TRAILING
+    return None
+
+
+def _formatted(node: cst.FormattedString) -> _Text:
+    parts = node.parts
+    if not all(isinstance(p, (cst.FormattedStringText, cst.FormattedStringExpression)) for p in parts):
+        return _UNKNOWN
+    if all(isinstance(p, cst.FormattedStringText) for p in parts):
+        value = "".join(p.value for p in parts)
+        if "{" in value or "\\" in value:
+            return _UNKNOWN  # escapes ({{, \n ...): not worth decoding
+        return _Text(value, value, value)
+    head = parts[0].value if isinstance(parts[0], cst.FormattedStringText) else ""
+    tail = parts[-1].value if isinstance(parts[-1], cst.FormattedStringText) else ""
+    if "\\" in head or "{" in head or "}" in head:
+        head = ""
+    if "\\" in tail or "{" in tail or "}" in tail:
+        tail = ""
+    return _Text(None, head, tail)
+
+
+def _concat(left: _Text, right: _Text) -> _Text:
+    if left.full is not None and right.full is not None:
+        value = left.full + right.full
+        return _Text(value, value, value)
+    head = left.head if left.full is None else left.full + right.head
+    tail = right.tail if right.full is None else left.tail + right.full
+    return _Text(None, head, tail)
+
+
+def _project_defines(project: Project, qualname: str | None, method: str, depth: int = 0) -> bool:
+    if qualname is None or depth > 8 or canonical(qualname) in APP_CLASSES | ROUTER_CLASSES:
+        return False
+    symbol = project.resolve_qualname(canonical(qualname))
+    if symbol is None or symbol.project_ref is None:
+        return False
+    facts = project.modules[symbol.project_ref[0]]
+    klass = facts.classes.get(symbol.project_ref[1])
+    if klass is None:
+        return False
+    if f"{klass.key}/{method}" in facts.functions:
+        return True
+    for base in klass.bases:
+        dotted = getattr(base, "dotted", None)
+        symbol = project.resolve(facts, klass.scope, dotted) if dotted else None
+        if symbol is not None and _project_defines(project, symbol.qualname, method, depth + 1):
+            return True
+    return False
+
+
+def code_of(node: cst.CSTNode, limit: int = 50) -> str:
+    text = " ".join(cst.Module([]).code_for_node(node).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

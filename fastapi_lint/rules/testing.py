@@ -1,0 +1,433 @@
+"""FAPI503 testclient-without-lifespan and FAPI504 asyncclient-app-argument: test clients
+that do not run the app the way a server would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+import libcst as cst
+
+from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
+from fastapi_lint.diagnostics import Applicability, Severity
+from fastapi_lint.facts import CallValue, Const, ModuleFacts, Ref
+from fastapi_lint.fixes import Edit, Fix, Import, expression, statement
+from fastapi_lint.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.project import Project, Symbol
+from fastapi_lint.rule import Report, Rule
+
+TEST_CLIENTS = frozenset({"starlette.testclient.TestClient", "fastapi.testclient.TestClient"})
+_HOOK_KEYWORDS = ("on_startup", "on_shutdown")
+_MAX_DEPTH = 6
+_HANDLERS = "the app's startup/shutdown handlers never run"
+
+
+# ---------------------------------------------------------------- project-wide: which apps have hooks
+
+
+@dataclass
+class _Hooks:
+    """Owners (by binding origin) with ``on_event``/``add_event_handler`` registrations, and
+    the routers each owner includes. Built once per project from the first-pass facts."""
+
+    hooked: set = field(default_factory=set)
+    includes: dict = field(default_factory=dict)
+
+
+_HOOKS: WeakKeyDictionary[Project, _Hooks] = WeakKeyDictionary()
+
+
+def _hooks(project: Project) -> _Hooks:
+    found = _HOOKS.get(project)
+    if found is not None:
+        return found
+    found = _Hooks()
+    for facts in project.modules.values():
+        for function in facts.functions.values():
+            for decorator in function.decorators:
+                if isinstance(decorator, CallValue) and decorator.callee and decorator.callee.endswith(".on_event"):
+                    owner = _owner(project, facts, function.scope, decorator.callee)
+                    if owner is not None:
+                        found.hooked.add(owner.origin)
+        for scoped in facts.calls:
+            callee = scoped.call.callee or ""
+            method = callee.rpartition(".")[2]
+            if method not in ("add_event_handler", "include_router"):
+                continue
+            owner = _owner(project, facts, scoped.scope, callee)
+            if owner is None:
+                continue
+            if method == "add_event_handler":
+                found.hooked.add(owner.origin)
+                continue
+            router = scoped.call.arg(0, "router")
+            if isinstance(router, Ref):
+                symbol = project.resolve(facts, scoped.scope, router.dotted)
+                if project.kind_of(symbol) == "router":
+                    found.includes.setdefault(owner.origin, []).append(symbol)
+    _HOOKS[project] = found
+    return found
+
+
+def _owner(project: Project, facts: ModuleFacts, scope: str, callee: str) -> Symbol | None:
+    receiver = callee.rpartition(".")[0]
+    if not receiver:
+        return None
+    symbol = project.resolve(facts, scope, receiver)
+    if symbol is None or symbol.origin is None or project.kind_of(symbol) is None:
+        return None
+    return symbol
+
+
+def _given(value) -> bool:
+    return value is not None and not (isinstance(value, Const) and value.value in (None, (), ""))
+
+
+def lifecycle_of(project: Project, symbol: Symbol | None, depth: int = 0) -> str | None:
+    """What never runs when the app is not started (e.g. "the app's lifespan never runs") if the
+    app or a router included into it has a lifespan or startup/shutdown handlers, else None
+    (also when it cannot be told)."""
+    if symbol is None or depth > _MAX_DEPTH:
+        return None
+    hooks = _hooks(project)
+    if symbol.origin is not None and symbol.origin in hooks.hooked:
+        return _HANDLERS
+    call = symbol.call
+    if call is not None and symbol.origin is not None:
+        facts = project.modules.get(symbol.origin[0])
+        callee = project.resolve(facts, symbol.origin[1], call.callee) if facts and call.callee else None
+        if callee is not None and callee.project_ref is not None and callee.project_ref[1] in (
+            project.modules[callee.project_ref[0]].functions
+        ):
+            reason = factory_lifecycle(project, callee, depth + 1)
+            if reason:
+                return reason
+        elif callee is not None and project.is_subclass(callee.qualname, APP_CLASSES | ROUTER_CLASSES):
+            reason = _constructor_lifecycle(call)
+            if reason:
+                return reason
+    elif call is not None:
+        reason = _constructor_lifecycle(call)
+        if reason:
+            return reason
+    if symbol.origin is not None:
+        for router in hooks.includes.get(symbol.origin, ()):
+            if router.origin != symbol.origin and lifecycle_of(project, router, depth + 1):
+                return "the startup/shutdown code of a router included into the app never runs"
+    return None
+
+
+def _constructor_lifecycle(call: CallValue) -> str | None:
+    if _given(call.kwarg("lifespan")):
+        return "the app's lifespan never runs"
+    if any(_given(call.kwarg(k)) for k in _HOOK_KEYWORDS):
+        return _HANDLERS
+    return None
+
+
+def factory_lifecycle(project: Project, function_symbol: Symbol, depth: int = 0) -> str | None:
+    """The same question for the app an app factory (``def create_app() -> FastAPI``) returns."""
+    if function_symbol.project_ref is None or depth > _MAX_DEPTH:
+        return None
+    module, key = function_symbol.project_ref
+    facts = project.modules[module]
+    function = facts.functions.get(key)
+    if function is None:
+        return None
+    for value in function.return_values:
+        if isinstance(value, Ref):
+            symbol = project.resolve(facts, key, value.dotted)
+        elif isinstance(value, CallValue):
+            callee = project.resolve(facts, key, value.callee) if value.callee else None
+            if callee is None or not project.is_subclass(callee.qualname, APP_CLASSES):
+                continue
+            symbol = Symbol(instance_of=callee.qualname, call=value)
+        else:
+            continue
+        if project.kind_of(symbol) == "app":
+            reason = lifecycle_of(project, symbol, depth + 1)
+            if reason:
+                return reason
+    return None
+
+
+# ---------------------------------------------------------------- FAPI503
+
+
+class TestClientWithoutLifespan(Rule):
+    __test__ = False  # not a pytest test class
+
+    code = "FAPI503"
+    name = "testclient-without-lifespan"
+    fix = Applicability.UNSAFE
+    summary = "`TestClient(app)` outside `with` never runs the app's lifespan/startup handlers"
+    severity = Severity.WARNING
+    fastapi_docs = "https://fastapi.tiangolo.com/advanced/testing-events/"
+    triggers = ("TestClient",)
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._managed: set[int] = set()  # calls used directly as context managers
+        self._entered: set[str] = set()  # names used in `with name:` / `name.__enter__()`
+        self._pending: list[tuple[cst.Call, list[str], str, cst.CSTNode | None, Fix | None]] = []
+
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            if isinstance(item.item, cst.Call):
+                self._managed.add(id(item.item))
+            else:
+                name = dotted_name(item.item)
+                if name:
+                    self._entered.add(name)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("enter_context", "__enter__"):
+            if func.attr.value == "enter_context":
+                for arg in node.args:
+                    if isinstance(arg.value, cst.Call):
+                        self._managed.add(id(arg.value))
+            elif isinstance(func.value, cst.Call):
+                self._managed.add(id(func.value))
+            else:
+                name = dotted_name(func.value)
+                if name:
+                    self._entered.add(name)
+            return
+        if id(node) in self._managed or self.ctx.qualname(func) not in TEST_CLIENTS:
+            return
+        app_arg = call_positional(node, 0) or call_keyword(node, "app")
+        if app_arg is None or app_arg.star:
+            return
+        reason = self._lifecycle(app_arg.value)
+        if reason is None:
+            return
+        spelled = dotted_name(func) or "TestClient"
+        app = dotted_name(app_arg.value) or (
+            f"{dotted_name(app_arg.value.func)}()" if isinstance(app_arg.value, cst.Call) and
+            dotted_name(app_arg.value.func) else "app"
+        )
+        message = (
+            f"`{spelled}({app})` is not used as a context manager, so {reason}; "
+            f"use `with {spelled}({app}) as client:`"
+        )
+        self._pending.append((node, self._targets(node), message, self.ctx.current_statement, self._fix(node)))
+
+    def _lifecycle(self, expr: cst.BaseExpression) -> str | None:
+        project = self.ctx.project
+        if isinstance(expr, cst.Call):
+            callee = self.ctx.resolve(expr.func)
+            if callee is None or callee.project_ref is None:
+                return None
+            return factory_lifecycle(project, callee)
+        symbol = self.ctx.resolve(expr)
+        if project.kind_of(symbol) != "app":
+            return None
+        return lifecycle_of(project, symbol)
+
+    def _targets(self, node: cst.Call) -> list[str]:
+        statement = self.ctx.current_statement
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return []
+        names = []
+        for small in statement.body:
+            if isinstance(small, cst.Assign) and small.value is node:
+                names += [dotted_name(t.target) for t in small.targets]
+            elif isinstance(small, cst.AnnAssign) and small.value is node:
+                names.append(dotted_name(small.target))
+        return [n for n in names if n]
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for node, targets, message, statement, fix in self._pending:
+            if any(t in self._entered for t in targets):
+                continue  # `client = TestClient(app)` ... `with client:`
+            self.ctx.reports.append(Report(self, node, message, statement, fix))
+
+    # ------------------------------------------------------------ fix (pytest fixtures only)
+
+    def _fix(self, call: cst.Call) -> Fix | None:
+        """In a sync pytest fixture, ``return TestClient(app)`` (the fixture's only return) or a final
+        ``yield TestClient(app)`` becomes ``with TestClient(app) as client: yield client``; a return
+        annotation ``T`` becomes ``Iterator[T]``. Unsafe: the lifespan now runs in the tests."""
+        function = self.ctx.function_node
+        line = self.ctx.current_statement
+        if not isinstance(function, cst.FunctionDef) or function.asynchronous is not None:
+            return None
+        body = function.body
+        if not isinstance(body, cst.IndentedBlock) or not isinstance(line, cst.SimpleStatementLine):
+            return None
+        if not any(stmt is line for stmt in body.body) or len(line.body) != 1:
+            return None
+        if not any(self._is_fixture(d.decorator) for d in function.decorators):
+            return None
+        small = line.body[0]
+        returns, yields, names = _function_body_facts(body)
+        names |= {p.name.value for p in (*function.params.params, *function.params.posonly_params,
+                                         *function.params.kwonly_params)}
+        if isinstance(small, cst.Return) and small.value is call:
+            if returns != 1 or yields:
+                return None
+        elif (isinstance(small, cst.Expr) and isinstance(small.value, cst.Yield) and small.value.value is call
+              and body.body[-1] is line):
+            if returns:
+                return None
+            small = None  # already a generator: the annotation stays
+        else:
+            return None
+        name = next((n for n in ("client", "test_client") if n not in names), None)
+        if name is None:
+            return None
+        block = statement(f"with _ as {name}:\n    yield {name}\n", self.ctx.module)
+        item = block.items[0].with_changes(item=call)
+        block = block.with_changes(
+            items=[item], leading_lines=line.leading_lines,
+            body=block.body.with_changes(header=line.trailing_whitespace),
+        )
+        edits = [Edit(line, block)]
+        imports: list[Import] = []
+        if small is not None and function.returns is not None:
+            iterator = self._iterator_spelling()
+            if iterator is None:
+                return None
+            spelled, imports = iterator
+            annotation = function.returns.annotation
+            wrapped = expression(f"{spelled}[_]", self.ctx.module)
+            wrapped = wrapped.with_changes(slice=[wrapped.slice[0].with_changes(
+                slice=cst.Index(value=annotation))])
+            edits.append(Edit(annotation, wrapped))
+        return Fix(tuple(edits), Applicability.UNSAFE, tuple(imports))
+
+    def _is_fixture(self, decorator: cst.BaseExpression) -> bool:
+        target = decorator.func if isinstance(decorator, cst.Call) else decorator
+        return self.ctx.qualname(target) in _PYTEST_FIXTURES
+
+    def _iterator_spelling(self) -> tuple[str, list[Import]] | None:
+        module = "collections.abc" if self.ctx.python >= (3, 9) else "typing"
+        bound = self.ctx.qualname(cst.Name("Iterator"))
+        if self.ctx.resolve(cst.Name("Iterator")) is None:
+            return "Iterator", [Import(module, "Iterator")]
+        if bound in ("collections.abc.Iterator", "typing.Iterator"):
+            return "Iterator", []
+        return None
+
+
+_PYTEST_FIXTURES = frozenset({"pytest.fixture", "_pytest.fixtures.fixture"})
+
+
+def _function_body_facts(body: cst.BaseSuite) -> tuple[int, int, set[str]]:
+    """Returns, yields and every name spelled in a function body (nested scopes excluded for
+    returns/yields, included for names, which only makes the name choice more careful)."""
+
+    class Walker(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.returns = self.yields = 0
+            self.names: set[str] = set()
+            self.depth = 0
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            self.depth += 1
+
+        def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+            self.depth -= 1
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            self.depth += 1
+
+        def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+            self.depth -= 1
+
+        def visit_Lambda(self, node: cst.Lambda) -> None:
+            self.depth += 1
+
+        def leave_Lambda(self, original_node: cst.Lambda) -> None:
+            self.depth -= 1
+
+        def visit_Return(self, node: cst.Return) -> None:
+            self.returns += self.depth == 0
+
+        def visit_Yield(self, node: cst.Yield) -> None:
+            self.yields += self.depth == 0
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self.names.add(node.value)
+
+    walker = Walker()
+    body.visit(walker)
+    return walker.returns, walker.yields, walker.names
+
+
+# ---------------------------------------------------------------- FAPI504
+
+_TRANSPORTS = {
+    "httpx.AsyncClient": "ASGITransport",
+    "httpx._client.AsyncClient": "ASGITransport",
+    "httpx.Client": "WSGITransport",
+    "httpx._client.Client": "WSGITransport",
+}
+_HTTPX_CLIENTS = {
+    "httpx.AsyncClient": "`transport=httpx.ASGITransport(app=...)`",
+    "httpx._client.AsyncClient": "`transport=httpx.ASGITransport(app=...)`",
+    "httpx.Client": "`transport=httpx.WSGITransport(app=...)` for a WSGI app, or `TestClient` for an ASGI app",
+    "httpx._client.Client": "`transport=httpx.WSGITransport(app=...)` for a WSGI app, or `TestClient` for an "
+    "ASGI app",
+}
+
+
+class AsyncClientAppArgument(Rule):
+    code = "FAPI504"
+    fix = Applicability.SAFE
+    name = "asyncclient-app-argument"
+    summary = "`httpx.AsyncClient(app=...)` was removed in httpx 0.28; use `transport=ASGITransport(app=...)`"
+    severity = Severity.ERROR
+    fastapi_docs = "https://fastapi.tiangolo.com/advanced/async-tests/"
+    triggers = ("app=", "app =")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if call_keyword(node, "app") is None:
+            return
+        qualname = self.ctx.qualname(node.func)
+        advice = _HTTPX_CLIENTS.get(qualname or "")
+        if advice is None:
+            return
+        spelled = dotted_name(node.func) or qualname
+        self.report(
+            node,
+            f"`{spelled}(app=...)` was deprecated in httpx 0.27 and removed in 0.28 (TypeError); pass {advice}",
+            fix=self._fix(node, qualname),
+        )
+
+    def _fix(self, node: cst.Call, qualname: str) -> Fix | None:
+        """``app=X`` -> ``transport=ASGITransport(app=X)`` (``WSGITransport`` for the sync client): what
+        httpx < 0.28 built from ``app=`` itself, so behaviour is unchanged."""
+        if any(a.star for a in node.args) or call_keyword(node, "transport") is not None:
+            return None  # `transport=` already wins over `app=` (or may hide in **kwargs)
+        app_arg = call_keyword(node, "app")
+        transport = _TRANSPORTS[qualname]
+        if transport == "WSGITransport" and self.ctx.owner_kind(app_arg.value) is not None:
+            return None  # an ASGI app in a sync client never worked: the answer is TestClient, not a rewrite
+        spelled, imports = self._transport_spelling(node, transport)
+        if spelled is None:
+            return None
+        wrapper = expression(f"{spelled}(app=_)", self.ctx.module)
+        wrapper = wrapper.with_changes(args=[wrapper.args[0].with_changes(value=app_arg.value)])
+        new_arg = app_arg.with_changes(keyword=cst.Name("transport"), value=wrapper)
+        return Fix.replace(app_arg, new_arg, imports=imports)
+
+    def _transport_spelling(self, node: cst.Call, transport: str) -> tuple[str | None, list[Import]]:
+        """How this file can name ``httpx.<transport>``: through the module the client is spelled
+        with (``httpx.AsyncClient`` -> ``httpx.ASGITransport``), an ``import httpx``, the class
+        already imported, or a new ``from httpx import <transport>`` when the name is free."""
+        candidates = []
+        if isinstance(node.func, cst.Attribute):
+            candidates.append(node.func.value)
+        candidates.append(cst.Name("httpx"))
+        for module in candidates:
+            if self.ctx.qualname(module) == "httpx" and dotted_name(module):
+                return f"{dotted_name(module)}.{transport}", []
+        bound = self.ctx.resolve(cst.Name(transport))
+        if bound is None:
+            return transport, [Import("httpx", transport)]
+        qualname = self.ctx.qualname(cst.Name(transport)) or ""
+        if qualname.startswith("httpx.") and qualname.endswith(f".{transport}"):
+            return transport, []
+        return None, []

@@ -1,0 +1,1 @@
+"""Billing service (fix case for FAPI501)."""

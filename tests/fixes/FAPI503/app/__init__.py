@@ -1,0 +1,1 @@
+"""Orders API (fix case for FAPI503)."""

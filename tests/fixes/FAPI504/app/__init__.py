@@ -1,0 +1,1 @@
+"""Billing API (fix case for FAPI504)."""

@@ -1,0 +1,1 @@
+"""Catalog API (fix case for FAPI505)."""

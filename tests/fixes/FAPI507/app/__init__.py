@@ -1,0 +1,1 @@
+"""Inventory API (fix case for FAPI507)."""
