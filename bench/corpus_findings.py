@@ -24,14 +24,18 @@ from pathlib import Path
 
 from fastapi_lint.api import FixMode, lint_paths
 from fastapi_lint.config import Settings
+from fastapi_lint.runner import default_jobs
 
 
 def packages(corpus: Path) -> list[Path]:
     return sorted(p for p in corpus.iterdir() if p.is_dir())
 
 
+JOBS = default_jobs()
+
+
 def run(package: Path, select: tuple[str, ...], fix: FixMode | None = None):
-    return lint_paths([package], Settings(root=package, select=select), fix=fix)
+    return lint_paths([package], Settings(root=package, select=select), fix=fix, jobs=JOBS)
 
 
 def fix_check(package: Path, select: tuple[str, ...]) -> dict:
@@ -65,7 +69,10 @@ def main() -> int:
     parser.add_argument("--select", default="ALL")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--fix-check", action="store_true")
+    parser.add_argument("--jobs", type=int, default=default_jobs())
     args = parser.parse_args()
+    global JOBS
+    JOBS = args.jobs
     select = tuple(c.strip() for c in args.select.split(",") if c.strip())
     per_package: dict[str, Counter] = {}
     internal, timings, fixes = [], {}, {}

@@ -23,7 +23,7 @@ checks the speed targets of the issue (PASS/MISS), and writes everything as JSON
 
 Each measurement runs in a fresh child process (this script re-invoked with
 --_measure), which starts the tool, samples the resident memory of the tool's
-whole process tree from /proc every 10-50 ms (peak of the sum: "peak MB"), and
+whole process tree from /proc every 10-200 ms (peak of the sum: "peak MB"), and
 reads getrusage(RUSAGE_CHILDREN) afterwards for the CPU time and the largest single
 process's max RSS (a lower bound the sampled peak is never allowed to go under).
 
@@ -142,7 +142,8 @@ def measure_child(spec: dict) -> dict:
             kb, n = _tree_rss_kb(proc.pid, page_kb)
             peak["kb"] = max(peak["kb"], kb)
             peak["procs"] = max(peak["procs"], n)
-            done.wait(0.01 if time.perf_counter() - start < 2 else 0.05)
+            elapsed = time.perf_counter() - start
+            done.wait(0.01 if elapsed < 2 else 0.05 if elapsed < 30 else 0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -689,7 +690,7 @@ def main(argv: list[str] | None = None) -> int:
             "cache": {"no_cache_flag": has_no_cache, "cache_dir_flag": has_cache_dir},
             "touched_file": str(router.relative_to(workroot / "src")) if router else None,
             "memory": "peak_tree_mb: peak of the RSS summed over the process tree, sampled from /proc every "
-                      "10-50 ms (never below max_process_mb); max_process_mb: getrusage(RUSAGE_CHILDREN)"
+                      "10-200 ms (never below max_process_mb); max_process_mb: getrusage(RUSAGE_CHILDREN)"
                       ".ru_maxrss of a fresh measuring process; cpu_s: user+system of the whole tree",
         },
         "results": rows,
