@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from pathlib import Path
 
 from fastapi_lint.config import Settings
@@ -69,9 +70,20 @@ def walk(root: Path, settings: Settings) -> list[Path]:
         for name in sorted(filenames):
             if name.endswith(PYTHON_SUFFIXES):
                 full = Path(directory, name)
-                if not is_excluded(full, settings):
+                if not is_excluded(full, settings) and not _is_special(full):
                     files.append(full)
     return files
+
+
+def _is_special(path: Path) -> bool:
+    """A FIFO, socket or device (or a link to one) found while walking: reading it could
+    block forever or never end, so it is skipped. A file that cannot be stat'ed (dangling
+    link, link loop, vanished) is kept: linting it reports why it cannot be read."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def package_root(path: Path) -> Path | None:

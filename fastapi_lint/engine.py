@@ -35,6 +35,14 @@ from fastapi_lint.rule import FileContext, Report, Rule
 IGNORE_FILE_MARKER = "# fastapi-lint: ignore-file"
 _CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 MAX_FIX_PASSES = 10  # fixes that keep proposing new edits stop here
+# Parsing with libcst costs about 1 GB of memory and a minute per MB of source: a file
+# larger than this (generated code, data dumps) gets one FAPI000 instead of exhausting
+# the machine. The largest hand-written modules seen in the wild are about 1 MB.
+MAX_SOURCE_BYTES = 2_000_000
+_BOM = b"\xef\xbb\xbf"
+# Python rejects these literals in every version; libcst accepts them (it does not decode
+# escapes), so they are not "newer syntax than ours" and are reported.
+_ESCAPE_ERRORS = ("(unicode error)", "(value error)")
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,10 @@ def decode_source(source: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
     except SyntaxError as exc:
-        if _CODING_COOKIE.search(b"\n".join(source.splitlines()[:2])):
+        first_lines = b"\n".join(source.removeprefix(_BOM).splitlines()[:2])
+        if _CODING_COOKIE.search(first_lines):
+            if source.startswith(_BOM):
+                raise BadSource("the file starts with a UTF-8 byte order mark but declares another encoding") from None
             raise BadSource(f"invalid encoding declaration: {exc}") from None
         encoding = "utf-8"  # no declaration: the decode below pinpoints the bad byte
     try:
@@ -148,6 +159,7 @@ class _Dispatcher(cst.CSTVisitor):
 
 def engine_diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
     name = "parse-error" if code == PARSE_ERROR_CODE else "internal-error"
+    line, column = max(line or 1, 1), max(column or 1, 1)  # Python reports -1/None for some errors
     return Diagnostic(
         path=path,
         start=Location(line, column),
@@ -277,6 +289,12 @@ def _lint(
 ) -> _Pass:
     result = FileResult(path)
     lint = _Pass(result)
+    if len(source) > MAX_SOURCE_BYTES:
+        result.diagnostics.append(engine_diagnostic(
+            path, PARSE_ERROR_CODE,
+            f"file is too large to lint ({len(source) / 1e6:.1f} MB; the limit is {MAX_SOURCE_BYTES / 1e6:g} MB)",
+        ))
+        return lint
     try:
         text = decode_source(source)
     except BadSource as exc:
@@ -306,6 +324,10 @@ def _lint(
             message, line, column = facts.syntax_error
             exc = BadSource(f"syntax error: {message}", line, column)
         result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, str(exc), exc.line, exc.column))
+        return lint
+    if facts.syntax_error is not None and facts.syntax_error[0].startswith(_ESCAPE_ERRORS):
+        message, line, column = facts.syntax_error
+        result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, f"syntax error: {message}", line, column))
         return lint
 
     ctx = FileContext(path, model, module, options.python)

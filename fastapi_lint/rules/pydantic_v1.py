@@ -134,6 +134,21 @@ class _PydanticRule(Rule):
             self._model_cache[qualname] = bool(qualname) and self.ctx.project.is_subclass(qualname, MODEL_BASES)
         return self._model_cache[qualname]
 
+    def is_model_class(self, node: cst.ClassDef) -> bool:
+        """A class of this file is a model; its bases are read from this file's own facts
+        (two namespace-package modules may share a dotted name in the project index)."""
+        key = self.ctx.key_of(node)
+        facts = self.ctx.model.facts
+        klass = facts.classes.get(key) if key else None
+        if klass is None:
+            return False
+        for base in klass.bases:
+            if isinstance(base, Ref):
+                symbol = self.ctx.project.resolve(facts, klass.scope, base.dotted)
+                if symbol is not None and symbol.qualname and self.is_model(canonical(symbol.qualname)):
+                    return True
+        return False
+
     def enclosing_class(self) -> cst.ClassDef | None:
         """The class whose body directly holds the node being visited (not through a def)."""
         return self._defs[-1] if self._defs and isinstance(self._defs[-1], cst.ClassDef) else None
@@ -291,8 +306,7 @@ class PydanticV1Method(_PydanticRule):
             return None
         if decorators - {"classmethod", "property"}:
             return None  # other decorators (staticmethod, validators ...) change what the first parameter is
-        qualname = self.class_qualname(klass)
-        return qualname if self.is_model(qualname) else None
+        return self.class_qualname(klass) if self.is_model_class(klass) else None
 
     # ------------------------------------------------------------ fixes
 
@@ -381,8 +395,7 @@ class PydanticV1Validator(_PydanticRule):
             qualname = self.ctx.qualname(func)
             if qualname not in VALIDATORS and qualname not in ROOT_VALIDATORS:
                 continue
-            model = self.class_qualname(klass)
-            if not self.is_model(model):
+            if not self.is_model_class(klass):
                 return
             spelled = dotted_name(func) or qualname
             if qualname in VALIDATORS:
@@ -497,10 +510,10 @@ class PydanticV1Config(_PydanticRule):
         super().visit_ClassDef(node)
         if klass is None or node.name.value != "Config" or self.in_compat_branch():
             return
-        model = self.class_qualname(klass)
-        if not self.is_model(model):
+        if not self.is_model_class(klass):
             return
-        settings = self.ctx.project.is_subclass(model, V2_SETTINGS_BASES)
+        model = self.class_qualname(klass)
+        settings = self._derives(klass, V2_SETTINGS_BASES)
         target = "SettingsConfigDict" if settings else "ConfigDict"
         self.report(
             node.name,
@@ -514,7 +527,7 @@ class PydanticV1Config(_PydanticRule):
     def _fix(self, config: cst.ClassDef, klass: cst.ClassDef, model: str, settings: bool, target: str) -> Fix | None:
         if config.bases or config.keywords or config.decorators or config.type_parameters:
             return None
-        if not settings and self.ctx.project.is_subclass(model, V1_SETTINGS_NAMES):
+        if not settings and self._derives(klass, V1_SETTINGS_NAMES):
             return None  # v1 BaseSettings: fix the import first (FAPI604)
         if self._defines_model_config(klass):
             return None
@@ -532,6 +545,18 @@ class PydanticV1Config(_PydanticRule):
         new = new.with_changes(leading_lines=config.leading_lines)
         module = "pydantic_settings" if settings else "pydantic"
         return Fix.replace(config, new, unsafe=unsafe, imports=[Import(module, target)])
+
+    def _derives(self, node: cst.ClassDef, targets: frozenset[str]) -> bool:
+        facts = self.ctx.model.facts
+        klass = facts.classes.get(self.ctx.key_of(node) or "")
+        if klass is None:
+            return False
+        for base in klass.bases:
+            if isinstance(base, Ref):
+                symbol = self.ctx.project.resolve(facts, klass.scope, base.dotted)
+                if symbol is not None and self.ctx.project.is_subclass(symbol.qualname, targets):
+                    return True
+        return False
 
     @staticmethod
     def _defines_model_config(klass: cst.ClassDef) -> bool:
