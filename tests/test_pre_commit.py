@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 # A test module with a pitfall that has a safe fix: FAPI504 rewrites
-# `AsyncClient(app=app)` (removed in httpx 0.28) to `transport=ASGITransport(app=app)`.
+# `httpx.AsyncClient(app=app)` (removed in httpx 0.28) to `transport=httpx.ASGITransport(app=app)`.
 PITFALL = '''\
 import httpx
 from fastapi import FastAPI
@@ -64,7 +64,7 @@ def test_check_hook_fails_on_a_pitfall_and_fix_hook_fixes_it(repo) -> None:
 
     fixed = try_repo(project, env, "fastapi-lint-fix")
     assert fixed.returncode == 1, fixed.stdout + fixed.stderr  # pre-commit fails a hook that changed files
-    assert "transport=ASGITransport(app=app)" in (project / "main.py").read_text()
+    assert "transport=httpx.ASGITransport(app=app)" in (project / "main.py").read_text()
 
     again = try_repo(project, env, "fastapi-lint")
     assert again.returncode == 0, again.stdout + again.stderr
