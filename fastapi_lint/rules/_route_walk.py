@@ -60,7 +60,7 @@ class RouteWalker(Rule):
     # ------------------------------------------------------------ branches
 
     def visit_If(self, node: cst.If) -> None:
-        if self._frames and self._frames[-1][0].orelse is node:  # elif
+        if self._frames and getattr(self._frames[-1][0], "orelse", None) is node:  # elif
             self._frames[-1][1] = "else"
         self._frames.append([node, "body"])
 
