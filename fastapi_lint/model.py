@@ -5,6 +5,7 @@ asks it instead of re-deriving these answers."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from fastapi_lint.data.fastapi_names import (
@@ -151,3 +152,28 @@ class ModuleModel:
         if value is None or (isinstance(value, Const) and value.value is None):
             return None
         return value
+
+
+class CallsInOrder:
+    """Pairs the libcst calls of a file, met in source order, with their facts: the n-th call
+    spelled ``app.add_api_route`` in the traversal is the n-th such call the facts recorded
+    (the facts keep no node, only the spelling and the order)."""
+
+    def __init__(self, facts: ModuleFacts, methods: Collection[str]):
+        self._facts = facts
+        self._methods = methods
+        self._calls: dict[str, list[CallValue]] | None = None
+        self._seen: dict[str, int] = {}
+
+    def next(self, spelling: str) -> CallValue | None:
+        """The facts of the next call spelled ``spelling`` (a method in ``methods``)."""
+        if self._calls is None:
+            self._calls = {}
+            for scoped in self._facts.calls:
+                callee = scoped.call.callee
+                if callee and callee.rsplit(".", 1)[-1] in self._methods:
+                    self._calls.setdefault(callee, []).append(scoped.call)
+        n = self._seen.get(spelling, 0)
+        self._seen[spelling] = n + 1
+        calls = self._calls.get(spelling, [])
+        return calls[n] if n < len(calls) else None

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from fastapi_lint.data.fastapi_names import PARAM_FUNCTIONS
 from fastapi_lint.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Subscript, Value
 from fastapi_lint.names import canonical
-from fastapi_lint.project import Project
+from fastapi_lint.project import Project, Symbol
 
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 _OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 _UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 _ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
@@ -94,14 +94,12 @@ def read_param(project: Project, facts: ModuleFacts, scope: str, param: Param) -
 
 
 def _marker_name(project: Project, facts: ModuleFacts, scope: str, call: CallValue) -> str | None:
-    if call.callee is None:
-        return None
-    symbol = project.resolve(facts, scope, call.callee)
-    name = canonical(symbol.qualname) if symbol and symbol.qualname else None
+    name = qualname_of(project, facts, scope, call.callee)
     return name if name in _MARKERS else None
 
 
-def _qualname(project: Project, facts: ModuleFacts, scope: str, dotted: str | None) -> str | None:
+def qualname_of(project: Project, facts: ModuleFacts, scope: str, dotted: str | None) -> str | None:
+    """The canonical qualname ``dotted`` names in ``scope``, or None when it does not resolve."""
     symbol = project.resolve(facts, scope, dotted) if dotted else None
     return canonical(symbol.qualname) if symbol and symbol.qualname else None
 
@@ -113,7 +111,7 @@ def _annotated(project, facts, scope, annotation) -> tuple[tuple[ModuleFacts, st
         if alias is None:
             return None
         facts, scope, annotation = alias
-    if isinstance(annotation, Subscript) and annotation.items and _qualname(project, facts, scope, annotation.base) in _ANNOTATED:
+    if isinstance(annotation, Subscript) and annotation.items and qualname_of(project, facts, scope, annotation.base) in ANNOTATED:
         return (facts, scope), annotation.items
     return None
 
@@ -139,10 +137,10 @@ def admits_none(project: Project, facts: ModuleFacts, scope: str, annotation: Va
         if annotation.base == "|":
             answers = [admits_none(project, facts, scope, item, depth + 1) for item in annotation.items]
             return True if True in answers else (None if None in answers else False)
-        base = _qualname(project, facts, scope, annotation.base)
+        base = qualname_of(project, facts, scope, annotation.base)
         if base in _OPTIONAL:
             return True
-        if base in _ANNOTATED and annotation.items:
+        if base in ANNOTATED and annotation.items:
             return admits_none(project, facts, scope, annotation.items[0], depth + 1)
         if base in _UNION:
             answers = [admits_none(project, facts, scope, item, depth + 1) for item in annotation.items]
@@ -262,14 +260,19 @@ def _instance_callable(project: Project, facts: ModuleFacts, class_qualname: str
         return None
     if class_qualname.startswith(_PARAMETERLESS_LIBRARIES):
         return DependencyCallable(facts, None)
-    symbol = project.resolve_qualname(class_qualname)
+    found = _project_class(project, project.resolve_qualname(class_qualname))
+    return _method(project, *found, "__call__") if found is not None else None
+
+
+def _project_class(project: Project, symbol: Symbol | None) -> tuple[ModuleFacts, str] | None:
+    """``(facts, class key)`` when ``symbol`` is a class defined in the project."""
     if symbol is None or symbol.project_ref is None:
         return None
     module, key = symbol.project_ref
-    target = project.modules.get(module)
-    if target is None or key not in target.classes:
+    facts = project.modules.get(module)
+    if facts is None or key not in facts.classes:
         return None
-    return _method(project, target, key, "__call__")
+    return facts, key
 
 
 _ABSENT = object()  # a class hierarchy that defines no such method (object's is used)
@@ -300,13 +303,10 @@ def _lookup_method(project: Project, facts: ModuleFacts, class_key: str, name: s
             continue
         if qualname and qualname.startswith(_PARAMETERLESS_LIBRARIES) and name == "__call__":
             return DependencyCallable(facts, None)
-        if symbol is None or symbol.project_ref is None:
+        base_class = _project_class(project, symbol)
+        if base_class is None:
             return None
-        module, key = symbol.project_ref
-        target = project.modules.get(module)
-        if target is None or key not in target.classes:
-            return None
-        found = _lookup_method(project, target, key, name, depth + 1)
+        found = _lookup_method(project, *base_class, name, depth + 1)
         if found is not _ABSENT:
             return found
     return _ABSENT

@@ -13,6 +13,7 @@ from fastapi_lint.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref
 from fastapi_lint.names import call_keyword, call_positional, canonical
 from fastapi_lint.project import Project
 from fastapi_lint.rule import FileContext
+from fastapi_lint.signature import qualname_of
 
 # Bases whose instances are not callable (and that add no ``__call__``).
 _NOT_CALLABLE_BASES = frozenset({
@@ -67,6 +68,15 @@ def depends_target(call: cst.Call) -> cst.BaseExpression | None:
     """The dependency passed to ``Depends(...)`` (first positional or ``dependency=``)."""
     arg = call_positional(call, 0) or call_keyword(call, "dependency")
     return arg.value if arg is not None else None
+
+
+def called_dependency(ctx: FileContext, call: cst.Call) -> cst.Call | None:
+    """``f()`` when ``call`` is ``Depends(f())``/``Security(f())``: a call made where the
+    dependency should only be passed."""
+    if not is_depends(ctx, call):
+        return None
+    inner = depends_target(call)
+    return inner if isinstance(inner, cst.Call) else None
 
 
 def code_of(node: cst.CSTNode, limit: int = 60) -> str:
@@ -150,14 +160,9 @@ def project_function(project: Project, symbol) -> tuple[ModuleFacts, FunctionFac
     return (facts, function) if function is not None else None
 
 
-def _qualname_of(project: Project, facts: ModuleFacts, scope: str, dotted: str | None) -> str | None:
-    symbol = project.resolve(facts, scope, dotted) if dotted else None
-    return canonical(symbol.qualname) if symbol and symbol.qualname else None
-
-
 def is_cache_decorator(project: Project, facts: ModuleFacts, scope: str, decorator: Value) -> bool:
     dotted = decorator.callee if isinstance(decorator, CallValue) else decorator.dotted if isinstance(decorator, Ref) else None
-    return _qualname_of(project, facts, scope, dotted) in _CACHE_DECORATORS
+    return qualname_of(project, facts, scope, dotted) in _CACHE_DECORATORS
 
 
 def not_a_factory(project: Project, facts: ModuleFacts, function: FunctionFacts) -> str | None:
@@ -191,7 +196,7 @@ def _annotation_verdict(project: Project, facts: ModuleFacts, function: Function
     base = returns.base if isinstance(returns, Subscript) else returns.dotted if isinstance(returns, Ref) else None
     if base == "|" or base is None:
         return None
-    qualname = _qualname_of(project, facts, function.scope, base)
+    qualname = qualname_of(project, facts, function.scope, base)
     if qualname is None:
         return None
     if qualname in _CALLABLE_TYPES:
@@ -207,7 +212,7 @@ def _evidently_not_callable(project: Project, facts: ModuleFacts, scope: str, va
     if isinstance(value, (Const, Seq)):
         return True
     if isinstance(value, CallValue):
-        qualname = _qualname_of(project, facts, scope, value.callee)
+        qualname = qualname_of(project, facts, scope, value.callee)
         if qualname in _NOT_CALLABLE_RESULTS:
             return True
         return bool(qualname) and is_project_class(project, qualname) and instances_callable(project, qualname) is False

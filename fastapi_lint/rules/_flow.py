@@ -35,7 +35,7 @@ from fastapi_lint.data.taint import (
     PROPAGATING_FUNCTIONS,
     PROPAGATING_METHODS,
 )
-from fastapi_lint.facts import Const, Param, Ref, Subscript
+from fastapi_lint.facts import Const, ModuleFacts, Param, Ref, Subscript, Value
 from fastapi_lint.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.paths import path_parameters
 from fastapi_lint.rule import FileContext, Rule
@@ -454,11 +454,15 @@ class Flow:
             self.expr(node.value)
             result = None
         else:
-            result = data(self.expr(node.elt))
+            result = self.comprehension_result(self.expr(node.elt))
         self.env = saved
         return result
 
     e_ListComp = e_SetComp = e_GeneratorExp = e_DictComp = _comprehension
+
+    def comprehension_result(self, element: Taint | None) -> Taint | None:
+        """The taint of a list/set/generator comprehension whose element has ``element``."""
+        return data(element)
 
     def e_FormattedString(self, node: cst.FormattedString) -> Taint | None:
         found = []
@@ -727,7 +731,27 @@ def value_kind(ctx: FileContext, sp) -> tuple[str, str | None] | None:
 def _container_item(ctx: FileContext, sp) -> tuple[str, str | None] | None:
     """``list[str]`` / ``list[str] | None`` / ``Optional[list[str]]``: the item's kind."""
     facts, scope = sp.home
-    value = sp.type_value
+    found = _generic_type(ctx, facts, scope, sp.type_value)
+    if found is None:
+        return None
+    value, name = found
+    if name in _CONTAINERS:
+        item = ctx.project.annotation_type(facts, scope, value.items[0])
+        if item in _STRING_TYPES:
+            return (DATA, None)
+        if item is not None and ctx.project.is_subclass(item, _BASE_MODEL):
+            return (DATA, None)
+        return None
+    if name in ("builtins.dict", "typing.Dict", "collections.abc.Mapping", "typing.Mapping"):
+        return (DATA, None)
+    return None
+
+
+def _generic_type(
+    ctx: FileContext, facts: ModuleFacts, scope: str, value: Value | None
+) -> tuple[Subscript, str | None] | None:
+    """The subscripted type an annotation declares, seen through ``| None``, ``Optional[...]``
+    and ``Annotated[...]`` (three levels at most), with the qualname of its base."""
     for _ in range(3):
         if not isinstance(value, Subscript) or not value.items:
             return None
@@ -742,16 +766,7 @@ def _container_item(ctx: FileContext, sp) -> tuple[str, str | None] | None:
         if name in ("typing.Optional", "typing.Annotated", "typing_extensions.Annotated"):
             value = value.items[0]
             continue
-        if name in _CONTAINERS:
-            item = ctx.project.annotation_type(facts, scope, value.items[0])
-            if item in _STRING_TYPES:
-                return (DATA, None)
-            if item is not None and ctx.project.is_subclass(item, _BASE_MODEL):
-                return (DATA, None)
-            return None
-        if name in ("builtins.dict", "typing.Dict", "collections.abc.Mapping", "typing.Mapping"):
-            return (DATA, None)
-        return None
+        return value, name
     return None
 
 
@@ -875,24 +890,13 @@ def upload_sources(ctx: FileContext, key: str | None) -> dict[str, Taint]:
         if sp.type in _UPLOAD_TYPES:
             env[sp.name] = Taint(f"`{sp.name}.filename`", kind=UPLOAD)
             continue
-        value, (facts, scope) = sp.type_value, sp.home
-        for _ in range(3):
-            if not isinstance(value, Subscript) or not value.items:
-                break
-            if value.base == "|":
-                parts = [p for p in value.items if p != Const(None)]
-                if len(parts) != 1:
-                    break
-                value = parts[0]
-                continue
-            base = ctx.project.resolve(facts, scope, value.base) if value.base else None
-            name = base.qualname if base else None
-            if name in ("typing.Optional", "typing.Annotated", "typing_extensions.Annotated"):
-                value = value.items[0]
-                continue
-            if name in _CONTAINERS and ctx.project.annotation_type(facts, scope, value.items[0]) in _UPLOAD_TYPES:
-                env[sp.name] = Taint(f"`{sp.name}[...].filename`", kind=UPLOADS)
-            break
+        facts, scope = sp.home
+        found = _generic_type(ctx, facts, scope, sp.type_value)
+        if found is None:
+            continue
+        value, name = found
+        if name in _CONTAINERS and ctx.project.annotation_type(facts, scope, value.items[0]) in _UPLOAD_TYPES:
+            env[sp.name] = Taint(f"`{sp.name}[...].filename`", kind=UPLOADS)
     return env
 
 

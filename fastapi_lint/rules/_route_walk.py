@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_lint.facts import CallValue
-from fastapi_lint.model import Registration
-from fastapi_lint.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.model import CallsInOrder, Registration
+from fastapi_lint.names import dotted_name
 from fastapi_lint.rule import Rule
+from fastapi_lint.rules._route_decorators import path_argument
 
 _CALL_METHODS = frozenset({"add_api_route", "add_api_websocket_route", "include_router"})
 
@@ -35,7 +35,7 @@ class Entry:
 
     @property
     def path_node(self) -> cst.CSTNode:
-        arg = call_positional(self.node, 0) or call_keyword(self.node, "path")
+        arg = path_argument(self.node)
         return arg.value if arg is not None else self.node
 
 
@@ -53,9 +53,8 @@ class RouteWalker(Rule):
         super().__init__(ctx)
         self.entries: list[Entry] = []
         self._frames: list[list] = []  # [node, branch]
-        self._calls: dict[str, list[CallValue]] | None = None
-        self._seen: dict[str, int] = {}
-        self._by_call: dict[int, Registration] = {}
+        self._calls = CallsInOrder(ctx.model.facts, _CALL_METHODS)
+        self._by_call: dict[int, Registration] | None = None
 
     # ------------------------------------------------------------ branches
 
@@ -105,22 +104,16 @@ class RouteWalker(Rule):
         spelling = dotted_name(node.func)
         if spelling is None:
             return
-        if self._calls is None:
-            self._calls = {}
-            for scoped in self.ctx.model.facts.calls:
-                callee = scoped.call.callee
-                if callee and callee.rsplit(".", 1)[-1] in _CALL_METHODS:
-                    self._calls.setdefault(callee, []).append(scoped.call)
+        call = self._calls.next(spelling)
+        if call is None:
+            return
+        if self._by_call is None:
             self._by_call = {
                 id(r.call): r for r in self.ctx.model.registrations if r.decorator_index is None
             }
-        n = self._seen.get(spelling, 0)
-        self._seen[spelling] = n + 1
-        calls = self._calls.get(spelling, [])
-        if n < len(calls):
-            registration = self._by_call.get(id(calls[n]))
-            if registration is not None and registration.kind in self.kinds:
-                self._add(registration, node)
+        registration = self._by_call.get(id(call))
+        if registration is not None and registration.kind in self.kinds:
+            self._add(registration, node)
 
     def _add(self, registration: Registration, node: cst.Call) -> None:
         owner = registration.owner

@@ -11,7 +11,7 @@ from fastapi_lint.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref
 from fastapi_lint.names import canonical
 from fastapi_lint.project import Project
 from fastapi_lint.rule import FileContext
-from fastapi_lint.signature import SignatureParam, signature
+from fastapi_lint.signature import ANNOTATED, SignatureParam, qualname_of, signature
 
 OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 UNION = frozenset({"typing.Union", "typing_extensions.Union"})
@@ -64,13 +64,6 @@ def code(node: cst.CSTNode) -> str:
     return " ".join(_EMPTY_MODULE.code_for_node(node).split())
 
 
-def qualname_of(project: Project, facts: ModuleFacts, scope: str, dotted: str | None) -> str | None:
-    if not dotted:
-        return None
-    symbol = project.resolve(facts, scope, dotted)
-    return canonical(symbol.qualname) if symbol and symbol.qualname else None
-
-
 def element_types(project: Project, facts: ModuleFacts, scope: str, value: Value | None,
                   depth: int = 0) -> list[tuple[str | None, bool]]:
     """The classes a type annotation can hold, looking through ``Optional``/``Union``/``| None``
@@ -94,7 +87,7 @@ def element_types(project: Project, facts: ModuleFacts, scope: str, value: Value
         base = qualname_of(project, facts, scope, value.base)
         if base in OPTIONAL or base in UNION:
             return [t for item in value.items for t in element_types(project, facts, scope, item, depth + 1)]
-        if base in ("typing.Annotated", "typing_extensions.Annotated") and value.items:
+        if base in ANNOTATED and value.items:
             return element_types(project, facts, scope, value.items[0], depth + 1)
         if base in SEQUENCES and value.items:
             items = [i for i in value.items if not (isinstance(i, Ref) and i.dotted == "Ellipsis")]

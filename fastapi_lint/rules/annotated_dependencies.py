@@ -12,12 +12,11 @@ from fastapi_lint.fixes import Edit, Fix, Import
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import call_keyword, call_positional, canonical
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._signature_params import code, cst_param, qualname_of
-from fastapi_lint.signature import read_param
+from fastapi_lint.rules._signature_params import code, cst_param
+from fastapi_lint.signature import ANNOTATED, qualname_of, read_param
 
 _MARKER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in PARAM_FUNCTIONS)
 _LIMIT = 60
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 _ANY = frozenset({"typing.Any", "typing_extensions.Any"})
 
 
@@ -86,7 +85,7 @@ class DependsWithoutAnnotated(Rule):
         """Every marker default of the function moved into ``Annotated[...]``; the parameters are
         reordered (unsafe) when one that loses its default would follow one that keeps a default."""
         typing_module = "typing" if self.ctx.python >= (3, 9) else "typing_extensions"
-        usable, imports = self._name_for("Annotated", _ANNOTATED, typing_module)
+        usable, imports = self._name_for("Annotated", ANNOTATED, typing_module)
         if not usable:
             return None
         any_usable, any_imports = self._name_for("Any", _ANY, "typing")
@@ -140,7 +139,7 @@ class DependsWithoutAnnotated(Rule):
             old = param.annotation.annotation
             if isinstance(old, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
                 return None  # a string annotation: `Annotated["T", ...]` is resolved differently
-            if isinstance(old, cst.Subscript) and self.ctx.qualname(old.value) in _ANNOTATED:
+            if isinstance(old, cst.Subscript) and self.ctx.qualname(old.value) in ANNOTATED:
                 elements = list(old.slice)
                 last = elements[-1]
                 if not isinstance(last.comma, cst.Comma):

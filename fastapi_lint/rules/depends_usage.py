@@ -11,10 +11,9 @@ from fastapi_lint.names import canonical, dotted_name
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules._dependency_calls import (
     ancestors,
+    called_dependency,
     code_of,
-    depends_target,
     instances_callable,
-    is_depends,
     is_project_class,
     not_a_factory,
     project_function,
@@ -40,10 +39,8 @@ class DependsCalled(Rule):
     fix = Applicability.SAFE
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not is_depends(self.ctx, node):
-            return
-        inner = depends_target(node)
-        if not isinstance(inner, cst.Call):
+        inner = called_dependency(self.ctx, node)
+        if inner is None:
             return
         symbol = self.ctx.callee(inner)
         found = project_function(self.ctx.project, symbol)
@@ -91,10 +88,8 @@ class DependsOnInstance(Rule):
     triggers = ("Depends", "Security")
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not is_depends(self.ctx, node):
-            return
-        inner = depends_target(node)
-        if not isinstance(inner, cst.Call):
+        inner = called_dependency(self.ctx, node)
+        if inner is None:
             return
         symbol = self.ctx.callee(inner)
         if symbol is None or not symbol.qualname:

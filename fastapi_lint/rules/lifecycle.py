@@ -4,19 +4,17 @@ that should be a ``lifespan``."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from weakref import WeakKeyDictionary
 
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import MODULE_SCOPE, CallValue, Const, Ref
+from fastapi_lint.facts import MODULE_SCOPE
 from fastapi_lint.fixes import Edit, Fix, Import, statement
 from fastapi_lint.names import call_keyword, call_positional, canonical, dotted_name
-from fastapi_lint.project import Project, Symbol
+from fastapi_lint.project import Symbol
 from fastapi_lint.rule import FileContext, Rule
-
-_HOOK_KEYWORDS = ("on_startup", "on_shutdown")
+from fastapi_lint.rules._event_hooks import HOOK_KEYWORDS, event_hook_index
 
 
 class _EventHooks(Rule):
@@ -55,7 +53,7 @@ class _EventHooks(Rule):
 
     @staticmethod
     def _hook_keywords(call: cst.Call) -> Iterator[cst.Arg]:
-        for keyword in _HOOK_KEYWORDS:
+        for keyword in HOOK_KEYWORDS:
             arg = call_keyword(call, keyword)
             if arg is not None and not (isinstance(arg.value, cst.Name) and arg.value.value == "None"):
                 yield arg
@@ -145,85 +143,6 @@ class OnEventIgnored(_EventHooks):
 # whatever happened.
 
 _EVENTS = ("startup", "shutdown")
-
-
-class _HookIndex:
-    """Project-wide: every on_event/add_event_handler registration by owner (binding origin), the
-    routers each owner includes, and owners with an include_router argument we cannot resolve."""
-
-    def __init__(self, project: Project):
-        self.decorators: dict[tuple, int] = {}  # owner origin -> number of @on_event decorators
-        self.calls: set[tuple] = set()  # owners with add_event_handler(...)
-        self.includes: dict[tuple, list[Symbol]] = {}
-        self.unknown_includes: set[tuple] = set()
-        for facts in project.modules.values():
-            for function in facts.functions.values():
-                for decorator in function.decorators:
-                    if isinstance(decorator, CallValue) and (decorator.callee or "").endswith(".on_event"):
-                        origin = _owner_origin(project, facts, function.scope, decorator.callee)
-                        if origin is not None:
-                            self.decorators[origin] = self.decorators.get(origin, 0) + 1
-            for scoped in facts.calls:
-                callee = scoped.call.callee or ""
-                method = callee.rpartition(".")[2]
-                if method not in ("add_event_handler", "include_router"):
-                    continue
-                origin = _owner_origin(project, facts, scoped.scope, callee)
-                if origin is None:
-                    continue
-                if method == "add_event_handler":
-                    self.calls.add(origin)
-                    continue
-                router = scoped.call.arg(0, "router")
-                symbol = project.resolve(facts, scoped.scope, router.dotted) if isinstance(router, Ref) else None
-                if symbol is not None and project.kind_of(symbol) == "router":
-                    self.includes.setdefault(origin, []).append(symbol)
-                else:
-                    self.unknown_includes.add(origin)
-
-    def hooked_routers(self, origin: tuple, seen: set | None = None) -> bool:
-        """A router included (transitively) into ``origin`` has startup/shutdown hooks, or an
-        inclusion cannot be told: its hooks would stop running under a custom lifespan."""
-        seen = set() if seen is None else seen
-        if origin in self.unknown_includes:
-            return True
-        for router in self.includes.get(origin, ()):
-            if router.origin is None:
-                return True
-            if router.origin in seen:
-                continue
-            seen.add(router.origin)
-            if router.origin in self.decorators or router.origin in self.calls:
-                return True
-            if router.call is not None and any(_given(router.call.kwarg(k)) for k in _HOOK_KEYWORDS):
-                return True
-            if self.hooked_routers(router.origin, seen):
-                return True
-        return False
-
-
-_INDEX: WeakKeyDictionary[Project, _HookIndex] = WeakKeyDictionary()
-
-
-def _hook_index(project: Project) -> _HookIndex:
-    index = _INDEX.get(project)
-    if index is None:
-        index = _INDEX[project] = _HookIndex(project)
-    return index
-
-
-def _owner_origin(project: Project, facts, scope: str, callee: str) -> tuple | None:
-    receiver = callee.rpartition(".")[0]
-    if not receiver:
-        return None
-    symbol = project.resolve(facts, scope, receiver)
-    if symbol is None or symbol.origin is None or project.kind_of(symbol) is None:
-        return None
-    return symbol.origin
-
-
-def _given(value) -> bool:
-    return value is not None and not (isinstance(value, Const) and value.value in (None, (), ""))
 
 
 class _ModuleBindings(cst.CSTVisitor):
@@ -322,8 +241,8 @@ def lifespan_fix(ctx: FileContext, owner: Symbol) -> Fix | None:
     if module is None or origin is None or origin[0] != facts.module or origin[1] != MODULE_SCOPE:
         return None
     app_name = origin[2]
-    index = _hook_index(project)
-    if origin in index.calls or index.hooked_routers(origin):
+    index = event_hook_index(project)
+    if origin in index.handler_calls or index.hooked_routers(origin):
         return None
     bindings = _ModuleBindings()
     module.visit(bindings)
@@ -351,7 +270,7 @@ def lifespan_fix(ctx: FileContext, owner: Symbol) -> Fix | None:
     if constructor is None or canonical(constructor.qualname or "") != "fastapi.FastAPI":
         return None
     if any(a.star for a in call.args) or any(
-        call_keyword(call, k) is not None for k in ("lifespan", *_HOOK_KEYWORDS)
+        call_keyword(call, k) is not None for k in ("lifespan", *HOOK_KEYWORDS)
     ):
         return None
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.model import ModuleModel
+from fastapi_lint.model import CallsInOrder, ModuleModel
 from fastapi_lint.names import call_keyword, dotted_name
 from fastapi_lint.routing import OperationId, route_index
 from fastapi_lint.rule import Rule
+from fastapi_lint.rules._route_decorators import route_decorators
 
 
 class DuplicateOperationName(Rule):
@@ -31,8 +32,7 @@ class DuplicateOperationName(Rule):
         if ctx.project.modules.get(facts.module) is facts:
             self._module = facts.module
             self._duplicates = route_index(ctx.project).operation_ids()
-        self._calls: dict[str, list] | None = None
-        self._seen: dict[str, int] = {}
+        self._calls = CallsInOrder(facts, ("add_api_route",))
 
     def _lookup(self, call_value):
         if not self._duplicates:
@@ -42,16 +42,14 @@ class DuplicateOperationName(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not self._duplicates:
             return
-        for registration in self.ctx.model.routes_of(self.ctx.key_of(node)):
-            index = registration.decorator_index
+        for registration, _decorator, call in route_decorators(self.ctx, node):
             found = self._lookup(registration.call)
-            if found is None or index is None or index >= len(node.decorators):
+            if found is None:
                 continue
-            decorator = node.decorators[index].decorator
             target = node.name
-            if found[0].explicit and isinstance(decorator, cst.Call):
-                keyword = call_keyword(decorator, "operation_id")
-                target = keyword if keyword is not None else decorator
+            if found[0].explicit:
+                keyword = call_keyword(call, "operation_id")
+                target = keyword if keyword is not None else call
             self.report(target, _message(*found))
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -60,15 +58,8 @@ class DuplicateOperationName(Rule):
         spelling = dotted_name(node.func)
         if spelling is None:
             return
-        if self._calls is None:
-            self._calls = {}
-            for scoped in self.ctx.model.facts.calls:
-                if scoped.call.callee and scoped.call.callee.endswith("add_api_route"):
-                    self._calls.setdefault(scoped.call.callee, []).append(scoped.call)
-        n = self._seen.get(spelling, 0)
-        self._seen[spelling] = n + 1
-        calls = self._calls.get(spelling, [])
-        found = self._lookup(calls[n]) if n < len(calls) else None
+        call = self._calls.next(spelling)
+        found = self._lookup(call) if call is not None else None
         if found is not None:
             keyword = call_keyword(node, "operation_id") if found[0].explicit else None
             self.report(keyword if keyword is not None else node, _message(*found))

@@ -16,8 +16,8 @@ from fastapi_lint.paths import path_parameters
 from fastapi_lint.rules._signature_params import (
     PYDANTIC_MODELS, code, cst_param, element_types, fastapi_function, params_of,
 )
+from fastapi_lint.signature import ANNOTATED
 
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 _FIELD = frozenset({"pydantic.Field"})
 # Types FastAPI reads from the query string when no marker says otherwise.
 _SCALARS = frozenset({
@@ -81,7 +81,7 @@ class ImplicitOptional(Rule):
         only the first argument changes. No fix for string annotations and for aliases of
         ``Annotated[...]`` (wrapping those in a union would hide their FastAPI marker)."""
         target = annotation
-        if isinstance(annotation, cst.Subscript) and self.ctx.qualname(annotation.value) in _ANNOTATED:
+        if isinstance(annotation, cst.Subscript) and self.ctx.qualname(annotation.value) in ANNOTATED:
             first = annotation.slice[0] if annotation.slice else None
             if first is None or not isinstance(first.slice, cst.Index) or first.slice.star is not None:
                 return None
@@ -109,7 +109,7 @@ class ImplicitOptional(Rule):
 
     def _advice(self, annotation: cst.BaseExpression, param) -> str:
         tail = ", which does not admit None; annotate it "
-        if isinstance(annotation, cst.Subscript) and self.ctx.qualname(annotation.value) in _ANNOTATED:
+        if isinstance(annotation, cst.Subscript) and self.ctx.qualname(annotation.value) in ANNOTATED:
             first, *rest = annotation.slice
             if isinstance(first.slice, cst.Index):
                 metadata = "".join(f", {code(e.slice.value)}" for e in rest if isinstance(e.slice, cst.Index))
@@ -236,7 +236,7 @@ class FieldInSignature(Rule):
         return None
 
     def _field_call(self, annotation: cst.BaseExpression) -> cst.Call | None:
-        if not (isinstance(annotation, cst.Subscript) and self.ctx.qualname(annotation.value) in _ANNOTATED):
+        if not (isinstance(annotation, cst.Subscript) and self.ctx.qualname(annotation.value) in ANNOTATED):
             return None
         for element in annotation.slice[1:]:
             value = element.slice.value if isinstance(element.slice, cst.Index) else None

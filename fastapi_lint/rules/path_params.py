@@ -18,9 +18,9 @@ from fastapi_lint.paths import path_parameters
 from fastapi_lint.project import Project, Symbol
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules._route_decorators import has_star_kwargs, literal_string, path_argument, route_decorators
+from fastapi_lint.rules._signature_params import cst_param
 from fastapi_lint.signature import SignatureParam, dependencies, signature
 
-_EMPTY = cst.Module([])
 _FASTAPI_OWNERS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
 _PATH_OPERATIONS = HTTP_METHOD_DECORATORS | {"api_route"}
 _CONVERTOR_TYPES = {"int": "int", "float": "float", "uuid": "UUID", "path": "str", "str": "str"}
@@ -139,14 +139,6 @@ def owner_dependencies(project: Project, owner: Symbol, depth: int = 0) -> Depen
 
 
 # ---------------------------------------------------------------- rules
-
-
-def _param_node(node: cst.FunctionDef, name: str) -> cst.Param | None:
-    params = node.params
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-        if param.name.value == name:
-            return param
-    return None
 
 
 def _names_used(node: cst.FunctionDef) -> set[str]:
@@ -397,7 +389,7 @@ class OptionalPathParam(Rule):
                 continue
             if param.marker != "fastapi.Path" and param.name not in in_every_path:
                 continue
-            target = _param_node(node, param.name)
+            target = cst_param(node, param.name)
             if target is None:
                 continue
             if param.has_default:

@@ -19,12 +19,12 @@ from fastapi_lint.rules._route_decorators import (
     route_decorators,
     status_code,
 )
+from fastapi_lint.signature import ANNOTATED
 
 _EMPTY = cst.Module([])
 _NONE = ("none",)
 _OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 _UNION = frozenset({"typing.Union", "typing_extensions.Union"})
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 _LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal"})
 _ANY = frozenset({"typing.Any", "typing_extensions.Any"})
 # typing's aliases of builtin and collections.abc generics: ``List[Item]`` is ``list[Item]``.
@@ -189,7 +189,7 @@ class RedundantResponseModel(Rule):
             return self._union([*items, cst.Name("None")], depth) if len(items) == 1 else None
         if base_name in _UNION:
             return self._union(items, depth)
-        if base_name in _ANNOTATED:
+        if base_name in ANNOTATED:
             return None  # metadata is not compared
         if base_name in _LITERAL:
             try:
@@ -366,7 +366,7 @@ class BodyOnNoContent(Rule):
             base = self.ctx.qualname(expr.value)
             if base in _OPTIONAL or base in _UNION:
                 return any(self._is_body_annotation(item, depth + 1) for item in items)
-            if base in _ANNOTATED:
+            if base in ANNOTATED:
                 return bool(items) and self._is_body_annotation(items[0], depth + 1)
             if base in _DATA_BUILTINS or _GENERIC_ALIASES.get(base) in _DATA_BUILTINS:
                 return True

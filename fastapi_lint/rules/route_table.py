@@ -58,9 +58,23 @@ class _RouteTableRule(RouteWalker):
         return len(model.of_kind("route")) + len(model.of_kind("websocket")) > 1
 
     def leave_Module(self, node: cst.Module) -> None:
-        self.finish()
+        pairs = list(_pairs(self.entries))
+        reported = self.skipped(pairs)
+        for earlier, later, overlap in pairs:
+            if id(later) in reported:
+                continue
+            message = self.conflict(earlier, later, _shown(overlap))
+            if message is not None:
+                # A later route is reported once, for the first earlier route that answers first.
+                reported.add(id(later))
+                self.report(later.path_node, message)
 
-    def finish(self) -> None:
+    def skipped(self, pairs: list) -> set[int]:
+        """ids of the later entries not to report at all."""
+        return set()
+
+    def conflict(self, earlier: Entry, later: Entry, methods: str) -> str | None:
+        """The message when ``earlier`` keeps requests from reaching ``later``, else None."""
         raise NotImplementedError
 
 
@@ -70,31 +84,30 @@ class ShadowedRoute(_RouteTableRule):
     summary = "Route registered after a parameterised route that already matches its path"
     severity = Severity.ERROR
 
-    def finish(self) -> None:
-        pairs = list(_pairs(self.entries))
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._regexes: dict[str, object] = {}
+
+    def skipped(self, pairs: list) -> set[int]:
         # A repeat of an earlier identical route is FAPI206's finding, not this one.
-        reported = {id(later) for earlier, later, _ in pairs
-                    if earlier.registration.path == later.registration.path}
-        regexes: dict[str, object] = {}
-        for earlier, later, overlap in pairs:
-            first, second = earlier.registration.path, later.registration.path
-            if first == second or id(later) in reported or not path_parameters(first):
-                continue
-            if earlier.registration.function_key is not None and (
-                    earlier.registration.function_key == later.registration.function_key):
-                continue  # one endpoint under both paths: whichever matches, the same code runs
-            if first not in regexes:
-                regexes[first] = path_regex(first)
-            if regexes[first] is None or not _captures(regexes[first], second):
-                continue
-            reported.add(id(later))
-            methods = _shown(overlap)
-            self.report(
-                later.path_node,
-                f"`{methods} {second}` is unreachable: `{methods} {first}` (line "
-                f"{earlier.registration.line}) is registered earlier on `{later.receiver}` and matches it "
-                f"first; register `{second}` before `{first}`",
-            )
+        return {id(later) for earlier, later, _ in pairs if earlier.registration.path == later.registration.path}
+
+    def conflict(self, earlier: Entry, later: Entry, methods: str) -> str | None:
+        first, second = earlier.registration.path, later.registration.path
+        if first == second or not path_parameters(first):
+            return None
+        if earlier.registration.function_key is not None and (
+                earlier.registration.function_key == later.registration.function_key):
+            return None  # one endpoint under both paths: whichever matches, the same code runs
+        if first not in self._regexes:
+            self._regexes[first] = path_regex(first)
+        if self._regexes[first] is None or not _captures(self._regexes[first], second):
+            return None
+        return (
+            f"`{methods} {second}` is unreachable: `{methods} {first}` (line "
+            f"{earlier.registration.line}) is registered earlier on `{later.receiver}` and matches it "
+            f"first; register `{second}` before `{first}`"
+        )
 
 
 def _captures(regex, path: str) -> bool:
@@ -139,17 +152,12 @@ class DuplicateRoute(_RouteTableRule):
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/path-params/#order-matters"
 
-    def finish(self) -> None:
-        reported: set[int] = set()
-        for earlier, later, overlap in _pairs(self.entries):
-            path = later.registration.path
-            if earlier.registration.path != path or id(later) in reported:
-                continue
-            reported.add(id(later))
-            methods = _shown(overlap)
-            self.report(
-                later.path_node,
-                f"`{methods} {path}` is already registered on `{later.receiver}` (line "
-                f"{earlier.registration.line}); requests never reach this second registration, remove "
-                "it or give it another path",
-            )
+    def conflict(self, earlier: Entry, later: Entry, methods: str) -> str | None:
+        path = later.registration.path
+        if earlier.registration.path != path:
+            return None
+        return (
+            f"`{methods} {path}` is already registered on `{later.receiver}` (line "
+            f"{earlier.registration.line}); requests never reach this second registration, remove "
+            "it or give it another path"
+        )

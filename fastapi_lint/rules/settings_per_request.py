@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.diagnostics import Severity
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import dotted_name
@@ -15,8 +14,7 @@ from fastapi_lint.rules._dependency_calls import (
     is_depends,
     settings_class_names,
 )
-
-_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+from fastapi_lint.signature import ANNOTATED
 
 
 class SettingsPerRequest(Rule):
@@ -99,7 +97,7 @@ class SettingsPerRequest(Rule):
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         # ``Annotated[Settings, Depends()]`` (in a signature or a type alias).
-        if self.ctx.qualname(node.value) not in _ANNOTATED or len(node.slice) < 2:
+        if self.ctx.qualname(node.value) not in ANNOTATED or len(node.slice) < 2:
             return
         first = node.slice[0].slice
         if not isinstance(first, cst.Index) or not self._settings_class(first.value):
@@ -108,7 +106,7 @@ class SettingsPerRequest(Rule):
             item = element.slice
             if isinstance(item, cst.Index) and isinstance(item.value, cst.Call):
                 call = item.value
-                if not call.args and self.ctx.qualname(call.func) in DEPENDS_FUNCTIONS:
+                if not call.args and is_depends(self.ctx, call):
                     self._report_bare(call, first.value)
 
     def _report_bare(self, call: cst.Call, annotation: cst.BaseExpression) -> None:

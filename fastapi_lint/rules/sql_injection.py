@@ -197,25 +197,8 @@ class _SqlFlow(Flow):
     def element(self, taint: Taint | None) -> Taint | None:
         return Taint(taint.source) if tainted(taint) else None
 
-    def _comprehension(self, node) -> Taint | None:
-        saved = dict(self.env)
-        comp = node.for_in
-        while comp is not None:
-            self.bind(comp.target, self.element(self.expr(comp.iter)))
-            for condition in comp.ifs:
-                self.expr(condition.test)
-            comp = comp.inner_for_in
-        if isinstance(node, cst.DictComp):
-            self.expr(node.key)
-            self.expr(node.value)
-            result = None
-        else:
-            elt = self.expr(node.elt)
-            result = elt if tainted(elt) else _const("", False)
-        self.env = saved
-        return result
-
-    e_ListComp = e_SetComp = e_GeneratorExp = e_DictComp = _comprehension
+    def comprehension_result(self, element: Taint | None) -> Taint | None:
+        return element if tainted(element) else _const("", False)
 
     def unpacked(self, value, taint, index):
         return Taint(taint.source) if tainted(taint) else None

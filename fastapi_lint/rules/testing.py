@@ -3,84 +3,20 @@ that do not run the app the way a server would."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
-
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import CallValue, Const, ModuleFacts, Ref
+from fastapi_lint.facts import CallValue, Ref
 from fastapi_lint.fixes import Edit, Fix, Import, expression, statement
 from fastapi_lint.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.project import Project, Symbol
 from fastapi_lint.rule import Report, Rule
+from fastapi_lint.rules._event_hooks import HOOK_KEYWORDS, event_hook_index, is_given
 
 TEST_CLIENTS = frozenset({"starlette.testclient.TestClient", "fastapi.testclient.TestClient"})
-_HOOK_KEYWORDS = ("on_startup", "on_shutdown")
 _MAX_DEPTH = 6
 _HANDLERS = "the app's startup/shutdown handlers never run"
-
-
-# ---------------------------------------------------------------- project-wide: which apps have hooks
-
-
-@dataclass
-class _Hooks:
-    """Owners (by binding origin) with ``on_event``/``add_event_handler`` registrations, and
-    the routers each owner includes. Built once per project from the first-pass facts."""
-
-    hooked: set = field(default_factory=set)
-    includes: dict = field(default_factory=dict)
-
-
-_HOOKS: WeakKeyDictionary[Project, _Hooks] = WeakKeyDictionary()
-
-
-def _hooks(project: Project) -> _Hooks:
-    found = _HOOKS.get(project)
-    if found is not None:
-        return found
-    found = _Hooks()
-    for facts in project.modules.values():
-        for function in facts.functions.values():
-            for decorator in function.decorators:
-                if isinstance(decorator, CallValue) and decorator.callee and decorator.callee.endswith(".on_event"):
-                    owner = _owner(project, facts, function.scope, decorator.callee)
-                    if owner is not None:
-                        found.hooked.add(owner.origin)
-        for scoped in facts.calls:
-            callee = scoped.call.callee or ""
-            method = callee.rpartition(".")[2]
-            if method not in ("add_event_handler", "include_router"):
-                continue
-            owner = _owner(project, facts, scoped.scope, callee)
-            if owner is None:
-                continue
-            if method == "add_event_handler":
-                found.hooked.add(owner.origin)
-                continue
-            router = scoped.call.arg(0, "router")
-            if isinstance(router, Ref):
-                symbol = project.resolve(facts, scoped.scope, router.dotted)
-                if project.kind_of(symbol) == "router":
-                    found.includes.setdefault(owner.origin, []).append(symbol)
-    _HOOKS[project] = found
-    return found
-
-
-def _owner(project: Project, facts: ModuleFacts, scope: str, callee: str) -> Symbol | None:
-    receiver = callee.rpartition(".")[0]
-    if not receiver:
-        return None
-    symbol = project.resolve(facts, scope, receiver)
-    if symbol is None or symbol.origin is None or project.kind_of(symbol) is None:
-        return None
-    return symbol
-
-
-def _given(value) -> bool:
-    return value is not None and not (isinstance(value, Const) and value.value in (None, (), ""))
 
 
 def lifecycle_of(project: Project, symbol: Symbol | None, depth: int = 0) -> str | None:
@@ -89,8 +25,8 @@ def lifecycle_of(project: Project, symbol: Symbol | None, depth: int = 0) -> str
     (also when it cannot be told)."""
     if symbol is None or depth > _MAX_DEPTH:
         return None
-    hooks = _hooks(project)
-    if symbol.origin is not None and symbol.origin in hooks.hooked:
+    hooks = event_hook_index(project)
+    if symbol.origin is not None and hooks.has_hooks(symbol.origin):
         return _HANDLERS
     call = symbol.call
     if call is not None and symbol.origin is not None:
@@ -118,9 +54,9 @@ def lifecycle_of(project: Project, symbol: Symbol | None, depth: int = 0) -> str
 
 
 def _constructor_lifecycle(call: CallValue) -> str | None:
-    if _given(call.kwarg("lifespan")):
+    if is_given(call.kwarg("lifespan")):
         return "the app's lifespan never runs"
-    if any(_given(call.kwarg(k)) for k in _HOOK_KEYWORDS):
+    if any(is_given(call.kwarg(k)) for k in HOOK_KEYWORDS):
         return _HANDLERS
     return None
 

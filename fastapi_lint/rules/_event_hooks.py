@@ -1,0 +1,96 @@
+"""Shared by the lifespan rules (FAPI501-FAPI504): which apps and routers of the project have
+startup/shutdown hooks, and which routers each of them includes."""
+
+from __future__ import annotations
+
+from weakref import WeakKeyDictionary
+
+from fastapi_lint.facts import CallValue, Const, ModuleFacts, Ref
+from fastapi_lint.project import Project, Symbol
+
+HOOK_KEYWORDS = ("on_startup", "on_shutdown")
+
+
+def is_given(value) -> bool:
+    """A keyword argument that is present and not ``None``/empty."""
+    return value is not None and not (isinstance(value, Const) and value.value in (None, (), ""))
+
+
+class EventHookIndex:
+    """Project-wide, by owner (binding origin of the app/router): the ``@on_event`` and
+    ``add_event_handler`` registrations, the routers each owner includes, and the owners with
+    an ``include_router`` argument that cannot be resolved to a router."""
+
+    def __init__(self, project: Project):
+        self.decorators: dict[tuple, int] = {}  # owner -> number of @on_event decorators
+        self.handler_calls: set[tuple] = set()  # owners with add_event_handler(...)
+        self.includes: dict[tuple, list[Symbol]] = {}
+        self.unknown_includes: set[tuple] = set()
+        for facts in project.modules.values():
+            for function in facts.functions.values():
+                for decorator in function.decorators:
+                    if isinstance(decorator, CallValue) and (decorator.callee or "").endswith(".on_event"):
+                        origin = _owner_origin(project, facts, function.scope, decorator.callee)
+                        if origin is not None:
+                            self.decorators[origin] = self.decorators.get(origin, 0) + 1
+            for scoped in facts.calls:
+                callee = scoped.call.callee or ""
+                method = callee.rpartition(".")[2]
+                if method not in ("add_event_handler", "include_router"):
+                    continue
+                origin = _owner_origin(project, facts, scoped.scope, callee)
+                if origin is None:
+                    continue
+                if method == "add_event_handler":
+                    self.handler_calls.add(origin)
+                    continue
+                router = scoped.call.arg(0, "router")
+                symbol = project.resolve(facts, scoped.scope, router.dotted) if isinstance(router, Ref) else None
+                if symbol is not None and project.kind_of(symbol) == "router":
+                    self.includes.setdefault(origin, []).append(symbol)
+                else:
+                    self.unknown_includes.add(origin)
+
+    def has_hooks(self, origin: tuple) -> bool:
+        """``origin`` registers a hook through ``@on_event`` or ``add_event_handler``."""
+        return origin in self.decorators or origin in self.handler_calls
+
+    def hooked_routers(self, origin: tuple, seen: set | None = None) -> bool:
+        """A router included (transitively) into ``origin`` has startup/shutdown hooks, or an
+        inclusion cannot be told: its hooks would stop running under a custom lifespan."""
+        seen = set() if seen is None else seen
+        if origin in self.unknown_includes:
+            return True
+        for router in self.includes.get(origin, ()):
+            if router.origin is None:
+                return True
+            if router.origin in seen:
+                continue
+            seen.add(router.origin)
+            if self.has_hooks(router.origin):
+                return True
+            if router.call is not None and any(is_given(router.call.kwarg(k)) for k in HOOK_KEYWORDS):
+                return True
+            if self.hooked_routers(router.origin, seen):
+                return True
+        return False
+
+
+_INDEX: WeakKeyDictionary[Project, EventHookIndex] = WeakKeyDictionary()
+
+
+def event_hook_index(project: Project) -> EventHookIndex:
+    index = _INDEX.get(project)
+    if index is None:
+        index = _INDEX[project] = EventHookIndex(project)
+    return index
+
+
+def _owner_origin(project: Project, facts: ModuleFacts, scope: str, callee: str) -> tuple | None:
+    receiver = callee.rpartition(".")[0]
+    if not receiver:
+        return None
+    symbol = project.resolve(facts, scope, receiver)
+    if symbol is None or symbol.origin is None or project.kind_of(symbol) is None:
+        return None
+    return symbol.origin
