@@ -13,6 +13,7 @@ from fastapi_lint.names import canonical
 from fastapi_lint.rule import Rule
 from fastapi_lint.data.marker_keywords import MARKER_KEYWORDS
 from fastapi_lint.paths import path_parameters
+from fastapi_lint.rules._dependency_calls import code_of
 from fastapi_lint.rules._signature_params import (
     PYDANTIC_MODELS, code, cst_param, element_types, fastapi_function, params_of,
 )
@@ -71,7 +72,7 @@ class ImplicitOptional(Rule):
             annotation = cst_node.annotation.annotation
             self.report(
                 annotation,
-                f"Parameter `{param.name}` defaults to None but is annotated `{code(annotation)}`"
+                f"Parameter `{param.name}` defaults to None but is annotated `{code_of(annotation)}`"
                 f"{self._advice(annotation, param)}",
                 fix=self._optional_fix(annotation, param),
             )
@@ -113,6 +114,8 @@ class ImplicitOptional(Rule):
             first, *rest = annotation.slice
             if isinstance(first.slice, cst.Index):
                 metadata = "".join(f", {code(e.slice.value)}" for e in rest if isinstance(e.slice, cst.Index))
+                if len(metadata) > 40:  # long Query(...)/Body(...) metadata would drown the advice
+                    metadata = ", ..."
                 return f"{tail}`{code(annotation.value)}[{code(first.slice.value)} | None{metadata}]`"
         if isinstance(annotation, (cst.Name, cst.Attribute)) and param.type_value is not param.param.annotation:
             # a type alias such as ``SearchTerm = Annotated[str, Query()]``
