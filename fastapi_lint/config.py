@@ -206,7 +206,10 @@ def settings_from_table(table: dict, path: Path) -> Settings:
         if not isinstance(raw, dict):
             raise ConfigError(f"{where} `per-file-ignores` must be a table of glob = [codes]")
         values["per_file_ignores"] = tuple(
-            (pattern, _string_list(codes, f"{where} `per-file-ignores.{pattern}`"))
+            (
+                _file_glob(pattern, f"{where} `per-file-ignores`"),
+                _string_list(codes, f"{where} `per-file-ignores.{pattern}`"),
+            )
             for pattern, codes in raw.items()
         )
     if "target-version" in table:
@@ -219,9 +222,38 @@ def settings_from_table(table: dict, path: Path) -> Settings:
         if not isinstance(url, str) or not url:
             raise ConfigError(f"{where} `docs-url` must be a non-empty string")
         values["docs_url"] = url
+    _check_conflicts(values, where)
     settings = Settings(root=path.parent, config_path=path, **values)
     validate(settings, where)
     return settings
+
+
+def _check_conflicts(values: dict, where: str) -> None:
+    """A code both selected and ignored by the same file is a mistake: say which keys."""
+    ignored = {code.strip().upper() for code in values.get("ignore", ())}
+    for key in ("select", "extend_select"):
+        both = [code for code in values.get(key, ()) if code.strip().upper() in ignored]
+        if both:
+            raise ConfigError(
+                f"{where}: {', '.join(map(repr, both))} is in both `{key.replace('_', '-')}` and `ignore`; "
+                f"keep it in one (to ignore part of a selected prefix, select the prefix and ignore the code)"
+            )
+
+
+def _file_glob(pattern: str, where: str) -> str:
+    """A per-file-ignores glob as it is matched: relative to the config's directory, with
+    ``/``. A leading ``./`` is dropped; a glob that could never match is an error."""
+    glob = pattern[2:] if pattern.startswith("./") else pattern
+    if not glob.strip():
+        raise ConfigError(f"{where}: an empty glob matches no file")
+    if "\\" in glob:
+        raise ConfigError(f"{where}: glob {pattern!r} uses `\\`; separate directories with `/`")
+    if glob.split("/")[0] == "..":
+        raise ConfigError(
+            f"{where}: glob {pattern!r} can never match: globs are relative to the directory of the config "
+            f"file and files outside it are matched by their absolute path"
+        )
+    return glob
 
 
 def _string_list(value, where: str) -> tuple[str, ...]:

@@ -172,9 +172,13 @@ def engine_diagnostic(path: str, code: str, message: str, line: int = 1, column:
 
 
 def _internal_error(path: str, rule: type[Rule], exc: BaseException) -> Diagnostic:
+    return _internal_error_of(path, rule.code, rule.name, exc)
+
+
+def _internal_error_of(path: str, code: str, name: str, exc: BaseException) -> Diagnostic:
     detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     return engine_diagnostic(
-        path, INTERNAL_ERROR_CODE, f"internal error in rule {rule.code} ({rule.name}): {detail}; please report this"
+        path, INTERNAL_ERROR_CODE, f"internal error in rule {code} ({name}): {detail}; please report this"
     )
 
 
@@ -197,7 +201,17 @@ def lint_source(
     options: LintOptions,
 ) -> FileResult:
     """Lint one file's bytes. ``rule_classes`` are the rules enabled for this path."""
-    return _lint(path, source, facts, project, rule_classes, options).result
+    try:
+        return _lint(path, source, facts, project, rule_classes, options).result
+    except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
+        return _crashed(path, exc)
+
+
+def _crashed(path: str, exc: BaseException) -> FileResult:
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return FileResult(path, [engine_diagnostic(
+        path, INTERNAL_ERROR_CODE, f"internal error while linting this file: {detail}; please report this"
+    )])
 
 
 def fix_source(
@@ -216,6 +230,13 @@ def fix_source(
     remaining findings and how many were fixed. A pass whose combined edits would not
     parse falls back to the fixes that do; the others are reported as skipped.
     """
+    try:
+        return _fix(path, source, facts, project, rule_classes, options, refresh_facts, unsafe)
+    except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
+        return _crashed(path, exc)
+
+
+def _fix(path, source, facts, project, rule_classes, options, refresh_facts, unsafe) -> FileResult:
     current, fixed = source, 0
     for round_number in range(MAX_FIX_PASSES + 1):
         lint = _lint(path, current, facts, project, rule_classes, options)
@@ -224,13 +245,18 @@ def fix_source(
         chosen = _non_overlapping(lint, unsafe)
         if not chosen:
             break
-        applied, broken = _apply_parseable(lint.module, [fix for _, fix in chosen])
+        applied, broken, crashed = _apply_parseable(lint.module, [fix for _, fix in chosen])
         for index, fix in chosen:
             if fix in broken:
                 _mark_skipped(lint.result, index)
+            for crashed_fix, exc in crashed:
+                if crashed_fix is fix:
+                    finding = lint.result.diagnostics[index]
+                    _mark_skipped(lint.result, index, "applying it raised an error")
+                    lint.result.diagnostics.append(_internal_error_of(path, finding.code, finding.name, exc))
         if not applied:
             break
-        new_source = fixes.apply(lint.module, applied).bytes
+        new_source = _keep_final_cr(current, fixes.apply(lint.module, applied).bytes)
         if new_source == current:
             break
         current, fixed = new_source, fixed + len(applied)
@@ -240,6 +266,13 @@ def fix_source(
     result.fixed = fixed
     result.fixed_source = current if current != source else None
     return result
+
+
+def _keep_final_cr(before: bytes, after: bytes) -> bytes:
+    """libcst drops the last line end of a file whose lines end with a lone CR; put it back."""
+    if before.endswith(b"\r") and not after.endswith((b"\r", b"\n")):
+        return after + b"\r"
+    return after
 
 
 def _non_overlapping(lint: _Pass, unsafe: bool) -> list[tuple[int, Fix]]:
@@ -261,22 +294,35 @@ def _non_overlapping(lint: _Pass, unsafe: bool) -> list[tuple[int, Fix]]:
     return chosen
 
 
-def _apply_parseable(module: cst.Module, candidates: list[Fix]) -> tuple[list[Fix], list[Fix]]:
-    """The fixes to apply together, and those that would leave the file unparseable."""
-    if fixes.reparses(fixes.apply(module, candidates).bytes):
-        return candidates, []
-    applied, broken = [], []
+def _applied(module: cst.Module, candidates: list[Fix]) -> bytes | Exception:
+    """The fixed source, or the exception a broken fix raised while being applied."""
+    try:
+        return fixes.apply(module, candidates).bytes
+    except Exception as exc:  # noqa: BLE001 - a rule's fix must not stop the file
+        return exc
+
+
+def _apply_parseable(
+    module: cst.Module, candidates: list[Fix]
+) -> tuple[list[Fix], list[Fix], list[tuple[Fix, Exception]]]:
+    """The fixes to apply together, those that would leave the file unparseable, and
+    those that raised when applied."""
+    whole = _applied(module, candidates)
+    if isinstance(whole, bytes) and fixes.reparses(whole):
+        return candidates, [], []
+    applied, broken, crashed = [], [], []
     for fix in candidates:  # find the culprits one at a time
-        trial = applied + [fix]
-        (applied if fixes.reparses(fixes.apply(module, trial).bytes) else broken).append(fix)
-    return applied, broken
+        trial = _applied(module, applied + [fix])
+        if isinstance(trial, Exception):
+            crashed.append((fix, trial))
+        else:
+            (applied if fixes.reparses(trial) else broken).append(fix)
+    return applied, broken, crashed
 
 
-def _mark_skipped(result: FileResult, index: int) -> None:
+def _mark_skipped(result: FileResult, index: int, reason: str = "the fixed code would not parse") -> None:
     finding = result.diagnostics[index]
-    result.diagnostics[index] = replace(
-        finding, message=f"{finding.message} (autofix skipped: the fixed code would not parse)", fix=None
-    )
+    result.diagnostics[index] = replace(finding, message=f"{finding.message} (autofix skipped: {reason})", fix=None)
 
 
 def _lint(
@@ -331,7 +377,13 @@ def _lint(
         return lint
 
     ctx = FileContext(path, model, module, options.python)
-    dispatcher = _Dispatcher(ctx, [cls(ctx) for cls in wanted])
+    rules = []
+    for cls in wanted:
+        try:
+            rules.append(cls(ctx))
+        except Exception as exc:  # noqa: BLE001
+            result.diagnostics.append(_internal_error(path, cls, exc))
+    dispatcher = _Dispatcher(ctx, rules)
     try:
         module.visit(dispatcher)
     except RecursionError:
@@ -346,6 +398,15 @@ def _lint(
     if ctx.reports:
         _add_findings(lint, ctx.reports, text, options)
     return lint
+
+
+def _foreign_node(report: Report, positions) -> str | None:
+    """Why a report cannot be placed in this file (a node or a fix edit not from its tree)."""
+    if report.node not in positions:
+        return "it reported a node that is not part of the file"
+    if report.fix is not None and any(edit.node not in positions for edit in report.fix.edits):
+        return "its fix edits a node that is not part of the file"
+    return None
 
 
 def _first_line(statement: cst.CSTNode | None, positions) -> int | None:
@@ -363,6 +424,10 @@ def _add_findings(lint: _Pass, reports: list[Report], text: str, options: LintOp
     positions = lint.positions = MetadataWrapper(lint.module, unsafe_skip_copy=True).resolve(PositionProvider)
     suppressions = noqa.Suppressions(text, allow_bare=options.allow_bare_noqa)
     for report in reports:
+        foreign = _foreign_node(report, positions)
+        if foreign:
+            result.diagnostics.append(_internal_error(result.path, type(report.rule), ValueError(foreign)))
+            continue
         span = positions[report.node]
         statement_line = _first_line(report.statement, positions)
         code = report.rule.code

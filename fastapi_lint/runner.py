@@ -5,10 +5,12 @@ it, pickled once per worker otherwise), then receive chunks of files. A worker t
 does not hang the run: the files of its unfinished chunks come back as ``None`` and the
 caller reports them.
 
-An interrupted run stops cleanly: while files are processed, SIGTERM raises
-``SystemExit`` (as Ctrl-C raises ``KeyboardInterrupt``) so a fix being written removes
-its temporary file, and the workers are stopped instead of being left behind; a worker
-whose parent died (even by SIGKILL) stops by itself.
+Interruptions never cut a file in half. In-process, SIGTERM stops the run between two
+files (a second SIGTERM stops at once; a fix being written then rolls back its temporary
+file, as it does for Ctrl-C). With workers, the parent turns SIGTERM and Ctrl-C into a
+stop request the workers read between files; a worker ignores Ctrl-C, finishes its
+current file when sent SIGTERM, and exits by itself when the parent dies, so none is
+left behind holding the terminal's pipes.
 """
 
 from __future__ import annotations
@@ -29,8 +31,12 @@ Result = TypeVar("Result")
 # Below this many files a pool costs more than it saves.
 MIN_FILES_FOR_POOL = 24
 _CHUNKS_PER_WORKER = 8  # small enough to balance uneven files, large enough to batch IPC
+_PARENT_POLL_SECONDS = 0.5
 
-_worker_state: tuple[Callable, Any] | None = None
+_worker_state: tuple[Callable, Any, Any] | None = None  # function, context, the parent's stop event
+# Set by SIGTERM (or the parent's death): finish the current file, start no other.
+_stop_requested = threading.Event()
+_busy = False  # a worker is inside a file
 
 # Called with (items done, items in this step, step name) as work completes; set by the CLI.
 _progress: ContextVar[Callable[[int, int, str], None] | None] = ContextVar("progress", default=None)
@@ -52,47 +58,84 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-_PARENT_POLL_SECONDS = 0.5
+class Interrupted(SystemExit):
+    """The run was stopped by a signal; exits with 128 + the signal number."""
 
 
-def _raise_on_sigterm(signum, frame) -> None:
-    raise SystemExit(128 + signum)
+def _stop_between_files(signum, frame) -> None:
+    if _stop_requested.is_set():  # asked twice: stop now
+        raise Interrupted(128 + signum)
+    _stop_requested.set()
+
+
+def _stop_now(signum, frame) -> None:
+    raise Interrupted(128 + signum)
 
 
 @contextlib.contextmanager
-def _sigterm_raises():
-    """SIGTERM → ``SystemExit`` for the duration (main thread only; a handler someone
-    else installed is left alone), so ``finally`` blocks and cleanups run."""
+def _on_sigterm(handler):
+    """Install ``handler`` for SIGTERM for the duration (main thread only; a handler
+    someone else installed is left alone); a stop requested meanwhile ends the run."""
     installed = False
     if threading.current_thread() is threading.main_thread():
         with contextlib.suppress(ValueError, OSError):
             if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-                signal.signal(signal.SIGTERM, _raise_on_sigterm)
+                _stop_requested.clear()
+                signal.signal(signal.SIGTERM, handler)
                 installed = True
     try:
         yield
     finally:
         if installed:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if installed and _stop_requested.is_set():
+        raise Interrupted(128 + signal.SIGTERM)
 
 
 def _watch_parent(parent: int) -> None:
-    """In a worker: when the parent process is gone, stop as if sent SIGTERM."""
+    """In a worker: when the parent is gone, let the current file finish, then exit."""
     while os.getppid() == parent:
         threading.Event().wait(_PARENT_POLL_SECONDS)
-    os.kill(os.getpid(), signal.SIGTERM)
+    _stop_requested.set()
+    while _busy:
+        threading.Event().wait(0.05)
+    os._exit(1)
 
 
-def _init_worker(function: Callable, context: Any, parent: int) -> None:
+def _worker_sigterm(signum, frame) -> None:
+    """Inside a file: finish it, then exit. Otherwise exit now, as by default (the pool
+    itself terminates workers when one of them died)."""
+    _stop_requested.set()
+    if not _busy:
+        os._exit(128 + signum)
+
+
+def _init_worker(function: Callable, context: Any, stop: Any, parent: int) -> None:
     global _worker_state
-    _worker_state = (function, context)
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    _worker_state = (function, context, stop)
+    _stop_requested.clear()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_sigterm)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
 def _run_chunk(chunk: Sequence) -> list:
-    function, context = _worker_state
-    return [function(context, item) for item in chunk]
+    """A chunk's results. A worker asked to stop exits between two files (its chunk is then
+    reported as unfinished), never in the middle of one."""
+    global _busy
+    function, context, stop = _worker_state
+    results = []
+    for item in chunk:
+        _busy = True
+        if _stop_requested.is_set() or stop.is_set():
+            os._exit(1)
+        try:
+            results.append(function(context, item))
+        finally:
+            _busy = False
+    if _stop_requested.is_set():
+        os._exit(1)
+    return results
 
 
 def _mp_context():
@@ -106,15 +149,19 @@ def map_files(
     """``[function(context, item) for item in items]``, on ``jobs`` processes.
 
     ``function`` must be a module-level function. An item whose worker died yields None.
+    Raises :class:`Interrupted` (a ``SystemExit``) when stopped by SIGTERM.
     """
     progress = _progress.get() or (lambda done, total, name: None)
-    with _sigterm_raises():
-        if jobs <= 1 or len(items) < MIN_FILES_FOR_POOL:
-            out = []
+    if jobs <= 1 or len(items) < MIN_FILES_FOR_POOL:
+        out = []
+        with _on_sigterm(_stop_between_files):
             for item in items:
+                if _stop_requested.is_set():
+                    break
                 out.append(function(context, item))
                 progress(len(out), len(items), step)
-            return out
+        return out
+    with _on_sigterm(_stop_now):
         return _map_on_pool(function, context, items, jobs, lambda done: progress(done, len(items), step))
 
 
@@ -122,9 +169,11 @@ def _map_on_pool(function: Callable, context: Any, items: Sequence, jobs: int, p
     size = max(1, len(items) // (jobs * _CHUNKS_PER_WORKER))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     results: list = []
+    context_mp = _mp_context()
+    stop = context_mp.Event()
     pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_mp_context(), initializer=_init_worker,
-        initargs=(function, context, os.getpid()),
+        max_workers=jobs, mp_context=context_mp, initializer=_init_worker,
+        initargs=(function, context, stop, os.getpid()),
     )
     try:
         futures = [pool.submit(_run_chunk, chunk) for chunk in chunks]
@@ -135,20 +184,11 @@ def _map_on_pool(function: Callable, context: Any, items: Sequence, jobs: int, p
                 results.extend([None] * len(chunk))
             progress(len(results))
     except BaseException:
-        # Interrupted (Ctrl-C, SIGTERM): queued chunks are dropped and the workers
-        # stopped; a worker's SIGTERM handler lets the file it is writing roll back.
-        _stop(pool)
+        # Interrupted: drop the queued chunks; each worker stops after its current file.
+        # No signal is sent to them: a worker killed while sending a result would leave
+        # the pool's reader thread waiting forever (and the run with it).
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
     return results
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.terminate()
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.join(5)

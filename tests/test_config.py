@@ -401,3 +401,87 @@ def test_lint_paths_api_honours_settings_excludes(tmp_path):
     settings = Settings(root=tmp_path, extend_exclude=("skip_me",))
     result = lint_paths([tmp_path], settings)
     assert [Path(d.path).name for d in result.diagnostics] == ["keep.py"]
+
+
+# ---------------------------------------------------------------- more errors (issue 9)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # malformed TOML: the parser's own position is kept
+        ('select = ["FAPI101"\nignore = []\n', ["not valid toml", "unclosed array (at line 6, column 1)"]),
+        ('select = ["FAPI101"]\nselect = ["FAPI201"]\n', ["not valid toml", "(at line 6, column 21)"]),
+        ("select = FAPI101\n", ["not valid toml"]),
+        # wrong types
+        ("select = [[\"FAPI101\"]]\n", ["`select`", "list of strings"]),
+        ('extend-select = { FAPI101 = true }\n', ["`extend-select`", "list of strings"]),
+        ("exclude = true\n", ["`exclude`", "list of strings"]),
+        ('target-version = ["py311"]\n', ["target-version", "py311"]),
+        # unknown codes and prefixes
+        ('select = [""]\n', ["`select`", "''"]),
+        ('select = ["FAPI"]\nextend-select = ["FAPX1"]\n', ["extend-select", "fapx1"]),
+        # unknown keys, with the known ones listed
+        ('per_file_ignores = { "tests/*" = ["FAPI101"] }\n', ["per_file_ignores", "per-file-ignores"]),
+        ('[tool.fastapi-lint.lint]\nselect = ["FAPI101"]\n', ["'lint'", "known keys"]),
+        # conflicting select / ignore
+        ('select = ["FAPI101"]\nignore = ["FAPI101"]\n', ["'fapi101' is in both `select` and `ignore`"]),
+        ('extend-select = ["FAPI106"]\nignore = ["fapi106"]\n', ["is in both `extend-select` and `ignore`"]),
+        # per-file-ignores globs that can never match
+        ('per-file-ignores = { "../other/*" = ["FAPI101"] }\n', ["per-file-ignores", "'../other/*'", "never match"]),
+        ('per-file-ignores = { "tests\\\\*.py" = ["FAPI101"] }\n', ["per-file-ignores", "separate directories"]),
+        ('per-file-ignores = { "" = ["FAPI101"] }\n', ["per-file-ignores", "empty glob"]),
+    ],
+)
+def test_more_config_errors_exit_2_naming_file_and_key(project, body, expected):
+    path = configure(project, body)
+    result = invoke("proj")
+    assert result.exit_code == 2, result.output
+    message = result.stderr
+    assert message.startswith("fastapi-lint: error: ") and message.count("\n") == 1, message
+    assert str(path) in message
+    for fragment in expected:
+        assert fragment in message.lower(), (fragment, message)
+    assert result.stdout == ""
+
+
+def test_selecting_a_prefix_and_ignoring_one_code_is_not_a_conflict(project):
+    configure(project, 'select = ["FAPI1", "FAPI2"]\nignore = ["FAPI101"]\n')
+    assert {item["code"] for item in findings("proj")} == {"FAPI201"}
+
+
+def test_cli_select_and_ignore_of_the_same_code_follow_the_flags(project):
+    """On the command line, --ignore wins over --select (both explicit, nothing to report)."""
+    result = invoke("--isolated", "--select", "FAPI101", "--ignore", "FAPI101", "proj")
+    assert result.exit_code == 0
+
+
+def test_per_file_ignores_glob_with_leading_dot_slash_matches(project):
+    configure(project, 'per-file-ignores = { "./tests/*" = ["FAPI101", "FAPI201"] }\n')
+    assert {item["path"] for item in findings("proj")} == {MAIN}
+
+
+def test_per_file_ignores_glob_matching_no_file_is_accepted(project):
+    """Decided: a well-formed glob that matches no file today is not an error (the files may
+    come later, and pre-commit lints a few files at a time); only globs that can never match are."""
+    configure(project, 'per-file-ignores = { "migrations/*" = ["FAPI101"] }\n')
+    assert summary(findings("proj"))[(MAIN, "FAPI101")] == 1
+
+
+def test_unreadable_and_undecodable_config_files(in_tmp):
+    write(in_tmp / "a.py", BLOCKING_ONLY)
+    latin = in_tmp / "latin.toml"
+    latin.write_bytes(b'# caf\xe9\nselect = ["FAPI101"]\n')
+    result = invoke("--config", str(latin), "a.py")
+    assert result.exit_code == 2
+    assert f"cannot read config file {latin}" in result.stderr
+    folder = in_tmp / "folder.toml"
+    folder.mkdir()
+    result = invoke("--config", str(folder), "a.py")
+    assert result.exit_code == 2 and "folder.toml" in result.stderr
+
+
+def test_unknown_code_on_the_command_line_names_the_flag_source(project):
+    result = invoke("--isolated", "--ignore", "FAPI1234", "proj")
+    assert result.exit_code == 2
+    assert "command line" in result.stderr and "'FAPI1234'" in result.stderr and "`ignore`" in result.stderr
