@@ -17,7 +17,7 @@ from pathlib import Path
 from fastapi_lint.config import Settings
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Diagnostic, FileResult
 from fastapi_lint.discovery import discover, is_excluded, package_root, walk
-from fastapi_lint.engine import LintOptions, engine_diagnostic, fix_source, lint_source
+from fastapi_lint.engine import MAX_SOURCE_BYTES, LintOptions, engine_diagnostic, fix_source, lint_source
 from fastapi_lint.facts import ModuleFacts, extract_facts
 from fastapi_lint.names import module_name_for
 from fastapi_lint.project import Project
@@ -139,7 +139,12 @@ def _source(job_contents: dict[Path, bytes], path: Path) -> bytes | OSError:
 
 def _facts_job(contents: dict[Path, bytes], path: Path) -> ModuleFacts | None:
     source = _source(contents, path)
-    return facts_for(path, source) if isinstance(source, bytes) else None
+    if not isinstance(source, bytes) or len(source) > MAX_SOURCE_BYTES:
+        return None  # unreadable or too large: the lint pass reports it
+    try:
+        return facts_for(path, source)
+    except Exception:  # noqa: BLE001 - the file's lint pass reports what is wrong with it
+        return None
 
 
 def _lint_job(job: _Job, path: Path) -> FileResult:
@@ -148,7 +153,15 @@ def _lint_job(job: _Job, path: Path) -> FileResult:
     if isinstance(source, OSError):
         reason = source.strerror or type(source).__name__
         return FileResult(shown, [engine_diagnostic(shown, PARSE_ERROR_CODE, f"cannot read file: {reason}")])
-    file_facts = job.facts.get(path) or facts_for(path, source)
+    file_facts = job.facts.get(path)
+    if file_facts is None:
+        try:
+            file_facts = extract_facts(b"", module_name_for(path)[0]) if len(source) > MAX_SOURCE_BYTES \
+                else facts_for(path, source)
+        except Exception as exc:  # noqa: BLE001 - one file's bug must not stop the run
+            return FileResult(shown, [engine_diagnostic(
+                shown, INTERNAL_ERROR_CODE, f"internal error while indexing this file: {type(exc).__name__}: {exc}; "
+                "please report this")])
     rules = job.settings.rules_for(path)
     if job.fix is None:
         file_result = lint_source(shown, source, file_facts, job.project, rules, job.options)

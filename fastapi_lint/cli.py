@@ -161,6 +161,9 @@ def check(
             sys.exit(EXIT_CLEAN)
         if baseline_file is not None:
             baselines.apply(result, baseline_file)
+    except KeyboardInterrupt:
+        click.echo("fastapi-lint: interrupted", err=True)
+        sys.exit(130)
     except (ConfigError, PathError, VcsError, baselines.BaselineError) as exc:
         _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
