@@ -17,6 +17,7 @@ from fastapi_lint.api import RunResult, write_source
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE
 from fastapi_lint.engine import BadSource, decode_source
 from fastapi_lint.fixes import reparses
+from fastapi_lint.lines import split_lines, tokens
 
 _NOQA_CODES = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)", re.IGNORECASE)
 
@@ -25,7 +26,7 @@ def _comment_lines(text: str) -> set[int]:
     """Lines whose end is outside any string, where a comment may be appended."""
     lines = set()
     try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        for token in tokens(text):
             if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT):
                 lines.add(token.start[0])
     except (tokenize.TokenError, SyntaxError):
@@ -64,7 +65,7 @@ def add_noqa(result: RunResult) -> tuple[int, int]:
             continue
         encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
         allowed = _comment_lines(text)
-        physical = text.splitlines(keepends=True)
+        physical = split_lines(text, keepends=True)
         count = 0
         for number, codes in lines.items():
             if number in allowed and number <= len(physical):

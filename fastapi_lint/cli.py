@@ -21,6 +21,7 @@ from fastapi_lint.config import ConfigError, load_settings, with_overrides
 from fastapi_lint.discovery import PathError
 from fastapi_lint.docs import PageNotFound, rule_page
 from fastapi_lint.report import REPORTERS
+from fastapi_lint.report.encoding import ERRORS as OUTPUT_ERRORS, lenient
 from fastapi_lint.report.text import make_console
 from fastapi_lint.report.progress import ProgressBar
 from fastapi_lint.runner import default_jobs, reporting_progress
@@ -54,6 +55,8 @@ class _DefaultToCheck(click.Group):
 @click.version_option(__version__, prog_name="fastapi-lint")
 def main() -> None:
     """A static-analysis linter for FastAPI applications."""
+    lenient(sys.stdout)
+    lenient(sys.stderr)
 
 
 @main.command()
@@ -197,7 +200,7 @@ def check(
         REPORTERS[output_format](result, sys.stdout, options)
     else:
         try:
-            with open(output_file, "w", encoding="utf-8", newline="") as stream:
+            with open(output_file, "w", encoding="utf-8", errors=OUTPUT_ERRORS, newline="") as stream:
                 REPORTERS[output_format](result, stream, options)
         except OSError as exc:
             _fail(f"cannot write {output_file}: {exc.strerror or exc}")

@@ -7,9 +7,10 @@ statement holding it, suppresses those codes; a bare ``# noqa`` only with
 
 from __future__ import annotations
 
-import io
 import re
 import tokenize
+
+from fastapi_lint.lines import split_lines, tokens
 
 _NOQA = re.compile(r"#\s*noqa(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,?\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
@@ -17,7 +18,6 @@ _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 _IGNORE_FILE = re.compile(r"(?:^|(?<=\r))[ \t\f]*#[ \t\f]*fastapi-lint:[ \t\f]*ignore-file[ \t\f]*(?=\r|$)", re.MULTILINE)
 
 ALL = frozenset({"*"})
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def has_ignore_file(text: str) -> bool:
@@ -40,14 +40,11 @@ def _comments_by_line(text: str) -> dict[int, str]:
     """Every real comment, by line; a ``# noqa`` inside a string literal is not one."""
     comments: dict[int, str] = {}
     try:
-        # newline=None: lines end at \r too (CR-only files), as they do for libcst.
-        for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
+        for token in tokens(text):
             if token.type == tokenize.COMMENT:
                 comments[token.start[0]] = token.string
     except (tokenize.TokenError, SyntaxError):  # tokenizer disagrees with libcst: read raw lines
-        # Not str.splitlines(): it also breaks at form feeds and other characters Python
-        # does not count as line ends, which would shift every later line number.
-        lines = _LINE_END.split(text)
+        lines = split_lines(text)
         return {n: line for n, line in enumerate(lines, start=1) if "#" in line}
     return comments
 

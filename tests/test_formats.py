@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from conftest import invoke
@@ -151,6 +152,39 @@ def test_sarif(project):
         assert region["startColumn"] >= 1 and region["endLine"] >= region["startLine"]
         found.add((physical["artifactLocation"]["uri"], region["startLine"], result["ruleId"]))
     assert found == EXPECTED
+
+
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"  # provenance: data/README.md
+
+
+def sarif_validator():
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    # The OASIS errata01 schema also requires a region to say where it starts.
+    schema["definitions"]["region"]["anyOf"] = [
+        {"required": ["startLine"]}, {"required": ["charOffset"]}, {"required": ["byteOffset"]},
+    ]
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+
+
+def test_sarif_is_valid_against_the_sarif_2_1_0_schema(project):
+    odd = project / "app" / "my routers"
+    odd.mkdir()
+    (odd / "caf\u00e9 #1.py").write_text(ITEMS)
+    (project / "app" / "broken.py").write_text("def broken(:\n")
+    log = json.loads(run("sarif").stdout)
+    validator = sarif_validator()
+    assert "uri-reference" in validator.format_checker.checkers  # the URIs are really checked
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
+    results = log["runs"][0]["results"]
+    located = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results}
+    assert {("FAPI000", "app/broken.py"), ("FAPI101", "app/my%20routers/caf%C3%A9%20%231.py")} <= located
+    # A log the schema rejects is rejected: the validation is not vacuous.
+    results[0]["locations"][0]["physicalLocation"]["region"] = {"endLine": 3}
+    results[1]["level"] = "fatal"
+    assert len(list(validator.iter_errors(log))) == 2
 
 
 def test_output_file_keeps_the_exit_code(project):

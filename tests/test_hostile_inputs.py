@@ -354,15 +354,25 @@ def test_paths_with_spaces_and_non_ascii_names(in_tmp):
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that allows undecodable names")
-@pytest.mark.xfail(raises=UnicodeEncodeError, strict=False,
-                   reason="the text reporter writes the surrogate-escaped name to a strict UTF-8 stream")
 def test_undecodable_file_name(in_tmp):
     name = os.fsdecode(b"caf\xe9.py")  # not UTF-8: decoded with surrogateescape
     (in_tmp / name).write_bytes(GOOD)
     code, found = lint(".")
     assert code == 1 and [f[1:4] for f in found] == [("FAPI101", 5, 5)]
-    result = invoke("--isolated", ".")  # the text reporter must not choke on the name either
-    assert result.exit_code == 1 and ":5:5: FAPI101" in result.stdout
+    # Text reports carry the name's bytes as they are on disk, like ls and grep do.
+    result = invoke("--isolated", ".")
+    assert result.exit_code == 1 and b"caf\xe9.py:5:5: FAPI101" in result.stdout_bytes
+    result = invoke("--isolated", "--output-format", "concise", "--output-file", "report.txt", ".")
+    assert result.exit_code == 1 and (in_tmp / "report.txt").read_bytes().startswith(b"caf\xe9.py:5:5: FAPI101")
+
+
+def test_output_the_terminal_cannot_encode_is_escaped_not_a_crash(in_tmp):
+    (in_tmp / "caf\u00e9.py").write_bytes(GOOD)
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run([sys.executable, "-m", "fastapi_lint", "--isolated", "."],
+                            capture_output=True, env=env, cwd=in_tmp)
+    assert result.returncode == 1, result.stderr
+    assert b"caf\\xe9.py:5:5: FAPI101" in result.stdout and b"Traceback" not in result.stderr
 
 
 # ---------------------------------------------------------------- files that vanish

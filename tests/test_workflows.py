@@ -184,3 +184,26 @@ def test_add_noqa_never_writes_inside_a_string(in_tmp):
     result = invoke("--isolated", "--select", "FAPI101", "--add-noqa", "job.py")
     assert "could not take one" in result.stderr
     assert (in_tmp / "job.py").read_text() == source
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\u2028", "\x1c"], ids=["form-feed", "vt", "u2028", "fs"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_add_noqa_lands_on_the_reported_line_whatever_ends_lines(in_tmp, newline, separator):
+    # Characters str.splitlines() breaks at but Python does not, before the finding.
+    source = (f"import time{newline}X = 'a{separator}b'{newline}{newline}"
+              f"async def job() -> None:{newline}    time.sleep(1){newline}")
+    (in_tmp / "job.py").write_bytes(source.encode())
+    result = invoke("--isolated", "--select", "FAPI101", "--add-noqa", "job.py")
+    assert "Added 1 noqa comment." in result.stderr
+    expected = source.replace(f"time.sleep(1){newline}", f"time.sleep(1)  # noqa: FAPI101{newline}")
+    assert (in_tmp / "job.py").read_bytes() == expected.encode()
+    assert invoke("--isolated", "--select", "FAPI101", "job.py").exit_code == 0
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r"], ids=["lf", "cr"])
+def test_text_report_quotes_the_reported_line(in_tmp, newline):
+    source = f"import time{newline}\x0c{newline}async def job() -> None:{newline}    time.sleep(1)  # slow{newline}"
+    (in_tmp / "job.py").write_bytes(source.encode())
+    result = invoke("--isolated", "--select", "FAPI101", "job.py")
+    assert result.exit_code == 1
+    assert "job.py:4:5: FAPI101" in result.stdout and "time.sleep(1)  # slow" in result.stdout

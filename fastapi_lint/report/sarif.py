@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote
 
 from fastapi_lint import __version__
 from fastapi_lint.api import RunResult
@@ -69,7 +70,8 @@ def _uri(path: str) -> tuple[str, bool]:
     p = Path(path)
     if p.is_absolute():
         return p.as_uri(), False
-    return p.as_posix(), True
+    # A URI reference: spaces, '#', '%' and non-ASCII characters are percent-encoded.
+    return quote(p.as_posix(), errors="surrogateescape"), True
 
 
 def report(result: RunResult, stream: TextIO, options: dict) -> None:

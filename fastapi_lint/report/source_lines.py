@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi_lint.engine import BadSource, decode_source
+from fastapi_lint.lines import split_lines
 
 
 def read_lines(path: str) -> list[str]:
@@ -12,9 +13,9 @@ def read_lines(path: str) -> list[str]:
     except OSError:
         return []
     try:
-        return decode_source(source).splitlines()
+        return split_lines(decode_source(source))
     except BadSource:
-        return source.decode("utf-8", errors="replace").splitlines()
+        return split_lines(source.decode("utf-8", errors="replace"))
 
 
 class SourceLines:

@@ -22,6 +22,8 @@ _PROBES = {
     "path": ("x", "x/y"),
 }
 _MAX_PROBES = 64
+_FIXED_WIDTH = frozenset(_PROBES) - {"path"}
+_ANY_SHAPE = "any"
 
 
 def _methods(entry: Entry) -> frozenset[str]:
@@ -34,20 +36,28 @@ def _shown(methods: frozenset[str]) -> str:
     return "/".join(sorted(methods))
 
 
-def _pairs(entries: list[Entry]):
+def _pairs(entries: list[Entry], keys):
     """(earlier, later) registrations on the same object, in the same scope, that can
-    both run, for overlapping methods."""
-    by_owner: dict[tuple, list[Entry]] = {}
+    both run, for overlapping methods. ``keys(path)`` gives the bucket a path is filed
+    under and the buckets of earlier paths that may conflict with it: comparing every
+    pair is quadratic, and apps with thousands of routes on one router exist."""
+    by_owner: dict[tuple, list[tuple[Entry, frozenset[str]]]] = {}
     for entry in entries:
-        if entry.registration.path is None or not _methods(entry):
+        methods = _methods(entry)
+        if entry.registration.path is None or not methods:
             continue
-        by_owner.setdefault((entry.registration.owner.origin, entry.scope), []).append(entry)
+        by_owner.setdefault((entry.registration.owner.origin, entry.scope), []).append((entry, methods))
     for group in by_owner.values():
-        for i, later in enumerate(group):
-            for earlier in group[:i]:
-                overlap = _methods(earlier) & _methods(later)
+        earlier_by_key: dict[object, list[int]] = {}
+        for position, (later, methods) in enumerate(group):
+            own_key, conflicting_keys = keys(later.registration.path)
+            candidates = sorted(i for key in conflicting_keys for i in earlier_by_key.get(key, ()))
+            for i in candidates:
+                earlier, earlier_methods = group[i]
+                overlap = earlier_methods & methods
                 if overlap and not exclusive(earlier, later):
                     yield earlier, later, overlap
+            earlier_by_key.setdefault(own_key, []).append(position)
 
 
 class _RouteTableRule(RouteWalker):
@@ -58,7 +68,7 @@ class _RouteTableRule(RouteWalker):
         return len(model.of_kind("route")) + len(model.of_kind("websocket")) > 1
 
     def leave_Module(self, node: cst.Module) -> None:
-        pairs = list(_pairs(self.entries))
+        pairs = list(_pairs(self.entries, self.keys))
         reported = self.skipped(pairs)
         for earlier, later, overlap in pairs:
             if id(later) in reported:
@@ -68,6 +78,11 @@ class _RouteTableRule(RouteWalker):
                 # A later route is reported once, for the first earlier route that answers first.
                 reported.add(id(later))
                 self.report(later.path_node, message)
+
+    @staticmethod
+    def keys(path: str) -> tuple[object, tuple]:
+        """The bucket ``path`` is filed under, and the buckets of earlier paths to compare it with."""
+        return path, (path,)
 
     def skipped(self, pairs: list) -> set[int]:
         """ids of the later entries not to report at all."""
@@ -87,6 +102,20 @@ class ShadowedRoute(_RouteTableRule):
     def __init__(self, ctx):
         super().__init__(ctx)
         self._regexes: dict[str, object] = {}
+
+    @staticmethod
+    def keys(path: str) -> tuple[object, tuple]:
+        # A template without a `path` (or custom) convertor matches a fixed number of
+        # segments, and one starting with a literal segment only paths starting with it;
+        # a later path whose requests it matches all of has the same count, and the same
+        # first segment unless the earlier one starts with a parameter.
+        segments = path.split("/")
+        if any(p.convertor not in _FIXED_WIDTH for p in path_parameters(path)):
+            return _ANY_SHAPE, (_ANY_SHAPE,)
+        first = segments[1] if len(segments) > 1 else segments[0]
+        literal = "{" not in first
+        own = (len(segments), first if literal else None)
+        return own, ((len(segments), first), (len(segments), None), _ANY_SHAPE) if literal else (own, _ANY_SHAPE)
 
     def skipped(self, pairs: list) -> set[int]:
         # A repeat of an earlier identical route is FAPI206's finding, not this one.
