@@ -21,7 +21,7 @@ from fastapi_lint.engine import MAX_SOURCE_BYTES, LintOptions, engine_diagnostic
 from fastapi_lint.facts import ModuleFacts, extract_facts
 from fastapi_lint.names import module_name_for
 from fastapi_lint.project import Project
-from fastapi_lint.cache import Cache, content_hash, digest
+from fastapi_lint.cache import Cache, ProjectDigests, content_hash, digest
 from fastapi_lint.runner import map_files
 
 
@@ -164,8 +164,10 @@ def _lint_job(job: _Job, path: Path) -> FileResult:
                 "please report this")])
     rules = job.settings.rules_for(path)
     if job.fix is None:
-        file_result = lint_source(shown, source, file_facts, job.project, rules, job.options)
+        with job.project.reads() as reads:
+            file_result = lint_source(shown, source, file_facts, job.project, rules, job.options)
         file_result.source_hash = content_hash(source)
+        file_result.reads = frozenset(reads)
         return file_result
     file_result = fix_source(
         shown, source, file_facts, job.project, rules, job.options,
@@ -230,39 +232,45 @@ def _lint_files_cached(
             known = cache.remember_hash(path, data)
         hashes[path] = known
     modules = {path: module_name_for(path)[0] for path in hashes}
-    project_key = digest(sorted((modules[p], h) for p, h in hashes.items()))
+    facts: dict[Path, ModuleFacts] = {}
+    new = [path for path in hashes if cache.get_digest(modules[path], hashes[path]) is None]
+    for path, computed in zip(new, map_files(_facts_job, {}, new, jobs, "indexing")):
+        if computed is not None:
+            facts[path] = computed
+            cache.put_facts(modules[path], hashes[path], computed)
+    # Each module's facts digest, for the file build_project keeps under that name.
+    digests: dict[str, str] = {}
+    for path, hashed in hashes.items():
+        known = cache.get_digest(modules[path], hashed)
+        if known is not None:
+            digests.setdefault(modules[path], known)
+    project_digests = ProjectDigests(digests)
     settings_key = digest(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
 
     def key(path: Path) -> tuple:
         codes = tuple(sorted(rule.code for rule in settings.rules_for(path)))
-        return (hashes.get(path), codes, settings_key, project_key)
+        return (hashes.get(path), codes, settings_key)
 
     found: dict[Path, FileResult] = {}
     for path in files:
         if hashes.get(path) is not None:
-            hit = cache.get_result(path, key(path), display_path(path))
+            hit = cache.get_result(path, key(path), display_path(path), project_digests)
             if hit is not None:
                 found[path] = hit
     missing = [path for path in files if path not in found]
     if missing:
-        facts: dict[Path, ModuleFacts] = {}
-        to_compute = []
         for path, hashed in hashes.items():
-            cached = cache.get_facts(modules[path], hashed)
-            if cached is None:
-                to_compute.append(path)
-            else:
-                facts[path] = cached
-        for path, computed in zip(to_compute, map_files(_facts_job, {}, to_compute, jobs, "indexing")):
-            if computed is not None:
-                facts[path] = computed
-                cache.put_facts(modules[path], hashes[path], computed)
-        cache.prune_facts({modules[p]: h for p, h in hashes.items()})
-        fresh = _lint_with_facts(missing, facts, settings, None, {}, jobs)
+            if path not in facts:
+                cached = cache.get_facts(modules[path], hashed)
+                if cached is not None:
+                    facts[path] = cached
+        ordered = {path: facts[path] for path in hashes if path in facts}  # as build_project expects
+        fresh = _lint_with_facts(missing, ordered, settings, None, {}, jobs)
         for path, file_result in zip(missing, fresh.files):
             found[path] = file_result
             if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):
-                cache.put_result(path, key(path), file_result)
+                cache.put_result(path, key(path), file_result, project_digests)
+    cache.forget_other_versions({modules[p]: h for p, h in hashes.items()})
     cache.save()
     return RunResult([found[path] for path in files])
 

@@ -1,19 +1,21 @@
 """The persistent cache (``.fastapi_lint_cache/`` next to the config).
 
-Three stores, each one pickle file replaced atomically (temp file + rename), so
+Four stores, each one pickle file replaced atomically (temp file + rename), so
 concurrent runs never see half a file; a store that cannot be read is ignored:
 
 - ``index``: path -> (mtime_ns, size, content hash). A file whose stat is unchanged is
   not read again.
-- ``facts``: (module, content hash) -> the first pass's ModuleFacts.
-- ``results``: path -> (content hash, enabled rules, project fingerprint, FileResult).
+- ``digests``: (module, content hash) -> digest of the module's facts (first pass).
+- ``facts``: (module, content hash) -> the facts themselves, loaded only when some file
+  must be linted again.
+- ``results``: path -> (key, dependencies, FileResult); the key is the content hash, the
+  enabled rules and the settings; the dependencies are the facts digests of the
+  modules the file's rules read, or of the whole project when they walked every module.
 
-A file's findings depend on its bytes, its enabled rules, the run's settings, and on
-the facts of the rest of the project (an app's lifespan, a router's prefix, where a
-dependency is used). The project fingerprint covers the last: a digest of every project
-module's name and content hash. So an unchanged project costs a stat per file, and any
-edit re-checks the files whose results could depend on it. Everything is keyed by the
-linter's own code too, so upgrading (or editing) fastapi-lint never serves stale results.
+So an unchanged project costs a stat per file; editing a file re-checks it and the files
+whose rules read its facts, and only if its facts changed (an edited function body or
+comment leaves the facts of its module as they were). Everything is keyed by the linter's
+own code too, so upgrading (or editing) fastapi-lint never serves stale results.
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ import os
 import pickle
 import tempfile
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 
 import fastapi_lint
 from fastapi_lint.diagnostics import FileResult
 from fastapi_lint.facts import ModuleFacts
+from fastapi_lint.project import EVERY_MODULE
 
 CACHE_DIR_NAME = ".fastapi_lint_cache"
 _PACKAGE_DIR = Path(fastapi_lint.__file__).resolve().parent
@@ -56,6 +60,7 @@ class Cache:
         self.directory = directory / _code_version()
         self._index: dict[str, tuple[int, int, str]] | None = None
         self._facts: dict[tuple[str, str], ModuleFacts] | None = None
+        self._digests: dict[tuple[str, str], str] | None = None
         self._results: dict[str, tuple] | None = None
         self._dirty: set[str] = set()
 
@@ -99,6 +104,12 @@ class Cache:
         return self._facts
 
     @property
+    def digests(self) -> dict:
+        if self._digests is None:
+            self._digests = self._load("digests")
+        return self._digests
+
+    @property
     def results(self) -> dict:
         if self._results is None:
             self._results = self._load("results")
@@ -132,30 +143,61 @@ class Cache:
         self._dirty.add("index")
         return value
 
+    def get_digest(self, module: str, hashed: str) -> str | None:
+        return self.digests.get((module, hashed))
+
     def get_facts(self, module: str, hashed: str) -> ModuleFacts | None:
         return self.facts.get((module, hashed))
 
     def put_facts(self, module: str, hashed: str, facts: ModuleFacts) -> None:
         self.facts[(module, hashed)] = facts
-        self._dirty.add("facts")
+        self.digests[(module, hashed)] = facts_digest(facts)
+        self._dirty.update(("facts", "digests"))
 
-    def get_result(self, path: Path, key: tuple, shown: str) -> FileResult | None:
+    def get_result(self, path: Path, key: tuple, shown: str, digests: ProjectDigests) -> FileResult | None:
+        """The stored result, if its key matches and the facts it read are unchanged."""
         entry = self.results.get(str(path.absolute()))
-        if entry is None or entry[0] != key:
+        if entry is None or entry[0] != key or entry[1] != digests.dependencies(entry[2].reads):
             return None
-        result: FileResult = entry[1]
+        result: FileResult = entry[2]
         if result.path != shown:  # the same file seen from another working directory
-            result = FileResult(shown, [replace(d, path=shown) for d in result.diagnostics], result.suppressed)
+            result = FileResult(shown, [replace(d, path=shown) for d in result.diagnostics], result.suppressed,
+                                reads=result.reads)
         return result
 
-    def put_result(self, path: Path, key: tuple, result: FileResult) -> None:
-        self.results[str(path.absolute())] = (key, result)
+    def put_result(self, path: Path, key: tuple, result: FileResult, digests: ProjectDigests) -> None:
+        self.results[str(path.absolute())] = (key, digests.dependencies(result.reads), result)
         self._dirty.add("results")
 
-    def prune_facts(self, current: dict[str, str]) -> None:
-        """Forget older versions of the modules seen in this run (the store would grow forever)."""
-        stale = [key for key in self.facts if key[0] in current and current[key[0]] != key[1]]
-        for key in stale:
-            del self.facts[key]
-        if stale:
-            self._dirty.add("facts")
+    def forget_other_versions(self, current: dict[str, str]) -> None:
+        """Forget older versions of the modules seen in this run (the stores would grow forever)."""
+        for name in ("facts", "digests"):
+            store = getattr(self, name)
+            stale = [key for key in store if key[0] in current and current[key[0]] != key[1]]
+            for key in stale:
+                del store[key]
+            if stale:
+                self._dirty.add(name)
+
+
+def facts_digest(facts: ModuleFacts) -> str:
+    """Equal for equal facts: extraction is deterministic (no sets), so the pickles are too."""
+    return hashlib.blake2b(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).hexdigest()
+
+
+class ProjectDigests:
+    """The facts digest of each module of this run's project, by dotted name."""
+
+    def __init__(self, digests: dict[str, str]):
+        self.modules = digests
+
+    @cached_property
+    def every(self) -> str:
+        return digest(sorted(self.modules.items()))
+
+    def dependencies(self, reads: frozenset[str]) -> tuple:
+        """What a result depends on besides its own file: the facts digests of the modules
+        its rules read (None for a name no module has), or of all when they walked every one."""
+        if EVERY_MODULE in reads:
+            return (EVERY_MODULE, self.every)
+        return tuple(sorted((name, self.modules.get(name)) for name in reads))

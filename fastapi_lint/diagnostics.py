@@ -74,3 +74,4 @@ class FileResult:
     fixed_source: bytes | None = None  # the file after fixes, when they changed it
     source: bytes | None = None  # the file before fixes, kept when they changed it
     source_hash: str | None = None  # content hash of the bytes linted (for the cache)
+    reads: frozenset[str] = frozenset()  # modules whose facts its rules read (for the cache)

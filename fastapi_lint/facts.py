@@ -189,7 +189,9 @@ class FunctionFacts:
     has_bare_return: bool = False
     has_yield: bool = False
     has_await: bool = False
-    attributes: set[str] = field(default_factory=set)  # attribute names read in the body (`x.path_params`)
+    # Attribute names read in the body (`x.path_params`); a dict, not a set, so equal
+    # sources pickle to equal bytes whatever the string hash seed (see cache.facts_digest).
+    attributes: dict[str, None] = field(default_factory=dict)
 
 
 @dataclass
@@ -403,7 +405,7 @@ class _Extractor:
             elif func is not None and isinstance(sub, ast.comprehension) and sub.is_async:
                 func.has_await = True
             elif func is not None and isinstance(sub, ast.Attribute):
-                func.attributes.add(sub.attr)
+                func.attributes[sub.attr] = None
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str) -> None:
         key = self.new_key(scope, node.name)

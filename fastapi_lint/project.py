@@ -6,13 +6,20 @@ modules of the project, and through assignments (``router = APIRouter()``,
 instance of a class together with the call that made it. Cross-file questions — is
 this imported object a FastAPI app, does that app have a lifespan, is this function
 used with ``Depends`` anywhere — are answered here, lazily and memoised.
+
+The project also records which modules' facts a file's rules read (``reads()``), so the
+cache can keep a file's findings while only unrelated modules change: reading one module
+records its name, walking all of them records ``EVERY_MODULE``, and a memoised answer
+(``memo``) replays the reads that computed it each time it is reused.
 """
 
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from typing import TypeVar
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES, DEPENDS_FUNCTIONS, ROUTER_CLASSES
 from fastapi_lint.data.types import CALL_RETURNS
@@ -34,6 +41,53 @@ _WRAPPER_TYPES = frozenset({"typing.Optional", "typing.Annotated", "typing_exten
                             "typing.Final", "typing_extensions.Final", "typing.ClassVar"})
 
 
+EVERY_MODULE = "*"  # not a module name: the reader walked every module of the project
+T = TypeVar("T")
+
+
+class _Modules(dict):
+    """The project's modules by dotted name, noting every read while a recording runs."""
+
+    def __init__(self, modules: dict[str, ModuleFacts], reads: list[set[str]]):
+        super().__init__(modules)
+        self._reads = reads  # a stack: memoised computations record into their own set
+
+    def get(self, name, default=None):
+        if self._reads:
+            self._reads[-1].add(name)
+        return super().get(name, default)
+
+    def __getitem__(self, name):
+        if self._reads:
+            self._reads[-1].add(name)
+        return super().__getitem__(name)
+
+    def __contains__(self, name) -> bool:
+        if self._reads:
+            self._reads[-1].add(name)
+        return super().__contains__(name)
+
+    def _walked(self) -> None:
+        if self._reads:
+            self._reads[-1].add(EVERY_MODULE)
+
+    def __iter__(self):
+        self._walked()
+        return super().__iter__()
+
+    def keys(self):
+        self._walked()
+        return super().keys()
+
+    def values(self):
+        self._walked()
+        return super().values()
+
+    def items(self):
+        self._walked()
+        return super().items()
+
+
 @dataclass(frozen=True)
 class Symbol:
     """What an expression refers to, as far as a static reading can tell."""
@@ -53,12 +107,40 @@ UNKNOWN = Symbol()
 
 class Project:
     def __init__(self, modules: dict[str, ModuleFacts]):
-        self.modules = modules
-        self._qualname_cache: dict[str, Symbol | None] = {}
+        self._reads: list[set[str]] = []
+        self.modules = _Modules(modules, self._reads)
+        self._memo: dict[tuple, tuple[object, frozenset[str]]] = {}
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
-        return Project({**self.modules, facts.module: facts})
+        return Project({**dict.items(self.modules), facts.module: facts})
+
+    # ------------------------------------------------------------ dependency recording
+
+    @contextmanager
+    def reads(self) -> Iterator[set[str]]:
+        """Collects the names of the modules read inside the block (``EVERY_MODULE`` when
+        all were walked), including those read earlier to compute memoised answers."""
+        self._reads.append(set())
+        try:
+            yield self._reads[-1]
+        finally:
+            done = self._reads.pop()
+            if self._reads:
+                self._reads[-1].update(done)
+
+    def memo(self, key: tuple, compute: Callable[[], T], placeholder: object = None) -> T:
+        """``compute()`` once per project; every use records the reads it needed.
+        ``placeholder`` is what a recursive use sees while the first one is running."""
+        entry = self._memo.get(key)
+        if entry is None:
+            self._memo[key] = (placeholder, frozenset())
+            with self.reads() as found:
+                value = compute()
+            entry = self._memo[key] = (value, frozenset(found))
+        elif self._reads:
+            self._reads[-1].update(entry[1])
+        return entry[0]  # type: ignore[return-value]
 
     # ------------------------------------------------------------ resolution
 
@@ -84,12 +166,8 @@ class Project:
 
     def resolve_qualname(self, qualname: str, hops: int = 0) -> Symbol | None:
         """A fully qualified name, followed into project modules where it points into one."""
-        if qualname in self._qualname_cache:
-            return self._qualname_cache[qualname]
-        self._qualname_cache[qualname] = Symbol(qualname=canonical(qualname))  # cycle guard
-        result = self._resolve_qualname(qualname, hops)
-        self._qualname_cache[qualname] = result
-        return result
+        return self.memo(("qualname", qualname), lambda: self._resolve_qualname(qualname, hops),
+                         placeholder=Symbol(qualname=canonical(qualname)))  # a cycle ends here
 
     def _resolve_qualname(self, qualname: str, hops: int) -> Symbol | None:
         parts = qualname.split(".")
@@ -253,9 +331,12 @@ class Project:
 
     # ------------------------------------------------------------ project-wide facts
 
-    @cached_property
+    @property
     def dependency_qualnames(self) -> frozenset[str]:
         """Everything the project passes to ``Depends``/``Security`` (functions and classes)."""
+        return self.memo(("dependency_qualnames",), self._dependency_qualnames)
+
+    def _dependency_qualnames(self) -> frozenset[str]:
         found: set[str] = set()
         for facts in self.modules.values():
             for scoped in facts.calls:

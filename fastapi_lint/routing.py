@@ -13,7 +13,6 @@ Built lazily, once per :class:`~fastapi_lint.project.Project` (rules call
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass, field
 
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
@@ -408,13 +407,6 @@ def _concat(first: tuple | None, second: tuple | None) -> tuple | None:
     return None if first is None or second is None else first + second
 
 
-_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def route_index(project: Project) -> RouteIndex:
     """The project's route index, built on first use and kept for the project's lifetime."""
-    index = _INDEXES.get(project)
-    if index is None:
-        index = RouteIndex(project).build()
-        _INDEXES[project] = index
-    return index
+    return project.memo(("route_index",), lambda: RouteIndex(project).build())

@@ -4,16 +4,18 @@ cross-file facts invalidate dependants, and a damaged cache is only a slower run
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+import fastapi_lint.api
 import fastapi_lint.engine
 from fastapi_lint.api import lint_paths
 from fastapi_lint.cache import CACHE_DIR_NAME, Cache
 from fastapi_lint.config import Settings
 
-from conftest import invoke
+from conftest import FIXTURES, invoke
 
 MAIN = '''\
 from contextlib import asynccontextmanager
@@ -88,11 +90,58 @@ def test_editing_one_file_rechecks_the_files_that_depend_on_it(project: Path) ->
     assert after == findings(project, None)
 
 
+UNRELATED = '''\
+import time
+
+
+async def tick() -> None:
+    time.sleep(1)
+'''
+
+
+def relinted(monkeypatch) -> list[str]:
+    """Names of the files linted (parsed and checked) from now on."""
+    seen: list[str] = []
+    real = fastapi_lint.api.lint_source
+
+    def spy(path, *args, **kwargs):
+        seen.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(fastapi_lint.api, "lint_source", spy)
+    return seen
+
+
+def test_an_edit_that_keeps_the_facts_rechecks_only_that_file(project: Path, monkeypatch) -> None:
+    (project / "app" / "tasks.py").write_text(UNRELATED)
+    cache_dir = project / CACHE_DIR_NAME
+    findings(project, Cache(cache_dir))
+    linted = relinted(monkeypatch)
+    main = project / "app" / "main.py"
+    main.write_text(MAIN + "# a comment at the end\n")  # the same facts: no reader is affected
+    cached = findings(project, Cache(cache_dir))
+    assert linted == ["main.py"]
+    assert cached == findings(project, None)
+
+
+def test_an_edit_of_facts_rechecks_their_readers_only(project: Path, monkeypatch) -> None:
+    (project / "app" / "tasks.py").write_text(UNRELATED)
+    cache_dir = project / CACHE_DIR_NAME
+    findings(project, Cache(cache_dir))
+    linted = relinted(monkeypatch)
+    main = project / "app" / "main.py"
+    main.write_text(MAIN.replace("app = FastAPI(lifespan=lifespan)", "app = FastAPI()"))
+    cached = findings(project, Cache(cache_dir))
+    # events.py reads main.py's app (its lifespan); tasks.py reads nothing of main.py.
+    assert sorted(linted) == ["events.py", "main.py"]
+    assert cached == findings(project, None)
+
+
 def test_a_corrupt_cache_is_ignored(project: Path) -> None:
     cache_dir = project / CACHE_DIR_NAME
     expected = findings(project, Cache(cache_dir))
     stores = list(cache_dir.rglob("*.pickle"))
-    assert {p.name for p in stores} == {"index.pickle", "facts.pickle", "results.pickle"}
+    assert {p.name for p in stores} == {"index.pickle", "digests.pickle", "facts.pickle", "results.pickle"}
     for store in stores:
         store.write_bytes(b"\x80\x05not a pickle")
     assert findings(project, Cache(cache_dir)) == expected
@@ -114,3 +163,30 @@ def test_cli_cache_flags(project: Path, monkeypatch) -> None:
     monkeypatch.chdir(other)
     invoke("--isolated", "--no-cache", "a.py")
     assert not (other / CACHE_DIR_NAME).exists()
+
+
+def _edit(text: str) -> str:
+    """A change to the facts other files read: a router is no longer included, or a path
+    or prefix moves, or else every line moves."""
+    if ".include_router(" in text:
+        return text.replace(".include_router(", ".include_router_later(", 1)
+    return text.replace('"/', '"/v2/', 1) if '"/' in text else "\n" + text
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()))
+def test_cached_findings_follow_every_edit_of_a_fixture_project(fixture: str, tmp_path: Path) -> None:
+    """Edit the project's files one after another; after each edit the cached run must
+    report exactly what an uncached run reports (messages included)."""
+    root = tmp_path / fixture
+    shutil.copytree(FIXTURES / fixture, root)
+    settings = Settings(root=root, select=("ALL",))
+    cache_dir = tmp_path / CACHE_DIR_NAME
+
+    def run(cache: Cache | None) -> list[tuple]:
+        result = lint_paths([root], settings, cache=cache)
+        return [(d.path, d.start.line, d.start.column, d.code, d.message) for d in result.diagnostics]
+
+    assert run(Cache(cache_dir)) == run(None)
+    for path in sorted(root.rglob("*.py")):
+        path.write_text(_edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+        assert run(Cache(cache_dir)) == run(None), f"after editing {path.relative_to(root)}"

@@ -4,7 +4,6 @@ and whether a function could be a dependency factory."""
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
 
 import libcst as cst
 
@@ -39,21 +38,21 @@ SETTINGS_CLASSES = frozenset({
 })
 
 
-_SETTINGS_NAMES: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def settings_class_names(project: Project) -> frozenset[str]:
     """Simple names of the project's ``BaseSettings`` subclasses (plus ``BaseSettings``): a cheap
     text pre-filter; the rule itself resolves every name."""
-    names = _SETTINGS_NAMES.get(project)
-    if names is None:
-        found = {"BaseSettings"}
-        for facts in project.modules.values():
-            for key, klass in facts.classes.items():
-                if klass.bases and project.is_subclass(facts.qualname_of_key(key), SETTINGS_CLASSES):
-                    found.add(klass.name)
-        names = _SETTINGS_NAMES[project] = frozenset(found)
-    return names
+    return project.memo(("settings_class_names",), lambda: _find_settings_class_names(project))
+
+
+def _find_settings_class_names(project: Project) -> frozenset[str]:
+    found = {"BaseSettings"}
+    for facts in project.modules.values():
+        for key, klass in facts.classes.items():
+            if klass.bases and project.is_subclass(facts.qualname_of_key(key), SETTINGS_CLASSES):
+                found.add(klass.name)
+    return frozenset(found)
 
 
 def is_depends(ctx: FileContext, call: cst.Call) -> bool:

@@ -3,7 +3,6 @@ startup/shutdown hooks, and which routers each of them includes."""
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
 
 from fastapi_lint.facts import CallValue, Const, ModuleFacts, Ref
 from fastapi_lint.project import Project, Symbol
@@ -76,14 +75,8 @@ class EventHookIndex:
         return False
 
 
-_INDEX: WeakKeyDictionary[Project, EventHookIndex] = WeakKeyDictionary()
-
-
 def event_hook_index(project: Project) -> EventHookIndex:
-    index = _INDEX.get(project)
-    if index is None:
-        index = _INDEX[project] = EventHookIndex(project)
-    return index
+    return project.memo(("event_hook_index",), lambda: EventHookIndex(project))
 
 
 def _owner_origin(project: Project, facts: ModuleFacts, scope: str, callee: str) -> tuple | None:

@@ -3,7 +3,6 @@ misses the Starlette ``HTTPException`` that routing raises (404, 405)."""
 
 from __future__ import annotations
 
-from weakref import WeakKeyDictionary
 
 import libcst as cst
 
@@ -30,13 +29,13 @@ _IMPORT = f"from starlette.exceptions import HTTPException as {_ALIAS}\n"
 # built with an `exception_handlers=` dict (which the first pass does not read).
 _UNKNOWN_OWNER = "<unknown app>"
 _SOME_DICT = "<exception_handlers dict>"
-_STARLETTE_HANDLED: WeakKeyDictionary[Project, frozenset] = WeakKeyDictionary()
 
 
 def _starlette_handled(project: Project) -> frozenset:
-    found = _STARLETTE_HANDLED.get(project)
-    if found is not None:
-        return found
+    return project.memo(("starlette_handled",), lambda: _find_starlette_handled(project))
+
+
+def _find_starlette_handled(project: Project) -> frozenset:
     owners: set = set()
 
     def note(facts, scope: str, call) -> None:
@@ -61,8 +60,7 @@ def _starlette_handled(project: Project) -> frozenset:
                 note(facts, scoped.scope, scoped.call)
             elif _given(scoped.call.kwarg("exception_handlers")):
                 owners.add(_SOME_DICT)
-    found = _STARLETTE_HANDLED[project] = frozenset(owners)
-    return found
+    return frozenset(owners)
 
 
 class WrongHTTPExceptionHandler(Rule):

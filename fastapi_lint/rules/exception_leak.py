@@ -11,7 +11,6 @@ classes are deliberate and not reported.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -62,14 +61,12 @@ def _is_broad(project: Project, facts: ModuleFacts, scope: str, value) -> bool:
     return False
 
 
-_HANDLERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _broad_handlers(project: Project) -> frozenset[str]:
     """Qualnames of functions passed to ``add_exception_handler(Exception, f)`` anywhere."""
-    found = _HANDLERS.get(project)
-    if found is not None:
-        return found
+    return project.memo(("broad_handlers",), lambda: _find_broad_handlers(project))
+
+
+def _find_broad_handlers(project: Project) -> frozenset[str]:
     names = set()
     for facts in project.modules.values():
         for scoped in facts.calls:
@@ -86,9 +83,7 @@ def _broad_handlers(project: Project) -> frozenset[str]:
                 symbol = project.resolve(facts, scoped.scope, handler.dotted)
                 if symbol is not None and symbol.qualname:
                     names.add(symbol.qualname)
-    found = frozenset(names)
-    _HANDLERS[project] = found
-    return found
+    return frozenset(names)
 
 
 def _handled_broadly(model: ModuleModel, key: str) -> bool:

@@ -4,7 +4,6 @@ parameters of a route path against the endpoint's signature."""
 from __future__ import annotations
 
 import keyword
-import weakref
 
 import libcst as cst
 
@@ -80,14 +79,8 @@ def _has_dependencies(call: CallValue) -> bool:
     return value is not None and value != Const(()) and value != Const(None)
 
 
-_INCLUDES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _includes(project: Project) -> _Includes:
-    found = _INCLUDES.get(project)
-    if found is None:
-        found = _INCLUDES[project] = _Includes(project)
-    return found
+    return project.memo(("path_params.includes",), lambda: _Includes(project))
 
 
 def _dependency_list(value, facts: ModuleFacts, scope: str) -> Dependencies | None:
