@@ -38,13 +38,13 @@ def run(package: Path, select: tuple[str, ...], fix: FixMode | None = None):
     return lint_paths([package], Settings(root=package, select=select), fix=fix, jobs=JOBS)
 
 
-def fix_check(package: Path, select: tuple[str, ...]) -> dict:
+def fix_check(package: Path, select: tuple[str, ...], findings) -> dict:
+    """``findings``: the package's diagnostics before fixing (only their files may change)."""
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / package.name
         shutil.copytree(package, copy, symlinks=True)
         before = {p: p.read_bytes() for p in copy.rglob("*.py") if p.is_file()}
-        flagged = {Path(copy, Path(d.path).absolute().relative_to(package.absolute()))
-                   for d in run(package, select).diagnostics}
+        flagged = {Path(copy, Path(d.path).absolute().relative_to(package.absolute())) for d in findings}
         first = run(copy, select, FixMode(unsafe=True))
         second = run(copy, select, FixMode(unsafe=True))
         changed = [p for p, data in before.items() if p.read_bytes() != data]
@@ -83,7 +83,7 @@ def main() -> int:
         per_package[package.name] = Counter(d.code for d in result.diagnostics)
         internal += [f"{d.path}:{d.start.line}: {d.message}" for d in result.diagnostics if d.code == "FAPI900"]
         if args.fix_check:
-            fixes[package.name] = fix_check(package, select)
+            fixes[package.name] = fix_check(package, select, result.diagnostics)
         print(f"{package.name}: {sum(per_package[package.name].values())} findings in {timings[package.name]} s",
               file=sys.stderr)
     codes = sorted(set().union(*per_package.values()))

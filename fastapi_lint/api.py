@@ -20,8 +20,8 @@ from fastapi_lint.discovery import discover, is_excluded, package_root, walk
 from fastapi_lint.engine import MAX_SOURCE_BYTES, LintOptions, engine_diagnostic, fix_source, lint_source
 from fastapi_lint.facts import ModuleFacts, extract_facts
 from fastapi_lint.names import module_name_for
-from fastapi_lint.project import Project
-from fastapi_lint.cache import Cache, ProjectDigests, content_hash, digest
+from fastapi_lint.project import Project, answer_digest
+from fastapi_lint.cache import Cache, Lookup, ProjectDigests, content_hash, digest
 from fastapi_lint.runner import map_files
 
 
@@ -252,27 +252,46 @@ def _lint_files_cached(
         return (hashes.get(path), codes, settings_key)
 
     found: dict[Path, FileResult] = {}
+    to_confirm: dict[Path, Lookup] = {}
     for path in files:
         if hashes.get(path) is not None:
-            hit = cache.get_result(path, key(path), display_path(path), project_digests)
-            if hit is not None:
-                found[path] = hit
-    missing = [path for path in files if path not in found]
-    if missing:
+            lookup = cache.get_result(path, key(path), display_path(path), project_digests)
+            if lookup.result is not None and not lookup.questions:
+                found[path] = lookup.result
+            elif lookup.result is not None:
+                to_confirm[path] = lookup
+
+    def all_facts() -> dict[Path, ModuleFacts]:
         for path, hashed in hashes.items():
             if path not in facts:
                 cached = cache.get_facts(modules[path], hashed)
                 if cached is not None:
                     facts[path] = cached
-        ordered = {path: facts[path] for path in hashes if path in facts}  # as build_project expects
-        fresh = _lint_with_facts(missing, ordered, settings, None, {}, jobs)
+        return {path: facts[path] for path in hashes if path in facts}  # in the order build_project expects
+
+    if to_confirm:
+        project = build_project(list(all_facts().values()))
+        for path, lookup in to_confirm.items():
+            if _same_answers(project, lookup.questions):
+                found[path] = lookup.result
+    missing = [path for path in files if path not in found]
+    if missing:
+        fresh = _lint_with_facts(missing, all_facts(), settings, None, {}, jobs)
         for path, file_result in zip(missing, fresh.files):
             found[path] = file_result
             if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):
                 cache.put_result(path, key(path), file_result, project_digests)
-    cache.forget_other_versions({modules[p]: h for p, h in hashes.items()})
+    if new:
+        cache.forget_other_versions({modules[p]: h for p, h in hashes.items()})
     cache.save()
     return RunResult([found[path] for path in files])
+
+
+def _same_answers(project: Project, questions: tuple) -> bool:
+    try:
+        return all(answer_digest(project.ask(name, args)) == answer for _, name, args, answer in questions)
+    except Exception:  # noqa: BLE001 - a question that fails now: lint the file again, which reports it
+        return False
 
 
 def write_source(path: Path, data: bytes) -> None:

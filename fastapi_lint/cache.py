@@ -24,7 +24,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -154,19 +154,22 @@ class Cache:
         self.digests[(module, hashed)] = facts_digest(facts)
         self._dirty.update(("facts", "digests"))
 
-    def get_result(self, path: Path, key: tuple, shown: str, digests: ProjectDigests) -> FileResult | None:
-        """The stored result, if its key matches and the facts it read are unchanged."""
+    def get_result(self, path: Path, key: tuple, shown: str, digests: ProjectDigests) -> Lookup:
+        """The stored result if its key matches and the facts it read are unchanged; when
+        only its queries' answers may have changed, the queries to ask again."""
         entry = self.results.get(str(path.absolute()))
-        if entry is None or entry[0] != key or entry[1] != digests.dependencies(entry[2].reads):
-            return None
-        result: FileResult = entry[2]
+        if entry is None or entry[0] != key or entry[1] != digests.dependencies(entry[3].reads):
+            return Lookup(None)
+        result: FileResult = entry[3]
         if result.path != shown:  # the same file seen from another working directory
             result = FileResult(shown, [replace(d, path=shown) for d in result.diagnostics], result.suppressed,
                                 reads=result.reads)
-        return result
+        if entry[2] == digests.every:  # no module's facts changed since: nor did any answer
+            return Lookup(result)
+        return Lookup(result, tuple(read for read in result.reads if isinstance(read, tuple)))
 
     def put_result(self, path: Path, key: tuple, result: FileResult, digests: ProjectDigests) -> None:
-        self.results[str(path.absolute())] = (key, digests.dependencies(result.reads), result)
+        self.results[str(path.absolute())] = (key, digests.dependencies(result.reads), digests.every, result)
         self._dirty.add("results")
 
     def forget_other_versions(self, current: dict[str, str]) -> None:
@@ -185,6 +188,15 @@ def facts_digest(facts: ModuleFacts) -> str:
     return hashlib.blake2b(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).hexdigest()
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """A stored result (None: there is none to use); ``questions``: the ``@query`` reads
+    (name, args, answer digest) whose answers must still be the same for it to hold."""
+
+    result: FileResult | None
+    questions: tuple = ()
+
+
 class ProjectDigests:
     """The facts digest of each module of this run's project, by dotted name."""
 
@@ -195,9 +207,15 @@ class ProjectDigests:
     def every(self) -> str:
         return digest(sorted(self.modules.items()))
 
-    def dependencies(self, reads: frozenset[str]) -> tuple:
-        """What a result depends on besides its own file: the facts digests of the modules
-        its rules read (None for a name no module has), or of all when they walked every one."""
+    @cached_property
+    def names(self) -> str:
+        # Reads only note modules that exist (project.py): a new or removed module name
+        # may change what any lookup finds.
+        return digest(sorted(self.modules))
+
+    def dependencies(self, reads: frozenset) -> str:
+        """A digest of what a result depends on besides its own file and its queries: the
+        facts of the modules its rules read, or of all of them when they walked every module."""
         if EVERY_MODULE in reads:
-            return (EVERY_MODULE, self.every)
-        return tuple(sorted((name, self.modules.get(name)) for name in reads))
+            return self.every
+        return digest(self.names, sorted((name, self.modules.get(name)) for name in reads if isinstance(name, str)))

@@ -136,7 +136,7 @@ class ModuleModel:
         return bool(self.registrations_of(function_key, "websocket"))
 
     def is_dependency(self, function_key: str | None) -> bool:
-        return bool(function_key) and self.facts.qualname_of_key(function_key) in self.project.dependency_qualnames
+        return bool(function_key) and self.project.is_dependency(self.facts.qualname_of_key(function_key))
 
     def function(self, function_key: str | None) -> FunctionFacts | None:
         return self.facts.functions.get(function_key) if function_key else None

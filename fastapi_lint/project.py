@@ -10,7 +10,10 @@ used with ``Depends`` anywhere — are answered here, lazily and memoised.
 The project also records which modules' facts a file's rules read (``reads()``), so the
 cache can keep a file's findings while only unrelated modules change: reading one module
 records its name, walking all of them records ``EVERY_MODULE``, and a memoised answer
-(``memo``) replays the reads that computed it each time it is reused.
+(``memo``) replays the reads that computed it each time it is reused. A project-wide
+question with a small answer (``@query``: is this function used with ``Depends``
+anywhere?) records the question and its answer instead: the cache asks it again and keeps
+the result while the answer stays the same, whatever else changed.
 """
 
 from __future__ import annotations
@@ -43,6 +46,32 @@ _WRAPPER_TYPES = frozenset({"typing.Optional", "typing.Annotated", "typing_exten
 
 EVERY_MODULE = "*"  # not a module name: the reader walked every module of the project
 T = TypeVar("T")
+QUERIES: dict[str, Callable] = {}
+
+
+def query(function: Callable[..., T]) -> Callable[..., T]:
+    """Registers a project-wide question ``function(project, *args)`` whose answer (a
+    bool, str, number, None, or a tuple or frozenset of those) is memoised per project,
+    and recorded by value in the reads of whoever asks it."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    QUERIES[name] = function
+
+    def ask(project: Project, *args):
+        return project.ask(name, args)
+
+    ask.__doc__ = function.__doc__
+    return ask
+
+
+def answer_digest(value: object) -> str:
+    """A digest of a query's answer that does not depend on set iteration order."""
+    def canonical(item: object) -> object:
+        if isinstance(item, (frozenset, set)):
+            return ("set", sorted(map(repr, item)))
+        if isinstance(item, tuple):
+            return tuple(canonical(i) for i in item)
+        return item
+    return repr(canonical(value))
 
 
 class _Modules(dict):
@@ -52,20 +81,26 @@ class _Modules(dict):
         super().__init__(modules)
         self._reads = reads  # a stack: memoised computations record into their own set
 
+    # Only modules that exist are noted: the cache keys every result on the set of module
+    # names too, so a module appearing where a lookup found none re-checks everything.
+
     def get(self, name, default=None):
-        if self._reads:
+        found = super().get(name, default)
+        if self._reads and found is not default:
             self._reads[-1].add(name)
-        return super().get(name, default)
+        return found
 
     def __getitem__(self, name):
+        found = super().__getitem__(name)
         if self._reads:
             self._reads[-1].add(name)
-        return super().__getitem__(name)
+        return found
 
     def __contains__(self, name) -> bool:
-        if self._reads:
+        found = super().__contains__(name)
+        if self._reads and found:
             self._reads[-1].add(name)
-        return super().__contains__(name)
+        return found
 
     def _walked(self) -> None:
         if self._reads:
@@ -113,7 +148,7 @@ class Project:
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
-        return Project({**dict.items(self.modules), facts.module: facts})
+        return Project({**dict.copy(self.modules), facts.module: facts})
 
     # ------------------------------------------------------------ dependency recording
 
@@ -128,6 +163,21 @@ class Project:
             done = self._reads.pop()
             if self._reads:
                 self._reads[-1].update(done)
+
+    def ask(self, name: str, args: tuple):
+        """The answer of the registered ``@query`` ``name`` for ``args`` (see ``query``)."""
+        key = ("query", name, args)
+        entry = self._memo.get(key)
+        if entry is None:
+            self._reads.append(set())  # what the answer needs is not what the asker needs
+            try:
+                value = QUERIES[name](self, *args)
+            finally:
+                self._reads.pop()
+            entry = self._memo[key] = (value, frozenset({("?", name, args, answer_digest(value))}))
+        if self._reads:
+            self._reads[-1].update(entry[1])
+        return entry[0]
 
     def memo(self, key: tuple, compute: Callable[[], T], placeholder: object = None) -> T:
         """``compute()`` once per project; every use records the reads it needed.
@@ -336,6 +386,9 @@ class Project:
         """Everything the project passes to ``Depends``/``Security`` (functions and classes)."""
         return self.memo(("dependency_qualnames",), self._dependency_qualnames)
 
+    def is_dependency(self, qualname: str) -> bool:
+        return _is_dependency(self, qualname)
+
     def _dependency_qualnames(self) -> frozenset[str]:
         found: set[str] = set()
         for facts in self.modules.values():
@@ -376,3 +429,8 @@ def _bare_depends(param) -> list[tuple[CallValue, Value | None]]:
             if isinstance(item, CallValue) and not item.args and not item.has_kwarg("dependency"):
                 out.append((item, annotation.items[0]))
     return out
+
+
+@query
+def _is_dependency(project: Project, qualname: str) -> bool:
+    return qualname in project.dependency_qualnames

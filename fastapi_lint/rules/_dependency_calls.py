@@ -10,7 +10,7 @@ import libcst as cst
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq, Subscript, Value
 from fastapi_lint.names import call_keyword, call_positional, canonical
-from fastapi_lint.project import Project
+from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext
 from fastapi_lint.signature import qualname_of
 
@@ -43,10 +43,11 @@ SETTINGS_CLASSES = frozenset({
 def settings_class_names(project: Project) -> frozenset[str]:
     """Simple names of the project's ``BaseSettings`` subclasses (plus ``BaseSettings``): a cheap
     text pre-filter; the rule itself resolves every name."""
-    return project.memo(("settings_class_names",), lambda: _find_settings_class_names(project))
+    return _settings_class_names(project)
 
 
-def _find_settings_class_names(project: Project) -> frozenset[str]:
+@query
+def _settings_class_names(project: Project) -> frozenset[str]:
     found = {"BaseSettings"}
     for facts in project.modules.values():
         for key, klass in facts.classes.items():

@@ -38,6 +38,7 @@ from fastapi_lint.data.taint import (
 from fastapi_lint.facts import Const, ModuleFacts, Param, Ref, Subscript, Value
 from fastapi_lint.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.paths import path_parameters
+from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext, Rule
 from fastapi_lint.signature import read_param, signature
 
@@ -643,8 +644,13 @@ class Flow:
         """A validator by name only when it is the project's own (or unresolved) function."""
         if qualname is None:
             return True
-        root = qualname.split(".", 1)[0]
-        return any(m == root or m.startswith(root + ".") for m in self.ctx.project.modules)
+        return _has_package(self.ctx.project, qualname.split(".", 1)[0])
+
+
+@query
+def _has_package(project: Project, root: str) -> bool:
+    """Whether the project has a module ``root`` or one under it."""
+    return any(m == root or m.startswith(root + ".") for m in project.modules)
 
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}

@@ -29,7 +29,7 @@ from fastapi_lint.diagnostics import Severity
 from fastapi_lint.facts import CallValue, Const, ModuleFacts, Ref
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import call_keyword, call_positional, canonical
-from fastapi_lint.project import Project
+from fastapi_lint.project import Project, query
 from fastapi_lint.rule import Rule
 
 _MAX_SOURCE = 40
@@ -61,12 +61,13 @@ def _is_broad(project: Project, facts: ModuleFacts, scope: str, value) -> bool:
     return False
 
 
+@query
+def _is_broad_handler(project: Project, qualname: str) -> bool:
+    """Whether ``add_exception_handler(Exception, f)`` registers this function anywhere."""
+    return qualname in project.memo(("broad_handlers",), lambda: _broad_handlers(project))
+
+
 def _broad_handlers(project: Project) -> frozenset[str]:
-    """Qualnames of functions passed to ``add_exception_handler(Exception, f)`` anywhere."""
-    return project.memo(("broad_handlers",), lambda: _find_broad_handlers(project))
-
-
-def _find_broad_handlers(project: Project) -> frozenset[str]:
     names = set()
     for facts in project.modules.values():
         for scoped in facts.calls:
@@ -93,7 +94,7 @@ def _handled_broadly(model: ModuleModel, key: str) -> bool:
             if _is_broad(model.project, model.facts, function.scope,
                          registration.call.arg(0, "exc_class_or_status_code")):
                 return True
-    return model.facts.qualname_of_key(key) in _broad_handlers(model.project)
+    return _is_broad_handler(model.project, model.facts.qualname_of_key(key))
 
 
 # ---------------------------------------------------------------- the rule
@@ -116,8 +117,7 @@ class ExceptionDetailLeak(Rule):
             return True
         if "exception_handler" in text and model.of_kind("exception_handler"):
             return True
-        handlers = _broad_handlers(model.project)
-        return bool(handlers) and any(model.facts.qualname_of_key(key) in handlers for key in functions)
+        return any(_is_broad_handler(model.project, model.facts.qualname_of_key(key)) for key in functions)
 
     def __init__(self, ctx):
         super().__init__(ctx)
