@@ -19,7 +19,7 @@ from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Diag
 from fastapi_lint.discovery import discover, is_excluded, package_root, walk
 from fastapi_lint.engine import MAX_SOURCE_BYTES, LintOptions, engine_diagnostic, fix_source, lint_source
 from fastapi_lint.facts import ModuleFacts, extract_facts
-from fastapi_lint.names import module_name_for
+from fastapi_lint.names import forget_packages, module_name_for
 from fastapi_lint.project import Project, answer_digest
 from fastapi_lint.cache import Cache, Lookup, ProjectDigests, content_hash, digest
 from fastapi_lint.runner import map_files
@@ -56,10 +56,11 @@ class FixMode:
 
 
 def display_path(path: Path) -> str:
-    try:
-        return path.absolute().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The path as reports show it: relative to the working directory when inside it."""
+    absolute, cwd = os.path.abspath(path), os.getcwd()
+    if absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, cwd).replace(os.sep, "/")
+    return path.as_posix()
 
 
 def _read(path: Path) -> bytes | OSError:
@@ -82,12 +83,16 @@ def build_project(facts: list[ModuleFacts]) -> Project:
     return Project(modules)
 
 
-def project_files(files: list[Path], settings: Settings) -> list[Path]:
+def project_files(files: list[Path], settings: Settings, walked: list[Path] = ()) -> list[Path]:
     """The files whose facts the index needs: the ones to lint plus the rest of their
-    packages, so linting one file still sees routers and apps defined beside it."""
+    packages, so linting one file still sees routers and apps defined beside it. A package
+    inside a directory of ``walked`` (already discovered) is not walked again."""
+    done = [os.path.abspath(p) for p in walked if p.is_dir()]
     extra: set[Path] = set()
-    for root in {package_root(f) for f in files} - {None}:
-        extra.update(walk(root, settings))
+    for root in {package_root(f) for f in {f.parent: f for f in files}.values()} - {None}:
+        absolute = str(root.absolute())
+        if not any(absolute == d or absolute.startswith(d.rstrip(os.sep) + os.sep) for d in done):
+            extra.update(walk(root, settings))
     linted = {f.absolute() for f in files}
     return files + sorted((p for p in extra if p.absolute() not in linted), key=lambda p: p.as_posix())
 
@@ -103,11 +108,13 @@ def lint_paths(
 ) -> RunResult:
     """Lint the files under ``paths``; with ``only`` (absolute paths), lint just those
     while the project facts still come from every file under ``paths``."""
+    forget_packages()
     files = discover(paths, settings, force_exclude)
+    everything = project_files(files, settings, paths)
     if only is None:
-        return _lint_files(files, project_files(files, settings), settings, fix, jobs=jobs, cache=cache)
+        return _lint_files(files, everything, settings, fix, jobs=jobs, cache=cache)
     chosen = [f for f in files if f.absolute() in only]
-    return _lint_files(chosen, project_files(files, settings), settings, fix, jobs=jobs, cache=cache)
+    return _lint_files(chosen, everything, settings, fix, jobs=jobs, cache=cache)
 
 
 def lint_stdin(
@@ -115,6 +122,7 @@ def lint_stdin(
 ) -> RunResult:
     """Lint source read from standard input as if it were the file ``filename``: its
     config, per-file-ignores and package neighbours apply; nothing is written."""
+    forget_packages()
     if force_exclude and is_excluded(filename, settings, check_parents=True):
         return RunResult()
     fix = FixMode(fix.unsafe, write=False) if fix else None

@@ -128,7 +128,7 @@ class Cache:
             stat = os.stat(path)
         except OSError:
             return None
-        entry = self.index.get(str(path.absolute()))
+        entry = self.index.get(os.path.abspath(path))
         if entry is not None and entry[0] == stat.st_mtime_ns and entry[1] == stat.st_size:
             return entry[2]
         return None
@@ -139,7 +139,7 @@ class Cache:
             stat = os.stat(path)
         except OSError:
             return value
-        self.index[str(path.absolute())] = (stat.st_mtime_ns, stat.st_size, value)
+        self.index[os.path.abspath(path)] = (stat.st_mtime_ns, stat.st_size, value)
         self._dirty.add("index")
         return value
 
@@ -157,7 +157,7 @@ class Cache:
     def get_result(self, path: Path, key: tuple, shown: str, digests: ProjectDigests) -> Lookup:
         """The stored result if its key matches and the facts it read are unchanged; when
         only its queries' answers may have changed, the queries to ask again."""
-        entry = self.results.get(str(path.absolute()))
+        entry = self.results.get(os.path.abspath(path))
         if entry is None or entry[0] != key or entry[1] != digests.dependencies(entry[3].reads):
             return Lookup(None)
         result: FileResult = entry[3]
@@ -169,7 +169,7 @@ class Cache:
         return Lookup(result, tuple(read for read in result.reads if isinstance(read, tuple)))
 
     def put_result(self, path: Path, key: tuple, result: FileResult, digests: ProjectDigests) -> None:
-        self.results[str(path.absolute())] = (key, digests.dependencies(result.reads), digests.every, result)
+        self.results[os.path.abspath(path)] = (key, digests.dependencies(result.reads), digests.every, result)
         self._dirty.add("results")
 
     def forget_other_versions(self, current: dict[str, str]) -> None:

@@ -7,6 +7,7 @@ Every problem (unreadable TOML, unknown key, wrong type, unknown rule code) is a
 from __future__ import annotations
 
 import fnmatch
+import os
 import sys
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -54,29 +55,34 @@ class Settings:
         return self.exclude + self.extend_exclude
 
     def enabled_codes(self) -> frozenset[str]:
-        from fastapi_lint.rules import ALL_RULES
-
-        if self.select is None:
-            chosen = {code for code, rule in ALL_RULES.items() if rule.default_enabled}
-        else:
-            chosen = set(expand_selectors(self.select, "select"))
-        chosen |= expand_selectors(self.extend_select, "extend-select")
-        chosen -= expand_selectors(self.ignore, "ignore", include_opt_in=True)
-        return frozenset(chosen)
+        return _enabled_codes(self)
 
     def rules_for(self, path: Path) -> list[type[Rule]]:
         """The enabled rule classes for one file, after per-file-ignores."""
         return _rules_for(self, _relative(path, self.root))
 
 
+@lru_cache(maxsize=64)
+def _enabled_codes(settings: Settings) -> frozenset[str]:
+    from fastapi_lint.rules import ALL_RULES
+
+    if settings.select is None:
+        chosen = {code for code, rule in ALL_RULES.items() if rule.default_enabled}
+    else:
+        chosen = set(expand_selectors(settings.select, "select"))
+    chosen |= expand_selectors(settings.extend_select, "extend-select")
+    chosen -= expand_selectors(settings.ignore, "ignore", include_opt_in=True)
+    return frozenset(chosen)
+
+
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.absolute().relative_to(root.absolute()).as_posix()
-    except ValueError:
-        return path.absolute().as_posix()
+    absolute, base = os.path.abspath(path), os.path.abspath(root)
+    if absolute == base or absolute.startswith(base.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, base).replace(os.sep, "/")
+    return absolute.replace(os.sep, "/")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _rules_for(settings: Settings, relative: str) -> list[type[Rule]]:
     from fastapi_lint.rules import ALL_RULES
 

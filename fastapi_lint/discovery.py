@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from fastapi_lint.config import Settings
+from fastapi_lint.names import packages_above
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -20,14 +21,16 @@ def is_excluded(path: Path, settings: Settings, check_parents: bool = False) -> 
     """True when the path's name matches an exclude glob, or (for globs with a ``/``)
     the path relative to the config root does. ``check_parents`` also tests every
     directory above the file inside the root (for files named on the command line)."""
-    names = [path.name]
     relative = None
     try:
         relative = path.absolute().relative_to(settings.root.absolute()).as_posix()
     except ValueError:
         pass
-    if check_parents and relative:
-        names = relative.split("/")
+    names = relative.split("/") if check_parents and relative else [path.name]
+    return _matches_exclude(names, relative, settings)
+
+
+def _matches_exclude(names: list[str], relative: str | None, settings: Settings) -> bool:
     for pattern in settings.excludes:
         pattern = pattern.strip("/")
         if "/" in pattern:
@@ -58,21 +61,39 @@ def discover(paths: list[Path], settings: Settings, force_exclude: bool = False)
 
 
 def walk(root: Path, settings: Settings) -> list[Path]:
-    files = []
-    for directory, dirnames, filenames in os.walk(root, followlinks=False):
-        keep = []
-        for name in sorted(dirnames):
-            full = Path(directory, name)
-            if is_excluded(full, settings) or _is_virtualenv(str(full)):
-                continue
-            keep.append(name)
-        dirnames[:] = keep
-        for name in sorted(filenames):
-            if name.endswith(PYTHON_SUFFIXES):
-                full = Path(directory, name)
-                if not is_excluded(full, settings) and not _is_special(full):
-                    files.append(full)
+    """The Python files under ``root`` that no exclude matches, in path order. Strings and
+    ``os.scandir`` rather than ``Path`` objects: this runs for every file of every run."""
+    files: list[Path] = []
+    base = os.path.abspath(settings.root)
+    start = os.path.abspath(root)
+    relative = os.path.relpath(start, base).replace(os.sep, "/") if _inside(start, base) else None
+    _walk(str(root), None if relative in (None, ".") else relative, relative is not None, settings, files)
     return files
+
+
+def _inside(path: str, base: str) -> bool:
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _walk(directory: str, relative: str | None, under_root: bool, settings: Settings, files: list[Path]) -> None:
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        child = (f"{relative}/{name}" if relative else name) if under_root else None
+        try:
+            is_dir = entry.is_dir()  # a link to a directory is one, but is not followed
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not entry.is_symlink() and not _matches_exclude([name], child, settings) and not _is_virtualenv(entry.path):
+                _walk(entry.path, child, under_root, settings, files)
+        elif name.endswith(PYTHON_SUFFIXES) and not _matches_exclude([name], child, settings):
+            if entry.is_file(follow_symlinks=False) or not _is_special(Path(entry.path)):
+                files.append(Path(entry.path))
 
 
 def _is_special(path: Path) -> bool:
@@ -88,11 +109,10 @@ def _is_special(path: Path) -> bool:
 
 def package_root(path: Path) -> Path | None:
     """The top directory of the package a file belongs to, if it is in one."""
-    directory = path.absolute().parent
-    top = None
-    while (directory / "__init__.py").exists():
-        top = directory
-        if directory.parent == directory:
-            break
-        directory = directory.parent
-    return top
+    directory = os.path.dirname(os.path.abspath(path))
+    depth = len(packages_above(directory))
+    if not depth:
+        return None
+    for _ in range(depth - 1):
+        directory = os.path.dirname(directory)
+    return Path(directory)

@@ -8,7 +8,7 @@ into module names.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from functools import lru_cache
 
 import libcst as cst
 
@@ -25,18 +25,31 @@ def module_name_for(path: str | os.PathLike) -> tuple[str, bool]:
 
     Returns ``(name, is_package)``; ``is_package`` is true for ``__init__.py``.
     """
-    p = Path(path).absolute()
-    is_package = p.name in ("__init__.py", "__init__.pyi")
-    parts = [] if is_package else [p.stem]
-    parent = p.parent
-    while (parent / "__init__.py").exists() or (parent / "__init__.pyi").exists():
-        parts.append(parent.name)
-        if parent.parent == parent:
-            break
-        parent = parent.parent
+    absolute = os.path.abspath(path)
+    directory, name = os.path.split(absolute)
+    is_package = name in ("__init__.py", "__init__.pyi")
+    packages = packages_above(directory)
+    parts = [*packages] if is_package else [*packages, os.path.splitext(name)[0]]
     if not parts:
-        parts = [p.parent.name or "__main__"]
-    return ".".join(reversed(parts)), is_package
+        parts = [os.path.basename(directory) or "__main__"]
+    return ".".join(parts), is_package
+
+
+def forget_packages() -> None:
+    """Drop what ``packages_above`` learnt (a new run may see new ``__init__.py`` files)."""
+    packages_above.cache_clear()
+
+
+@lru_cache(maxsize=16384)
+def packages_above(directory: str) -> tuple[str, ...]:
+    """Names of ``directory`` and the directories above it while each is a package (outermost first)."""
+    if not (os.path.exists(os.path.join(directory, "__init__.py"))
+            or os.path.exists(os.path.join(directory, "__init__.pyi"))):
+        return ()
+    parent = os.path.dirname(directory)
+    if parent == directory:
+        return (os.path.basename(directory),)
+    return (*packages_above(parent), os.path.basename(directory))
 
 
 def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
