@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi_lint.config import Settings
@@ -31,14 +33,28 @@ def is_excluded(path: Path, settings: Settings, check_parents: bool = False) -> 
 
 
 def _matches_exclude(names: list[str], relative: str | None, settings: Settings) -> bool:
-    for pattern in settings.excludes:
-        pattern = pattern.strip("/")
+    by_name, by_path = _exclude_patterns(settings.excludes)
+    if by_path is not None and relative and by_path.match(relative):
+        return True
+    return by_name is not None and any(by_name.match(name) for name in names)
+
+
+@lru_cache(maxsize=32)
+def _exclude_patterns(excludes: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """One regex for the globs matched against a name (no ``/``), one for those matched
+    against the path relative to the root (or a directory above it): ``fnmatchcase``
+    semantics, but one match per path instead of one per glob."""
+    names, paths = [], []
+    for pattern in (p.strip("/") for p in excludes):
         if "/" in pattern:
-            if relative and (fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(relative, pattern + "/*")):
-                return True
-        elif any(fnmatch.fnmatchcase(name, pattern) for name in names):
-            return True
-    return False
+            paths += [fnmatch.translate(pattern), fnmatch.translate(pattern + "/*")]
+        else:
+            names.append(fnmatch.translate(pattern))
+
+    def compiled(parts: list[str]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
+
+    return compiled(names), compiled(paths)
 
 
 def _is_virtualenv(directory: str) -> bool:

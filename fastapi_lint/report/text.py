@@ -1,7 +1,7 @@
 """``--output-format text``: each finding with its source line, a caret and the link.
 
-Coloured on a terminal; plain when the stream is not a TTY or ``NO_COLOR`` is set
-(rich handles both).
+Coloured (through rich) on a terminal; plain text when the stream is not a TTY or
+``NO_COLOR`` is set.
 """
 
 from __future__ import annotations
@@ -28,37 +28,54 @@ def make_console(stream: TextIO) -> Console:
     )
 
 
+Segments = list[tuple[str, str | None]]  # one output line: (text, rich style)
+
+
+class _Lines:
+    """Writes lines of styled segments: through rich on a colour terminal, else as plain
+    text straight to the stream (rich costs milliseconds a line; reports can have thousands)."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        console = make_console(stream)
+        self.console = console if console.is_terminal and console.color_system is not None else None
+
+    def __call__(self, *segments: tuple[str, str | None]) -> None:
+        if self.console is not None:
+            self.console.print(Text.assemble(*((text, style or "") for text, style in segments)))
+        else:
+            self.stream.write("".join(text for text, _ in segments) + "\n")
+
+
 def report(result: RunResult, stream: TextIO, options: dict) -> None:
-    console = make_console(stream)
+    write = _Lines(stream)
     diagnostics = result.diagnostics
     lines = SourceLines()
     for diagnostic in diagnostics:
-        _finding(console, diagnostic, lines.of(diagnostic.path))
+        _finding(write, diagnostic, lines.of(diagnostic.path))
     if options.get("statistics"):
         statistics(stream, diagnostics)
-    _summary(console, result, diagnostics, options)
+    _summary(write, result, diagnostics, options)
 
 
-def _finding(console: Console, d: Diagnostic, lines: list[str]) -> None:
-    header = Text()
-    header.append(f"{d.path}:{d.start.line}:{d.start.column}: ", style="bold")
-    header.append(d.code, style=_SEVERITY_STYLE[d.severity])
+def _finding(write: _Lines, d: Diagnostic, lines: list[str]) -> None:
+    header: Segments = [(f"{d.path}:{d.start.line}:{d.start.column}: ", "bold"), (d.code, _SEVERITY_STYLE[d.severity])]
     if d.fix is Applicability.SAFE:  # as in Ruff, [*] promises what plain --fix does
-        header.append(" [*]", style="cyan")
-    header.append(f" {d.message}")
-    console.print(header)
+        header.append((" [*]", "cyan"))
+    header.append((f" {d.message}", None))
+    write(*header)
     if 0 < d.start.line <= len(lines):
         source = lines[d.start.line - 1].replace("\t", " ")  # one cell per character keeps the caret aligned
         gutter = str(d.start.line)
         pad = " " * len(gutter)
         width = (d.end.column - d.start.column) if d.end.line == d.start.line else len(source) - d.start.column + 1
-        console.print(Text(f"{pad} |", style="blue"))
-        console.print(Text.assemble((f"{gutter} | ", "blue"), source))
-        console.print(Text.assemble((f"{pad} | ", "blue"), (" " * (d.start.column - 1) + "^" * max(width, 1), "red")))
+        write((f"{pad} |", "blue"))
+        write((f"{gutter} | ", "blue"), (source, None))
+        write((f"{pad} | ", "blue"), (" " * (d.start.column - 1) + "^" * max(width, 1), "red"))
     links = [u for u in (d.url, d.fastapi_docs) if u]
     if links:
-        console.print(Text(f"  = help: {' ; '.join(links)}", style="dim"))
-    console.print()
+        write((f"  = help: {' ; '.join(links)}", "dim"))
+    write()
 
 
 def statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:
@@ -69,28 +86,22 @@ def statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:
         stream.write(f"{count}\t{code}\t{'[*] ' if fixable else ''}{name}\n")
 
 
-def _summary(console: Console, result: RunResult, diagnostics: list[Diagnostic], options: dict) -> None:
+def _summary(write: _Lines, result: RunResult, diagnostics: list[Diagnostic], options: dict) -> None:
     if not diagnostics:
         if result.fixed:
-            console.print(Text(f"Fixed {result.fixed} finding{'s' if result.fixed != 1 else ''}.", style="bold"))
-        console.print(Text("All checks passed!", style="bold green"))
+            write((f"Fixed {result.fixed} finding{'s' if result.fixed != 1 else ''}.", "bold"))
+        write(("All checks passed!", "bold green"))
         return
     files = len({d.path for d in diagnostics})
     noun = "finding" if len(diagnostics) == 1 else "findings"
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    console.print(
-        Text(
-            f"Found {len(diagnostics)} {noun} ({errors} error{'s' if errors != 1 else ''}, "
-            f"{len(diagnostics) - errors} other) in {files} file{'s' if files != 1 else ''}.",
-            style="bold",
-        )
-    )
+    write((f"Found {len(diagnostics)} {noun} ({errors} error{'s' if errors != 1 else ''}, "
+           f"{len(diagnostics) - errors} other) in {files} file{'s' if files != 1 else ''}.", "bold"))
     if result.fixed:
-        console.print(Text(f"Fixed {result.fixed} finding{'s' if result.fixed != 1 else ''}; "
-                           f"{len(diagnostics)} remaining.", style="bold"))
+        write((f"Fixed {result.fixed} finding{'s' if result.fixed != 1 else ''}; {len(diagnostics)} remaining.", "bold"))
     safe = sum(d.fix is Applicability.SAFE for d in diagnostics)
     unsafe = sum(d.fix is Applicability.UNSAFE for d in diagnostics)
     if safe:
-        console.print(Text(f"[*] {safe} fixable with the --fix option."))
+        write((f"[*] {safe} fixable with the --fix option.", None))
     if unsafe and not options.get("unsafe_fixes"):
-        console.print(Text(f"{unsafe} more fixable with --fix --unsafe-fixes."))
+        write((f"{unsafe} more fixable with --fix --unsafe-fixes.", None))
