@@ -31,6 +31,7 @@ from fastapi_lint.fixes import Fix
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.project import Project
 from fastapi_lint.rule import FileContext, Report, Rule
+from fastapi_lint.walk import walk
 
 IGNORE_FILE_MARKER = "# fastapi-lint: ignore-file"
 _CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
@@ -43,6 +44,9 @@ _BOM = b"\xef\xbb\xbf"
 # Python rejects these literals in every version; libcst accepts them (it does not decode
 # escapes), so they are not "newer syntax than ours" and are reported.
 _ESCAPE_ERRORS = ("(unicode error)", "(value error)")
+
+
+_TOO_DEEP = "source is nested too deeply to analyse"
 
 
 @dataclass(frozen=True)
@@ -128,24 +132,28 @@ class _Dispatcher(cst.CSTVisitor):
                 elif attribute.startswith("leave_"):
                     self.leaves.setdefault(attribute[6:], []).append((rule, getattr(rule, attribute)))
 
-    def _call(self, table: dict[str, list], node: cst.CSTNode) -> None:
-        for rule, method in table.get(type(node).__name__, ()):
+    def _call(self, methods: list, node: cst.CSTNode) -> None:
+        for rule, method in tuple(methods):  # a snapshot: a failing rule is removed below
             try:
                 method(node)
             except RecursionError:
                 raise
             except Exception as exc:  # noqa: BLE001 - isolation is the point
                 self.failures.append((rule, node, exc))
-                for methods in (*self.visits.values(), *self.leaves.values()):
-                    methods[:] = [(r, m) for r, m in methods if r is not rule]
+                for table in (*self.visits.values(), *self.leaves.values()):
+                    table[:] = [(r, m) for r, m in table if r is not rule]
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.ctx.enter(node)
-        self._call(self.visits, node)
+        methods = self.visits.get(type(node).__name__)
+        if methods:
+            self._call(methods, node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        self._call(self.leaves, original_node)
+        methods = self.leaves.get(type(original_node).__name__)
+        if methods:
+            self._call(methods, original_node)
         self.ctx.leave(original_node)
 
     # Scopes are tracked in on_visit/on_leave; skipping libcst's per-attribute method
@@ -208,6 +216,8 @@ def lint_source(
 
 
 def _crashed(path: str, exc: BaseException) -> FileResult:
+    if isinstance(exc, RecursionError):  # deep nesting, not a bug: found after the traversal
+        return FileResult(path, [engine_diagnostic(path, PARSE_ERROR_CODE, _TOO_DEEP)])
     detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
     return FileResult(path, [engine_diagnostic(
         path, INTERNAL_ERROR_CODE, f"internal error while linting this file: {detail}; please report this"
@@ -385,10 +395,10 @@ def _lint(
             result.diagnostics.append(_internal_error(path, cls, exc))
     dispatcher = _Dispatcher(ctx, rules)
     try:
-        module.visit(dispatcher)
+        walk(module, dispatcher.on_visit, dispatcher.on_leave)
     except RecursionError:
         result.diagnostics.append(
-            engine_diagnostic(path, PARSE_ERROR_CODE, "source is nested too deeply to analyse")
+            engine_diagnostic(path, PARSE_ERROR_CODE, _TOO_DEEP)
         )
         return lint
 
