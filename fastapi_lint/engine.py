@@ -376,10 +376,12 @@ def _lint(
     try:
         module = parse(source)
     except BadSource as exc:
+        reported = exc
         if facts.syntax_error is not None:  # Python's own message and position are better
             message, line, column = facts.syntax_error
-            exc = BadSource(f"syntax error: {message}", line, column)
-        result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, str(exc), exc.line, exc.column))
+            reported = BadSource(f"syntax error: {message}", line, column)
+        result.diagnostics.append(
+            engine_diagnostic(path, PARSE_ERROR_CODE, str(reported), reported.line, reported.column))
         return lint
     if facts.syntax_error is not None and facts.syntax_error[0].startswith(_ESCAPE_ERRORS):
         message, line, column = facts.syntax_error

@@ -112,28 +112,25 @@ def relinted(monkeypatch) -> list[str]:
     return seen
 
 
-def test_an_edit_that_keeps_the_facts_rechecks_only_that_file(project: Path, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    ("new_main", "expected"),
+    [
+        # The same facts (a comment at the end): no reader of main.py is affected.
+        (MAIN + "# a comment at the end\n", ["main.py"]),
+        # events.py reads main.py's app (its lifespan); tasks.py reads nothing of main.py.
+        (MAIN.replace("app = FastAPI(lifespan=lifespan)", "app = FastAPI()"), ["events.py", "main.py"]),
+    ],
+    ids=["same-facts", "new-facts"],
+)
+def test_an_edit_rechecks_the_file_and_the_readers_of_changed_facts(
+        project: Path, monkeypatch, new_main: str, expected: list[str]) -> None:
     (project / "app" / "tasks.py").write_text(UNRELATED)
     cache_dir = project / CACHE_DIR_NAME
     findings(project, Cache(cache_dir))
     linted = relinted(monkeypatch)
-    main = project / "app" / "main.py"
-    main.write_text(MAIN + "# a comment at the end\n")  # the same facts: no reader is affected
+    (project / "app" / "main.py").write_text(new_main)
     cached = findings(project, Cache(cache_dir))
-    assert linted == ["main.py"]
-    assert cached == findings(project, None)
-
-
-def test_an_edit_of_facts_rechecks_their_readers_only(project: Path, monkeypatch) -> None:
-    (project / "app" / "tasks.py").write_text(UNRELATED)
-    cache_dir = project / CACHE_DIR_NAME
-    findings(project, Cache(cache_dir))
-    linted = relinted(monkeypatch)
-    main = project / "app" / "main.py"
-    main.write_text(MAIN.replace("app = FastAPI(lifespan=lifespan)", "app = FastAPI()"))
-    cached = findings(project, Cache(cache_dir))
-    # events.py reads main.py's app (its lifespan); tasks.py reads nothing of main.py.
-    assert sorted(linted) == ["events.py", "main.py"]
+    assert sorted(linted) == expected
     assert cached == findings(project, None)
 
 

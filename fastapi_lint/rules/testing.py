@@ -174,10 +174,10 @@ class TestClientWithoutLifespan(Rule):
         return [n for n in names if n]
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for node, targets, message, statement, fix in self._pending:
+        for node, targets, message, owner_statement, fix in self._pending:
             if any(t in self._entered for t in targets):
                 continue  # `client = TestClient(app)` ... `with client:`
-            self.ctx.reports.append(Report(self, node, message, statement, fix))
+            self.ctx.reports.append(Report(self, node, message, owner_statement, fix))
 
     # ------------------------------------------------------------ fix (pytest fixtures only)
 
