@@ -22,8 +22,9 @@ never modified). Prints a table with ratios to the floor and to fastapi-lint col
 checks the speed targets of the issue (PASS/MISS), and writes everything as JSON.
 
 Each measurement runs in a fresh child process (this script re-invoked with
---_measure), which starts the tool, samples the resident memory of the tool's
-whole process tree from /proc every 10-200 ms (peak of the sum: "peak MB"), and
+--_measure), which starts the tool, samples the memory of the tool's whole process
+tree from /proc every 10-200 ms (PSS, so pages forked workers share count once; peak
+of the sum: "peak MB"), and
 reads getrusage(RUSAGE_CHILDREN) afterwards for the CPU time and the largest single
 process's max RSS (a lower bound the sampled peak is never allowed to go under).
 
@@ -102,7 +103,10 @@ def _children(pid: int) -> list[int]:
 
 
 def _tree_rss_kb(root: int, page_kb: int) -> tuple[int, int]:
-    """(sum of RSS over the tree rooted at root, number of processes), in kB."""
+    """(memory of the tree rooted at root, number of processes), in kB: the sum of each
+    process's proportional set size (PSS: a page shared by n processes counts 1/n in
+    each, so forked workers sharing their parent's memory are not counted n times), or
+    of its RSS where the kernel gives no PSS."""
     total, count, stack, seen = 0, 0, [root], set()
     while stack:
         pid = stack.pop()
@@ -110,13 +114,24 @@ def _tree_rss_kb(root: int, page_kb: int) -> tuple[int, int]:
             continue
         seen.add(pid)
         try:
-            with open(f"/proc/{pid}/statm") as f:
-                total += int(f.read().split()[1]) * page_kb
+            total += _pss_kb(pid, page_kb)
             count += 1
         except (OSError, IndexError, ValueError):
             continue
         stack.extend(_children(pid))
     return total, count
+
+
+def _pss_kb(pid: int, page_kb: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * page_kb
 
 
 def measure_child(spec: dict) -> dict:
@@ -609,7 +624,9 @@ def main(argv: list[str] | None = None) -> int:
         "floor-1": Bench("floor-1", LABELS["floor-1"], floor_cmd + ["1"], ok_rcs=(0,)),
         "cold": Bench("cold", LABELS["cold"], fl_cmd + (["--no-cache"] if has_no_cache else []) + names,
                       before_each=clear_cache, note=cache_note),
-        "fill": Bench("fill", LABELS["fill"], fl_cmd + names, before_each=clear_cache),
+        # A measured fill leaves a full cache: the warm runs need no priming run of their own.
+        "fill": Bench("fill", LABELS["fill"], fl_cmd + names, before_each=clear_cache,
+                      after_each=lambda _i: primed.__setitem__(0, True)),
         "warm": Bench("warm", LABELS["warm"], fl_cmd + names, before_all=prime),
         "touched": Bench("touched", LABELS["touched"], fl_cmd + names, before_all=prime, before_each=touch,
                          note=f"touch {router.relative_to(workroot / 'src')}" if router else ""),
@@ -675,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"{len(files)} files, {lines} lines ({'small: ' + SMALL_PACKAGE if args.small else corpus}); "
           f"{os.cpu_count()} CPUs, --jobs {args.jobs}; medians of {args.repeat} run(s) "
-          f"({args.slow_repeat} for flake8-async/fixit); peak MB = peak RSS summed over the process tree")
+          f"({args.slow_repeat} for flake8-async/fixit); peak MB = peak PSS summed over the process tree")
     print_table(rows, floor, cold)
     targets = check_targets(by_id)
     print()
@@ -693,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
             "versions": versions, "pins": PINS, "fastapi_lint_cmd": fl,
             "cache": {"no_cache_flag": has_no_cache, "cache_dir_flag": has_cache_dir},
             "touched_file": str(router.relative_to(workroot / "src")) if router else None,
-            "memory": "peak_tree_mb: peak of the RSS summed over the process tree, sampled from /proc every "
+            "memory": "peak_tree_mb: peak of the PSS (RSS where no PSS) summed over the process tree, sampled from /proc every "
                       "10-200 ms (never below max_process_mb); max_process_mb: getrusage(RUSAGE_CHILDREN)"
                       ".ru_maxrss of a fresh measuring process; cpu_s: user+system of the whole tree",
         },

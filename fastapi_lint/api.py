@@ -21,7 +21,7 @@ from fastapi_lint.engine import MAX_SOURCE_BYTES, LintOptions, engine_diagnostic
 from fastapi_lint.facts import ModuleFacts, extract_facts
 from fastapi_lint.names import forget_packages, module_name_for
 from fastapi_lint.project import Project, answer_digest
-from fastapi_lint.cache import Cache, Lookup, ProjectDigests, content_hash, digest
+from fastapi_lint.cache import NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, digest
 from fastapi_lint.runner import map_files
 
 
@@ -245,12 +245,12 @@ def _lint_files_cached(
     for path, computed in zip(new, map_files(_facts_job, {}, new, jobs, "indexing")):
         if computed is not None:
             facts[path] = computed
-            cache.put_facts(modules[path], hashes[path], computed)
+        cache.put_facts(modules[path], hashes[path], computed)
     # Each module's facts digest, for the file build_project keeps under that name.
     digests: dict[str, str] = {}
     for path, hashed in hashes.items():
         known = cache.get_digest(modules[path], hashed)
-        if known is not None:
+        if known is not None and known != NO_FACTS:  # as build_project, which skips those
             digests.setdefault(modules[path], known)
     project_digests = ProjectDigests(digests)
     settings_key = digest(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
@@ -290,7 +290,7 @@ def _lint_files_cached(
             if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):
                 cache.put_result(path, key(path), file_result, project_digests)
     if new:
-        cache.forget_other_versions({modules[p]: h for p, h in hashes.items()})
+        cache.forget_other_versions({(modules[p], h) for p, h in hashes.items()})
     cache.save()
     return RunResult([found[path] for path in files])
 

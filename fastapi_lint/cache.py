@@ -34,6 +34,7 @@ from fastapi_lint.facts import ModuleFacts
 from fastapi_lint.project import EVERY_MODULE
 
 CACHE_DIR_NAME = ".fastapi_lint_cache"
+NO_FACTS = "-"  # the digest of a file whose facts could not be extracted
 _PACKAGE_DIR = Path(fastapi_lint.__file__).resolve().parent
 
 
@@ -149,7 +150,13 @@ class Cache:
     def get_facts(self, module: str, hashed: str) -> ModuleFacts | None:
         return self.facts.get((module, hashed))
 
-    def put_facts(self, module: str, hashed: str, facts: ModuleFacts) -> None:
+    def put_facts(self, module: str, hashed: str, facts: ModuleFacts | None) -> None:
+        """None: the file has no facts (unreadable, too large): remembered as ``NO_FACTS``
+        so later runs do not try again while its content stays the same."""
+        if facts is None:
+            self.digests[(module, hashed)] = NO_FACTS
+            self._dirty.add("digests")
+            return
         self.facts[(module, hashed)] = facts
         self.digests[(module, hashed)] = facts_digest(facts)
         self._dirty.update(("facts", "digests"))
@@ -172,11 +179,14 @@ class Cache:
         self.results[os.path.abspath(path)] = (key, digests.dependencies(result.reads), digests.every, result)
         self._dirty.add("results")
 
-    def forget_other_versions(self, current: dict[str, str]) -> None:
-        """Forget older versions of the modules seen in this run (the stores would grow forever)."""
+    def forget_other_versions(self, current: set[tuple[str, str]]) -> None:
+        """Forget older versions of the modules seen in this run (the stores would grow
+        forever). ``current``: their (module, content hash) pairs; two files may share a
+        module name (namespace packages), so a name may have several current versions."""
+        names = {module for module, _ in current}
         for name in ("facts", "digests"):
             store = getattr(self, name)
-            stale = [key for key in store if key[0] in current and current[key[0]] != key[1]]
+            stale = [key for key in store if key[0] in names and key not in current]
             for key in stale:
                 del store[key]
             if stale:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import gc
 import os
 import signal
 import threading
@@ -171,6 +172,9 @@ def _map_on_pool(function: Callable, context: Any, items: Sequence, jobs: int, p
     results: list = []
     context_mp = _mp_context()
     stop = context_mp.Event()
+    # Forked workers share the parent's objects (the project facts) until something writes
+    # to their pages; a collection walking them in a worker would. Frozen, it leaves them alone.
+    gc.freeze()
     pool = ProcessPoolExecutor(
         max_workers=jobs, mp_context=context_mp, initializer=_init_worker,
         initargs=(function, context, stop, os.getpid()),
@@ -190,5 +194,7 @@ def _map_on_pool(function: Callable, context: Any, items: Sequence, jobs: int, p
         stop.set()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+    finally:
+        gc.unfreeze()
     pool.shutdown()
     return results

@@ -79,6 +79,27 @@ def test_warm_run_parses_nothing(project: Path, monkeypatch) -> None:
     assert findings(project, Cache(cache_dir)) == expected
 
 
+def test_warm_run_with_two_modules_of_one_name_loads_no_facts(project: Path, monkeypatch) -> None:
+    # Namespace packages: both files are module `ollama`; neither evicts the other's facts.
+    for folder in ("one", "two"):
+        (project / folder).mkdir()
+        (project / folder / "ollama.py").write_text(f"import time\n\n\nasync def {folder}() -> None:\n    time.sleep(1)\n")
+    cache_dir = project / CACHE_DIR_NAME
+    findings(project, Cache(cache_dir))
+    expected = findings(project, Cache(cache_dir))
+    loaded: list[str] = []
+    real_load = Cache._load
+
+    def spy(self, name):
+        loaded.append(name)
+        return real_load(self, name)
+
+    monkeypatch.setattr(Cache, "_load", spy)
+    assert findings(project, Cache(cache_dir)) == expected
+    assert sum(code == "FAPI101" for _, _, code, _ in expected) == 3
+    assert "facts" not in loaded  # nothing to re-extract or re-lint: the big store stays on disk
+
+
 def test_editing_one_file_rechecks_the_files_that_depend_on_it(project: Path) -> None:
     cache_dir = project / CACHE_DIR_NAME
     before = findings(project, Cache(cache_dir))
