@@ -21,7 +21,7 @@ from fastapi_lint.engine import MAX_SOURCE_BYTES, LintOptions, engine_diagnostic
 from fastapi_lint.facts import ModuleFacts, extract_facts
 from fastapi_lint.names import forget_packages, module_name_for
 from fastapi_lint.project import Project, answer_digest
-from fastapi_lint.cache import NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, digest
+from fastapi_lint.cache import NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, digest, facts_digest
 from fastapi_lint.runner import map_files
 
 
@@ -155,6 +155,13 @@ def _facts_job(contents: dict[Path, bytes], path: Path) -> ModuleFacts | None:
         return None
 
 
+def _facts_and_digest_job(contents: dict[Path, bytes], path: Path) -> tuple[ModuleFacts, str] | None:
+    """The facts with their digest, taken where they were extracted: a pickle of facts that
+    already crossed a process boundary can differ in bytes (shared strings), not in value."""
+    facts = _facts_job(contents, path)
+    return None if facts is None else (facts, facts_digest(facts))
+
+
 def _lint_job(job: _Job, path: Path) -> FileResult:
     shown = display_path(path)
     source = _source(job.contents, path)
@@ -242,9 +249,9 @@ def _lint_files_cached(
     modules = {path: module_name_for(path)[0] for path in hashes}
     facts: dict[Path, ModuleFacts] = {}
     new = [path for path in hashes if cache.get_digest(modules[path], hashes[path]) is None]
-    for path, computed in zip(new, map_files(_facts_job, {}, new, jobs, "indexing")):
+    for path, computed in zip(new, map_files(_facts_and_digest_job, {}, new, jobs, "indexing")):
         if computed is not None:
-            facts[path] = computed
+            facts[path] = computed[0]
         cache.put_facts(modules[path], hashes[path], computed)
     # Each module's facts digest, for the file build_project keeps under that name.
     digests: dict[str, str] = {}

@@ -150,15 +150,14 @@ class Cache:
     def get_facts(self, module: str, hashed: str) -> ModuleFacts | None:
         return self.facts.get((module, hashed))
 
-    def put_facts(self, module: str, hashed: str, facts: ModuleFacts | None) -> None:
-        """None: the file has no facts (unreadable, too large): remembered as ``NO_FACTS``
-        so later runs do not try again while its content stays the same."""
-        if facts is None:
+    def put_facts(self, module: str, hashed: str, computed: tuple[ModuleFacts, str] | None) -> None:
+        """``computed``: the facts and their ``facts_digest``; None when the file has none
+        (unreadable, too large), remembered as ``NO_FACTS`` so later runs do not try again."""
+        if computed is None:
             self.digests[(module, hashed)] = NO_FACTS
             self._dirty.add("digests")
             return
-        self.facts[(module, hashed)] = facts
-        self.digests[(module, hashed)] = facts_digest(facts)
+        self.facts[(module, hashed)], self.digests[(module, hashed)] = computed
         self._dirty.update(("facts", "digests"))
 
     def get_result(self, path: Path, key: tuple, shown: str, digests: ProjectDigests) -> Lookup:
@@ -194,7 +193,10 @@ class Cache:
 
 
 def facts_digest(facts: ModuleFacts) -> str:
-    """Equal for equal facts: extraction is deterministic (no sets), so the pickles are too."""
+    """Equal for the facts of equal sources, in whichever process they are extracted:
+    extraction is deterministic (no sets), so the pickles are too. Only for facts fresh
+    from ``extract_facts``: a copy that crossed a pickle round trip may share strings
+    differently and pickle to other bytes."""
     return hashlib.blake2b(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).hexdigest()
 
 

@@ -4,6 +4,7 @@ cross-file facts invalidate dependants, and a damaged cache is only a slower run
 from __future__ import annotations
 
 import json
+import multiprocessing
 import shutil
 from pathlib import Path
 
@@ -208,3 +209,13 @@ def test_cached_findings_follow_every_edit_of_a_fixture_project(fixture: str, tm
     for path in sorted(root.rglob("*.py")):
         path.write_text(_edit(path.read_text(encoding="utf-8")), encoding="utf-8")
         assert run(Cache(cache_dir)) == run(None), f"after editing {path.relative_to(root)}"
+
+
+def test_facts_digests_agree_across_processes() -> None:
+    """A file's facts digest is the same whether a worker or the main process extracted
+    it (else an edit run, linting in-process, would see every module as changed)."""
+    files = sorted(FIXTURES.rglob("*.py"))[:40]
+    here = [fastapi_lint.api._facts_and_digest_job({}, path)[1] for path in files]
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        there = pool.starmap(fastapi_lint.api._facts_and_digest_job, [({}, path) for path in files])
+    assert [digest for _, digest in there] == here
