@@ -277,11 +277,18 @@ def _lint_files_cached(
                 to_confirm[path] = lookup
 
     def all_facts() -> dict[Path, ModuleFacts]:
+        lost = []  # a digest without its facts (the facts store was lost or damaged): extract again
         for path, hashed in hashes.items():
             if path not in facts:
                 cached = cache.get_facts(modules[path], hashed)
                 if cached is not None:
                     facts[path] = cached
+                elif cache.get_digest(modules[path], hashed) != NO_FACTS:
+                    lost.append(path)
+        for path, computed in zip(lost, map_files(_facts_and_digest_job, {}, lost, jobs, "indexing")):
+            if computed is not None:
+                facts[path] = computed[0]
+            cache.put_facts(modules[path], hashes[path], computed)
         return {path: facts[path] for path in hashes if path in facts}  # in the order build_project expects
 
     if to_confirm:

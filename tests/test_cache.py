@@ -167,6 +167,25 @@ def test_a_corrupt_cache_is_ignored(project: Path) -> None:
     assert findings(project, Cache(cache_dir)) == expected
 
 
+def test_a_lost_facts_store_is_rebuilt_when_a_file_must_be_linted_again(project: Path, monkeypatch) -> None:
+    cache_dir = project / CACHE_DIR_NAME
+    findings(project, Cache(cache_dir))
+    [facts_store] = cache_dir.rglob("facts.pickle")
+    facts_store.write_bytes(b"\x80\x05not a pickle")  # the digests survive, the facts do not
+    main = project / "app" / "main.py"
+    main.write_text(MAIN.replace("app = FastAPI(lifespan=lifespan)", "app = FastAPI()"))
+    seen: list[set[str]] = []
+    real = fastapi_lint.api._lint_with_facts
+
+    def spy(files, facts, *args, **kwargs):
+        seen.append({path.name for path in facts})
+        return real(files, facts, *args, **kwargs)
+
+    monkeypatch.setattr(fastapi_lint.api, "_lint_with_facts", spy)
+    assert findings(project, Cache(cache_dir)) == findings(project, None)
+    assert seen[0] == {"__init__.py", "main.py", "events.py"}  # the re-lint saw the whole project
+
+
 def test_cli_cache_flags(project: Path, monkeypatch) -> None:
     monkeypatch.chdir(project)
     first = invoke("--isolated", "--select", "FAPI101", "--output-format", "json", "app")
