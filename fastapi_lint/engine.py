@@ -115,12 +115,11 @@ def parse(source: bytes) -> cst.Module:
         raise BadSource(f"cannot parse: {exc}") from None
 
 
-class _Dispatcher(cst.CSTVisitor):
+class _Dispatcher:
     """Runs every rule's visit_/leave_ methods in one traversal; a rule that raises is
     reported once as FAPI900 and switched off for the rest of the file."""
 
     def __init__(self, ctx: FileContext, rules: list[Rule]):
-        super().__init__()
         self.ctx = ctx
         self.failures: list[tuple[Rule, cst.CSTNode, BaseException]] = []
         self.visits: dict[str, list] = {}
@@ -155,14 +154,6 @@ class _Dispatcher(cst.CSTVisitor):
         if methods:
             self._call(methods, original_node)
         self.ctx.leave(original_node)
-
-    # Scopes are tracked in on_visit/on_leave; skipping libcst's per-attribute method
-    # lookups is a measurable share of a traversal.
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        pass
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        pass
 
 
 def engine_diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:

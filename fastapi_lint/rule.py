@@ -62,7 +62,6 @@ class _Frame:
     key: str | None  # facts key of a def/class; None for a lambda
 
 
-_SCOPE_NODES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
 def _concrete(base: type) -> frozenset[type]:
@@ -78,7 +77,7 @@ def _concrete(base: type) -> frozenset[type]:
 # per node of every file, was a tenth of the linting time.
 _STATEMENT_TYPES = _concrete(cst.BaseCompoundStatement) | {cst.SimpleStatementLine}
 _DEF_TYPES = frozenset({cst.FunctionDef, cst.ClassDef})
-_SCOPE_TYPES = frozenset(_SCOPE_NODES)
+_SCOPE_TYPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
 class FileContext:
