@@ -13,11 +13,13 @@ import tokenize
 from collections import defaultdict
 from pathlib import Path
 
-from fastapi_lint.api import RunResult, write_source
+from fastapi_lint.api import RunResult
+from fastapi_lint.cache import content_hash
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE
 from fastapi_lint.engine import BadSource, decode_source
 from fastapi_lint.fixes import reparses
 from fastapi_lint.lines import split_lines, tokens
+from fastapi_lint.files import WriteRefused, read_stamped, write_source
 
 _NOQA_CODES = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)", re.IGNORECASE)
 
@@ -46,7 +48,10 @@ def _with_codes(line: str, codes: list[str]) -> str:
 
 
 def add_noqa(result: RunResult) -> tuple[int, int]:
-    """Add comments for every finding of the run; returns (added, skipped)."""
+    """Add comments for every finding of the run; returns (added, skipped). A file that
+    changed since it was linted, or whose real location is outside the run's roots, is
+    left alone (its findings count as skipped)."""
+    linted = {f.path: f.source_hash for f in result.files}
     by_file: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for d in result.diagnostics:
         if d.code in (PARSE_ERROR_CODE, INTERNAL_ERROR_CODE):
@@ -58,9 +63,13 @@ def add_noqa(result: RunResult) -> tuple[int, int]:
     for path, lines in by_file.items():
         file_path = Path(path)
         try:
-            data = file_path.read_bytes()
+            stamp = read_stamped(file_path)
+            data = stamp.data
             text = decode_source(data)
         except (OSError, BadSource):
+            skipped += sum(len(c) for c in lines.values())
+            continue
+        if linted.get(path) != content_hash(data):  # edited since linted: the lines moved
             skipped += sum(len(c) for c in lines.values())
             continue
         encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
@@ -75,8 +84,11 @@ def add_noqa(result: RunResult) -> tuple[int, int]:
                 skipped += len(codes)
         new = "".join(physical).encode(encoding)
         if count and reparses(new):
-            write_source(file_path, new)
-            added += count
-        else:
-            skipped += count
+            try:
+                write_source(file_path, new, stamp, result.roots)
+                added += count
+                continue
+            except (OSError, WriteRefused):
+                pass
+        skipped += count
     return added, skipped

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,11 +21,13 @@ from fastapi_lint.names import forget_packages, module_name_for
 from fastapi_lint.project import Project, answer_digest
 from fastapi_lint.cache import NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, digest, facts_digest
 from fastapi_lint.runner import map_files
+from fastapi_lint.files import ReadStamp, WriteRefused, read_stamped, real_roots, write_source
 
 
 @dataclass
 class RunResult:
     files: list[FileResult] = field(default_factory=list)
+    roots: tuple[str, ...] = ()  # real paths under which this run may rewrite files
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -111,10 +111,18 @@ def lint_paths(
     forget_packages()
     files = discover(paths, settings, force_exclude)
     everything = project_files(files, settings, paths)
-    if only is None:
-        return _lint_files(files, everything, settings, fix, jobs=jobs, cache=cache)
-    chosen = [f for f in files if f.absolute() in only]
-    return _lint_files(chosen, everything, settings, fix, jobs=jobs, cache=cache)
+    roots = writable_roots(paths, settings)
+    if only is not None:
+        files = [f for f in files if f.absolute() in only]
+    result = _lint_files(files, everything, settings, fix, jobs=jobs, cache=cache, roots=roots)
+    result.roots = roots
+    return result
+
+
+def writable_roots(paths: list[Path], settings: Settings) -> tuple[str, ...]:
+    """Where fixes may write: the configuration's directory and the paths the command line
+    named (a named file: its directory), by their real locations."""
+    return real_roots([settings.root, *(p if p.is_dir() else p.absolute().parent for p in paths)])
 
 
 def lint_stdin(
@@ -139,6 +147,7 @@ class _Job:
     options: LintOptions
     fix: FixMode | None
     contents: dict[Path, bytes]
+    roots: tuple[str, ...] = ()
 
 
 def _source(job_contents: dict[Path, bytes], path: Path) -> bytes | OSError:
@@ -164,7 +173,15 @@ def _facts_and_digest_job(contents: dict[Path, bytes], path: Path) -> tuple[Modu
 
 def _lint_job(job: _Job, path: Path) -> FileResult:
     shown = display_path(path)
-    source = _source(job.contents, path)
+    stamp: ReadStamp | None = None
+    if path in job.contents:
+        source: bytes | OSError = job.contents[path]
+    else:
+        try:
+            stamp = read_stamped(path)
+            source = stamp.data
+        except OSError as exc:
+            source = exc
     if isinstance(source, OSError):
         reason = source.strerror or type(source).__name__
         return FileResult(shown, [engine_diagnostic(shown, PARSE_ERROR_CODE, f"cannot read file: {reason}")])
@@ -190,8 +207,8 @@ def _lint_job(job: _Job, path: Path) -> FileResult:
     )
     if file_result.fixed_source is not None:
         file_result.source = source
-        if job.fix.write:
-            _write_file(path, file_result, file_result.fixed_source)
+        if job.fix.write and stamp is not None:
+            _write_file(path, file_result, file_result.fixed_source, stamp, job.roots)
     return file_result
 
 
@@ -203,12 +220,13 @@ def _lint_files(
     contents: dict[Path, bytes] | None = None,
     jobs: int = 1,
     cache: Cache | None = None,
+    roots: tuple[str, ...] = (),
 ) -> RunResult:
     contents = contents or {}
     if cache is not None and not contents and fix is None:
         return _lint_files_cached(files, fact_files, settings, jobs, cache)
     facts = {p: f for p, f in zip(fact_files, map_files(_facts_job, contents, fact_files, jobs, "indexing")) if f is not None}
-    return _lint_with_facts(files, facts, settings, fix, contents, jobs)
+    return _lint_with_facts(files, facts, settings, fix, contents, jobs, roots)
 
 
 def _lint_with_facts(
@@ -218,10 +236,11 @@ def _lint_with_facts(
     fix: FixMode | None,
     contents: dict[Path, bytes],
     jobs: int,
+    roots: tuple[str, ...] = (),
 ) -> RunResult:
     project = build_project(list(facts.values()))
     options = LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
-    job = _Job(project, facts, settings, options, fix, contents)
+    job = _Job(project, facts, settings, options, fix, contents, roots)
     result = RunResult()
     for path, file_result in zip(files, map_files(_lint_job, job, files, jobs, "linting")):
         if file_result is None:
@@ -239,12 +258,16 @@ def _lint_files_cached(
     """As ``_lint_files``, reusing what the cache knows (see cache.py for the keys)."""
     hashes: dict[Path, str] = {}
     for path in fact_files:
-        known = cache.known_hash(path)
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue
+        known = cache.known_hash(path, status)
         if known is None:
             data = _read(path)
             if not isinstance(data, bytes):
                 continue
-            known = cache.remember_hash(path, data)
+            known = cache.remember_hash(path, status, data)
         hashes[path] = known
     modules = {path: module_name_for(path)[0] for path in hashes}
     facts: dict[Path, ModuleFacts] = {}
@@ -316,33 +339,14 @@ def _same_answers(project: Project, questions: tuple) -> bool:
         return False
 
 
-def write_source(path: Path, data: bytes) -> None:
-    """Replace a file's content atomically (temp file + rename), keeping its mode; a
-    symlink keeps pointing at its target, which gets the new content."""
-    target = Path(os.path.realpath(path))
-    mode = stat.S_IMODE(os.stat(target).st_mode)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".fastapi-lint")
+def _write_file(path: Path, file_result: FileResult, data: bytes, stamp: ReadStamp, roots: tuple[str, ...]) -> None:
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        os.unlink(temp)
-        raise
-
-
-def _write_file(path: Path, file_result: FileResult, data: bytes) -> None:
-    try:
-        write_source(path, data)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        file_result.diagnostics.append(
-            engine_diagnostic(file_result.path, PARSE_ERROR_CODE, f"cannot write fixed file: {reason}")
-        )
+        write_source(path, data, stamp, roots)
+    except (OSError, WriteRefused) as exc:
+        reason = str(exc) if isinstance(exc, WriteRefused) else f"cannot write fixed file: {exc.strerror or type(exc).__name__}"
+        file_result.diagnostics.append(engine_diagnostic(file_result.path, PARSE_ERROR_CODE, reason))
         file_result.fixed_source = None
+        file_result.fixed = 0
 
 
 def unified_diff(file_result: FileResult) -> bytes:

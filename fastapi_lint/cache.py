@@ -1,41 +1,61 @@
-"""The persistent cache (``.fastapi_lint_cache/`` next to the config).
+"""The persistent cache (``.fastapi_lint_cache/`` next to the config): one SQLite store.
 
-Four stores, each one pickle file replaced atomically (temp file + rename), so
-concurrent runs never see half a file; a store that cannot be read is ignored:
+Three tables, read lazily row by row and written in one transaction at the end of a run:
 
-- ``index``: path -> (mtime_ns, size, content hash). A file whose stat is unchanged is
-  not read again.
-- ``digests``: (module, content hash) -> digest of the module's facts (first pass).
-- ``facts``: (module, content hash) -> the facts themselves, loaded only when some file
-  must be linted again.
+- ``files``: path -> (mtime, size, ctime, inode, content hash). A file whose stat is
+  unchanged is not read again, unless its mtime is not older than the store's last write
+  (a "racy" entry: the file may have changed within the clock's resolution).
+- ``facts``: (module, content hash) -> digest of the module's facts and the facts
+  themselves (first pass), decoded only when some file must be linted again.
 - ``results``: path -> (key, dependencies, FileResult); the key is the content hash, the
-  enabled rules and the settings; the dependencies are the facts digests of the
-  modules the file's rules read, or of the whole project when they walked every module.
+  enabled rules and the settings; the dependencies are the facts digests of the modules
+  the file's rules read, or of the whole project when they walked every module.
 
 So an unchanged project costs a stat per file; editing a file re-checks it and the files
 whose rules read its facts, and only if its facts changed (an edited function body or
 comment leaves the facts of its module as they were). Everything is keyed by the linter's
 own code too, so upgrading (or editing) fastapi-lint never serves stale results.
+
+The store sits in the linted tree, which is untrusted (a repository can commit one):
+rows are plain JSON decoded by :mod:`fastapi_lint.codec` into our own data classes only,
+each row carries a keyed digest made with a secret kept outside the tree (so a planted
+row that would hide findings is ignored), a store whose schema is not exactly ours is
+discarded, and nothing is created through a symbolic link.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import pickle
-import tempfile
+import secrets
+import sqlite3
+import stat as stat_module
+import time
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 import fastapi_lint
+from fastapi_lint import codec
 from fastapi_lint.diagnostics import FileResult
 from fastapi_lint.facts import ModuleFacts
 from fastapi_lint.project import EVERY_MODULE
 
 CACHE_DIR_NAME = ".fastapi_lint_cache"
+STORE_NAME = "store.sqlite"
 NO_FACTS = "-"  # the digest of a file whose facts could not be extracted
 _PACKAGE_DIR = Path(fastapi_lint.__file__).resolve().parent
+_SCHEMA = (
+    "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE files (path BLOB PRIMARY KEY, stat TEXT NOT NULL, hash TEXT NOT NULL, mac TEXT NOT NULL)",
+    "CREATE TABLE facts (module BLOB NOT NULL, hash TEXT NOT NULL, digest TEXT NOT NULL, data TEXT,"
+    " mac TEXT NOT NULL, PRIMARY KEY (module, hash))",
+    "CREATE TABLE results (path BLOB PRIMARY KEY, key TEXT NOT NULL, deps TEXT NOT NULL, every TEXT NOT NULL,"
+    " data TEXT NOT NULL, mac TEXT NOT NULL)",
+)
+_SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
+_BUSY_SECONDS = 5.0
 
 
 def _code_version() -> str:
@@ -55,149 +75,355 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
+def facts_digest(facts: ModuleFacts) -> str:
+    """Equal for the facts of equal sources, in whichever process they are extracted:
+    extraction and encoding are deterministic."""
+    return hashlib.blake2b(codec.dumps(facts).encode("ascii"), digest_size=16).hexdigest()
+
+
+def _blob(name: str) -> bytes:
+    """A path or module name as stored: its bytes, so undecodable file names fit too."""
+    return name.encode("utf-8", "surrogateescape")
+
+
+def _text(stored: object) -> str | None:
+    return stored.decode("utf-8", "surrogateescape") if isinstance(stored, bytes) else None
+
+
+def file_stamp(stat: os.stat_result) -> str:
+    """What must stay equal for a file's recorded hash to hold without reading it. The
+    ctime and inode catch a same-size rewrite that kept the mtime (``cp -p``, ``tar``)."""
+    return f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ctime_ns}:{stat.st_ino}"
+
+
+# ---------------------------------------------------------------- the store's secret
+
+
+def _user_cache_home() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME")
+    return Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+
+
+@contextlib.contextmanager
+def _umask(mask: int):
+    old = os.umask(mask)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _secret_key() -> bytes:
+    """The key that signs store rows: kept in the user's cache directory, outside any
+    linted tree, created on first use. Where it cannot be kept, a key for this process
+    only (the store is then never trusted by a later run: slower, never wrong)."""
+    key_path = _user_cache_home() / "fastapi-lint" / "store.key"
+    try:
+        data = key_path.read_bytes()
+        if len(data) == 32:
+            return data
+    except OSError:
+        pass
+    fresh = secrets.token_bytes(32)
+    try:
+        with _umask(0o077):
+            key_path.parent.mkdir(parents=True, exist_ok=True)
+            temp = key_path.with_name(f".store.key.{os.getpid()}.{secrets.token_hex(4)}")
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(fresh)
+            try:
+                os.link(temp, key_path)  # the first process to get here wins; the others read its key
+            finally:
+                os.unlink(temp)
+        data = key_path.read_bytes()
+        return data if len(data) == 32 else fresh
+    except OSError:
+        return fresh
+
+
+# ---------------------------------------------------------------- files without following links
+
+
+def _real_directory(path: Path, create: bool) -> bool:
+    """``path`` is (or has just been made) a directory that is not a symbolic link."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        if not create:
+            return False
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            pass
+        except OSError:
+            return False
+        return _real_directory(path, create=False)
+    except OSError:
+        return False
+    return stat_module.S_ISDIR(mode)
+
+
+def _regular_or_absent(path: Path) -> bool:
+    try:
+        return stat_module.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _create_new_file(path: Path, text: str) -> None:
+    """Create ``path`` with ``text`` unless anything (a file, a dangling link) is there."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError:
+        return
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 class Cache:
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, trusted_directory: bool = False):
+        """``directory``: where stores live. A directory the linted tree provides (the
+        default one) must not be a symbolic link; ``trusted_directory`` (named on the
+        command line) may be."""
         self.root = directory
         self.directory = directory / _code_version()
-        self._index: dict[str, tuple[int, int, str]] | None = None
-        self._facts: dict[tuple[str, str], ModuleFacts] | None = None
-        self._digests: dict[tuple[str, str], str] | None = None
-        self._results: dict[str, tuple] | None = None
-        self._dirty: set[str] = set()
+        self._trusted_directory = trusted_directory
+        self._key: bytes | None = None
+        self._connection: sqlite3.Connection | None = None
+        self._opened = False
+        self._files: dict[str, tuple[str, str]] = {}
+        self._facts: dict[tuple[str, str], tuple[str, str | None]] = {}
+        self._results: dict[str, tuple[str, str, str, str]] = {}
+        self._forget: set[tuple[str, str]] = set()
+        self._written_ns: int | None = None
 
     # ------------------------------------------------------------ storage
 
-    def _load(self, name: str) -> dict:
-        try:
-            with open(self.directory / f"{name}.pickle", "rb") as handle:
-                value = pickle.load(handle)
-            return value if isinstance(value, dict) else {}
-        except Exception:  # noqa: BLE001 - a missing or corrupt store is an empty one
-            return {}
+    @property
+    def key(self) -> bytes:
+        if self._key is None:
+            self._key = _secret_key()
+        return self._key
 
-    def _store(self, name: str, value: dict) -> None:
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            gitignore = self.root / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("# Created by fastapi-lint\n*\n")
-            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=f".{name}.", suffix=".tmp")
+    def _mac(self, table: str, *values: object) -> str:
+        text = codec.dumps((table, *values)).encode("ascii")
+        return hashlib.blake2b(text, key=self.key, digest_size=16).hexdigest()
+
+    def _prepare_directory(self) -> bool:
+        if self._trusted_directory:
             try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, self.directory / f"{name}.pickle")
-            except BaseException:
-                os.unlink(temp)
-                raise
-        except OSError:
-            pass  # a read-only or full disk only costs speed
+                self.root.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                return False
+            if not os.path.isdir(self.root):
+                return False
+        elif not _real_directory(self.root, create=True):
+            return False
+        _create_new_file(self.root / ".gitignore", "# Created by fastapi-lint\n*\n")
+        return _real_directory(self.directory, create=True)
+
+    def _open(self) -> sqlite3.Connection | None:
+        """The store, created if missing; None when it cannot be used (an unsafe or
+        locked location, a file that is not ours): the run goes on without a cache."""
+        if self._opened:
+            return self._connection
+        self._opened = True
+        if not self._prepare_directory():
+            return None
+        path = self.directory / STORE_NAME
+        if not all(_regular_or_absent(Path(f"{path}{suffix}")) for suffix in ("", *_SQLITE_SIDE_FILES)):
+            return None
+        try:
+            connection = self._connect(path)
+        except sqlite3.Error:
+            connection = None
+        if connection is None:  # not our store: start a new one in its place
+            with contextlib.suppress(OSError):
+                for suffix in ("", *_SQLITE_SIDE_FILES):
+                    if os.path.lexists(f"{path}{suffix}"):
+                        os.unlink(f"{path}{suffix}")
+            try:
+                connection = self._connect(path)
+            except sqlite3.Error:
+                connection = None
+        self._connection = connection
+        return connection
+
+    def _connect(self, path: Path) -> sqlite3.Connection | None:
+        connection = sqlite3.connect(path, timeout=_BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+        try:
+            connection.execute("PRAGMA trusted_schema = OFF")
+            connection.execute("PRAGMA cell_size_check = ON")
+            connection.execute("PRAGMA mmap_size = 0")
+            schema = [row[0] for row in connection.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")]
+            if not schema:
+                connection.execute("BEGIN IMMEDIATE")
+                for statement in _SCHEMA:
+                    connection.execute(statement)
+                connection.execute("COMMIT")
+            elif tuple(schema) != _SCHEMA:
+                connection.close()
+                return None
+            connection.execute("PRAGMA quick_check(1)")
+        except sqlite3.Error:
+            connection.close()
+            raise
+        return connection
+
+    def _rows(self, sql: str, parameters: tuple = ()) -> list[tuple]:
+        connection = self._open()
+        if connection is None:
+            return []
+        try:
+            return connection.execute(sql, parameters).fetchall()
+        except sqlite3.Error:
+            return []
 
     @property
-    def index(self) -> dict:
-        if self._index is None:
-            self._index = self._load("index")
-        return self._index
-
-    @property
-    def facts(self) -> dict:
-        if self._facts is None:
-            self._facts = self._load("facts")
-        return self._facts
-
-    @property
-    def digests(self) -> dict:
-        if self._digests is None:
-            self._digests = self._load("digests")
-        return self._digests
-
-    @property
-    def results(self) -> dict:
-        if self._results is None:
-            self._results = self._load("results")
-        return self._results
+    def written_ns(self) -> int:
+        """When the store was last written (0: never): entries of files modified since then
+        are racy."""
+        if self._written_ns is None:
+            rows = self._rows("SELECT value FROM meta WHERE name = 'written'")
+            value = rows[0][0] if rows else "0"
+            self._written_ns = int(value) if isinstance(value, str) and value.isdigit() else 0
+        return self._written_ns
 
     def save(self) -> None:
-        for name in sorted(self._dirty):
-            self._store(name, getattr(self, name))
-        self._dirty.clear()
+        """Write what this run learnt, in one transaction (a locked or read-only store
+        only costs speed)."""
+        if not (self._files or self._facts or self._results or self._forget):
+            return
+        connection = self._open()
+        if connection is None:
+            return
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                [(_blob(path), stamp, hashed, self._mac("files", path, stamp, hashed))
+                 for path, (stamp, hashed) in self._files.items()])
+            connection.executemany(
+                "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)",
+                [(_blob(module), hashed, found, data, self._mac("facts", module, hashed, found, data))
+                 for (module, hashed), (found, data) in self._facts.items()])
+            connection.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
+                [(_blob(path), *entry, self._mac("results", path, *entry)) for path, entry in self._results.items()])
+            connection.executemany("DELETE FROM facts WHERE module = ? AND hash = ?",
+                                   [(_blob(module), hashed) for module, hashed in sorted(self._forget)])
+            connection.execute("INSERT OR REPLACE INTO meta VALUES ('written', ?)", (str(time.time_ns()),))
+            connection.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+        self._files.clear()
+        self._facts.clear()
+        self._results.clear()
+        self._forget.clear()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     # ------------------------------------------------------------ queries
 
-    def known_hash(self, path: Path) -> str | None:
-        """The content hash recorded for a file whose size and mtime have not changed."""
-        try:
-            stat = os.stat(path)
-        except OSError:
+    def known_hash(self, path: Path, stat: os.stat_result) -> str | None:
+        """The content hash recorded for a file whose stat (taken before reading it) has
+        not changed; None for a file modified at or after the store's last write."""
+        absolute = os.path.abspath(path)
+        rows = self._rows("SELECT stat, hash, mac FROM files WHERE path = ?", (_blob(absolute),))
+        if not rows:
             return None
-        entry = self.index.get(os.path.abspath(path))
-        if entry is not None and entry[0] == stat.st_mtime_ns and entry[1] == stat.st_size:
-            return entry[2]
-        return None
+        stamp, hashed, mac = rows[0]
+        if stamp != file_stamp(stat) or stat.st_mtime_ns >= self.written_ns:
+            return None
+        return hashed if mac == self._mac("files", absolute, stamp, hashed) else None
 
-    def remember_hash(self, path: Path, data: bytes) -> str:
+    def remember_hash(self, path: Path, stat: os.stat_result, data: bytes) -> str:
+        """Record the hash of ``data``, read after taking ``stat``: a write racing this run
+        changes the stat, so the next run reads the file again."""
         value = content_hash(data)
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return value
-        self.index[os.path.abspath(path)] = (stat.st_mtime_ns, stat.st_size, value)
-        self._dirty.add("index")
+        self._files[os.path.abspath(path)] = (file_stamp(stat), value)
         return value
 
+    def _facts_row(self, module: str, hashed: str) -> tuple[str, str | None] | None:
+        pending = self._facts.get((module, hashed))
+        if pending is not None:
+            return pending
+        rows = self._rows("SELECT digest, data, mac FROM facts WHERE module = ? AND hash = ?", (_blob(module), hashed))
+        if not rows:
+            return None
+        found, data, mac = rows[0]
+        if mac != self._mac("facts", module, hashed, found, data):
+            return None
+        return found, data
+
     def get_digest(self, module: str, hashed: str) -> str | None:
-        return self.digests.get((module, hashed))
+        row = self._facts_row(module, hashed)
+        return None if row is None else row[0]
 
     def get_facts(self, module: str, hashed: str) -> ModuleFacts | None:
-        return self.facts.get((module, hashed))
+        row = self._facts_row(module, hashed)
+        if row is None or row[1] is None:
+            return None
+        try:
+            facts = codec.loads(row[1], ModuleFacts)
+        except codec.DecodeError:
+            return None
+        return facts if facts_digest(facts) == row[0] else None
 
     def put_facts(self, module: str, hashed: str, computed: tuple[ModuleFacts, str] | None) -> None:
         """``computed``: the facts and their ``facts_digest``; None when the file has none
         (unreadable, too large), remembered as ``NO_FACTS`` so later runs do not try again."""
         if computed is None:
-            self.digests[(module, hashed)] = NO_FACTS
-            self._dirty.add("digests")
-            return
-        self.facts[(module, hashed)], self.digests[(module, hashed)] = computed
-        self._dirty.update(("facts", "digests"))
+            self._facts[(module, hashed)] = (NO_FACTS, None)
+        else:
+            self._facts[(module, hashed)] = (computed[1], codec.dumps(computed[0]))
 
     def get_result(self, path: Path, key: tuple, shown: str, digests: ProjectDigests) -> Lookup:
         """The stored result if its key matches and the facts it read are unchanged; when
         only its queries' answers may have changed, the queries to ask again."""
-        entry = self.results.get(os.path.abspath(path))
-        if entry is None or entry[0] != key or entry[1] != digests.dependencies(entry[3].reads):
+        absolute = os.path.abspath(path)
+        rows = self._rows("SELECT key, deps, every, data, mac FROM results WHERE path = ?", (_blob(absolute),))
+        if not rows:
             return Lookup(None)
-        result: FileResult = entry[3]
+        stored_key, deps, every, data, mac = rows[0]
+        if stored_key != digest(key) or mac != self._mac("results", absolute, stored_key, deps, every, data):
+            return Lookup(None)
+        try:
+            result = codec.loads(data, FileResult)
+        except codec.DecodeError:
+            return Lookup(None)
+        if deps != digests.dependencies(result.reads):
+            return Lookup(None)
         if result.path != shown:  # the same file seen from another working directory
             result = FileResult(shown, [replace(d, path=shown) for d in result.diagnostics], result.suppressed,
                                 reads=result.reads)
-        if entry[2] == digests.every:  # no module's facts changed since: nor did any answer
+        if every == digests.every:  # no module's facts changed since: nor did any answer
             return Lookup(result)
         return Lookup(result, tuple(read for read in result.reads if isinstance(read, tuple)))
 
     def put_result(self, path: Path, key: tuple, result: FileResult, digests: ProjectDigests) -> None:
-        self.results[os.path.abspath(path)] = (key, digests.dependencies(result.reads), digests.every, result)
-        self._dirty.add("results")
+        stored = replace(result, fixed_source=None, source=None)
+        self._results[os.path.abspath(path)] = (
+            digest(key), digests.dependencies(result.reads), digests.every, codec.dumps(stored))
 
     def forget_other_versions(self, current: set[tuple[str, str]]) -> None:
-        """Forget older versions of the modules seen in this run (the stores would grow
+        """Forget older versions of the modules seen in this run (the store would grow
         forever). ``current``: their (module, content hash) pairs; two files may share a
         module name (namespace packages), so a name may have several current versions."""
         names = {module for module, _ in current}
-        for name in ("facts", "digests"):
-            store = getattr(self, name)
-            stale = [key for key in store if key[0] in names and key not in current]
-            for key in stale:
-                del store[key]
-            if stale:
-                self._dirty.add(name)
-
-
-def facts_digest(facts: ModuleFacts) -> str:
-    """Equal for the facts of equal sources, in whichever process they are extracted:
-    extraction is deterministic (no sets), so the pickles are too. Only for facts fresh
-    from ``extract_facts``: a copy that crossed a pickle round trip may share strings
-    differently and pickle to other bytes."""
-    return hashlib.blake2b(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).hexdigest()
+        for stored, hashed in self._rows("SELECT module, hash FROM facts"):
+            module = _text(stored)
+            if module in names and (module, hashed) not in current:
+                self._forget.add((module, hashed))
+                self._facts.pop((module, hashed), None)
 
 
 @dataclass(frozen=True)

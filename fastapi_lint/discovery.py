@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fastapi_lint.config import Settings
 from fastapi_lint.names import packages_above
+from fastapi_lint.files import is_inside, real_roots
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -83,7 +84,8 @@ def walk(root: Path, settings: Settings) -> list[Path]:
     base = os.path.abspath(settings.root)
     start = os.path.abspath(root)
     relative = os.path.relpath(start, base).replace(os.sep, "/") if _inside(start, base) else None
-    _walk(str(root), None if relative in (None, ".") else relative, relative is not None, settings, files)
+    allowed = real_roots([settings.root, root])
+    _walk(str(root), None if relative in (None, ".") else relative, relative is not None, settings, files, allowed)
     return files
 
 
@@ -91,7 +93,10 @@ def _inside(path: str, base: str) -> bool:
     return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
 
 
-def _walk(directory: str, relative: str | None, under_root: bool, settings: Settings, files: list[Path]) -> None:
+def _walk(
+    directory: str, relative: str | None, under_root: bool, settings: Settings, files: list[Path],
+    allowed: tuple[str, ...],
+) -> None:
     try:
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda e: e.name)
@@ -106,21 +111,24 @@ def _walk(directory: str, relative: str | None, under_root: bool, settings: Sett
             is_dir = False
         if is_dir:
             if not entry.is_symlink() and not _matches_exclude([name], child, settings) and not _is_virtualenv(entry.path):
-                _walk(entry.path, child, under_root, settings, files)
+                _walk(entry.path, child, under_root, settings, files, allowed)
         elif name.endswith(PYTHON_SUFFIXES) and not _matches_exclude([name], child, settings):
-            if entry.is_file(follow_symlinks=False) or not _is_special(Path(entry.path)):
+            if entry.is_file(follow_symlinks=False) or _is_safe_link(entry.path, allowed):
                 files.append(Path(entry.path))
 
 
-def _is_special(path: Path) -> bool:
-    """A FIFO, socket or device (or a link to one) found while walking: reading it could
-    block forever or never end, so it is skipped. A file that cannot be stat'ed (dangling
-    link, link loop, vanished) is kept: linting it reports why it cannot be read."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
+def _is_safe_link(path: str, allowed: tuple[str, ...]) -> bool:
+    """A symbolic link found while walking is linted only when it leads to a regular file
+    inside the project: a committed ``env.py -> /proc/self/environ`` would otherwise be
+    quoted into the CI log, and a FIFO or device could block the run forever. A link that
+    cannot be followed (dangling, a loop) but stays inside is kept: linting it reports
+    why it cannot be read. Anything else that is not a regular file is skipped."""
+    if not os.path.islink(path) or not is_inside(os.path.realpath(path), allowed):
         return False
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
 
 
 def package_root(path: Path) -> Path | None:

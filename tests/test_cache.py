@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 import fastapi_lint.api
 import fastapi_lint.engine
 from fastapi_lint.api import lint_paths
-from fastapi_lint.cache import CACHE_DIR_NAME, Cache
+from fastapi_lint.cache import CACHE_DIR_NAME, STORE_NAME, Cache
 from fastapi_lint.config import Settings
 
 from conftest import FIXTURES, invoke
@@ -89,16 +90,16 @@ def test_warm_run_with_two_modules_of_one_name_loads_no_facts(project: Path, mon
     findings(project, Cache(cache_dir))
     expected = findings(project, Cache(cache_dir))
     loaded: list[str] = []
-    real_load = Cache._load
+    real_get_facts = Cache.get_facts
 
-    def spy(self, name):
-        loaded.append(name)
-        return real_load(self, name)
+    def spy(self, module, hashed):
+        loaded.append(module)
+        return real_get_facts(self, module, hashed)
 
-    monkeypatch.setattr(Cache, "_load", spy)
+    monkeypatch.setattr(Cache, "get_facts", spy)
     assert findings(project, Cache(cache_dir)) == expected
     assert sum(code == "FAPI101" for _, _, code, _ in expected) == 3
-    assert "facts" not in loaded  # nothing to re-extract or re-lint: the big store stays on disk
+    assert loaded == []  # nothing to re-extract or re-lint: no facts are decoded
 
 
 def test_editing_one_file_rechecks_the_files_that_depend_on_it(project: Path) -> None:
@@ -159,10 +160,8 @@ def test_an_edit_rechecks_the_file_and_the_readers_of_changed_facts(
 def test_a_corrupt_cache_is_ignored(project: Path) -> None:
     cache_dir = project / CACHE_DIR_NAME
     expected = findings(project, Cache(cache_dir))
-    stores = list(cache_dir.rglob("*.pickle"))
-    assert {p.name for p in stores} == {"index.pickle", "digests.pickle", "facts.pickle", "results.pickle"}
-    for store in stores:
-        store.write_bytes(b"\x80\x05not a pickle")
+    [store] = cache_dir.rglob(STORE_NAME)
+    store.write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)
     assert findings(project, Cache(cache_dir)) == expected
     assert findings(project, Cache(cache_dir)) == expected
 
@@ -170,8 +169,13 @@ def test_a_corrupt_cache_is_ignored(project: Path) -> None:
 def test_a_lost_facts_store_is_rebuilt_when_a_file_must_be_linted_again(project: Path, monkeypatch) -> None:
     cache_dir = project / CACHE_DIR_NAME
     findings(project, Cache(cache_dir))
-    [facts_store] = cache_dir.rglob("facts.pickle")
-    facts_store.write_bytes(b"\x80\x05not a pickle")  # the digests survive, the facts do not
+    [store] = cache_dir.rglob(STORE_NAME)
+    signer = Cache(cache_dir)
+    with sqlite3.connect(store) as connection:  # the digests survive, the facts do not
+        rows = connection.execute("SELECT module, hash, digest FROM facts").fetchall()
+        connection.executemany("UPDATE facts SET data = 'damaged', mac = ? WHERE module = ? AND hash = ?", [
+            (signer._mac("facts", module, hashed, found, "damaged"), module, hashed) for module, hashed, found in rows])
+    connection.close()
     main = project / "app" / "main.py"
     main.write_text(MAIN.replace("app = FastAPI(lifespan=lifespan)", "app = FastAPI()"))
     seen: list[set[str]] = []
@@ -194,7 +198,7 @@ def test_cli_cache_flags(project: Path, monkeypatch) -> None:
     assert json.loads(first.stdout) == json.loads(second.stdout)
     elsewhere = project / "elsewhere"
     invoke("--isolated", "--cache-dir", str(elsewhere), "app")
-    assert any(elsewhere.rglob("results.pickle"))
+    assert any(elsewhere.rglob(STORE_NAME))
     other = project / "other"
     other.mkdir()
     (other / "a.py").write_text("x = 1\n")

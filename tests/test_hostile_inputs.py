@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import fastapi_lint.api as api
+import fastapi_lint.files as files
 from fastapi_lint.engine import MAX_SOURCE_BYTES
 
 from conftest import ROOT, invoke
@@ -290,6 +291,7 @@ def test_unreadable_file_even_when_running_as_root(in_tmp, monkeypatch):
         return real_open(file, *args, **kwargs)
 
     monkeypatch.setattr(api, "open", guarded_open, raising=False)
+    monkeypatch.setattr(files, "open", guarded_open, raising=False)
     code, found = lint(".")
     assert code == 1
     assert_good_linted(found)
@@ -299,7 +301,7 @@ def test_unreadable_file_even_when_running_as_root(in_tmp, monkeypatch):
 def test_unwritable_file_under_fix_is_reported_and_unchanged(in_tmp, monkeypatch):
     (in_tmp / "app.py").write_text(FIXABLE)
 
-    def refuse(path, data):
+    def refuse(path, *args):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(api, "write_source", refuse)

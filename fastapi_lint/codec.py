@@ -1,0 +1,177 @@
+"""Facts and results as plain JSON, for the project store.
+
+The store lives inside the linted tree, so whatever it holds is hostile: decoding builds
+only the dataclasses and enums listed here, from JSON values, and anything else (an
+unknown tag, a missing or extra field, a value of the wrong kind) is a :class:`DecodeError`
+that makes the caller treat the entry as missing. Nothing is ever looked up by a name the
+data chooses beyond this table, and no code runs but the classes' own constructors.
+
+Encoding is deterministic (dataclass fields in declaration order, dicts in insertion
+order), so the digest of equal facts is equal in every process.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import enum
+import json
+from typing import Any
+
+from fastapi_lint.diagnostics import Applicability, Diagnostic, FileResult, Location, Severity
+from fastapi_lint.facts import (
+    Binding,
+    CallValue,
+    ClassFacts,
+    Const,
+    FString,
+    FunctionFacts,
+    Lambda,
+    ModuleFacts,
+    Other,
+    Param,
+    Ref,
+    Scope,
+    ScopedCall,
+    Seq,
+    Subscript,
+)
+
+_CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
+    Const, Ref, CallValue, Subscript, Seq, Other, Lambda, FString, Binding, Param, FunctionFacts,
+    ClassFacts, Scope, ScopedCall, ModuleFacts, Location, Diagnostic, FileResult,
+)}
+_ENUMS: dict[str, type[enum.Enum]] = {cls.__name__: cls for cls in (Severity, Applicability)}
+_FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls)) for name, cls in _CLASSES.items()}
+_MAX_DEPTH = 200
+
+
+class DecodeError(ValueError):
+    """The stored value is not one this version wrote."""
+
+
+def _encode(value: Any) -> Any:
+    # Tags are one-key objects whose key starts with "$"; plain dicts never have such keys
+    # in facts (their keys are identifiers and scope paths), and are encoded as pairs anyway.
+    if isinstance(value, enum.Enum):  # before str: our enums are str enums
+        return {"$enum": [type(value).__name__, value.value]}
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return value if -(2 ** 53) < value < 2 ** 53 else {"$int": str(value)}
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else {"$float": repr(value)}
+    if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
+        name = type(value).__name__
+        return {"$" + name: [_encode(getattr(value, f)) for f in _FIELDS[name]]}
+    if isinstance(value, tuple):
+        return {"$tuple": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"$dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, frozenset):
+        return {"$frozenset": sorted((_encode(v) for v in value), key=_sort_key)}
+    if isinstance(value, bytes):
+        return {"$bytes": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, complex):
+        return {"$complex": [repr(value.real), repr(value.imag)]}
+    if value is Ellipsis:
+        return {"$ellipsis": None}
+    raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+def _sort_key(encoded: Any) -> str:
+    return json.dumps(encoded, sort_keys=True)
+
+
+def dumps(value: Any) -> str:
+    # ASCII only: a file name or message holding lone surrogates (undecodable bytes) still
+    # round-trips, as a \\udcXX escape.
+    return json.dumps(_encode(value), ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+
+
+def _decode(value: Any, depth: int = 0) -> Any:
+    if depth > _MAX_DEPTH:
+        raise DecodeError("nested too deeply")
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return value
+    if isinstance(value, list):
+        return [_decode(v, depth + 1) for v in value]
+    if not isinstance(value, dict) or len(value) != 1:
+        raise DecodeError("not a tagged value")
+    [(tag, body)] = value.items()
+    if not isinstance(tag, str) or not tag.startswith("$"):
+        raise DecodeError("not a tagged value")
+    tag = tag[1:]
+    if tag in _CLASSES:
+        fields = _FIELDS[tag]
+        if not isinstance(body, list) or len(body) != len(fields):
+            raise DecodeError(f"{tag}: wrong fields")
+        try:
+            return _CLASSES[tag](*(_decode(v, depth + 1) for v in body))
+        except TypeError as exc:
+            raise DecodeError(str(exc)) from None
+    try:
+        if tag == "tuple":
+            return tuple(_decode(v, depth + 1) for v in _list(body))
+        if tag == "dict":
+            return {_hashable(_decode(k, depth + 1)): _decode(v, depth + 1) for k, v in (_pair(p) for p in _list(body))}
+        if tag == "frozenset":
+            return frozenset(_hashable(_decode(v, depth + 1)) for v in _list(body))
+        if tag == "enum":
+            name, member = _pair(body)
+            return _ENUMS[name](member)
+        if tag == "int":
+            return int(_text(body, 400))
+        if tag == "float":
+            return float(_text(body, 40))
+        if tag == "bytes":
+            return base64.b64decode(_text(body, 1 << 24), validate=True)
+        if tag == "complex":
+            real, imag = _pair(body)
+            return complex(float(_text(real, 40)), float(_text(imag, 40)))
+        if tag == "ellipsis" and body is None:
+            return Ellipsis
+    except (KeyError, ValueError, TypeError) as exc:
+        raise DecodeError(f"{tag}: {exc}") from None
+    raise DecodeError(f"unknown tag {tag!r}")
+
+
+def _list(body: Any) -> list:
+    if not isinstance(body, list):
+        raise DecodeError("expected a list")
+    return body
+
+
+def _pair(body: Any) -> list:
+    if not isinstance(body, list) or len(body) != 2:
+        raise DecodeError("expected a pair")
+    return body
+
+
+def _text(body: Any, limit: int) -> str:
+    if not isinstance(body, str) or len(body) > limit:
+        raise DecodeError("expected a short string")
+    return body
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        raise DecodeError("unhashable key") from None
+    return value
+
+
+def loads(text: str | bytes, expected: type) -> Any:
+    """The value stored as ``text``, which must be an instance of ``expected``."""
+    try:
+        value = _decode(json.loads(text))
+    except (ValueError, RecursionError) as exc:  # json's errors are ValueErrors, DecodeError too
+        raise DecodeError(str(exc)) from None
+    if not isinstance(value, expected):
+        raise DecodeError(f"expected {expected.__name__}")
+    return value
