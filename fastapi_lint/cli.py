@@ -22,6 +22,7 @@ from fastapi_lint.discovery import PathError
 from fastapi_lint.docs import PageNotFound, rule_page
 from fastapi_lint.report import REPORTERS
 from fastapi_lint.report.encoding import ERRORS as OUTPUT_ERRORS, lenient
+from fastapi_lint.report.escape import diff_name, escape
 from fastapi_lint.report.text import make_console
 from fastapi_lint.report.progress import ProgressBar
 from fastapi_lint.runner import default_jobs, reporting_progress
@@ -38,7 +39,8 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"fastapi-lint: error: {message}", err=True)
+    # Messages name paths and values from the (possibly hostile) project: escaped (escape.py).
+    click.echo(f"fastapi-lint: error: {escape(message)}", err=True)
     sys.exit(code)
 
 
@@ -160,7 +162,8 @@ def check(
                 bar.close()
         if baseline_file is not None and write_baseline:
             recorded = baselines.write(result, baseline_file)
-            click.echo(f"Recorded {recorded} finding{'s' if recorded != 1 else ''} in {baseline_file}.", err=True)
+            click.echo(f"Recorded {recorded} finding{'s' if recorded != 1 else ''} in {escape(str(baseline_file))}.",
+                       err=True)
             sys.exit(EXIT_CLEAN)
         if baseline_file is not None:
             baselines.apply(result, baseline_file)
@@ -213,7 +216,7 @@ def _print_diff(result) -> int:
     """``--diff``: the fixes as one patch on stdout, a count on stderr; exit 1 when non-empty."""
     changed = [f for f in result.files if f.fixed_source is not None]
     for file_result in sorted(changed, key=lambda f: f.path):
-        sys.stdout.buffer.write(unified_diff(file_result))
+        sys.stdout.buffer.write(_safe_header(unified_diff(file_result), file_result.path))
     sys.stdout.flush()
     fixed = result.fixed
     click.echo(f"Would fix {fixed} finding{'s' if fixed != 1 else ''} in {len(changed)} "
@@ -221,6 +224,16 @@ def _print_diff(result) -> int:
     if result.has_internal_error:
         return EXIT_INTERNAL
     return EXIT_FINDINGS if changed else EXIT_CLEAN
+
+
+def _safe_header(patch: bytes, path: str) -> bytes:
+    """The patch with a file name that holds control characters quoted as Git quotes it in
+    its ``---``/``+++`` lines (a newline there would start lines of its own)."""
+    raw, quoted = path.encode("utf-8", "surrogateescape"), diff_name(path)
+    header = b"--- " + raw + b"\n+++ " + raw + b"\n"
+    if quoted == raw or not patch.startswith(header):
+        return patch
+    return b"--- " + quoted + b"\n+++ " + quoted + b"\n" + patch[len(header):]
 
 
 @main.command()

@@ -227,11 +227,29 @@ def settings_from_table(table: dict, path: Path) -> Settings:
         url = table["docs-url"]
         if not isinstance(url, str) or not url:
             raise ConfigError(f"{where} `docs-url` must be a non-empty string")
-        values["docs_url"] = url
+        values["docs_url"] = check_docs_url(url, f"{where} `docs-url`")
     _check_conflicts(values, where)
     settings = Settings(root=path.parent, config_path=path, **values)
     validate(settings, where)
     return settings
+
+
+DOCS_URL_PLACEHOLDER = "{code}"
+
+
+def check_docs_url(url: str, where: str) -> str:
+    """``url`` if its only brace is the literal ``{code}`` placeholder, else ConfigError.
+
+    The URL is a template substituted with ``str.replace`` (never ``str.format``: a
+    hostile project's ``{code.__class__}`` or ``{code:>400000000}`` must not run), so any
+    other brace is a mistake worth reporting rather than a character to pass through."""
+    rest = url.replace(DOCS_URL_PLACEHOLDER, "")
+    if "{" in rest or "}" in rest:
+        raise ConfigError(
+            f"{where}: {url!r} has braces other than the `{DOCS_URL_PLACEHOLDER}` placeholder "
+            f"(the only one supported: it becomes the rule code, e.g. FAPI101)"
+        )
+    return url
 
 
 def _check_conflicts(values: dict, where: str) -> None:
@@ -281,6 +299,8 @@ def validate(settings: Settings, where: str) -> None:
 def with_overrides(settings: Settings, **overrides) -> Settings:
     """CLI flags override the file; ``None`` means "not given"."""
     given = {k: v for k, v in overrides.items() if v is not None}
+    if "docs_url" in given:
+        check_docs_url(given["docs_url"], "command line `--docs-url`")
     updated = replace(settings, **given)
     validate(updated, "command line")
     return updated

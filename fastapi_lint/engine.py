@@ -64,7 +64,7 @@ class LintOptions:
 
 def rule_url(docs_url: str, code: str) -> str:
     if "{code}" in docs_url:
-        return docs_url.format(code=code)
+        return docs_url.replace("{code}", code)  # never str.format: the template is the project's
     return f"{docs_url.rstrip('/')}/{code}.md"
 
 

@@ -276,6 +276,11 @@ def test_nearest_config_wins(project):
         ("target-version = 311\n", ["target-version", "311"]),
         ('docs-url = ""\n', ["docs-url"]),
         ("docs-url = 5\n", ["docs-url"]),
+        # A template with one placeholder, never a format string (see test_output_injection.py).
+        ('docs-url = "https://d.example/{code}{x}"\n', ["docs-url", "{code}{x}"]),
+        ('docs-url = "https://d.example/{code.__class__}"\n', ["docs-url"]),
+        ('docs-url = "https://d.example/{code:>400000000}"\n', ["docs-url"]),
+        ('docs-url = "https://d.example/{"\n', ["docs-url"]),
     ],
 )
 def test_config_errors_exit_2_naming_file_and_key(project, body, expected):

@@ -9,9 +9,10 @@ from typing import TextIO
 
 from fastapi_lint.api import RunResult
 from fastapi_lint.diagnostics import Applicability
+from fastapi_lint.report.escape import escape
 
 
 def report(result: RunResult, stream: TextIO, options: dict) -> None:
     for d in result.diagnostics:
         star = " [*]" if d.fix is Applicability.SAFE else ""
-        stream.write(f"{d.path}:{d.start.line}:{d.start.column}: {d.code}{star} {d.message}\n")
+        stream.write(f"{escape(d.path)}:{d.start.line}:{d.start.column}: {d.code}{star} {escape(d.message)}\n")

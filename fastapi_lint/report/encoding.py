@@ -1,6 +1,6 @@
 """Output streams that cannot fail on a character: a report must reach the user even when
-a file name holds bytes that are not valid in the file system's encoding (Python hands
-them over as lone surrogates) or the terminal cannot show a character of a message."""
+the terminal cannot show a character of a message, or a lone surrogate (an undecodable
+byte of a file name, as Python hands it over) slipped past the reporters' escaping."""
 
 from __future__ import annotations
 
@@ -8,17 +8,22 @@ import codecs
 import io
 from typing import TextIO
 
+from fastapi_lint.report.escape import escaped_char
+
 ERRORS = "fastapi-lint-output"
 
 
-def _write_anyway(error: UnicodeError) -> tuple[str | bytes, int]:
+def _write_anyway(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeEncodeError):
         raise error
     chunk = error.object[error.start:error.end]
-    if all("\udc80" <= char <= "\udcff" for char in chunk):
-        # The undecodable bytes of a path, written back as they are on disk (as ``ls`` does).
-        return bytes(ord(char) - 0xDC00 for char in chunk), error.end
-    return chunk.encode("ascii", "backslashreplace").decode("ascii"), error.end
+    # Never the raw bytes: a byte such as 0x9b is a terminal control sequence (CSI) in an
+    # 8-bit terminal. Surrogates get the same visible form as in every report (\xff).
+    shown = (
+        escaped_char(char) if "\ud800" <= char <= "\udfff" else char.encode("ascii", "backslashreplace").decode()
+        for char in chunk
+    )
+    return "".join(shown), error.end
 
 
 codecs.register_error(ERRORS, _write_anyway)

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from fastapi_lint.api import RunResult
 from fastapi_lint.diagnostics import Diagnostic, Severity
+from fastapi_lint.report.escape import escape, json_safe
 from fastapi_lint.report.source_lines import SourceLines
 
 _SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
@@ -40,9 +41,9 @@ def report(result: RunResult, stream: TextIO, options: dict) -> None:
             "check_name": d.code,
             "fingerprint": fingerprint,
             "severity": _SEVERITY[d.severity],
-            "location": {"path": d.path, "lines": {"begin": d.start.line, "end": d.end.line}},
+            "location": {"path": escape(d.path), "lines": {"begin": d.start.line, "end": d.end.line}},
         }
         for d, fingerprint in zip(diagnostics, fingerprints(diagnostics))
     ]
-    json.dump(items, stream, indent=2)
+    json.dump(json_safe(items), stream, indent=2)
     stream.write("\n")

@@ -6,8 +6,10 @@ import json
 from typing import TextIO
 
 from fastapi_lint.api import RunResult
+from fastapi_lint.report.escape import escape, json_safe
 
 
 def report(result: RunResult, stream: TextIO, options: dict) -> None:
-    json.dump([d.to_dict() for d in result.diagnostics], stream, indent=2)
+    # The path as every report shows it; no lone surrogate anywhere (strict parsers reject them).
+    json.dump([json_safe({**d.to_dict(), "path": escape(d.path)}) for d in result.diagnostics], stream, indent=2)
     stream.write("\n")

@@ -8,6 +8,7 @@ from collections import defaultdict
 from typing import TextIO
 
 from fastapi_lint.api import RunResult
+from fastapi_lint.report.escape import escape
 
 
 def report(result: RunResult, stream: TextIO, options: dict) -> None:
@@ -21,11 +22,15 @@ def report(result: RunResult, stream: TextIO, options: dict) -> None:
     suite = ET.SubElement(
         suites, "testsuite", name="fastapi-lint", tests=str(len(by_file)), failures=str(failures), errors="0"
     )
+    # Escaped (escape.py): nothing from the linted repository reaches the XML raw, so it never
+    # holds a character XML 1.0 forbids (C0 controls, lone surrogates, U+FFFE/U+FFFF).
     for path in sorted(by_file):
-        case = ET.SubElement(suite, "testcase", name=path, classname=path.replace("/", ".").removesuffix(".py"))
+        shown = escape(path)
+        case = ET.SubElement(suite, "testcase", name=shown, classname=shown.replace("/", ".").removesuffix(".py"))
         for d in by_file[path]:
-            failure = ET.SubElement(case, "failure", type=d.code, message=f"{d.code} {d.message}")
-            failure.text = f"{d.path}:{d.start.line}:{d.start.column}: {d.code} {d.message}"
+            message = f"{d.code} {escape(d.message)}"
+            failure = ET.SubElement(case, "failure", type=d.code, message=message)
+            failure.text = f"{shown}:{d.start.line}:{d.start.column}: {message}"
     ET.indent(suites)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(ET.tostring(suites, encoding="unicode"))

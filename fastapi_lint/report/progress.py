@@ -10,6 +10,8 @@ import time
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from fastapi_lint.report.escape import escape
+
 _DELAY = 1.0  # seconds before a bar appears: quick runs stay quiet
 
 
@@ -26,12 +28,12 @@ class ProgressBar:
             return
         if self.bar is None:
             self.bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 console=self.console, transient=True,
             )
             self.bar.start()
         if step not in self.tasks:
-            self.tasks[step] = self.bar.add_task(step or "working", total=total)
+            self.tasks[step] = self.bar.add_task(escape(step) or "working", total=total)
         self.bar.update(self.tasks[step], completed=done, total=total)
 
     def close(self) -> None:

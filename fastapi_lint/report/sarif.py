@@ -20,6 +20,7 @@ from fastapi_lint.config import DEFAULT_DOCS_URL
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Severity
 from fastapi_lint.docs import PageNotFound, rule_page
 from fastapi_lint.engine import rule_url
+from fastapi_lint.report.escape import escape, json_safe
 from fastapi_lint.report.gitlab import fingerprints
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -83,6 +84,11 @@ def report(result: RunResult, stream: TextIO, options: dict) -> None:
     for d, fingerprint in zip(diagnostics, fingerprints(diagnostics)):
         uri, relative = _uri(d.path)
         artifact = {"uri": uri, **({"uriBaseId": "%SRCROOT%"} if relative else {})}
+        shown = escape(d.path)
+        if shown != d.path:
+            # The URI percent-encodes the name's real bytes (so it still finds the file); the
+            # escaped name every other report shows goes alongside.
+            artifact["description"] = {"text": shown}
         results.append({
             "ruleId": d.code,
             "ruleIndex": index[d.code],
@@ -116,5 +122,5 @@ def report(result: RunResult, stream: TextIO, options: dict) -> None:
             "results": results,
         }],
     }
-    json.dump(log, stream, indent=2)
+    json.dump(json_safe(log), stream, indent=2)
     stream.write("\n")

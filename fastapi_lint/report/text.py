@@ -15,6 +15,7 @@ from rich.text import Text
 
 from fastapi_lint.api import RunResult
 from fastapi_lint.diagnostics import Applicability, Diagnostic, Severity
+from fastapi_lint.report.escape import escape
 from fastapi_lint.report.source_lines import SourceLines
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
@@ -59,20 +60,28 @@ def report(result: RunResult, stream: TextIO, options: dict) -> None:
 
 
 def _finding(write: _Lines, d: Diagnostic, lines: list[str]) -> None:
-    header: Segments = [(f"{d.path}:{d.start.line}:{d.start.column}: ", "bold"), (d.code, _SEVERITY_STYLE[d.severity])]
+    # Everything from the linted repository is escaped (see escape.py): path, message
+    # (it quotes source), the source line and the URLs (docs-url comes from its config).
+    header: Segments = [
+        (f"{escape(d.path)}:{d.start.line}:{d.start.column}: ", "bold"), (d.code, _SEVERITY_STYLE[d.severity])
+    ]
     if d.fix is Applicability.SAFE:  # as in Ruff, [*] promises what plain --fix does
         header.append((" [*]", "cyan"))
-    header.append((f" {d.message}", None))
+    header.append((f" {escape(d.message)}", None))
     write(*header)
     if 0 < d.start.line <= len(lines):
         source = lines[d.start.line - 1].replace("\t", " ")  # one cell per character keeps the caret aligned
+        start = d.start.column - 1
+        end = d.end.column - 1 if d.end.line == d.start.line else len(source)
+        # An escape is several cells wide: the caret is placed and sized on the escaped text.
+        before = escape(source[:start]) + " " * (start - len(source))  # a column past the end: as given
+        marked = escape(source[start:end])
         gutter = str(d.start.line)
         pad = " " * len(gutter)
-        width = (d.end.column - d.start.column) if d.end.line == d.start.line else len(source) - d.start.column + 1
         write((f"{pad} |", "blue"))
-        write((f"{gutter} | ", "blue"), (source, None))
-        write((f"{pad} | ", "blue"), (" " * (d.start.column - 1) + "^" * max(width, 1), "red"))
-    links = [u for u in (d.url, d.fastapi_docs) if u]
+        write((f"{gutter} | ", "blue"), (escape(source), None))
+        write((f"{pad} | ", "blue"), (" " * len(before) + "^" * max(len(marked), 1), "red"))
+    links = [escape(u) for u in (d.url, d.fastapi_docs) if u]
     if links:
         write((f"  = help: {' ; '.join(links)}", "dim"))
     write()
@@ -83,7 +92,7 @@ def statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:
     rich would expand the tabs)."""
     counts = Counter((d.code, d.name, d.fix is Applicability.SAFE) for d in diagnostics)
     for (code, name, fixable), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        stream.write(f"{count}\t{code}\t{'[*] ' if fixable else ''}{name}\n")
+        stream.write(f"{count}\t{escape(code)}\t{'[*] ' if fixable else ''}{escape(name)}\n")
 
 
 def _summary(write: _Lines, result: RunResult, diagnostics: list[Diagnostic], options: dict) -> None:
