@@ -8,7 +8,7 @@ import libcst as cst
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS, PARAM_FUNCTIONS
 from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.facts import CallValue
-from fastapi_lint.fixes import Edit, Fix, Import
+from fastapi_lint.fixes import Edit, Fix, Import, annotation_allowed
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import call_keyword, call_positional, canonical
 from fastapi_lint.rule import Rule
@@ -95,9 +95,14 @@ class DependsWithoutAnnotated(Rule):
             if param.annotation is None and not any_usable:
                 continue
             new = self._rewritten(param, marker)
-            if new is not None:
-                changed[id(param)] = new
-                needs_any = needs_any or param.annotation is None
+            if new is None:
+                continue
+            # FastAPI must be able to evaluate the new annotation: under lazy annotations a
+            # `Depends(guard)` naming a router-factory parameter would silently never run.
+            if not annotation_allowed(self.ctx, new.annotation.annotation, (*imports, *any_imports)):
+                continue
+            changed[id(param)] = new
+            needs_any = needs_any or param.annotation is None
         if not changed:
             return None
         if needs_any:

@@ -6,7 +6,7 @@ import libcst as cst
 
 from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, BLOCKING_MODULES, blocking_method_advice
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.fixes import Fix, Import
+from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import canonical
 from fastapi_lint.rule import Rule
@@ -49,7 +49,7 @@ class BlockingCallInAsync(Rule):
             node,
             f"Blocking call `{spelled}()` inside `async def {function.name.value}` stalls the event loop; "
             f"use {advice}",
-            fix=self._async_sleep(node) if spelled == "time.sleep" else None,
+            fix=annotation_fix(self.ctx, self._async_sleep(node)) if spelled == "time.sleep" else None,
         )
 
     def _async_sleep(self, call: cst.Call) -> Fix | None:

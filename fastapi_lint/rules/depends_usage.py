@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.fixes import Fix
+from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.names import canonical, dotted_name
 from fastapi_lint.rule import Rule
 from fastapi_lint.rules._dependency_calls import (
@@ -56,7 +56,7 @@ class DependsCalled(Rule):
             inner,
             f"`{code_of(inner)}` runs `{spelled}` once at import time and passes its result ({gives}) to "
             f"`{marker}`; pass the function itself: `{marker}({spelled})`",
-            fix=_uncall(inner),
+            fix=annotation_fix(self.ctx, _uncall(inner)),
         )
 
 

@@ -15,7 +15,7 @@ from fastapi_lint.data.deprecations import (
 )
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.fixes import Fix, Import, expression
+from fastapi_lint.fixes import Fix, Import, annotation_fix, expression
 from fastapi_lint.names import call_keyword, canonical, dotted_name
 from fastapi_lint.rule import Rule
 
@@ -53,7 +53,8 @@ class DeprecatedFastAPIAPI(Rule):
                 if row is None or _empty(arg.value):
                     continue
                 spelled = dotted_name(node.func) or qualname
-                self.report(arg, f"`{spelled}({arg.keyword.value}=...)` {row.text}", fix=_keyword_fix(node, arg, row))
+                self.report(arg, f"`{spelled}({arg.keyword.value}=...)` {row.text}",
+                            fix=annotation_fix(self.ctx, _keyword_fix(node, arg, row)))
         lifespan = call_keyword(node, "lifespan")
         if lifespan is not None:
             self._check_lifespan(node, lifespan)
@@ -130,7 +131,7 @@ class DeprecatedFastAPIAPI(Rule):
         qualname = self.ctx.qualname(node)
         row = DEPRECATED_NAMES.get(qualname or "")
         if row is not None:
-            fix = self._name_fix(node, qualname, row)
+            fix = annotation_fix(self.ctx, self._name_fix(node, qualname, row))
             self.report(node, f"`{dotted_name(node)}` is deprecated{row.advice}", fix=fix)
 
     def _name_fix(self, node: cst.Name | cst.Attribute, qualname: str, row: NameRow) -> Fix | None:

@@ -8,7 +8,7 @@ import libcst as cst
 
 from fastapi_lint.data.coroutines import COROUTINE_FUNCTIONS, COROUTINE_METHODS
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.fixes import Fix
+from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import canonical, dotted_name
 from fastapi_lint.rule import Rule
@@ -149,7 +149,7 @@ class MissingAwait(Rule):
         self.report(
             expr,
             f"`{spelled}()` returns a coroutine that is not awaited: {consequence}; add `await` before the call",
-            fix=self._await_fix(expr, wrap) if fixable else None,
+            fix=annotation_fix(self.ctx, self._await_fix(expr, wrap)) if fixable else None,
         )
 
     def _await_fix(self, call: cst.Call, wrap: bool) -> Fix | None:

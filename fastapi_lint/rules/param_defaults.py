@@ -7,7 +7,7 @@ import libcst as cst
 
 from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.facts import Const, Ref, Subscript, Value
-from fastapi_lint.fixes import Fix, Import
+from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import canonical
 from fastapi_lint.rule import Rule
@@ -74,7 +74,7 @@ class ImplicitOptional(Rule):
                 annotation,
                 f"Parameter `{param.name}` defaults to None but is annotated `{code_of(annotation)}`"
                 f"{self._advice(annotation, param)}",
-                fix=self._optional_fix(annotation, param),
+                fix=annotation_fix(self.ctx, self._optional_fix(annotation, param)),
             )
 
     def _optional_fix(self, annotation: cst.BaseExpression, param) -> Fix | None:
@@ -172,7 +172,7 @@ class FieldInSignature(Rule):
                     "the value comes from and fails at startup (`AssertionError: non-body parameters must be in "
                     "path, query, header or cookie`) — use `Query()`, `Path()`, `Body()`, `Header()`, "
                     "`Cookie()` or `Form()`",
-                    fix=self._marker_fix(target, function, param, in_annotated=False),
+                    fix=annotation_fix(self.ctx, self._marker_fix(target, function, param, in_annotated=False)),
                 )
                 continue
             target = self._field_call(cst_node.annotation.annotation) if cst_node.annotation else None
@@ -182,7 +182,7 @@ class FieldInSignature(Rule):
                 f"`{param.name}` carries pydantic `Field()` in `Annotated[...]`; FastAPI only documents its "
                 "own markers there, and older versions ignore `Field`'s alias and description — use "
                 "`Query()`, `Path()`, `Body()`, `Header()`, `Cookie()` or `Form()`",
-                fix=self._marker_fix(target, function, param, in_annotated=True),
+                fix=annotation_fix(self.ctx, self._marker_fix(target, function, param, in_annotated=True)),
             )
 
     def _marker_fix(self, call: cst.CSTNode, function, param, in_annotated: bool) -> Fix | None:

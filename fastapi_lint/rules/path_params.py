@@ -10,7 +10,7 @@ import libcst as cst
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
 from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq
-from fastapi_lint.fixes import Fix, Import
+from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.model import ModuleModel, Registration
 from fastapi_lint.names import call_keyword, canonical
 from fastapi_lint.paths import path_parameters
@@ -288,7 +288,7 @@ class PathParamNotInSignature(Rule):
                     path_arg.value,
                     f"Path parameter `{param.name}` of {where} is not a parameter of `{node.name.value}` "
                     f"or its dependencies; add `{param.name}: {kind}` to the endpoint",
-                    fix=self._add_parameter(node, param.name, kind),
+                    fix=annotation_fix(self.ctx, self._add_parameter(node, param.name, kind)),
                 )
                 consumed.add(param.name)
 

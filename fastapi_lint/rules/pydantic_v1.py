@@ -35,7 +35,7 @@ from fastapi_lint.data.pydantic_v2 import (
 )
 from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.facts import MODULE_SCOPE, CallValue, Const, Ref
-from fastapi_lint.fixes import Edit, Fix, Import, statement, without_arg
+from fastapi_lint.fixes import Edit, Fix, Import, annotation_fix, statement, without_arg
 from fastapi_lint.names import call_keyword, canonical, dotted_name, literal_value
 from fastapi_lint.rule import Rule
 
@@ -226,7 +226,7 @@ class PydanticV1Method(_PydanticRule):
             self.report(
                 node,
                 f"`.{method}()` on `{_short(model)}` is the Pydantic v1 API; use `.{new}()`",
-                fix=self._rename(node, new, allowed, max_positional=0),
+                fix=annotation_fix(self.ctx, self._rename(node, new, allowed, max_positional=0)),
             )
             return
         model = self._class_model(receiver)
@@ -246,7 +246,8 @@ class PydanticV1Method(_PydanticRule):
             fix = self._from_orm(node, model)
         else:
             fix = self._rename(node, new, allowed, max_positional=positional, unsafe=unsafe)
-        self.report(node, f"`{spelled}.{method}()` is the Pydantic v1 API; use `{spelled}.{new}()`", fix=fix)
+        self.report(node, f"`{spelled}.{method}()` is the Pydantic v1 API; use `{spelled}.{new}()`",
+                    fix=annotation_fix(self.ctx, fix))
 
     # ------------------------------------------------------------ receivers
 
@@ -726,7 +727,7 @@ class BaseSettingsImport(_PydanticRule):
             node,
             f"`{dotted_name(node)}` is the Pydantic v1 location (an AttributeError on v2); use "
             f"`pydantic_settings.BaseSettings`",
-            fix=fix,
+            fix=annotation_fix(self.ctx, fix),
         )
 
     def _import_fix(self, node: cst.ImportFrom, alias: cst.ImportAlias) -> Fix | None:

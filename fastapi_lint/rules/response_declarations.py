@@ -7,8 +7,7 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import RESPONSE_CLASSES
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import MODULE_SCOPE
-from fastapi_lint.fixes import Fix
+from fastapi_lint.fixes import Fix, annotation_allowed, lazy_annotations
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import call_keyword, canonical, dotted_name, literal_value
 from fastapi_lint.rule import Rule
@@ -72,10 +71,6 @@ class RedundantResponseModel(Rule):
     triggers = ("response_model",)
     fix = Applicability.SAFE
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self._future_annotations: bool | None = None
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.returns is None:
             return
@@ -106,35 +101,15 @@ class RedundantResponseModel(Rule):
     def _evaluates_at_runtime(self, annotation: cst.BaseExpression, model: cst.BaseExpression) -> bool:
         """An annotation Python evaluated when the def ran is what FastAPI uses. A string (or
         every annotation under ``from __future__ import annotations``) is evaluated by FastAPI
-        in the module's globals: only safe when each name in it also appears in the
-        ``response_model=`` expression (so it is bound at runtime, not only under
-        ``TYPE_CHECKING``) and means the same at module level (not a local of an enclosing def)."""
-        if not self._has_future_annotations() and not _contains_string(annotation):
+        in the module's globals: only safe when FastAPI can evaluate it there
+        (:func:`annotation_allowed`) and, to be sure, each name in it also appears in the
+        ``response_model=`` expression (which runs)."""
+        if not lazy_annotations(self.ctx) and not _contains_string(annotation):
             return True
         names = _head_names(annotation)
         if names is None or not names <= (_head_names(model) or set()):
             return False
-        project, facts = self.ctx.project, self.ctx.model.facts
-        return all(
-            project.resolve(facts, MODULE_SCOPE, name) == project.resolve(facts, self.ctx.scope_key, name)
-            for name in names
-        )
-
-    def _has_future_annotations(self) -> bool:
-        if self._future_annotations is None:
-            self._future_annotations = any(
-                isinstance(statement, cst.SimpleStatementLine)
-                and any(
-                    isinstance(small, cst.ImportFrom)
-                    and isinstance(small.module, cst.Name)
-                    and small.module.value == "__future__"
-                    and not isinstance(small.names, cst.ImportStar)
-                    and any(alias.evaluated_name == "annotations" for alias in small.names)
-                    for small in statement.body
-                )
-                for statement in (self.ctx.module.body if self.ctx.module is not None else ())
-            )
-        return self._future_annotations
+        return annotation_allowed(self.ctx, annotation)
 
     # A comparable key for a type expression: names resolved to qualified names, typing
     # aliases mapped to the builtin generics, Optional/Union/``|`` unified; None = unknown.

@@ -9,7 +9,7 @@ from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
 from fastapi_lint.data.status_codes import RENAMED_IN_STARLETTE_0_48, STATUS_CONSTANTS, STATUS_MODULES
 from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.facts import MODULE_SCOPE
-from fastapi_lint.fixes import Fix, Import, expression
+from fastapi_lint.fixes import Fix, Import, annotation_fix, expression
 from fastapi_lint.names import call_keyword, call_positional, canonical, dotted_name
 from fastapi_lint.rule import Rule
 
@@ -65,7 +65,7 @@ class StatusCodeLiteral(Rule):
         self.report(
             value,
             f"Use `status.{constant}` instead of the number `{number}` in {where} (`from fastapi import status`)",
-            fix=self._fix(value, number, constant),
+            fix=annotation_fix(self.ctx, self._fix(value, number, constant)),
         )
 
     # ------------------------------------------------------------ fix
