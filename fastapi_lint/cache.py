@@ -40,7 +40,7 @@ import fastapi_lint
 from fastapi_lint import codec
 from fastapi_lint.diagnostics import FileResult
 from fastapi_lint.facts import ModuleFacts
-from fastapi_lint.project import EVERY_MODULE
+from fastapi_lint.project import EVERY_MODULE, ReadGroup, flat_reads
 
 CACHE_DIR_NAME = ".fastapi_lint_cache"
 STORE_NAME = "store.sqlite"
@@ -53,7 +53,9 @@ _SCHEMA = (
     " mac TEXT NOT NULL, PRIMARY KEY (module, hash))",
     "CREATE TABLE results (path BLOB PRIMARY KEY, key TEXT NOT NULL, deps TEXT NOT NULL, every TEXT NOT NULL,"
     " data TEXT NOT NULL, mac TEXT NOT NULL)",
+    "CREATE TABLE groups (id TEXT PRIMARY KEY, data TEXT NOT NULL, mac TEXT NOT NULL)",
 )
+_GROUP = "#group"  # a stored read ("#group", id): a ReadGroup kept in its own row
 _SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 _BUSY_SECONDS = 5.0
 
@@ -198,6 +200,9 @@ class Cache:
         self._facts: dict[tuple[str, str], tuple[str, str | None]] = {}
         self._results: dict[str, tuple[str, str, str, str]] = {}
         self._forget: set[tuple[str, str]] = set()
+        self._groups: dict[str, str] = {}  # id -> data, to write
+        self._group_ids: dict[int, tuple[ReadGroup, str]] = {}
+        self._loaded_groups: dict[str, ReadGroup | None] = {}
         self._written_ns: int | None = None
 
     # ------------------------------------------------------------ storage
@@ -296,7 +301,7 @@ class Cache:
     def save(self) -> None:
         """Write what this run learnt, in one transaction (a locked or read-only store
         only costs speed)."""
-        if not (self._files or self._facts or self._results or self._forget):
+        if not (self._files or self._facts or self._results or self._forget or self._groups):
             return
         connection = self._open()
         if connection is None:
@@ -314,6 +319,9 @@ class Cache:
             connection.executemany(
                 "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
                 [(_blob(path), *entry, self._mac("results", path, *entry)) for path, entry in self._results.items()])
+            connection.executemany(
+                "INSERT OR IGNORE INTO groups VALUES (?, ?, ?)",
+                [(group, data, self._mac("groups", group, data)) for group, data in self._groups.items()])
             connection.executemany("DELETE FROM facts WHERE module = ? AND hash = ?",
                                    [(_blob(module), hashed) for module, hashed in sorted(self._forget)])
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('written', ?)", (str(time.time_ns()),))
@@ -325,6 +333,7 @@ class Cache:
         self._facts.clear()
         self._results.clear()
         self._forget.clear()
+        self._groups.clear()
 
     def close(self) -> None:
         if self._connection is not None:
@@ -398,7 +407,8 @@ class Cache:
             return Lookup(None)
         try:
             result = codec.loads(data, FileResult)
-        except codec.DecodeError:
+            result.reads = self._load_reads(result.reads)
+        except (codec.DecodeError, TypeError, RecursionError):
             return Lookup(None)
         if deps != digests.dependencies(result.reads):
             return Lookup(None)
@@ -407,12 +417,53 @@ class Cache:
                                 reads=result.reads)
         if every == digests.every:  # no module's facts changed since: nor did any answer
             return Lookup(result)
-        return Lookup(result, tuple(read for read in result.reads if isinstance(read, tuple)))
+        return Lookup(result, tuple(read for read in flat_reads(result.reads) if isinstance(read, tuple)))
 
     def put_result(self, path: Path, key: tuple, result: FileResult, digests: ProjectDigests) -> None:
-        stored = replace(result, fixed_source=None, source=None)
+        stored = replace(result, fixed_source=None, source=None, reads=self._stored_reads(result.reads))
         self._results[os.path.abspath(path)] = (
             digest(key), digests.dependencies(result.reads), digests.every, codec.dumps(stored))
+
+    # Shared groups of reads (project.ReadGroup) are stored once, in their own rows, and
+    # referred to by the digest of their content.
+
+    def _stored_reads(self, reads: frozenset) -> frozenset:
+        return frozenset((_GROUP, self._group_id(item)) if isinstance(item, ReadGroup) else item for item in reads)
+
+    def _group_id(self, group: ReadGroup) -> str:
+        known = self._group_ids.get(id(group))
+        if known is None:
+            data = codec.dumps(self._stored_reads(group.items))
+            known = self._group_ids[id(group)] = (group, content_hash(data.encode("ascii")))  # keeps id() unique
+            self._groups[known[1]] = data
+        return known[1]
+
+    def _load_reads(self, reads: object) -> frozenset:
+        if not isinstance(reads, frozenset):
+            raise codec.DecodeError("reads")
+        loaded = set()
+        for item in reads:
+            if isinstance(item, tuple) and len(item) == 2 and item[0] == _GROUP:
+                group = self._load_group(item[1])
+                if group is None:
+                    raise codec.DecodeError("a group of reads is missing")
+                loaded.add(group)
+            else:
+                loaded.add(item)
+        return frozenset(loaded)
+
+    def _load_group(self, group_id: object) -> ReadGroup | None:
+        if not isinstance(group_id, str):
+            return None
+        if group_id not in self._loaded_groups:
+            self._loaded_groups[group_id] = None  # a cycle in forged data ends here
+            rows = self._rows("SELECT data, mac FROM groups WHERE id = ?", (group_id,))
+            if rows and rows[0][1] == self._mac("groups", group_id, rows[0][0]):
+                try:
+                    self._loaded_groups[group_id] = ReadGroup(self._load_reads(codec.loads(rows[0][0], frozenset)))
+                except codec.DecodeError:
+                    pass
+        return self._loaded_groups[group_id]
 
     def forget_other_versions(self, current: set[tuple[str, str]]) -> None:
         """Forget older versions of the modules seen in this run (the store would grow
@@ -440,6 +491,7 @@ class ProjectDigests:
 
     def __init__(self, digests: dict[str, str]):
         self.modules = digests
+        self._groups: dict[int, tuple[ReadGroup, str]] = {}
 
     @cached_property
     def every(self) -> str:
@@ -453,7 +505,22 @@ class ProjectDigests:
 
     def dependencies(self, reads: frozenset) -> str:
         """A digest of what a result depends on besides its own file and its queries: the
-        facts of the modules its rules read, or of all of them when they walked every module."""
+        facts of the modules its rules read (each shared group of reads digested once),
+        or of all of them when they walked every module."""
+        found = self._digest_of(reads)
+        return self.every if found is None else digest(self.names, found)
+
+    def _digest_of(self, reads) -> str | None:
+        """None when the reads include every module."""
         if EVERY_MODULE in reads:
-            return self.every
-        return digest(self.names, sorted((name, self.modules.get(name)) for name in reads if isinstance(name, str)))
+            return None
+        groups = []
+        for item in reads:
+            if isinstance(item, ReadGroup):
+                known = self._groups.get(id(item))
+                if known is None:
+                    known = self._groups[id(item)] = (item, self._digest_of(item.items))  # keeps id() unique
+                if known[1] is None:
+                    return None
+                groups.append(known[1])
+        return digest(sorted((name, self.modules.get(name)) for name in reads if isinstance(name, str)), sorted(groups))

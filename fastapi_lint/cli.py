@@ -152,7 +152,9 @@ def check(
             result = lint_stdin(source, stdin_filename, settings, force_exclude=force_exclude, fix=fix_mode)
         else:
             only = changed_files(diff_base, Path.cwd()) if diff_base else None
-            cache = None if no_cache else Cache(cache_dir or settings.root / CACHE_DIR_NAME)
+            # A --cache-dir from the command line is trusted; the default one is in the linted tree.
+            cache = None if no_cache else Cache(cache_dir or settings.root / CACHE_DIR_NAME,
+                                                trusted_directory=cache_dir is not None)
             bar = ProgressBar()
             try:
                 with reporting_progress(bar):

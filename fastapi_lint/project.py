@@ -45,6 +45,32 @@ _WRAPPER_TYPES = frozenset({"typing.Optional", "typing.Annotated", "typing_exten
 
 
 EVERY_MODULE = "*"  # not a module name: the reader walked every module of the project
+_INLINE_READS = 16  # a memoised computation that read more than this records a ReadGroup
+
+
+class ReadGroup:
+    """The reads of one memoised computation (module names, question tuples and nested
+    groups), recorded once and shared by every file that reused its answer. Equal by
+    identity: two groups with the same reads are two computations."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items) -> None:
+        self.items = frozenset(items)
+
+
+def flat_reads(reads) -> Iterator[object]:
+    """Every module name and question in ``reads``, groups opened (each once)."""
+    seen: set[int] = set()
+    stack = [reads]
+    while stack:
+        for item in stack.pop():
+            if isinstance(item, ReadGroup):
+                if id(item) not in seen:
+                    seen.add(id(item))
+                    stack.append(item.items)
+            else:
+                yield item
 T = TypeVar("T")
 QUERIES: dict[str, Callable] = {}
 
@@ -144,7 +170,7 @@ class Project:
     def __init__(self, modules: dict[str, ModuleFacts]):
         self._reads: list[set[str]] = []
         self.modules = _Modules(modules, self._reads)
-        self._memo: dict[tuple, tuple[object, frozenset[str]]] = {}
+        self._memo: dict[tuple, tuple[object, frozenset]] = {}
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
@@ -185,10 +211,16 @@ class Project:
         entry = self._memo.get(key)
         if entry is None:
             self._memo[key] = (placeholder, frozenset())
-            with self.reads() as found:
+            self._reads.append(set())
+            try:
                 value = compute()
-            entry = self._memo[key] = (value, frozenset(found))
-        elif self._reads:
+            finally:
+                found = self._reads.pop()
+            # A large answer's reads are kept once, as a group every user shares: a
+            # thousand files reusing the app's route table do not each copy its modules.
+            entry = self._memo[key] = (value, frozenset(found) if len(found) <= _INLINE_READS
+                                       else frozenset({ReadGroup(found)}))
+        if self._reads:
             self._reads[-1].update(entry[1])
         return entry[0]  # type: ignore[return-value]
 

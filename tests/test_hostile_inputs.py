@@ -361,11 +361,11 @@ def test_undecodable_file_name(in_tmp):
     (in_tmp / name).write_bytes(GOOD)
     code, found = lint(".")
     assert code == 1 and [f[1:4] for f in found] == [("FAPI101", 5, 5)]
-    # Text reports carry the name's bytes as they are on disk, like ls and grep do.
+    # Text reports show an undecodable byte escaped, as every other format does.
     result = invoke("--isolated", ".")
-    assert result.exit_code == 1 and b"caf\xe9.py:5:5: FAPI101" in result.stdout_bytes
+    assert result.exit_code == 1 and b"caf\\xe9.py:5:5: FAPI101" in result.stdout_bytes
     result = invoke("--isolated", "--output-format", "concise", "--output-file", "report.txt", ".")
-    assert result.exit_code == 1 and (in_tmp / "report.txt").read_bytes().startswith(b"caf\xe9.py:5:5: FAPI101")
+    assert result.exit_code == 1 and (in_tmp / "report.txt").read_bytes().startswith(b"caf\\xe9.py:5:5: FAPI101")
 
 
 def test_output_the_terminal_cannot_encode_is_escaped_not_a_crash(in_tmp):
