@@ -382,10 +382,9 @@ class Cache:
         if row is None or row[1] is None:
             return None
         try:
-            facts = codec.loads(row[1], ModuleFacts)
+            return codec.loads(row[1], ModuleFacts)
         except codec.DecodeError:
             return None
-        return facts if facts_digest(facts) == row[0] else None
 
     def put_facts(self, module: str, hashed: str, computed: tuple[ModuleFacts, str] | None) -> None:
         """``computed``: the facts and their ``facts_digest``; None when the file has none

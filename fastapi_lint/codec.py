@@ -43,7 +43,6 @@ _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
 )}
 _ENUMS: dict[str, type[enum.Enum]] = {cls.__name__: cls for cls in (Severity, Applicability)}
 _FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls)) for name, cls in _CLASSES.items()}
-_MAX_DEPTH = 200
 
 
 class DecodeError(ValueError):
@@ -91,36 +90,30 @@ def dumps(value: Any) -> str:
     return json.dumps(_encode(value), ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
-def _decode(value: Any, depth: int = 0) -> Any:
-    if depth > _MAX_DEPTH:
-        raise DecodeError("nested too deeply")
-    if value is None or isinstance(value, (bool, str, int)):
-        return value
-    if isinstance(value, float):
-        return value
-    if isinstance(value, list):
-        return [_decode(v, depth + 1) for v in value]
-    if not isinstance(value, dict) or len(value) != 1:
+def _object(value: dict) -> Any:
+    """json's hook for every object, innermost first: lists and plain values are already
+    decoded by json itself, so Python runs once per tagged value only."""
+    if len(value) != 1:
         raise DecodeError("not a tagged value")
     [(tag, body)] = value.items()
-    if not isinstance(tag, str) or not tag.startswith("$"):
+    if not tag.startswith("$"):
         raise DecodeError("not a tagged value")
     tag = tag[1:]
-    if tag in _CLASSES:
-        fields = _FIELDS[tag]
-        if not isinstance(body, list) or len(body) != len(fields):
+    cls = _CLASSES.get(tag)
+    if cls is not None:
+        if not isinstance(body, list) or len(body) != len(_FIELDS[tag]):
             raise DecodeError(f"{tag}: wrong fields")
         try:
-            return _CLASSES[tag](*(_decode(v, depth + 1) for v in body))
+            return cls(*body)
         except TypeError as exc:
             raise DecodeError(str(exc)) from None
     try:
         if tag == "tuple":
-            return tuple(_decode(v, depth + 1) for v in _list(body))
+            return tuple(_list(body))
         if tag == "dict":
-            return {_hashable(_decode(k, depth + 1)): _decode(v, depth + 1) for k, v in (_pair(p) for p in _list(body))}
+            return {_hashable(k): v for k, v in map(_pair, _list(body))}
         if tag == "frozenset":
-            return frozenset(_hashable(_decode(v, depth + 1)) for v in _list(body))
+            return frozenset(map(_hashable, _list(body)))
         if tag == "enum":
             name, member = _pair(body)
             return _ENUMS[name](member)
@@ -169,7 +162,7 @@ def _hashable(value: Any) -> Any:
 def loads(text: str | bytes, expected: type) -> Any:
     """The value stored as ``text``, which must be an instance of ``expected``."""
     try:
-        value = _decode(json.loads(text))
+        value = json.loads(text, object_hook=_object)
     except (ValueError, RecursionError) as exc:  # json's errors are ValueErrors, DecodeError too
         raise DecodeError(str(exc)) from None
     if not isinstance(value, expected):

@@ -1,0 +1,49 @@
+"""The store's codec: facts and results round-trip exactly; anything else is refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from fastapi_lint import codec
+from fastapi_lint.diagnostics import Applicability, Diagnostic, FileResult, Location, Severity
+from fastapi_lint.facts import Const, ModuleFacts, extract_facts
+
+from conftest import FIXTURES
+
+
+def test_every_fixture_module_round_trips() -> None:
+    files = sorted(FIXTURES.rglob("*.py"))
+    assert files
+    for path in files:
+        facts = extract_facts(path.read_bytes(), path.stem)
+        text = codec.dumps(facts)
+        assert codec.loads(text, ModuleFacts) == facts, path
+        assert codec.dumps(codec.loads(text, ModuleFacts)) == text  # deterministic
+
+
+@pytest.mark.parametrize("value", [
+    b"\x00\xff", 2 ** 80, -(2 ** 70), float("inf"), float("nan"), 1.5, 3 + 4j, ..., (1, ("a", None)), True, "caf\udce9",
+])
+def test_constants_round_trip(value) -> None:
+    decoded = codec.loads(codec.dumps(Const(value)), Const).value
+    assert type(decoded) is type(value)
+    assert decoded == value or (value != value and decoded != decoded)
+
+
+def test_a_result_round_trips() -> None:
+    diagnostic = Diagnostic("app/\udcff.py", Location(1, 2), Location(1, 5), "FAPI101", "blocking", "msg\n",
+                            Severity.ERROR, fix=Applicability.UNSAFE)
+    result = FileResult("app/\udcff.py", [diagnostic], suppressed=2, reads=frozenset({"a.b", ("?", "q", ("x",), "1")}))
+    text = codec.dumps(result)
+    assert text.isascii()
+    assert codec.loads(text, FileResult) == result
+
+
+@pytest.mark.parametrize("text", [
+    "{", "[]", '{"$FileResult": []}', '{"$Path": ["/etc/passwd"]}', '{"$os.system": ["id"]}', '{"a": 1}',
+    '{"$Const": [1], "$Ref": ["x"]}', '{"$tuple": 5}', '{"$frozenset": [[1]]}', '{"$enum": ["Severity", "fatal"]}',
+    '{"$int": "' + "9" * 5000 + '"}', "[" * 100000 + "]" * 100000,
+])
+def test_anything_else_is_a_decode_error(text: str) -> None:
+    with pytest.raises(codec.DecodeError):
+        codec.loads(text, FileResult)
