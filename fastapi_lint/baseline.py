@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from fastapi_lint.errors import UsageError
 from fastapi_lint.api import RunResult
 from fastapi_lint.diagnostics import Diagnostic
 from fastapi_lint.report.gitlab import fingerprints
@@ -19,7 +20,7 @@ from fastapi_lint.report.gitlab import fingerprints
 VERSION = 1
 
 
-class BaselineError(Exception):
+class BaselineError(UsageError):
     pass
 
 

@@ -9,24 +9,17 @@ import sys
 from pathlib import Path
 
 import click
-from rich.markdown import Markdown
-from rich.table import Table
 
 from fastapi_lint import __version__
-from fastapi_lint import baseline as baselines
-from fastapi_lint.add_noqa import add_noqa as insert_noqa_comments
-from fastapi_lint.api import FixMode, lint_paths, lint_stdin, unified_diff
-from fastapi_lint.cache import CACHE_DIR_NAME, Cache
-from fastapi_lint.config import ConfigError, load_settings, with_overrides
-from fastapi_lint.discovery import PathError
-from fastapi_lint.docs import PageNotFound, rule_page
-from fastapi_lint.report import REPORTERS
+from fastapi_lint.config import load_settings, with_overrides
+from fastapi_lint.errors import UsageError
+from fastapi_lint.report import FORMATS, reporter
 from fastapi_lint.report.encoding import ERRORS as OUTPUT_ERRORS, lenient
 from fastapi_lint.report.escape import diff_name, escape
-from fastapi_lint.report.text import make_console
-from fastapi_lint.report.progress import ProgressBar
-from fastapi_lint.runner import default_jobs, reporting_progress
-from fastapi_lint.vcs import VcsError, changed_files
+
+# The linting machinery (libcst, the rules, rich) is imported by the commands that use it:
+# `--version`, `explain` and configuration errors answer without it.
+CACHE_DIR_NAME = ".fastapi_lint_cache"  # cache.CACHE_DIR_NAME, spelt here for --help
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -69,7 +62,7 @@ def main() -> None:
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Read settings from this pyproject.toml (or fastapi-lint TOML file).")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--output-format", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
 @click.option("--output-file", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file instead of standard output (the exit code still gates).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
@@ -146,6 +139,14 @@ def check(
             docs_url=docs_url,
             allow_bare_noqa=allow_bare_noqa or None,
         )
+        from fastapi_lint import baseline as baselines
+        from fastapi_lint.add_noqa import add_noqa as insert_noqa_comments
+        from fastapi_lint.api import FixMode, lint_paths, lint_stdin
+        from fastapi_lint.cache import Cache
+        from fastapi_lint.report.progress import ProgressBar
+        from fastapi_lint.runner import default_jobs, reporting_progress
+        from fastapi_lint.vcs import changed_files
+
         fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff) if (fix or diff or fix_only) else None
         if stdin_filename is not None:
             source = sys.stdin.buffer.read()
@@ -172,7 +173,7 @@ def check(
     except KeyboardInterrupt:
         click.echo("fastapi-lint: interrupted", err=True)
         sys.exit(130)
-    except (ConfigError, PathError, VcsError, baselines.BaselineError) as exc:
+    except UsageError as exc:
         _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
         if os.environ.get("FASTAPI_LINT_DEBUG"):
@@ -185,7 +186,7 @@ def check(
         sys.stdout.flush()
         if fix_only:
             sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_CLEAN)
-        REPORTERS[output_format](result, sys.stderr, {"statistics": statistics, "unsafe_fixes": unsafe_fixes,
+        reporter(output_format)(result, sys.stderr, {"statistics": statistics, "unsafe_fixes": unsafe_fixes,
                                                       "docs_url": settings.docs_url})
         sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_FINDINGS if result.diagnostics else EXIT_CLEAN)
     if add_noqa:
@@ -202,11 +203,11 @@ def check(
         sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_CLEAN)
     options = {"statistics": statistics, "unsafe_fixes": unsafe_fixes, "docs_url": settings.docs_url}
     if output_file is None:
-        REPORTERS[output_format](result, sys.stdout, options)
+        reporter(output_format)(result, sys.stdout, options)
     else:
         try:
             with open(output_file, "w", encoding="utf-8", errors=OUTPUT_ERRORS, newline="") as stream:
-                REPORTERS[output_format](result, stream, options)
+                reporter(output_format)(result, stream, options)
         except OSError as exc:
             _fail(f"cannot write {output_file}: {exc.strerror or exc}")
     if result.has_internal_error:
@@ -216,6 +217,8 @@ def check(
 
 def _print_diff(result) -> int:
     """``--diff``: the fixes as one patch on stdout, a count on stderr; exit 1 when non-empty."""
+    from fastapi_lint.api import unified_diff
+
     changed = [f for f in result.files if f.fixed_source is not None]
     for file_result in sorted(changed, key=lambda f: f.path):
         sys.stdout.buffer.write(_safe_header(unified_diff(file_result), file_result.path))
@@ -242,6 +245,11 @@ def _safe_header(patch: bytes, path: str) -> bytes:
 @click.argument("code")
 def explain(code: str) -> None:
     """Show the page that explains rule CODE (offline)."""
+    from rich.markdown import Markdown
+
+    from fastapi_lint.docs import PageNotFound, rule_page
+    from fastapi_lint.report.console import make_console
+
     try:
         page = rule_page(code.upper())
     except PageNotFound as exc:
@@ -257,6 +265,9 @@ def explain(code: str) -> None:
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_rules(output_format: str) -> None:
     """List every rule: code, name, whether it is on by default, whether it can be fixed."""
+    from rich.table import Table
+
+    from fastapi_lint.report.console import make_console
     from fastapi_lint.rules import ALL_RULES
 
     rows = [

@@ -12,13 +12,18 @@ import sys
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi_lint.errors import UsageError
+
+if TYPE_CHECKING:
+    from fastapi_lint.rule import Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-from fastapi_lint.rule import Rule
 
 DEFAULT_DOCS_URL = "https://github.com/fastapi-lint/fastapi-lint/blob/main/rules"
 # The Python the linted code must run on (fixes only write syntax it supports).
@@ -32,7 +37,7 @@ _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 _KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "target-version", "docs-url"})
 
 
-class ConfigError(Exception):
+class ConfigError(UsageError):
     """A configuration problem the user must fix; the message says where."""
 
 

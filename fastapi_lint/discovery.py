@@ -9,6 +9,7 @@ import stat
 from functools import lru_cache
 from pathlib import Path
 
+from fastapi_lint.errors import UsageError
 from fastapi_lint.config import Settings
 from fastapi_lint.names import packages_above
 from fastapi_lint.files import is_inside, real_roots
@@ -16,7 +17,7 @@ from fastapi_lint.files import is_inside, real_roots
 PYTHON_SUFFIXES = (".py", ".pyi")
 
 
-class PathError(Exception):
+class PathError(UsageError):
     """A path given on the command line does not exist."""
 
 

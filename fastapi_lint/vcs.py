@@ -5,8 +5,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from fastapi_lint.errors import UsageError
 
-class VcsError(Exception):
+
+class VcsError(UsageError):
     pass
 
 

@@ -35,11 +35,11 @@ def test_every_flag_and_format_the_readme_shows_exists() -> None:
     from click.testing import CliRunner
 
     from fastapi_lint.cli import main
-    from fastapi_lint.report import REPORTERS
+    from fastapi_lint.report import FORMATS
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     formats = set(re.findall(r"--output-format (\w+)", text))
-    assert formats and formats <= set(REPORTERS)
+    assert formats and formats <= set(FORMATS)
     help_text = CliRunner().invoke(main, ["check", "--help"]).output
     flags = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", text)) - {"--help"}
     missing = {flag for flag in flags if flag not in help_text}

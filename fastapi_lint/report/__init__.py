@@ -1,20 +1,27 @@
-"""Reporters: a finished run → text on a stream. One module per output format."""
+"""Reporters: a finished run → text on a stream. One module per output format, imported
+only when that format is used (``fastapi-lint --version`` must not pay for them)."""
 
 from __future__ import annotations
 
-from typing import Callable, TextIO
+import importlib
+from typing import TYPE_CHECKING, Callable, TextIO
 
-from fastapi_lint.api import RunResult
-from fastapi_lint.report import concise, github, gitlab, json_format, junit, sarif, text
+if TYPE_CHECKING:
+    from fastapi_lint.api import RunResult
 
-Reporter = Callable[[RunResult, TextIO, dict], None]
+Reporter = Callable[["RunResult", TextIO, dict], None]
 
-REPORTERS: dict[str, Reporter] = {
-    "text": text.report,
-    "concise": concise.report,
-    "json": json_format.report,
-    "sarif": sarif.report,
-    "github": github.report,
-    "gitlab": gitlab.report,
-    "junit": junit.report,
+# Output format -> the module of this package that writes it.
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "concise": "concise",
+    "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "junit": "junit",
 }
+
+
+def reporter(output_format: str) -> Reporter:
+    return importlib.import_module(f"{__name__}.{FORMATS[output_format]}").report

@@ -3,11 +3,13 @@ on the pull request's diff."""
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from fastapi_lint.api import RunResult
 from fastapi_lint.diagnostics import Severity
 from fastapi_lint.report.escape import escape
+
+if TYPE_CHECKING:
+    from fastapi_lint.api import RunResult
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

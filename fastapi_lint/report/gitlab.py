@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from fastapi_lint.api import RunResult
 from fastapi_lint.diagnostics import Diagnostic, Severity
 from fastapi_lint.report.escape import escape, json_safe
 from fastapi_lint.report.source_lines import SourceLines
+
+if TYPE_CHECKING:
+    from fastapi_lint.api import RunResult
 
 _SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 

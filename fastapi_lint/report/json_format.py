@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from fastapi_lint.api import RunResult
 from fastapi_lint.report.escape import escape, json_safe
+
+if TYPE_CHECKING:
+    from fastapi_lint.api import RunResult
 
 
 def report(result: RunResult, stream: TextIO, options: dict) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from fastapi_lint.api import RunResult
 from fastapi_lint.report.escape import escape
+
+if TYPE_CHECKING:
+    from fastapi_lint.api import RunResult
 
 
 def report(result: RunResult, stream: TextIO, options: dict) -> None:

@@ -11,17 +11,19 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import quote
 
 from fastapi_lint import __version__
-from fastapi_lint.api import RunResult
 from fastapi_lint.config import DEFAULT_DOCS_URL
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Severity
 from fastapi_lint.docs import PageNotFound, rule_page
 from fastapi_lint.engine import rule_url
 from fastapi_lint.report.escape import escape, json_safe
 from fastapi_lint.report.gitlab import fingerprints
+
+if TYPE_CHECKING:
+    from fastapi_lint.api import RunResult
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -6,27 +6,20 @@ Coloured (through rich) on a terminal; plain text when the stream is not a TTY o
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
 from rich.text import Text
 
-from fastapi_lint.api import RunResult
 from fastapi_lint.diagnostics import Applicability, Diagnostic, Severity
+from fastapi_lint.report.console import make_console
 from fastapi_lint.report.escape import escape
 from fastapi_lint.report.source_lines import SourceLines
 
+if TYPE_CHECKING:
+    from fastapi_lint.api import RunResult
+
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
-
-
-def make_console(stream: TextIO) -> Console:
-    # rich keeps bold/dim under NO_COLOR; the convention asks for plain text.
-    plain = bool(os.environ.get("NO_COLOR"))
-    return Console(
-        file=stream, highlight=False, soft_wrap=True, emoji=False, color_system=None if plain else "auto"
-    )
 
 
 Segments = list[tuple[str, str | None]]  # one output line: (text, rich style)
