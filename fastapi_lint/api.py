@@ -146,15 +146,29 @@ class _Job:
     settings: Settings
     options: LintOptions
     fix: FixMode | None
-    contents: dict[Path, bytes]
+    contents: Contents
     roots: tuple[str, ...] = ()
 
 
-def _source(job_contents: dict[Path, bytes], path: Path) -> bytes | OSError:
-    return job_contents[path] if path in job_contents else _read(path)
+# What the run has read, so no file is read twice: its bytes with the stat taken before
+# reading them (a fix checks the file is still that before replacing it), bytes given
+# directly (standard input: never written), or why it could not be read.
+Contents = dict[Path, "ReadStamp | bytes | OSError"]
 
 
-def _facts_job(contents: dict[Path, bytes], path: Path) -> ModuleFacts | None:
+def _read_stamped(path: Path) -> ReadStamp | OSError:
+    try:
+        return read_stamped(path)
+    except OSError as exc:
+        return exc
+
+
+def _source(contents: Contents, path: Path) -> bytes | OSError:
+    found = contents[path] if path in contents else _read_stamped(path)
+    return found.data if isinstance(found, ReadStamp) else found
+
+
+def _facts_job(contents: Contents, path: Path) -> ModuleFacts | None:
     source = _source(contents, path)
     if not isinstance(source, bytes) or len(source) > MAX_SOURCE_BYTES:
         return None  # unreadable or too large: the lint pass reports it
@@ -164,24 +178,17 @@ def _facts_job(contents: dict[Path, bytes], path: Path) -> ModuleFacts | None:
         return None
 
 
-def _facts_and_digest_job(contents: dict[Path, bytes], path: Path) -> tuple[ModuleFacts, str] | None:
-    """The facts with their digest, taken where they were extracted: a pickle of facts that
-    already crossed a process boundary can differ in bytes (shared strings), not in value."""
+def _facts_and_digest_job(contents: Contents, path: Path) -> tuple[ModuleFacts, str] | None:
+    """The facts with their digest, computed in the worker that extracted them."""
     facts = _facts_job(contents, path)
     return None if facts is None else (facts, facts_digest(facts))
 
 
 def _lint_job(job: _Job, path: Path) -> FileResult:
     shown = display_path(path)
-    stamp: ReadStamp | None = None
-    if path in job.contents:
-        source: bytes | OSError = job.contents[path]
-    else:
-        try:
-            stamp = read_stamped(path)
-            source = stamp.data
-        except OSError as exc:
-            source = exc
+    found = job.contents[path] if path in job.contents else _read_stamped(path)
+    stamp = found if isinstance(found, ReadStamp) else None
+    source = found.data if isinstance(found, ReadStamp) else found
     if isinstance(source, OSError):
         reason = source.strerror or type(source).__name__
         return FileResult(shown, [engine_diagnostic(shown, PARSE_ERROR_CODE, f"cannot read file: {reason}")])
@@ -217,14 +224,14 @@ def _lint_files(
     fact_files: list[Path],
     settings: Settings,
     fix: FixMode | None,
-    contents: dict[Path, bytes] | None = None,
+    contents: Contents | None = None,
     jobs: int = 1,
     cache: Cache | None = None,
     roots: tuple[str, ...] = (),
 ) -> RunResult:
-    contents = contents or {}
     if cache is not None and not contents and fix is None:
         return _lint_files_cached(files, fact_files, settings, jobs, cache)
+    contents = {**{path: _read_stamped(path) for path in fact_files}, **(contents or {})}
     facts = {p: f for p, f in zip(fact_files, map_files(_facts_job, contents, fact_files, jobs, "indexing")) if f is not None}
     return _lint_with_facts(files, facts, settings, fix, contents, jobs, roots)
 
@@ -234,7 +241,7 @@ def _lint_with_facts(
     facts: dict[Path, ModuleFacts],
     settings: Settings,
     fix: FixMode | None,
-    contents: dict[Path, bytes],
+    contents: Contents,
     jobs: int,
     roots: tuple[str, ...] = (),
 ) -> RunResult:
@@ -257,6 +264,7 @@ def _lint_files_cached(
 ) -> RunResult:
     """As ``_lint_files``, reusing what the cache knows (see cache.py for the keys)."""
     hashes: dict[Path, str] = {}
+    contents: Contents = {}
     for path in fact_files:
         try:
             status = os.stat(path)
@@ -267,12 +275,13 @@ def _lint_files_cached(
             data = _read(path)
             if not isinstance(data, bytes):
                 continue
+            contents[path] = ReadStamp.of(status, data)
             known = cache.remember_hash(path, status, data)
         hashes[path] = known
     modules = {path: module_name_for(path)[0] for path in hashes}
     facts: dict[Path, ModuleFacts] = {}
     new = [path for path in hashes if cache.get_digest(modules[path], hashes[path]) is None]
-    for path, computed in zip(new, map_files(_facts_and_digest_job, {}, new, jobs, "indexing")):
+    for path, computed in zip(new, map_files(_facts_and_digest_job, contents, new, jobs, "indexing")):
         if computed is not None:
             facts[path] = computed[0]
         cache.put_facts(modules[path], hashes[path], computed)
@@ -308,7 +317,7 @@ def _lint_files_cached(
                     facts[path] = cached
                 elif cache.get_digest(modules[path], hashed) != NO_FACTS:
                     lost.append(path)
-        for path, computed in zip(lost, map_files(_facts_and_digest_job, {}, lost, jobs, "indexing")):
+        for path, computed in zip(lost, map_files(_facts_and_digest_job, contents, lost, jobs, "indexing")):
             if computed is not None:
                 facts[path] = computed[0]
             cache.put_facts(modules[path], hashes[path], computed)
@@ -321,7 +330,7 @@ def _lint_files_cached(
                 found[path] = lookup.result
     missing = [path for path in files if path not in found]
     if missing:
-        fresh = _lint_with_facts(missing, all_facts(), settings, None, {}, jobs)
+        fresh = _lint_with_facts(missing, all_facts(), settings, None, contents, jobs)
         for path, file_result in zip(missing, fresh.files):
             found[path] = file_result
             if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -242,3 +244,53 @@ def test_facts_digests_agree_across_processes() -> None:
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         there = pool.starmap(fastapi_lint.api._facts_and_digest_job, [({}, path) for path in files])
     assert [digest for _, digest in there] == here
+
+
+@pytest.mark.parametrize("how", ["cp -p", "tar --mtime"])
+def test_a_same_size_edit_that_keeps_the_mtime_is_relinted(project: Path, how: str) -> None:
+    cache_dir = project / CACHE_DIR_NAME
+    events = project / "app" / "events.py"
+    before = findings(project, Cache(cache_dir))
+    status = os.stat(events)
+    edited = EVENTS.replace("time.sleep(1)", "print(1)     ")  # same size, no blocking call
+    assert len(edited) == len(EVENTS)
+    if how == "cp -p":  # a new file with the old times moved into place: another inode
+        copy = project / "events.tmp"
+        copy.write_text(edited)
+        os.utime(copy, ns=(status.st_atime_ns, status.st_mtime_ns))
+        os.replace(copy, events)
+    else:  # rewritten in place, then the archive's mtime restored: only ctime changes
+        events.write_text(edited)
+        os.utime(events, ns=(status.st_atime_ns, status.st_mtime_ns))
+    after = findings(project, Cache(cache_dir))
+    assert after == findings(project, None) != before
+
+
+def test_a_file_written_as_the_store_was_saved_is_read_again(project: Path, monkeypatch) -> None:
+    """A file whose mtime is not older than the store's last write may have changed within
+    the clock's resolution: its recorded hash is not trusted."""
+    cache_dir = project / CACHE_DIR_NAME
+    findings(project, Cache(cache_dir))
+    future = time.time_ns() + 10 ** 9
+    events = project / "app" / "events.py"
+    os.utime(events, ns=(future, future))
+    recorded = Cache(cache_dir)
+    assert recorded.known_hash(events, os.stat(events)) is None
+    main = project / "app" / "main.py"
+    assert recorded.known_hash(main, os.stat(main)) is not None
+
+
+def test_each_file_is_read_once_per_run(project: Path, monkeypatch) -> None:
+    opened: list[str] = []
+    real_open = open
+
+    def counting_open(file, *args, **kwargs):
+        if str(file).endswith(".py"):
+            opened.append(os.path.basename(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    for cache in (None, Cache(project / CACHE_DIR_NAME)):
+        opened.clear()
+        findings(project, cache)
+        assert sorted(opened) == ["__init__.py", "events.py", "main.py"]

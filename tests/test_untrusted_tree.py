@@ -271,7 +271,7 @@ def test_add_noqa_never_overwrites_an_edit_saved_since_the_lint(repo: Path, monk
         target.write_text("# a line above moves every finding\n" + BLOCKING)
         return result
 
-    monkeypatch.setattr("fastapi_lint.cli.lint_paths", lint_then_save)
+    monkeypatch.setattr(fastapi_lint.api, "lint_paths", lint_then_save)
     invoke("--select", "FAPI101", "--add-noqa", "app")
     assert "noqa" not in target.read_text()
 
