@@ -68,3 +68,23 @@ def test_check_hook_fails_on_a_pitfall_and_fix_hook_fixes_it(repo) -> None:
 
     again = try_repo(project, env, "fastapi-lint")
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_readme_local_hook_works_from_an_installed_checkout(repo) -> None:
+    """The README's `repo: local` hook (what works before a release) runs the fastapi-lint
+    installed in the environment, here this checkout's."""
+    import re
+
+    import yaml
+
+    project, env = repo
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```yaml\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+    local = next(block for block in blocks if "repo: local" in block)
+    assert yaml.safe_load(local)["repos"][0]["repo"] == "local"
+    (project / ".pre-commit-config.yaml").write_text(local)
+    run(["git", "add", ".pre-commit-config.yaml"], project, env)
+    env = {**env, "PATH": os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")}
+    checked = run([PRE_COMMIT, "run", "--all-files"], project, env)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "FAPI504" in checked.stdout

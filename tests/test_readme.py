@@ -41,7 +41,9 @@ def test_every_flag_and_format_the_readme_shows_exists() -> None:
     formats = set(re.findall(r"--output-format (\w+)", text))
     assert formats and formats <= set(FORMATS)
     help_text = CliRunner().invoke(main, ["check", "--help"]).output
-    flags = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", text)) - {"--help"}
+    # Flags of fastapi-lint itself (pip's own, in the install commands, are pip's business).
+    ours = "\n".join(line for line in text.splitlines() if not re.match(r"\s*(- )?pip ", line))
+    flags = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", ours)) - {"--help"}
     missing = {flag for flag in flags if flag not in help_text}
     assert not missing, f"README mentions flags the CLI does not have: {sorted(missing)}"
 
@@ -55,3 +57,47 @@ def test_yaml_snippets_parse() -> None:
     assert len(blocks) >= 3
     for block in blocks:
         assert yaml.safe_load(block)
+
+
+def _yaml_blocks(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"^```yaml\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+
+
+def test_install_instructions_say_what_works_before_a_release() -> None:
+    """No release is published yet: every `pip install fastapi-lint` (from PyPI) in the README
+    is labelled as the published form, and the forms that work today are there."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if re.search(r"pip install fastapi-lint(?! @)", line):
+            assert re.search(r"[Oo]nce (a release is )?published", line), f"unlabelled PyPI install: {line!r}"
+    assert "no release on PyPI yet" in text
+    for works_today in ("pip install /path/to/fastapi-lint", "git+https://", "pip wheel "):
+        assert works_today in text
+
+
+def test_published_pre_commit_snippet_names_this_version_and_real_hooks() -> None:
+    import yaml
+
+    from fastapi_lint import __version__
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    hooks = {hook["id"] for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    configs = [yaml.safe_load(block) for block in _yaml_blocks(text)]
+    published = [repo for config in configs if isinstance(config, dict) for repo in config.get("repos", ())
+                 if repo["repo"].startswith("https://")]
+    assert published, "no published pre-commit snippet"
+    for repo in published:
+        assert repo["rev"] == f"v{__version__}", "the release checklist (CONTRIBUTING.md) sets rev: to the tag"
+        assert {hook["id"] for hook in repo["hooks"]} <= hooks
+
+
+def test_release_checklist() -> None:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    checklist = text[text.index("## Releasing"):]
+    for step in ("__version__", "fastapi_lint/__init__.py", "CHANGELOG.md", "git tag", "v<version>", "rev:"):
+        assert step in checklist, step
+    assert "## Unreleased" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
