@@ -68,7 +68,7 @@ PINS = {
 }
 TOOL_PACKAGES = {"ruff": ["ruff"], "flake8-async": ["flake8", "flake8-async"], "fixit": ["fixit"]}
 
-FASTAPI_LINT_IDS = ("cold", "fill", "warm", "touched", "edited")
+FASTAPI_LINT_IDS = ("cold", "fill", "warm", "touched", "edited", "prefixed", "stdin", "version")
 ALL_IDS = ("floor", "floor-1", *FASTAPI_LINT_IDS, "ruff", "flake8-async", "fixit")
 SLOW_IDS = ("flake8-async", "fixit")
 GROUPS = {"fastapi-lint": FASTAPI_LINT_IDS, "floors": ("floor", "floor-1"), "slow": SLOW_IDS,
@@ -81,6 +81,9 @@ LABELS = {
     "warm": "fastapi-lint warm (cache, no change)",
     "touched": "fastapi-lint, 1 file touched",
     "edited": "fastapi-lint, 1 file edited",
+    "prefixed": "fastapi-lint, 1 router prefix edited",
+    "stdin": "fastapi-lint --stdin-filename (warm)",
+    "version": "fastapi-lint --version",
     "ruff": "ruff --select FAST,ASYNC",
     "flake8-async": "flake8 --select ASYNC",
     "fixit": "fixit lint (default rules)",
@@ -146,8 +149,9 @@ def measure_child(spec: dict) -> dict:
     peak = {"kb": 0, "procs": 0}
     start = time.perf_counter()
     try:
+        stdin = open(spec["stdin"], "rb") if spec.get("stdin") else subprocess.DEVNULL
         proc = subprocess.Popen(spec["cmd"], cwd=spec["cwd"], stdout=stdout, stderr=stderr,
-                                stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+                                stdin=stdin, env=env, start_new_session=True)
     except OSError as error:
         return {"rc": None, "error": f"cannot start: {error}"}
     done = threading.Event()
@@ -371,6 +375,7 @@ class Bench:
     before_all: Callable[[], None] | None = None
     repeat: int = 3
     note: str = ""
+    stdin: str | None = None  # a file fed to the command's standard input
     runs: list[dict] = field(default_factory=list)
     status: str = "ok"
 
@@ -395,7 +400,7 @@ def run_bench(bench: Bench, workroot: Path, timeout: float | None) -> None:
             bench.before_each(i)
         try:
             result = measure({"cmd": bench.cmd, "cwd": str(workroot / "src"), "timeout": timeout,
-                              "stdout": str(workroot / "out" / f"{bench.id}.{i}.txt"),
+                              "stdout": str(workroot / "out" / f"{bench.id}.{i}.txt"), "stdin": bench.stdin,
                               "env": {"PYTHONIOENCODING": "utf-8", "NO_COLOR": "1"}})
         finally:
             if bench.after_each:
@@ -491,6 +496,10 @@ def check_targets(by_id: dict[str, dict]) -> list[dict]:
         add(f"{i} <= warm + 1 s" + (" (extra: edit, not only touch)" if i == "edited" else ""),
             None if t is None or warm is None else t <= warm + 1.0,
             f"{t:.2f} s vs warm {warm:.2f} s" if t is not None and warm is not None else f"needs {i} and warm")
+    for i, limit in (("edited", 2.0), ("prefixed", 10.0), ("version", 0.2)):
+        t = wall(i)
+        add(f"{LABELS[i]} <= {limit:g} s", None if t is None else t <= limit,
+            f"{t:.2f} s" if t is not None else f"needs {i}")
     peaks = {i: by_id[i]["max_peak_tree_mb"] for i in FASTAPI_LINT_IDS if by_id.get(i, {}).get("max_peak_tree_mb")}
     worst = max(peaks, key=peaks.get) if peaks else None
     add("fastapi-lint peak memory < 500 MB", None if not peaks else peaks[worst] < 500,
@@ -541,6 +550,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="command that runs fastapi-lint (default: the one next to this Python)")
     parser.add_argument("--workdir", type=Path, help="parent of the temporary copy of the corpus (default: $TMPDIR)")
     parser.add_argument("--keep-workdir", action="store_true", help="keep the copy and the tools' outputs")
+    parser.add_argument("--scale", metavar="SIZES",
+                        help="also run the scale rows (bench/scale.py) on synthetic projects of these sizes, "
+                             "e.g. 5000,10000,20000 (empty: none)")
+    parser.add_argument("--same-shape", type=int, default=5000,
+                        help="with --scale: routes of the one-file same-path-shape row (default 5000; 0: none)")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.slow_repeat < 1:
         parser.error("--repeat and --slow-repeat must be at least 1")
@@ -608,6 +622,13 @@ def main(argv: list[str] | None = None) -> int:
     def restore(_i):
         router.write_bytes(original)
 
+    def move_prefix(i):
+        # Every route-table reader depends on a router's prefix: the edit that costs most.
+        text = original.decode("utf-8", "replace")
+        marker = 'prefix="' if 'prefix="' in text else '"/'
+        router.write_text(text.replace(marker, f"{marker}/moved{i}" if marker == 'prefix="' else f'"/moved{i}/', 1),
+                          encoding="utf-8")
+
     def prime():
         # a full cache for the warm runs, once; whatever earlier runs left is thrown away first
         if primed[0]:
@@ -632,6 +653,11 @@ def main(argv: list[str] | None = None) -> int:
                          note=f"touch {router.relative_to(workroot / 'src')}" if router else ""),
         "edited": Bench("edited", LABELS["edited"], fl_cmd + names, before_all=prime, before_each=edit,
                         after_each=restore, note="append a comment, restore after"),
+        "prefixed": Bench("prefixed", LABELS["prefixed"], fl_cmd + names, before_all=prime, before_each=move_prefix,
+                          after_each=restore, note="change the router's prefix (or first path), restore after"),
+        "stdin": Bench("stdin", LABELS["stdin"], fl_cmd + ["--stdin-filename", str(router)] if router else [],
+                       before_all=prime, stdin=str(router) if router else None, note="the router module on stdin"),
+        "version": Bench("version", LABELS["version"], fl + ["--version"]),
         "ruff": Bench("ruff", LABELS["ruff"],
                       [str(tbin / "ruff"), "check", "--isolated", "--no-cache", "--select", "FAST,ASYNC", *names]),
         "flake8-async": Bench("flake8-async", LABELS["flake8-async"],
@@ -649,7 +675,7 @@ def main(argv: list[str] | None = None) -> int:
         if bench.id not in ("fixit", "flake8-async"):
             bench.repeat = args.repeat
     if router is None:
-        for i in ("touched", "edited"):
+        for i in ("touched", "edited", "prefixed", "stdin"):
             benches[i].status = "no file to touch"
 
     # 4. measure
@@ -717,6 +743,15 @@ def main(argv: list[str] | None = None) -> int:
         "results": rows,
         "targets": targets,
     }
+    if args.scale:
+        import scale
+
+        sizes = [int(size) for size in args.scale.split(",") if size]
+        scale_rows = scale.scale_rows(fl, sizes, args.same_shape, args.jobs, args.timeout, args.workdir)
+        scale_targets = scale.check_targets(scale_rows, sizes)
+        print()
+        scale.print_rows(scale_rows, scale_targets)
+        result["scale"] = {"rows": scale_rows, "targets": scale_targets}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"\nwritten: {args.json}")
