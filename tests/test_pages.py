@@ -78,11 +78,54 @@ def test_sections_are_not_empty(code):
         assert section(text, title).strip(), f"`## {title}` is empty"
 
 
+# The Q&A guides pages may cite, by title, with the questions that have an answer.
+GUIDES = {
+    "FastAPI Interview Questions & Answers": range(1, 31),
+    "70 FastAPI Interview Questions and Answers (2026)": range(1, 53),  # Q53-Q70 are unanswered
+    "FastAPI Advanced Interview Q&A": range(1, 41),
+    "Prepare for Your FastAPI Interview: Basic to Advanced Questions": range(1, 31),
+    "FastAPI Interview Questions: Comprehensive Guide for Web API Development": range(1, 38),
+}
+
+
 @pytest.mark.parametrize("code", CODES)
-def test_sources_cite_a_seed_file_and_a_url(code):
+def test_no_page_names_a_file_readers_cannot_open(code):
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt", page(code))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_sources_cite_guides_by_title_and_question_and_link_the_docs(code):
+    """Each guide by its title and each question by number and topic ("*FastAPI Interview
+    Questions & Answers*, Q18 — Database Sessions"); a question the guide leaves unanswered
+    only with a sentence saying so; and at least one documentation URL."""
     sources = section(page(code), "Sources")
-    assert re.search(r"\b\d{3}_[0-9A-Za-z]+\.txt\b", sources), "no seed file (NNN_....txt) cited"
     assert re.search(r"https://\S+", sources), "no https URL cited"
+    for bullet in re.findall(r"^- (.*)$", sources, re.MULTILINE):
+        parts = re.split(r"\*([^*]+)\*, (?=Q\d)", bullet)  # [text, title, its citations, title, ...]
+        assert not re.search(r"\bQ\d", parts[0]), f"a question cited without its guide's title: {bullet!r}"
+        for title, text in zip(parts[1::2], parts[2::2]):
+            assert title in GUIDES, f"unknown guide title {title!r}"
+            for question in re.finditer(r"\bQ(\d+)\b", text):
+                if int(question.group(1)) not in GUIDES[title]:
+                    assert "no answer" in bullet, f"{title} Q{question.group(1)} has no answer: say so or cite another"
+                else:
+                    assert text[question.end():].startswith(" — "), \
+                        f"{title} Q{question.group(1)}: name the question's topic after ' — '"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_fix_safety_matches_the_registry(code):
+    """The first word in bold under "Fix safety" is what the registry says the rule's best fix is."""
+    fix_safety = section(page(code), "Fix safety")
+    stated = re.search(r"\*\*(safe|unsafe|no autofix)\*\*", fix_safety)
+    assert stated, "start `## Fix safety` with **safe**, **unsafe** or **no autofix**"
+    fix = ALL_RULES[code].fix
+    assert stated.group(1) == (fix.value if fix else "no autofix")
+
+
+def test_router_prefix_page_warns_about_python_optimize():
+    text = page("FAPI210")
+    assert "python -O" in text and "404" in text
 
 
 @pytest.mark.parametrize("code", CODES)
