@@ -8,16 +8,25 @@ The summaries are small, picklable and cacheable; from them ``project.py`` build
 project-wide index and ``model.py`` the per-module FastAPI model. No rule reads them
 directly.
 
-Scopes and functions are keyed by their nesting path (``create_app/read_item``, with
-``#N`` for the N-th redefinition of a name), which the libcst rule pass reproduces in
-the same source order, so a libcst node finds its facts without positions.
+The join with the libcst pass. Facts keep no nodes and no columns; the libcst rule pass
+finds a node's facts by meeting the same things in the same order:
+
+- defs and classes are keyed by their nesting path (``create_app/read_item``, with
+  ``#N`` for the N-th redefinition of a name in a scope), by :class:`DefKeys`, which
+  both passes use;
+- ``calls`` are recorded in source order (a call before the calls in its arguments,
+  arguments left to right), the order in which libcst visits them, so the n-th call
+  spelled ``app.add_api_route`` the traversal meets is the n-th one recorded
+  (``model.CallsInOrder``).
+
+``tests/test_join.py`` checks both over the fixtures and generated modules.
 """
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Iterator, Union
 
 from fastapi_lint.names import resolve_relative
 
@@ -242,6 +251,56 @@ INTERESTING_CALLS = frozenset({
 })
 
 
+# ---------------------------------------------------------------- the join with libcst
+
+
+class DefKeys:
+    """Keys of defs and classes, in the order both passes meet them: the nesting path
+    (``create_app/read_item``), with ``#N`` for the N-th redefinition of a name in a scope."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], int] = {}
+
+    def next(self, scope: str, name: str) -> str:
+        n = self._seen.get((scope, name), 0)
+        self._seen[(scope, name)] = n + 1
+        base = f"{scope}/{name}" if scope else name
+        return base if n == 0 else f"{base}#{n}"
+
+
+def in_source_order(node: ast.AST) -> Iterator[ast.AST]:
+    """``node`` and every node below it, depth first, each before its children and the
+    children in source order: the order libcst visits them (``ast.walk`` is breadth first,
+    and ``ast`` keeps some children out of source order, e.g. a call's keywords after its
+    positional arguments)."""
+    stack = [node]
+    while stack:
+        sub = stack.pop()
+        yield sub
+        stack.extend(reversed(_children_in_source_order(sub)))
+
+
+def _children_in_source_order(node: ast.AST) -> list[ast.AST]:
+    kind = type(node)
+    if kind is ast.Call:
+        arguments = [*node.args, *node.keywords]
+        if node.args and node.keywords:  # ``f(a=1, *rest)`` is legal
+            arguments.sort(key=_position)
+        return [node.func, *arguments]
+    if kind is ast.IfExp:
+        return [node.body, node.test, node.orelse]
+    if kind is ast.Dict:  # keys and values are two lists; None is a ``**mapping`` key
+        return [part for pair in zip(node.keys, node.values) for part in pair if part is not None]
+    if kind is ast.arguments:  # a lambda's: only defaults can hold calls
+        return [*node.posonlyargs, *node.args, *node.defaults, *filter(None, [node.vararg]),
+                *node.kwonlyargs, *filter(None, node.kw_defaults), *filter(None, [node.kwarg])]
+    return list(ast.iter_child_nodes(node))
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return (node.lineno, node.col_offset)
+
+
 # ---------------------------------------------------------------- extraction
 
 
@@ -267,20 +326,13 @@ def extract_facts(source: bytes | str, module: str, is_package: bool = False) ->
 class _Extractor:
     def __init__(self, facts: ModuleFacts):
         self.facts = facts
-        self.occurrences: dict[tuple[str, str], int] = {}
+        self.keys = DefKeys()
         # Local names of interesting callables imported under another name (``Depends as D``).
         self.call_aliases: set[str] = set()
 
     def run(self, tree: ast.Module) -> None:
         self.facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
         self.body(tree.body, MODULE_SCOPE, None)
-
-    # Keys must follow the libcst pass: source order, nesting by def/class.
-    def new_key(self, scope: str, name: str) -> str:
-        n = self.occurrences.get((scope, name), 0)
-        self.occurrences[(scope, name)] = n + 1
-        base = f"{scope}/{name}" if scope else name
-        return base if n == 0 else f"{base}#{n}"
 
     def bind(self, scope: str, name: str, binding: Binding) -> None:
         self.facts.scopes[scope].bindings[name] = binding
@@ -324,8 +376,8 @@ class _Extractor:
             self.body(stmt.orelse, scope, func)
             return
         if isinstance(stmt, (ast.For, ast.AsyncFor)):
-            self.expressions(stmt.iter, scope, func)
             self.expressions(stmt.target, scope, func)
+            self.expressions(stmt.iter, scope, func)
             self.bind_targets(stmt.target, scope, None)
             if isinstance(stmt, ast.AsyncFor) and func is not None:
                 func.has_await = True
@@ -336,6 +388,7 @@ class _Extractor:
             for item in stmt.items:
                 self.expressions(item.context_expr, scope, func)
                 if item.optional_vars is not None:
+                    self.expressions(item.optional_vars, scope, func)
                     self.bind_targets(item.optional_vars, scope, summarise(item.context_expr))
             if isinstance(stmt, ast.AsyncWith) and func is not None:
                 func.has_await = True
@@ -390,7 +443,7 @@ class _Extractor:
 
     def expressions(self, node: ast.AST, scope: str, func: FunctionFacts | None) -> None:
         """Record interesting calls, awaits, yields and walrus bindings below ``node``."""
-        for sub in ast.walk(node):
+        for sub in in_source_order(node):
             if isinstance(sub, ast.Call):
                 callee = dotted_of(sub.func)
                 if callee and (callee.rsplit(".", 1)[-1] in INTERESTING_CALLS or callee in self.call_aliases):
@@ -408,7 +461,7 @@ class _Extractor:
                 func.attributes[sub.attr] = None
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str) -> None:
-        key = self.new_key(scope, node.name)
+        key = self.keys.next(scope, node.name)
         for decorator in node.decorator_list:
             self.expressions(decorator, scope, None)
         params = self.parameters(node.args, scope)
@@ -454,8 +507,9 @@ class _Extractor:
         return Param(arg.arg, summarise(arg.annotation), summarise(default), kind)
 
     def klass(self, node: ast.ClassDef, scope: str) -> None:
-        key = self.new_key(scope, node.name)
-        for expr in [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]:
+        key = self.keys.next(scope, node.name)
+        arguments = sorted([*node.bases, *node.keywords], key=_position)  # ``class A(x=1, *B)``
+        for expr in [*node.decorator_list, *arguments]:
             self.expressions(expr, scope, None)
         self.facts.classes[key] = ClassFacts(
             key=key,

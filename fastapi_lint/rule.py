@@ -15,6 +15,7 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.diagnostics import Applicability, Severity
+from fastapi_lint.facts import DefKeys
 from fastapi_lint.fixes import Fix
 from fastapi_lint.model import ModuleModel
 from fastapi_lint.names import canonical, dotted_name
@@ -95,7 +96,7 @@ class FileContext:
         self._scope_keys: list[str] = [""]
         self._functions: list[_Frame] = []  # enclosing def/lambda frames, innermost last
         self._pending: dict[int, _Frame] = {}  # frames whose body we have not entered yet
-        self._occurrences: dict[tuple[str, str], int] = {}
+        self._keys = DefKeys()
         self._statements: list[cst.CSTNode] = []
         self._bodies: dict[int, cst.CSTNode] = {}  # id(body) -> the def/class/lambda owning it
 
@@ -111,12 +112,7 @@ class FileContext:
         if kind in _STATEMENT_TYPES:
             self._statements.append(node)
         if kind in _DEF_TYPES:
-            scope = self._scope_keys[-1]
-            name = node.name.value
-            n = self._occurrences.get((scope, name), 0)
-            self._occurrences[(scope, name)] = n + 1
-            base = f"{scope}/{name}" if scope else name
-            self._pending[id(node)] = _Frame(node, base if n == 0 else f"{base}#{n}")
+            self._pending[id(node)] = _Frame(node, self._keys.next(self._scope_keys[-1], node.name.value))
             self._bodies[id(node.body)] = node
         elif kind is cst.Lambda:
             self._pending[id(node)] = _Frame(node, None)

@@ -21,7 +21,7 @@ from fastapi_lint.config import Settings
 from fastapi_lint.rules import ALL_RULES
 
 from conftest import ROOT, invoke
-from test_fixtures import actual_findings, expected_findings
+from test_fixtures import actual_findings, compare, expected_findings
 
 FIXES = ROOT / "tests" / "fixes"
 
@@ -68,7 +68,8 @@ def test_fix(case: Path, tmp_path: Path) -> None:
     assert second.fixed == 0 and all(f.fixed_source is None for f in second.files), "second --fix changed files"
     expected = expected_findings(root, code)
     actual, messages = actual_findings(root, code)
-    assert actual == expected, f"remaining findings differ: {sorted(actual)} != {sorted(expected)}"
+    missing, unexpected = compare(expected, actual)
+    assert not missing and not unexpected, f"remaining findings differ: missing {sorted(missing, key=str)}, unexpected {sorted(unexpected)}"
 
 
 @pytest.mark.skipif(shutil.which("patch") is None, reason="needs the patch program")
