@@ -6,7 +6,6 @@ Every problem (unreadable TOML, unknown key, wrong type, unknown rule code) is a
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import sys
 from dataclasses import dataclass, field, replace
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi_lint.errors import UsageError
+
+from fastapi_lint import globs
 
 if TYPE_CHECKING:
     from fastapi_lint.rule import Rule
@@ -34,7 +35,7 @@ DEFAULT_EXCLUDE = (
     "build", "dist", "site-packages", "__pypackages__", ".eggs", "*.egg-info",
 )
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
-_KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "target-version", "docs-url"})
+_KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "target-version", "docs-url", "respect-gitignore"})
 
 
 class ConfigError(UsageError):
@@ -54,6 +55,7 @@ class Settings:
     target_version: str = "py310"
     docs_url: str = field(default_factory=lambda: _project_docs_url())
     allow_bare_noqa: bool = False
+    respect_gitignore: bool = True  # skip what Git ignores when walking directories
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -94,7 +96,7 @@ def _rules_for(settings: Settings, relative: str) -> list[type[Rule]]:
     codes = set(settings.enabled_codes())
     name = relative.rsplit("/", 1)[-1]
     for pattern, ignored in settings.per_file_ignores:
-        if fnmatch.fnmatchcase(relative, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern)):
+        if globs.matches(pattern, relative) or ("/" not in pattern and globs.matches(pattern, name)):
             codes -= expand_selectors(ignored, f"per-file-ignores.{pattern}", include_opt_in=True)
     return [ALL_RULES[code] for code in sorted(codes)]
 
@@ -233,6 +235,10 @@ def settings_from_table(table: dict, path: Path) -> Settings:
         if not isinstance(url, str) or not url:
             raise ConfigError(f"{where} `docs-url` must be a non-empty string")
         values["docs_url"] = check_docs_url(url, f"{where} `docs-url`")
+    if "respect-gitignore" in table:
+        if not isinstance(table["respect-gitignore"], bool):
+            raise ConfigError(f"{where} `respect-gitignore` must be true or false")
+        values["respect_gitignore"] = table["respect-gitignore"]
     _check_conflicts(values, where)
     settings = Settings(root=path.parent, config_path=path, **values)
     validate(settings, where)

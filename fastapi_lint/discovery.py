@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 import stat
 from functools import lru_cache
 from pathlib import Path
 
 from fastapi_lint.errors import UsageError
+from fastapi_lint import globs
 from fastapi_lint.config import Settings
-from fastapi_lint.names import packages_above
+from fastapi_lint.gitignore import Ignores
+from fastapi_lint.analysis.names import packages_above
 from fastapi_lint.files import is_inside, real_roots
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -36,27 +36,23 @@ def is_excluded(path: Path, settings: Settings, check_parents: bool = False) -> 
 
 def _matches_exclude(names: list[str], relative: str | None, settings: Settings) -> bool:
     by_name, by_path = _exclude_patterns(settings.excludes)
-    if by_path is not None and relative and by_path.match(relative):
+    if by_path is not None and relative and by_path.fullmatch(relative):
         return True
-    return by_name is not None and any(by_name.match(name) for name in names)
+    return by_name is not None and any(by_name.fullmatch(name) for name in names)
 
 
 @lru_cache(maxsize=32)
-def _exclude_patterns(excludes: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """One regex for the globs matched against a name (no ``/``), one for those matched
-    against the path relative to the root (or a directory above it): ``fnmatchcase``
-    semantics, but one match per path instead of one per glob."""
+def _exclude_patterns(excludes: tuple[str, ...]) -> tuple:
+    """One expression for the globs matched against a name (no ``/``), one for those
+    matched against the path relative to the root (a directory's pattern also covers
+    everything below it): one match per path instead of one per glob."""
     names, paths = [], []
     for pattern in (p.strip("/") for p in excludes):
         if "/" in pattern:
-            paths += [fnmatch.translate(pattern), fnmatch.translate(pattern + "/*")]
+            paths.append(pattern + "/**")
         else:
-            names.append(fnmatch.translate(pattern))
-
-    def compiled(parts: list[str]) -> re.Pattern[str] | None:
-        return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None
-
-    return compiled(names), compiled(paths)
+            names.append(pattern)
+    return globs.union(names), globs.union(paths)
 
 
 def _is_virtualenv(directory: str) -> bool:
@@ -86,7 +82,9 @@ def walk(root: Path, settings: Settings) -> list[Path]:
     start = os.path.abspath(root)
     relative = os.path.relpath(start, base).replace(os.sep, "/") if _inside(start, base) else None
     allowed = real_roots([settings.root, root])
-    _walk(str(root), None if relative in (None, ".") else relative, relative is not None, settings, files, allowed)
+    ignores = Ignores.above(start) if settings.respect_gitignore else None
+    _walk(str(root), None if relative in (None, ".") else relative, relative is not None, settings, files, allowed,
+          ignores)
     return files
 
 
@@ -96,7 +94,7 @@ def _inside(path: str, base: str) -> bool:
 
 def _walk(
     directory: str, relative: str | None, under_root: bool, settings: Settings, files: list[Path],
-    allowed: tuple[str, ...],
+    allowed: tuple[str, ...], ignores: Ignores | None,
 ) -> None:
     try:
         with os.scandir(directory) as scan:
@@ -111,9 +109,12 @@ def _walk(
         except OSError:
             is_dir = False
         if is_dir:
-            if not entry.is_symlink() and not _matches_exclude([name], child, settings) and not _is_virtualenv(entry.path):
-                _walk(entry.path, child, under_root, settings, files, allowed)
-        elif name.endswith(PYTHON_SUFFIXES) and not _matches_exclude([name], child, settings):
+            if (not entry.is_symlink() and not _matches_exclude([name], child, settings)
+                    and not _is_virtualenv(entry.path) and not (ignores and ignores.ignored(entry.path, True))):
+                _walk(entry.path, child, under_root, settings, files, allowed,
+                      ignores.entering(entry.path) if ignores else None)
+        elif (name.endswith(PYTHON_SUFFIXES) and not _matches_exclude([name], child, settings)
+                and not (ignores and ignores.ignored(entry.path, False))):
             if entry.is_file(follow_symlinks=False) or _is_safe_link(entry.path, allowed):
                 files.append(Path(entry.path))
 
