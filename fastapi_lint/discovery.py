@@ -7,12 +7,12 @@ import stat
 from functools import lru_cache
 from pathlib import Path
 
-from fastapi_lint.errors import UsageError
 from fastapi_lint import globs
 from fastapi_lint.config import Settings
-from fastapi_lint.gitignore import Ignores
-from fastapi_lint.analysis.names import packages_above
+from fastapi_lint.errors import UsageError
 from fastapi_lint.files import is_inside, real_roots
+from fastapi_lint.gitignore import Ignores
+from fastapi_lint.names import packages_above
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
