@@ -38,6 +38,13 @@ _FASTAPI_APP = frozenset({"fastapi.FastAPI"})
 DEFAULT_GENERATOR = "fastapi.utils.generate_unique_id"
 _DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})
 _MAX_CHAIN = 8  # include_router nesting followed when computing an app's view of a route
+# Views of one route past which it is given up on (no operation id): routers included by
+# several routers each, level after level, multiply the ways up to the apps.
+_MAX_VIEWS = 1000
+
+
+class _TooManyViews(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -230,7 +237,7 @@ class RouteIndex:
                 name = self._route_name(module, registration) or "?"
                 start = _View("", (), None, owner_id, ((module, registration.line),))
                 return [OperationId(explicit.value, True, module, registration, name, view.root, view.order)
-                        for view in self._views(owner_id, start, 0, frozenset())]
+                        for view in self._all_views(owner_id, start)]
             return []
         name = self._route_name(module, registration)
         if name is None or registration.path is None:
@@ -241,7 +248,7 @@ class RouteIndex:
             if call.has_kwarg("generate_unique_id_function") else None
         start = _View(registration.path, tags, generator, owner_id, ((module, registration.line),))
         found = []
-        for view in self._views(owner_id, start, 0, frozenset()):
+        for view in self._all_views(owner_id, start):
             value = self._generated_id(view, name, registration.methods)
             if value is not None:
                 found.append(OperationId(value, False, module, registration, name, view.root, view.order))
@@ -261,10 +268,21 @@ class RouteIndex:
         function = self.project.modules[module].functions.get(key)
         return function.name if function else None
 
-    def _views(self, owner_id: OwnerId, view: _View, depth: int, seen: frozenset) -> list[_View]:
+    def _all_views(self, owner_id: OwnerId, start: _View) -> list[_View]:
+        """``_views`` from the route's own router; none past ``_MAX_VIEWS`` (unknown)."""
+        try:
+            return self._views(owner_id, start, 0, frozenset(), [0])
+        except _TooManyViews:
+            return []
+
+    def _views(self, owner_id: OwnerId, view: _View, depth: int, seen: frozenset, count: list[int]) -> list[_View]:
         """Follow ``include_router`` upwards from ``owner_id`` to every app (or to the
         router itself when nothing includes it), applying prefixes, tags and generators
-        as FastAPI does (the owner's own settings first)."""
+        as FastAPI does (the owner's own settings first). ``count`` counts the steps taken,
+        to give up past ``_MAX_VIEWS``."""
+        count[0] += 1
+        if count[0] > _MAX_VIEWS:
+            raise _TooManyViews
         owner = self.owners.get(owner_id)
         if owner is None or owner_id in seen or depth > _MAX_CHAIN:
             return []
@@ -308,7 +326,7 @@ class RouteIndex:
                 include.parent,
                 ((include.module, include.registration.line), *view.order),
             )
-            views.extend(self._views(include.parent, upward, depth + 1, seen | {owner_id}))
+            views.extend(self._views(include.parent, upward, depth + 1, seen | {owner_id}, count))
         return views
 
     def _generated_id(self, view: _View, name: str, methods: tuple[str, ...]) -> str | None:

@@ -9,7 +9,7 @@ import libcst as cst
 
 from fastapi_lint.diagnostics import Severity
 from fastapi_lint.model import ModuleModel
-from fastapi_lint.paths import _PARAM, path_parameters, path_regex, sample_path
+from fastapi_lint.paths import _PARAM, PathMatcher, path_matcher, path_parameters, sample_path
 from fastapi_lint.rules._route_walk import Entry, RouteWalker, exclusive
 
 # Values a request could carry in a parameter of each convertor: the later route is
@@ -101,7 +101,7 @@ class ShadowedRoute(_RouteTableRule):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self._regexes: dict[str, object] = {}
+        self._matchers: dict[str, PathMatcher | None] = {}
 
     @staticmethod
     def keys(path: str) -> tuple[object, tuple]:
@@ -128,9 +128,9 @@ class ShadowedRoute(_RouteTableRule):
         if earlier.registration.function_key is not None and (
                 earlier.registration.function_key == later.registration.function_key):
             return None  # one endpoint under both paths: whichever matches, the same code runs
-        if first not in self._regexes:
-            self._regexes[first] = path_regex(first)
-        if self._regexes[first] is None or not _captures(self._regexes[first], second):
+        if first not in self._matchers:
+            self._matchers[first] = path_matcher(first)
+        if self._matchers[first] is None or not _captures(self._matchers[first], second):
             return None
         return (
             f"`{methods} {second}` is unreachable: `{methods} {first}` (line "
@@ -139,10 +139,11 @@ class ShadowedRoute(_RouteTableRule):
         )
 
 
-def _captures(regex, path: str) -> bool:
-    """Whether every request path the template ``path`` accepts is matched by ``regex``."""
+def _captures(matcher: PathMatcher, path: str) -> bool:
+    """Whether every request path the template ``path`` accepts is matched by ``matcher``
+    (checked on sample values; each check is linear, whatever the templates)."""
     sample = sample_path(path)
-    if sample is None or not regex.fullmatch(sample):
+    if sample is None or not matcher.fullmatch(sample):
         return False
     params = path_parameters(path)
     if not params:
@@ -157,7 +158,7 @@ def _captures(regex, path: str) -> bool:
         concrete = "".join(
             piece if isinstance(piece, str) else combination[piece] for piece in pieces
         )
-        if not regex.fullmatch(concrete):
+        if not matcher.fullmatch(concrete):
             return False
     return True
 
