@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from fastapi_lint import __version__
-from fastapi_lint.config import load_settings, with_overrides
+from fastapi_lint.config import SEVERITY_LEVELS, load_settings, with_overrides
 from fastapi_lint.errors import UsageError
 from fastapi_lint.report import FORMATS, reporter
 from fastapi_lint.report.encoding import ERRORS as OUTPUT_ERRORS, lenient
@@ -67,6 +67,8 @@ def main() -> None:
               help="Write the report to this file instead of standard output (the exit code still gates).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2/3).")
+@click.option("--exit-non-zero-on", "fail_on", type=click.Choice(SEVERITY_LEVELS), default=None,
+              help="Exit 1 only for findings of this severity or worse (config: fail-on; default: info, any finding).")
 @click.option("--docs-url", help="Base URL of the rule pages linked from each finding.")
 @click.option("--allow-bare-noqa", is_flag=True, help="Let a bare `# noqa` suppress every rule on its line.")
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named on the command line too.")
@@ -98,6 +100,7 @@ def check(
     output_file: Path | None,
     statistics: bool,
     exit_zero: bool,
+    fail_on: str | None,
     docs_url: str | None,
     allow_bare_noqa: bool,
     force_exclude: bool,
@@ -138,6 +141,7 @@ def check(
             ignore=base_ignore + ignored if (selected is not None or ignored) else None,
             docs_url=docs_url,
             allow_bare_noqa=allow_bare_noqa or None,
+            fail_on=fail_on,
         )
         from fastapi_lint import baseline as baselines
         from fastapi_lint.add_noqa import add_noqa as insert_noqa_comments
@@ -145,6 +149,7 @@ def check(
         from fastapi_lint.cache import Cache
         from fastapi_lint.report.progress import ProgressBar
         from fastapi_lint.runner import default_jobs, reporting_progress
+        from fastapi_lint.severity import apply_overrides
         from fastapi_lint.vcs import changed_files
 
         fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff) if (fix or diff or fix_only) else None
@@ -163,6 +168,7 @@ def check(
                                         jobs=jobs or default_jobs(), cache=cache)
             finally:
                 bar.close()
+        apply_overrides(result, settings)
         if baseline_file is not None and write_baseline:
             recorded = baselines.write(result, baseline_file)
             click.echo(f"Recorded {recorded} finding{'s' if recorded != 1 else ''} in {escape(str(baseline_file))}.",
@@ -187,8 +193,8 @@ def check(
         if fix_only:
             sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_CLEAN)
         reporter(output_format)(result, sys.stderr, {"statistics": statistics, "unsafe_fixes": unsafe_fixes,
-                                                      "docs_url": settings.docs_url})
-        sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_FINDINGS if result.diagnostics else EXIT_CLEAN)
+                                                      "docs_url": settings.docs_url, "fail_on": settings.fail_on})
+        sys.exit(_exit_code(result, settings, exit_zero))
     if add_noqa:
         added, skipped = insert_noqa_comments(result)
         click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''}"
@@ -201,7 +207,8 @@ def check(
         fixed = result.fixed
         click.echo(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.", err=True)
         sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_CLEAN)
-    options = {"statistics": statistics, "unsafe_fixes": unsafe_fixes, "docs_url": settings.docs_url}
+    options = {"statistics": statistics, "unsafe_fixes": unsafe_fixes, "docs_url": settings.docs_url,
+               "fail_on": settings.fail_on, "root": _report_root(settings)}
     if output_file is None:
         reporter(output_format)(result, sys.stdout, options)
     else:
@@ -210,9 +217,24 @@ def check(
                 reporter(output_format)(result, stream, options)
         except OSError as exc:
             _fail(f"cannot write {output_file}: {exc.strerror or exc}")
+    sys.exit(_exit_code(result, settings, exit_zero))
+
+
+def _report_root(settings) -> Path:
+    """What CI reports (SARIF, GitLab) name paths relative to: the repository's root, else
+    the project's (the configuration's directory, or the working directory without one)."""
+    from fastapi_lint.vcs import repository_root
+
+    return repository_root(Path.cwd()) or settings.root
+
+
+def _exit_code(result, settings, exit_zero: bool) -> int:
+    """3 when a rule crashed; 1 when a finding is at or above ``fail-on`` (unless --exit-zero); else 0."""
+    from fastapi_lint.severity import failing
+
     if result.has_internal_error:
-        sys.exit(EXIT_INTERNAL)
-    sys.exit(EXIT_FINDINGS if result.diagnostics and not exit_zero else EXIT_CLEAN)
+        return EXIT_INTERNAL
+    return EXIT_FINDINGS if not exit_zero and failing(result.diagnostics, settings.fail_on) else EXIT_CLEAN
 
 
 def _print_diff(result) -> int:
@@ -264,7 +286,7 @@ def explain(code: str) -> None:
 @main.command("rules")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_rules(output_format: str) -> None:
-    """List every rule: code, name, whether it is on by default, whether it can be fixed."""
+    """List every rule: code, name, on by default or opt-in, severity, fix safety."""
     from rich.table import Table
 
     from fastapi_lint.report.console import make_console
@@ -275,6 +297,7 @@ def list_rules(output_format: str) -> None:
             "code": rule.code,
             "name": rule.name,
             "default": "on" if rule.default_enabled else "opt-in",
+            "severity": rule.severity.value,
             "fix": rule.fix.value if rule.fix else "-",
             "summary": rule.summary,
         }
@@ -289,10 +312,11 @@ def list_rules(output_format: str) -> None:
     if not console.is_terminal:  # one line per rule, for grep and scripts
         width = max(len(row["name"]) for row in rows)
         for row in rows:
-            click.echo(f"{row['code']}  {row['name']:<{width}}  {row['default']:<6}  {row['fix']:<6}  {row['summary']}")
+            click.echo(f"{row['code']}  {row['name']:<{width}}  {row['default']:<6}  {row['severity']:<7}  "
+                       f"{row['fix']:<6}  {row['summary']}")
         return
     table = Table(box=None, pad_edge=False)
-    for column in ("code", "name", "default", "fix", "summary"):
+    for column in ("code", "name", "default", "severity", "fix", "summary"):
         table.add_column(column.capitalize(), no_wrap=column != "summary")
     for row in rows:
         table.add_row(*row.values())

@@ -35,7 +35,10 @@ DEFAULT_EXCLUDE = (
     "build", "dist", "site-packages", "__pypackages__", ".eggs", "*.egg-info",
 )
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
-_KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "target-version", "docs-url", "respect-gitignore"})
+_KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "target-version", "docs-url", "severity", "fail-on",
+                         "respect-gitignore"})
+# Severities, least severe first: `fail-on`/`--exit-non-zero-on` gates on this order.
+SEVERITY_LEVELS = ("info", "warning", "error")
 
 
 class ConfigError(UsageError):
@@ -56,10 +59,22 @@ class Settings:
     docs_url: str = field(default_factory=lambda: _project_docs_url())
     allow_bare_noqa: bool = False
     respect_gitignore: bool = True  # skip what Git ignores when walking directories
+    severity: tuple[tuple[str, str], ...] = ()  # (code or prefix, level) from [tool.fastapi-lint.severity]
+    fail_on: str = "info"  # the least severe finding that makes the exit code 1
 
     @property
     def excludes(self) -> tuple[str, ...]:
         return self.exclude + self.extend_exclude
+
+    def severity_for(self, code: str) -> str | None:
+        """The configured severity of ``code``: the entry with the longest matching code or
+        prefix (an exact code beats its prefix; ``ALL`` matches everything); None when none."""
+        best: tuple[int, str] | None = None
+        for selector, level in self.severity:
+            length = 0 if selector == "ALL" else len(selector) if code.startswith(selector) else -1
+            if length >= 0 and (best is None or length > best[0]):
+                best = (length, level)
+        return best[1] if best else None
 
     def enabled_codes(self) -> frozenset[str]:
         return _enabled_codes(self)
@@ -235,6 +250,10 @@ def settings_from_table(table: dict, path: Path) -> Settings:
         if not isinstance(url, str) or not url:
             raise ConfigError(f"{where} `docs-url` must be a non-empty string")
         values["docs_url"] = check_docs_url(url, f"{where} `docs-url`")
+    if "severity" in table:
+        values["severity"] = _severities(table["severity"], f"{where} `severity`")
+    if "fail-on" in table:
+        values["fail_on"] = check_level(table["fail-on"], f"{where} `fail-on`")
     if "respect-gitignore" in table:
         if not isinstance(table["respect-gitignore"], bool):
             raise ConfigError(f"{where} `respect-gitignore` must be true or false")
@@ -261,6 +280,26 @@ def check_docs_url(url: str, where: str) -> str:
             f"(the only one supported: it becomes the rule code, e.g. FAPI101)"
         )
     return url
+
+
+def check_level(level, where: str) -> str:
+    if level not in SEVERITY_LEVELS:
+        raise ConfigError(f"{where} must be one of {', '.join(map(repr, SEVERITY_LEVELS))}, got {level!r}")
+    return level
+
+
+def _severities(raw, where: str) -> tuple[tuple[str, str], ...]:
+    """``FAPI201 = "info"``, ``FAPI4 = "error"``: rule codes or prefixes, each to a level."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where} must be a table of code = \"error\" | \"warning\" | \"info\"")
+    found = []
+    for selector, level in raw.items():
+        try:
+            expand_selectors([selector], "severity", include_opt_in=True)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
+        found.append((selector.strip().upper(), check_level(level, f"{where} `{selector}`")))
+    return tuple(found)
 
 
 def _check_conflicts(values: dict, where: str) -> None:

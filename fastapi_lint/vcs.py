@@ -30,3 +30,17 @@ def changed_files(base: str, cwd: Path) -> set[Path]:
     names = _git(["diff", "--name-only", "--diff-filter=d", "-z", merge_base, "--"], top).split("\0")
     names += _git(["ls-files", "--others", "--exclude-standard", "-z"], top).split("\0")
     return {(top / name).absolute() for name in names if name}
+
+
+_VCS_MARKERS = (".git", ".hg", ".svn")
+
+
+def repository_root(start: Path) -> Path | None:
+    """The root of the version-controlled tree holding ``start``: the nearest directory at
+    or above it with a ``.git`` (a directory, or the file of a worktree or submodule),
+    ``.hg`` or ``.svn``. Found by looking, not by running git (nothing from the tree runs)."""
+    start = start.absolute()
+    for directory in (start, *start.parents):
+        if any((directory / marker).exists() for marker in _VCS_MARKERS):
+            return directory
+    return None

@@ -324,7 +324,8 @@ def test_rules_json(in_tmp):
     assert [row["code"] for row in rows] == list(ALL_RULES)
     for row in rows:
         rule = ALL_RULES[row["code"]]
-        assert set(row) == {"code", "name", "default", "fix", "summary"}
+        assert set(row) == {"code", "name", "default", "severity", "fix", "summary"}
+        assert row["severity"] == rule.severity.value
         assert row["name"] == rule.name
         assert row["default"] == ("on" if rule.default_enabled else "opt-in")
         assert row["summary"] == rule.summary

@@ -66,9 +66,10 @@ def test_concise(project):
     lines = run("concise").stdout.splitlines()
     parsed = set()
     for line in lines:
-        match = re.fullmatch(r"(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>FAPI\d{3})( \[\*\])? (?P<msg>.+)", line)
+        match = re.fullmatch(r"(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>FAPI\d{3})( \[\*\])? (?P<severity>error|warning|info): (?P<msg>.+)", line)
         assert match, line
         parsed.add((match["path"], int(match["line"]), match["code"]))
+        assert match["severity"] == "error"  # both rules' own severity
     assert parsed == EXPECTED
 
 
@@ -97,16 +98,41 @@ def test_github_escapes_property_and_data_separators(in_tmp):
 def test_junit(project):
     root = ET.fromstring(run("junit").stdout)
     assert root.tag == "testsuites"
-    [suite] = root.findall("testsuite")
-    cases = {case.get("name"): case for case in suite.findall("testcase")}
-    assert set(cases) == {"app/__init__.py", "app/main.py", "app/util.py", "app/routers/__init__.py",
-                          "app/routers/items.py"}
-    assert int(suite.get("tests")) == 5 and int(suite.get("failures")) == 2
-    failures = {(name, f.get("type")) for name, case in cases.items() for f in case.findall("failure")}
-    assert failures == {(path, code) for path, _, code in EXPECTED}
-    assert cases["app/util.py"].find("failure") is None
-    failure = cases["app/routers/items.py"].find("failure")
-    assert failure.text.startswith("app/routers/items.py:10:5: FAPI101")
+    suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
+    assert set(suites) == {"app/main.py", "app/routers/items.py"}  # clean files have no cases
+    cases = [case for suite in suites.values() for case in suite.findall("testcase")]
+    failures = {(case.get("file"), int(case.get("line")), f.get("type")) for case in cases for f in case.findall("failure")}
+    assert failures == EXPECTED
+    failure = suites["app/routers/items.py"].find("testcase/failure")
+    assert failure.get("message").startswith("error: Blocking call")
+    assert failure.text.startswith("app/routers/items.py:10:5: FAPI101 error: ")
+
+
+def test_junit_has_one_test_case_per_finding_and_counts_that_add_up(project):
+    (project / "app" / "more.py").write_text(ITEMS.replace("return {", "time.sleep(2)\n    return {"))
+    findings = json.loads(run("json").stdout)
+    root = ET.fromstring(run("junit").stdout)
+    cases = list(root.iter("testcase"))
+    assert len(cases) == len(findings) == int(root.get("tests")) == 4
+    assert int(root.get("failures")) == sum(len(case.findall("failure")) for case in cases) == 4
+    for suite in root.findall("testsuite"):
+        assert int(suite.get("tests")) == len(suite.findall("testcase"))
+        assert int(suite.get("failures")) == len(suite.findall("testcase/failure"))
+    more = [case for case in cases if case.get("file") == "app/more.py"]
+    assert [case.get("name") for case in more] == ["FAPI101 blocking-call-in-async (10:5)",
+                                                   "FAPI101 blocking-call-in-async (11:5)"]
+
+
+def test_junit_findings_below_fail_on_pass(project):
+    (project / "pyproject.toml").write_text('[tool.fastapi-lint]\nfail-on = "error"\n'
+                                            '[tool.fastapi-lint.severity]\nFAPI401 = "warning"\n')
+    result = invoke("--select", "FAPI101,FAPI401", "--output-format", "junit", "app")
+    assert result.exit_code == 1
+    root = ET.fromstring(result.stdout)
+    assert (root.get("tests"), root.get("failures")) == ("2", "1")
+    passing = next(case for case in root.iter("testcase") if case.get("file") == "app/main.py")
+    assert passing.find("failure") is None
+    assert "FAPI401 warning: " in passing.find("system-out").text
 
 
 def test_gitlab_code_quality(project):
@@ -198,3 +224,59 @@ def test_output_file_in_a_missing_directory_is_a_clear_error(project):
     result = invoke("--isolated", "--output-file", "nowhere/report.json", "app")
     assert result.exit_code == 2
     assert "cannot write nowhere/report.json" in result.stderr
+
+
+def test_sarif_and_gitlab_paths_are_relative_to_the_repository_root_from_a_subfolder(in_tmp, monkeypatch):
+    """A monorepo job runs in services/api; code scanning and GitLab match paths from the
+    repository's root, so that is what the reports name (and %SRCROOT% points at)."""
+    (in_tmp / ".git").mkdir()  # the repository's root, as git marks it
+    service = in_tmp / "services" / "api"
+    (service / "app" / "routers").mkdir(parents=True)
+    for package in (service / "app", service / "app" / "routers"):
+        (package / "__init__.py").write_text("")
+    (service / "app" / "main.py").write_text(MAIN)
+    (service / "app" / "routers" / "items.py").write_text(ITEMS)
+    monkeypatch.chdir(service)
+    expected = {(f"services/api/{path}", line, code) for path, line, code in EXPECTED}
+
+    log = json.loads(run("sarif").stdout)
+    assert not list(sarif_validator().iter_errors(log))
+    [run_] = log["runs"]
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == in_tmp.resolve().as_uri() + "/"
+    located = set()
+    for result in run_["results"]:
+        physical = result["locations"][0]["physicalLocation"]
+        assert physical["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        located.add((physical["artifactLocation"]["uri"], physical["region"]["startLine"], result["ruleId"]))
+    assert located == expected
+
+    items = json.loads(run("gitlab").stdout)
+    assert {(i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"]) for i in items} == expected
+    # The text reports still name files from where the job runs.
+    assert "app/main.py:9:" in run("concise").stdout
+
+
+def test_sarif_without_a_repository_is_relative_to_the_project_root(in_tmp, monkeypatch):
+    (in_tmp / "pyproject.toml").write_text("[tool.fastapi-lint]\n")
+    (in_tmp / "pkg").mkdir()
+    (in_tmp / "pkg" / "items.py").write_text(ITEMS)
+    monkeypatch.chdir(in_tmp / "pkg")
+    result = invoke("--select", "FAPI101", "--output-format", "sarif", ".")
+    [run_] = json.loads(result.stdout)["runs"]
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == in_tmp.resolve().as_uri() + "/"
+    assert run_["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "pkg/items.py"
+
+
+def test_sarif_ranks_every_security_rule_for_code_scanning(project):
+    from fastapi_lint.rules import ALL_RULES
+
+    rules = {rule["id"]: rule for rule in json.loads(run("sarif").stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    security = [code for code in ALL_RULES if code.startswith("FAPI4")]
+    assert security
+    for code in security:
+        properties = rules[code]["properties"]
+        assert 0.0 < float(properties["security-severity"]) <= 10.0, code
+        assert "security" in properties["tags"]
+        assert any(re.fullmatch(r"external/cwe/cwe-\d+", tag) for tag in properties["tags"]), code
+    assert all("security-severity" not in rules[code].get("properties", {})
+               for code in rules if not code.startswith("FAPI4"))

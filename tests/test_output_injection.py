@@ -168,8 +168,8 @@ def test_junit_report_is_well_formed_xml(hostile):
     assert not NOT_XML.search(result.stdout)
     assert_inert(result.stdout)
     root = ET.fromstring(result.stdout.encode("utf-8"))
-    names = {case.get("name") for case in root.iter("testcase")}
-    assert "ctl\\x01\\x1b.py" in names
+    files = {case.get("file") for case in root.iter("testcase")} | {suite.get("name") for suite in root.iter("testsuite")}
+    assert "ctl\\x01\\x1b.py" in files
     messages = [failure.get("message") for failure in root.iter("failure")]
     assert any("/a\\n::warning file=x::pwned" in message for message in messages)
 

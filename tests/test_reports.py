@@ -146,7 +146,7 @@ def test_text_summary_singular(in_tmp):
     (in_tmp / "summary_one.py").write_text(SNIPPET, encoding="utf-8")
     result = invoke("--select", "FAPI101", "summary_one.py")
     assert result.exit_code == 1
-    assert "Found 1 finding (1 error, 0 other) in 1 file." in result.stdout.splitlines()
+    assert "Found 1 finding (1 error) in 1 file." in result.stdout.splitlines()
 
 
 def test_text_summary_plural(in_tmp):
@@ -154,7 +154,7 @@ def test_text_summary_plural(in_tmp):
     (in_tmp / "summary_b.py").write_text(SNIPPET, encoding="utf-8")
     result = invoke("summary_a.py", "summary_b.py")
     assert result.exit_code == 1
-    assert "Found 4 findings (2 errors, 2 other) in 2 files." in result.stdout
+    assert "Found 4 findings (2 errors, 2 warnings) in 2 files." in result.stdout
 
 
 def test_text_finding_header_source_line_caret_and_links(in_tmp):
@@ -162,7 +162,7 @@ def test_text_finding_header_source_line_caret_and_links(in_tmp):
     result = invoke("--select", "FAPI101", "caret_snippet.py")
     lines = result.stdout.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("caret_snippet.py:"))
-    assert lines[header].startswith("caret_snippet.py:10:5: FAPI101 Blocking call `time.sleep()`")
+    assert lines[header].startswith("caret_snippet.py:10:5: FAPI101 error: Blocking call `time.sleep()`")
     assert lines[header + 1] == "   |"
     assert lines[header + 2] == "10 |     time.sleep(1)"
     assert lines[header + 3] == "   |     ^^^^^^^^^^^^^"

@@ -1,6 +1,7 @@
 """``--output-format concise``: one line per finding, for grep and editors.
 
-``path:line:col: CODE [*] message`` as Ruff prints it (``[*]``: a safe fix exists).
+``path:line:col: CODE [*] severity: message``: Ruff's line (``[*]``: a safe fix exists) with
+the severity (``error``, ``warning`` or ``info``) before the message, as compilers write it.
 """
 
 from __future__ import annotations
@@ -17,4 +18,5 @@ if TYPE_CHECKING:
 def report(result: RunResult, stream: TextIO, options: dict) -> None:
     for d in result.diagnostics:
         star = " [*]" if d.fix is Applicability.SAFE else ""
-        stream.write(f"{escape(d.path)}:{d.start.line}:{d.start.column}: {d.code}{star} {escape(d.message)}\n")
+        stream.write(f"{escape(d.path)}:{d.start.line}:{d.start.column}: {d.code}{star} {d.severity.value}: "
+                     f"{escape(d.message)}\n")

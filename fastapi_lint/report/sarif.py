@@ -2,13 +2,18 @@
 code scanning, Azure DevOps, SonarQube) import.
 
 Every rule in the registry is described once under ``tool.driver.rules`` with its name,
-summary, help text (the page's "What it does") and help URI; each result points at
-its rule by id and index and carries a physical location relative to the run's root.
+summary, help text (the page's "What it does") and help URI; the security rules also
+carry a ``security-severity`` and CWE tags (data/security_severity.py), which GitHub code
+scanning uses to rank alerts. Each result points at its rule by id and index and carries
+a physical location relative to ``%SRCROOT%``: the repository's root (else the project's),
+whatever directory the run started in, so a monorepo job run from a subfolder still
+names files as the repository does.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -16,11 +21,13 @@ from urllib.parse import quote
 
 from fastapi_lint import __version__
 from fastapi_lint.config import DEFAULT_DOCS_URL
+from fastapi_lint.data.security_severity import SECURITY_SEVERITY
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Severity
 from fastapi_lint.docs import PageNotFound, rule_page
 from fastapi_lint.engine import rule_url
 from fastapi_lint.report.escape import escape, json_safe
 from fastapi_lint.report.gitlab import fingerprints
+from fastapi_lint.report.roots import relative_to_root, report_root
 
 if TYPE_CHECKING:
     from fastapi_lint.api import RunResult
@@ -48,6 +55,11 @@ def _rule_descriptors(docs_url: str) -> list[dict]:
     descriptors = []
     for code, rule in ALL_RULES.items():
         help_text = _what_it_does(code) or rule.summary
+        properties: dict = {"tags": [code[:5] + "xx"]}
+        if code in SECURITY_SEVERITY:
+            score, cwes = SECURITY_SEVERITY[code]
+            properties = {"tags": ["security", *properties["tags"], *(f"external/cwe/cwe-{n}" for n in cwes)],
+                          "security-severity": score}
         descriptors.append({
             "id": code,
             "name": rule.name,
@@ -56,7 +68,7 @@ def _rule_descriptors(docs_url: str) -> list[dict]:
             "help": {"text": help_text, "markdown": help_text},
             "helpUri": rule_url(docs_url, code),
             "defaultConfiguration": {"level": _LEVEL[rule.severity], "enabled": rule.default_enabled},
-            "properties": {"tags": [code[:5] + "xx"]},
+            "properties": properties,
         })
     for code, (name, summary) in _ENGINE_RULES.items():
         descriptors.append({
@@ -68,23 +80,25 @@ def _rule_descriptors(docs_url: str) -> list[dict]:
     return descriptors
 
 
-def _uri(path: str) -> tuple[str, bool]:
-    """A URI for a reported path: relative paths stay relative to %SRCROOT%."""
-    p = Path(path)
-    if p.is_absolute():
-        return p.as_uri(), False
+def _uri(path: str, root: Path) -> tuple[str, bool]:
+    """A URI for a reported path: relative to %SRCROOT% (``root``) when the file is under it,
+    else an absolute ``file:`` URI."""
+    relative = relative_to_root(path, root)
+    if relative is None:
+        return Path(os.path.abspath(path)).as_uri(), False
     # A URI reference: spaces, '#', '%' and non-ASCII characters are percent-encoded.
-    return quote(p.as_posix(), errors="surrogateescape"), True
+    return quote(relative, errors="surrogateescape"), True
 
 
 def report(result: RunResult, stream: TextIO, options: dict) -> None:
     diagnostics = result.diagnostics
     docs_url = options.get("docs_url") or DEFAULT_DOCS_URL
     rules = _rule_descriptors(docs_url)
+    root = report_root(options)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = []
-    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics)):
-        uri, relative = _uri(d.path)
+    for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, root)):
+        uri, relative = _uri(d.path, root)
         artifact = {"uri": uri, **({"uriBaseId": "%SRCROOT%"} if relative else {})}
         shown = escape(d.path)
         if shown != d.path:
@@ -120,7 +134,7 @@ def report(result: RunResult, stream: TextIO, options: dict) -> None:
                 "informationUri": "https://github.com/fastapi-lint/fastapi-lint",
                 "rules": rules,
             }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri().rstrip("/") + "/"}},
             "results": results,
         }],
     }

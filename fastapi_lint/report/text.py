@@ -15,6 +15,7 @@ from fastapi_lint.diagnostics import Applicability, Diagnostic, Severity
 from fastapi_lint.report.console import make_console
 from fastapi_lint.report.escape import escape
 from fastapi_lint.report.source_lines import SourceLines
+from fastapi_lint.severity import failing
 
 if TYPE_CHECKING:
     from fastapi_lint.api import RunResult
@@ -60,6 +61,7 @@ def _finding(write: _Lines, d: Diagnostic, lines: list[str]) -> None:
     ]
     if d.fix is Applicability.SAFE:  # as in Ruff, [*] promises what plain --fix does
         header.append((" [*]", "cyan"))
+    header.append((f" {d.severity.value}:", _SEVERITY_STYLE[d.severity]))
     header.append((f" {escape(d.message)}", None))
     write(*header)
     if 0 < d.start.line <= len(lines):
@@ -96,9 +98,17 @@ def _summary(write: _Lines, result: RunResult, diagnostics: list[Diagnostic], op
         return
     files = len({d.path for d in diagnostics})
     noun = "finding" if len(diagnostics) == 1 else "findings"
-    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    write((f"Found {len(diagnostics)} {noun} ({errors} error{'s' if errors != 1 else ''}, "
-           f"{len(diagnostics) - errors} other) in {files} file{'s' if files != 1 else ''}.", "bold"))
+    counts = Counter(d.severity for d in diagnostics)
+    by_severity = ", ".join(
+        f"{counts[severity]} {severity.value}{'s' if counts[severity] != 1 and severity is not Severity.INFO else ''}"
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[severity]
+    )
+    write((f"Found {len(diagnostics)} {noun} ({by_severity}) in {files} file{'s' if files != 1 else ''}.", "bold"))
+    fail_on = options.get("fail_on", "info")
+    below = len(diagnostics) - len(failing(diagnostics, fail_on))
+    if below:
+        write((f"{below} of them {'is' if below == 1 else 'are'} below the `fail-on` severity ({fail_on}) "
+               f"and do{'es' if below == 1 else ''} not fail the run.", None))
     if result.fixed:
         write((f"Fixed {result.fixed} finding{'s' if result.fixed != 1 else ''}; {len(diagnostics)} remaining.", "bold"))
     safe = sum(d.fix is Applicability.SAFE for d in diagnostics)
