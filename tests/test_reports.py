@@ -218,3 +218,32 @@ def test_text_source_line_of_a_latin1_file(in_tmp):
     )
     result = invoke("latin_view.py")
     assert "6 |     time.sleep(1); s = 'caf\u00e9'" in result.stdout
+
+
+def test_text_finding_ends_with_the_offline_explain_command(in_tmp):
+    (in_tmp / "offline.py").write_text(SNIPPET, encoding="utf-8")
+    lines = invoke("--select", "FAPI101", "offline.py").stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("offline.py:10:5: FAPI101"))
+    assert lines[header + 4].startswith("  = help: ")
+    assert lines[header + 5] == "  = offline: fastapi-lint explain FAPI101"
+    assert lines[header + 6] == ""  # the finding ends there
+
+
+def test_text_code_is_a_terminal_hyperlink_to_its_page_when_colour_is_on(in_tmp):
+    (in_tmp / "linked.py").write_text(SNIPPET, encoding="utf-8")
+    url = f"{DEFAULT_DOCS_URL}/FAPI101.md"
+    coloured = invoke("--select", "FAPI101", "linked.py", env={"TTY_COMPATIBLE": "1"}).stdout
+    link = re.search(r"\x1b\]8;[^;]*;(?P<url>[^\x1b]*)\x1b\\(?P<text>.*?)\x1b\]8;;\x1b\\", coloured)
+    assert link, repr(coloured[:300])
+    assert link["url"] == url
+    assert re.sub(r"\x1b\[[0-9;]*m", "", link["text"]) == "FAPI101"
+    plain = invoke("--select", "FAPI101", "linked.py").stdout
+    assert "\x1b" not in plain  # no escape sequences at all without a colour terminal
+
+
+def test_text_links_only_a_plain_http_docs_url(in_tmp):
+    (in_tmp / "pyproject.toml").write_text('[tool.fastapi-lint]\ndocs-url = "file:///etc/{code}"\n')
+    (in_tmp / "unlinked.py").write_text(SNIPPET, encoding="utf-8")
+    coloured = invoke("--select", "FAPI101", "unlinked.py", env={"TTY_COMPATIBLE": "1"}).stdout
+    assert "\x1b]8;" not in coloured
+    assert "file:///etc/FAPI101" in coloured  # still shown as text

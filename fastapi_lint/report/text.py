@@ -1,17 +1,20 @@
-"""``--output-format text``: each finding with its source line, a caret and the link.
+"""``--output-format text``: each finding with its source line, a caret, the links and,
+last, the ``fastapi-lint explain CODE`` command that shows the rule's page offline.
 
-Coloured (through rich) on a terminal; plain text when the stream is not a TTY or
-``NO_COLOR`` is set.
+Coloured (through rich) on a terminal, where the code is also a hyperlink (OSC 8) to the
+rule's page; plain text when the stream is not a TTY or ``NO_COLOR`` is set.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
+from rich.style import Style
 from rich.text import Text
 
-from fastapi_lint.diagnostics import Applicability, Diagnostic, Severity
+from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Applicability, Diagnostic, Severity
 from fastapi_lint.report.console import make_console
 from fastapi_lint.report.escape import escape
 from fastapi_lint.report.source_lines import SourceLines
@@ -20,10 +23,12 @@ from fastapi_lint.severity import failing
 if TYPE_CHECKING:
     from fastapi_lint.api import RunResult
 
+_LINKABLE = re.compile(r"https?://[!-~]+")  # printable ASCII, no space, no control character
+_ENGINE_CODES = frozenset({PARSE_ERROR_CODE, INTERNAL_ERROR_CODE})
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 
 
-Segments = list[tuple[str, str | None]]  # one output line: (text, rich style)
+Segments = list[tuple[str, "str | Style | None"]]  # one output line: (text, rich style)
 
 
 class _Lines:
@@ -35,7 +40,7 @@ class _Lines:
         console = make_console(stream)
         self.console = console if console.is_terminal and console.color_system is not None else None
 
-    def __call__(self, *segments: tuple[str, str | None]) -> None:
+    def __call__(self, *segments: tuple[str, str | Style | None]) -> None:
         if self.console is not None:
             self.console.print(Text.assemble(*((text, style or "") for text, style in segments)))
         else:
@@ -57,7 +62,7 @@ def _finding(write: _Lines, d: Diagnostic, lines: list[str]) -> None:
     # Everything from the linted repository is escaped (see escape.py): path, message
     # (it quotes source), the source line and the URLs (docs-url comes from its config).
     header: Segments = [
-        (f"{escape(d.path)}:{d.start.line}:{d.start.column}: ", "bold"), (d.code, _SEVERITY_STYLE[d.severity])
+        (f"{escape(d.path)}:{d.start.line}:{d.start.column}: ", "bold"), (d.code, _code_style(d)),
     ]
     if d.fix is Applicability.SAFE:  # as in Ruff, [*] promises what plain --fix does
         header.append((" [*]", "cyan"))
@@ -79,7 +84,19 @@ def _finding(write: _Lines, d: Diagnostic, lines: list[str]) -> None:
     links = [escape(u) for u in (d.url, d.fastapi_docs) if u]
     if links:
         write((f"  = help: {' ; '.join(links)}", "dim"))
+    if d.code not in _ENGINE_CODES:  # the rule's page without a network (docs-url may not be reachable)
+        write(("  = offline: ", "dim"), (f"fastapi-lint explain {d.code}", "dim bold"))
     write()
+
+
+def _code_style(d: Diagnostic) -> Style:
+    """The code in the severity's colour and, on a terminal that shows colour, a hyperlink
+    (OSC 8) to the rule's page: only a plain http(s) URL, since docs-url comes from the
+    linted project's configuration."""
+    style = Style.parse(_SEVERITY_STYLE[d.severity])
+    if d.url and _LINKABLE.fullmatch(d.url):
+        style += Style(link=d.url)
+    return style
 
 
 def statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:
