@@ -39,7 +39,7 @@ from fastapi_lint.api import build_project
 from fastapi_lint.config import Settings
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE
 from fastapi_lint.engine import BadSource, LintOptions, decode_source, fix_source, lint_source
-from fastapi_lint.facts import extract_facts
+from fastapi_lint.analysis.facts import extract_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -39,7 +39,7 @@ from pathlib import Path
 import fastapi_lint
 from fastapi_lint import codec
 from fastapi_lint.diagnostics import FileResult
-from fastapi_lint.facts import ModuleFacts
+from fastapi_lint.analysis.facts import ModuleFacts
 from fastapi_lint.project import EVERY_MODULE, ReadGroup, flat_reads
 
 CACHE_DIR_NAME = ".fastapi_lint_cache"

@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from fastapi_lint.diagnostics import Applicability, Diagnostic, FileResult, Location, Severity
-from fastapi_lint.facts import (
+from fastapi_lint.analysis.facts import (
     Binding,
     CallValue,
     ClassFacts,

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Iterable, Union
 
 import libcst as cst
 from fastapi_lint.diagnostics import Applicability
-from fastapi_lint.facts import MODULE_SCOPE, Const
-from fastapi_lint.names import canonical, dotted_name
+from fastapi_lint.analysis.facts import MODULE_SCOPE, Const
+from fastapi_lint.analysis.names import canonical, dotted_name
 from fastapi_lint.project import Project
 from fastapi_lint.walk import walk
 

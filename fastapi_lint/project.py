@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES, DEPENDS_FUNCTIONS, ROUTER_CLASSES
 from fastapi_lint.data.types import CALL_RETURNS
-from fastapi_lint.facts import (
+from fastapi_lint.analysis.facts import (
     MODULE_SCOPE,
     Binding,
     CallValue,
@@ -36,7 +36,7 @@ from fastapi_lint.facts import (
     Subscript,
     Value,
 )
-from fastapi_lint.names import canonical
+from fastapi_lint.analysis.names import canonical
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_HOPS = 24  # alias chains longer than this are treated as unknown (and cycles end)

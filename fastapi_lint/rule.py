@@ -15,10 +15,10 @@ from typing import ClassVar
 import libcst as cst
 
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import DefKeys
+from fastapi_lint.analysis.facts import DefKeys
 from fastapi_lint.fixes import Fix
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.names import canonical, dotted_name
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import canonical, dotted_name
 from fastapi_lint.project import Symbol
 
 

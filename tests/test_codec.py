@@ -6,7 +6,7 @@ import pytest
 
 from fastapi_lint import codec
 from fastapi_lint.diagnostics import Applicability, Diagnostic, FileResult, Location, Severity
-from fastapi_lint.facts import Const, ModuleFacts, extract_facts
+from fastapi_lint.analysis.facts import Const, ModuleFacts, extract_facts
 
 from conftest import FIXTURES
 

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 import libcst as cst
 
-from fastapi_lint.facts import INTERESTING_CALLS, extract_facts
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.names import dotted_name
+from fastapi_lint.analysis.facts import INTERESTING_CALLS, extract_facts
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.project import Project
 from fastapi_lint.rule import FileContext
 from fastapi_lint.walk import walk

@@ -10,7 +10,7 @@ import pytest
 
 from fastapi_lint.api import build_project, facts_for, lint_paths, lint_text
 from fastapi_lint.config import Settings
-from fastapi_lint.model import ModuleModel
+from fastapi_lint.analysis.model import ModuleModel
 
 
 def write_tree(root: Path, files: dict[str, str]) -> Path:

@@ -7,7 +7,7 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import Const
+from fastapi_lint.analysis.facts import Const
 from fastapi_lint.fixes import Fix
 from fastapi_lint.rule import Rule
 from fastapi_lint.routing import FASTAPI_CLASSES

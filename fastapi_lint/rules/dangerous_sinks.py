@@ -17,9 +17,9 @@ from fastapi_lint.data.taint import (
     YAML_SAFE_LOADERS,
 )
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.names import call_keyword, canonical
-from fastapi_lint.rules._flow import (
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import call_keyword, canonical
+from fastapi_lint.analysis.flow import (
     UPLOAD,
     Flow,
     FlowRule,

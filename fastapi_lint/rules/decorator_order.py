@@ -6,9 +6,9 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.facts import Ref
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.names import dotted_name
+from fastapi_lint.analysis.facts import Ref
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.rule import Rule
 
 _EMPTY = cst.Module([])

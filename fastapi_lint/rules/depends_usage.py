@@ -7,9 +7,9 @@ import libcst as cst
 
 from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.fixes import Fix, annotation_fix
-from fastapi_lint.names import canonical, dotted_name
+from fastapi_lint.analysis.names import canonical, dotted_name
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._dependency_calls import (
+from fastapi_lint.analysis.dependencies import (
     ancestors,
     called_dependency,
     code_of,

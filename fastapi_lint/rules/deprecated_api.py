@@ -16,7 +16,7 @@ from fastapi_lint.data.deprecations import (
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.fixes import Fix, Import, annotation_fix, expression
-from fastapi_lint.names import call_keyword, canonical, dotted_name
+from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name
 from fastapi_lint.rule import Rule
 
 _KEYWORDS = frozenset(k for table in DEPRECATED_KEYWORDS.values() for k in table)

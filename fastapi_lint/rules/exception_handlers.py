@@ -8,9 +8,9 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import Const, Ref
+from fastapi_lint.analysis.facts import Const, Ref
 from fastapi_lint.fixes import Edit, Fix, statement
-from fastapi_lint.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
 from fastapi_lint.project import Project, Symbol
 from fastapi_lint.rule import Rule
 

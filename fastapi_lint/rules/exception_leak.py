@@ -26,9 +26,9 @@ from fastapi_lint.data.security import (
 )
 from fastapi_lint.data.fastapi_names import RESPONSE_CLASSES
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.facts import CallValue, Const, ModuleFacts, Ref
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.names import call_keyword, call_positional, canonical
+from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import call_keyword, call_positional, canonical
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import Rule
 

@@ -7,8 +7,8 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import MIDDLEWARE_WRAPPER
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.facts import Const, Ref
-from fastapi_lint.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.facts import Const, Ref
+from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
 from fastapi_lint.rule import Rule
 
 BASE_HTTP_MIDDLEWARE = "starlette.middleware.base.BaseHTTPMiddleware"

@@ -7,11 +7,11 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.model import CallsInOrder, ModuleModel
-from fastapi_lint.names import call_keyword, dotted_name
+from fastapi_lint.analysis.model import CallsInOrder, ModuleModel
+from fastapi_lint.analysis.names import call_keyword, dotted_name
 from fastapi_lint.routing import OperationId, route_index
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._route_decorators import route_decorators
+from fastapi_lint.analysis.route_nodes import route_decorators
 
 
 class DuplicateOperationName(Rule):

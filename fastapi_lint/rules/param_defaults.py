@@ -6,18 +6,18 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import Const, Ref, Subscript, Value
+from fastapi_lint.analysis.facts import Const, Ref, Subscript, Value
 from fastapi_lint.fixes import Fix, Import, annotation_fix
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.names import canonical
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import canonical
 from fastapi_lint.rule import Rule
 from fastapi_lint.data.marker_keywords import MARKER_KEYWORDS
 from fastapi_lint.paths import path_parameters
-from fastapi_lint.rules._dependency_calls import code_of
-from fastapi_lint.rules._signature_params import (
+from fastapi_lint.analysis.dependencies import code_of
+from fastapi_lint.analysis.parameters import (
     PYDANTIC_MODELS, code, cst_param, element_types, fastapi_function, params_of,
 )
-from fastapi_lint.signature import ANNOTATED
+from fastapi_lint.analysis.parameters import ANNOTATED
 
 _FIELD = frozenset({"pydantic.Field"})
 # Types FastAPI reads from the query string when no marker says otherwise.

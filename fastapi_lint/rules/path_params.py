@@ -9,16 +9,16 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq
+from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq
 from fastapi_lint.fixes import Fix, Import, annotation_fix
-from fastapi_lint.model import ModuleModel, Registration
-from fastapi_lint.names import call_keyword, canonical
+from fastapi_lint.analysis.model import ModuleModel, Registration
+from fastapi_lint.analysis.names import call_keyword, canonical
 from fastapi_lint.paths import path_parameters
 from fastapi_lint.project import Project, Symbol
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._route_decorators import has_star_kwargs, literal_string, path_argument, route_decorators
-from fastapi_lint.rules._signature_params import cst_param
-from fastapi_lint.signature import SignatureParam, dependencies, signature
+from fastapi_lint.analysis.route_nodes import has_star_kwargs, literal_string, path_argument, route_decorators
+from fastapi_lint.analysis.parameters import cst_param
+from fastapi_lint.analysis.parameters import SignatureParam, dependencies, signature
 
 _FASTAPI_OWNERS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
 _PATH_OPERATIONS = HTTP_METHOD_DECORATORS | {"api_route"}

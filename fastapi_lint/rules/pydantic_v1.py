@@ -34,9 +34,9 @@ from fastapi_lint.data.pydantic_v2 import (
     VALIDATORS,
 )
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import MODULE_SCOPE, CallValue, Const, Ref
+from fastapi_lint.analysis.facts import MODULE_SCOPE, CallValue, Const, Ref
 from fastapi_lint.fixes import Edit, Fix, Import, annotation_fix, statement, without_arg
-from fastapi_lint.names import call_keyword, canonical, dotted_name, literal_value
+from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name, literal_value
 from fastapi_lint.rule import Rule
 
 MIGRATION = "https://docs.pydantic.dev/latest/migration/"

@@ -6,7 +6,7 @@ import libcst as cst
 
 from fastapi_lint.diagnostics import Severity
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._signature_params import (
+from fastapi_lint.analysis.parameters import (
     PYDANTIC_MODELS,
     UPLOAD_FILES,
     cst_param,
@@ -14,7 +14,7 @@ from fastapi_lint.rules._signature_params import (
     fastapi_function,
     params_of,
 )
-from fastapi_lint.signature import SignatureParam
+from fastapi_lint.analysis.parameters import SignatureParam
 
 _FORM_MARKERS = frozenset({"fastapi.Form", "fastapi.File"})
 _MAPPINGS = frozenset({

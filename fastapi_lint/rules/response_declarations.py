@@ -8,17 +8,17 @@ import libcst as cst
 from fastapi_lint.data.fastapi_names import RESPONSE_CLASSES
 from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.fixes import Fix, annotation_allowed, lazy_annotations
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.names import call_keyword, canonical, dotted_name, literal_value
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name, literal_value
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._route_decorators import (
+from fastapi_lint.analysis.route_nodes import (
     drop_argument,
     is_none,
     literal_string,
     route_decorators,
     status_code,
 )
-from fastapi_lint.signature import ANNOTATED
+from fastapi_lint.analysis.parameters import ANNOTATED
 
 _EMPTY = cst.Module([])
 _NONE = ("none",)

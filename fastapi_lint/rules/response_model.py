@@ -6,9 +6,9 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import JSON_RESPONSE_CLASSES, RESPONSE_CLASSES
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.facts import CallValue, Const, FunctionFacts, Ref, Value
-from fastapi_lint.model import ModuleModel, Registration
-from fastapi_lint.names import canonical
+from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, Ref, Value
+from fastapi_lint.analysis.model import ModuleModel, Registration
+from fastapi_lint.analysis.names import canonical
 from fastapi_lint.rule import Rule
 
 NO_CONTENT = (204, 304)

@@ -7,12 +7,12 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import ROUTER_CLASSES, ROUTE_DECORATORS, WEBSOCKET_DECORATORS
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.facts import MODULE_SCOPE, Const, Ref
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.names import literal_value
+from fastapi_lint.analysis.facts import MODULE_SCOPE, Const, Ref
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import literal_value
 from fastapi_lint.rule import Rule
 from fastapi_lint.routing import route_index
-from fastapi_lint.rules._route_walk import Entry, RouteWalker, exclusive
+from fastapi_lint.analysis.route_nodes import Entry, RouteWalker, exclusive
 
 _DOCS = "https://fastapi.tiangolo.com/tutorial/bigger-applications/"
 

@@ -8,9 +8,9 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import Const
+from fastapi_lint.analysis.facts import Const
 from fastapi_lint.fixes import Fix
-from fastapi_lint.names import call_keyword, canonical
+from fastapi_lint.analysis.names import call_keyword, canonical
 from fastapi_lint.project import Project
 from fastapi_lint.rule import Rule
 

@@ -19,11 +19,11 @@ from fastapi_lint.data.security import (
     SECRET_MIDDLEWARE,
 )
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.facts import CallValue, Const, Ref, Subscript
-from fastapi_lint.names import call_keyword, call_positional, dotted_name, literal_value
+from fastapi_lint.analysis.facts import CallValue, Const, Ref, Subscript
+from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name, literal_value
 from fastapi_lint.project import Symbol
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._middleware import middleware_call
+from fastapi_lint.analysis.middleware import middleware_call
 
 _MIDDLEWARE_CLASSES = frozenset(SECRET_MIDDLEWARE)
 _SECRET_BASES = frozenset(SECRET_CLASS_ATTRIBUTES)

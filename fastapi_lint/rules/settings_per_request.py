@@ -5,16 +5,16 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.names import dotted_name
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._dependency_calls import (
+from fastapi_lint.analysis.dependencies import (
     SETTINGS_CLASSES,
     depends_target,
     is_depends,
     settings_class_names,
 )
-from fastapi_lint.signature import ANNOTATED
+from fastapi_lint.analysis.parameters import ANNOTATED
 
 
 class SettingsPerRequest(Rule):

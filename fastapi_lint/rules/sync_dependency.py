@@ -6,8 +6,8 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.names import canonical
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import canonical
 from fastapi_lint.rule import Rule
 
 # Builtins that compute from their arguments only (no I/O, no user callbacks).

@@ -13,12 +13,12 @@ from fastapi_lint.data.coroutines import (
 )
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.facts import FunctionFacts, ModuleFacts, Ref, Subscript, Value
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.names import canonical
+from fastapi_lint.analysis.facts import FunctionFacts, ModuleFacts, Ref, Subscript, Value
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import canonical
 from fastapi_lint.project import Project
 from fastapi_lint.rule import Rule
-from fastapi_lint.signature import SignatureParam, signature
+from fastapi_lint.analysis.parameters import SignatureParam, signature
 
 _SYNC, _ASYNC = "sync", "async"
 

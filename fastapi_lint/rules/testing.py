@@ -7,12 +7,12 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.facts import CallValue, Ref
+from fastapi_lint.analysis.facts import CallValue, Ref
 from fastapi_lint.fixes import Edit, Fix, Import, expression, statement
-from fastapi_lint.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.project import Project, Symbol
 from fastapi_lint.rule import Report, Rule
-from fastapi_lint.rules._event_hooks import HOOK_KEYWORDS, event_hook_index, is_given
+from fastapi_lint.analysis.event_hooks import HOOK_KEYWORDS, event_hook_index, is_given
 
 TEST_CLIENTS = frozenset({"starlette.testclient.TestClient", "fastapi.testclient.TestClient"})
 _MAX_DEPTH = 6

@@ -7,7 +7,7 @@ import libcst as cst
 from fastapi_lint.data.security import TRUSTED_HOST_MIDDLEWARE
 from fastapi_lint.diagnostics import Severity
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._middleware import constant_value, middleware_call
+from fastapi_lint.analysis.middleware import constant_value, middleware_call
 
 
 class TrustedHostWildcard(Rule):

@@ -18,8 +18,8 @@ from fastapi_lint.data.taint import (
     PROPAGATING_METHODS,
 )
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.rules._flow import (
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.flow import (
     DATA,
     UPLOAD,
     UPLOADS,

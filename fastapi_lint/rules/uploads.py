@@ -6,7 +6,7 @@ import libcst as cst
 
 from fastapi_lint.diagnostics import Severity
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._signature_params import cst_param, element_types, fastapi_function, params_of
+from fastapi_lint.analysis.parameters import cst_param, element_types, fastapi_function, params_of
 
 
 class UploadAsBytes(Rule):

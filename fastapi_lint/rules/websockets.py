@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.names import canonical, dotted_name
+from fastapi_lint.analysis.names import canonical, dotted_name
 from fastapi_lint.rule import Rule
 
 WEBSOCKET = "starlette.websockets.WebSocket"

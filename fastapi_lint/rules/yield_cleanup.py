@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import libcst as cst
 
 from fastapi_lint.diagnostics import Severity
-from fastapi_lint.model import ModuleModel
+from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules._dependency_calls import code_of
+from fastapi_lint.analysis.dependencies import code_of
 
 _CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
 _CATCH_ALL = frozenset({"builtins.BaseException"})

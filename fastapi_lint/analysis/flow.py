@@ -35,12 +35,12 @@ from fastapi_lint.data.taint import (
     PROPAGATING_FUNCTIONS,
     PROPAGATING_METHODS,
 )
-from fastapi_lint.facts import Const, ModuleFacts, Param, Ref, Subscript, Value
-from fastapi_lint.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.analysis.facts import Const, ModuleFacts, Param, Ref, Subscript, Value
+from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.paths import path_parameters
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext, Rule
-from fastapi_lint.signature import read_param, signature
+from fastapi_lint.analysis.parameters import read_param, signature
 
 DATA = "data"  # a string/bytes/path value carrying the tainted data
 UPLOAD = "upload"  # an UploadFile object (FAPI405)

@@ -5,20 +5,38 @@ For each parameter: its declared type, the FastAPI marker it carries (``Query()`
 through a type alias defined in another module such as
 ``DbSession = Annotated[Session, Depends(get_db)]``), and whether its type admits None.
 Rules about signatures ask this module instead of re-reading annotations.
+
+In the libcst pass: which functions FastAPI calls with request data
+(:func:`fastapi_function`), their parameters read once per file (:func:`params_of`), the
+libcst node of a parameter (:func:`cst_param`), and the classes an annotation can hold
+through ``Optional`` and sequences (:func:`element_types`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import libcst as cst
+
 from fastapi_lint.data.fastapi_names import PARAM_FUNCTIONS
-from fastapi_lint.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Subscript, Value
-from fastapi_lint.names import canonical
+from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Subscript, Value
+from fastapi_lint.analysis.names import canonical
+from fastapi_lint.rule import FileContext
 from fastapi_lint.project import Project, Symbol
 
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
-_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
-_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+SEQUENCES = frozenset({
+    "builtins.list", "builtins.set", "builtins.frozenset", "builtins.tuple",
+    "typing.List", "typing.Set", "typing.FrozenSet", "typing.Tuple", "typing.Sequence",
+    "collections.abc.Sequence", "typing_extensions.Sequence",
+})
+UPLOAD_FILES = frozenset({"fastapi.UploadFile", "starlette.datastructures.UploadFile"})
+PYDANTIC_MODELS = frozenset({
+    "pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel", "sqlmodel.main.SQLModel",
+})
+_EMPTY_MODULE = cst.Module([])
 _ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
 _MARKERS = PARAM_FUNCTIONS | {"pydantic.Field"}
 
@@ -138,11 +156,11 @@ def admits_none(project: Project, facts: ModuleFacts, scope: str, annotation: Va
             answers = [admits_none(project, facts, scope, item, depth + 1) for item in annotation.items]
             return True if True in answers else (None if None in answers else False)
         base = qualname_of(project, facts, scope, annotation.base)
-        if base in _OPTIONAL:
+        if base in OPTIONAL:
             return True
         if base in ANNOTATED and annotation.items:
             return admits_none(project, facts, scope, annotation.items[0], depth + 1)
-        if base in _UNION:
+        if base in UNION:
             answers = [admits_none(project, facts, scope, item, depth + 1) for item in annotation.items]
             return True if True in answers else (None if None in answers else False)
         return False if base else None
@@ -310,3 +328,77 @@ def _lookup_method(project: Project, facts: ModuleFacts, class_key: str, name: s
         if found is not _ABSENT:
             return found
     return _ABSENT
+
+
+# ---------------------------------------------------------------- in the libcst pass
+
+
+def fastapi_function(ctx: FileContext, node: cst.FunctionDef) -> FunctionFacts | None:
+    """The facts of ``node`` when FastAPI calls it with request data: a path operation, a
+    websocket handler, a dependency (project-wide), or ``__init__`` of a dependency class."""
+    key = ctx.key_of(node)
+    function = ctx.model.function(key)
+    if function is None:
+        return None
+    model = ctx.model
+    if model.is_endpoint(key) or model.is_websocket_handler(key) or model.is_dependency(key):
+        return function
+    if function.name == "__init__" and function.scope in model.facts.classes and model.is_dependency(function.scope):
+        return function
+    return None
+
+
+def params_of(ctx: FileContext, function: FunctionFacts) -> list[SignatureParam]:
+    """``signature(...)`` of a function, computed once per file for all the rules that ask."""
+    cache = ctx.__dict__.setdefault("_signature_params_cache", {})
+    found = cache.get(function.key)
+    if found is None:
+        found = cache[function.key] = signature(ctx.project, ctx.model.facts, function)
+    return found
+
+
+def cst_param(node: cst.FunctionDef, name: str) -> cst.Param | None:
+    params = node.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name:
+            return param
+    return None
+
+
+def code(node: cst.CSTNode) -> str:
+    """Source text of a node on one line."""
+    return " ".join(_EMPTY_MODULE.code_for_node(node).split())
+
+
+def element_types(project: Project, facts: ModuleFacts, scope: str, value: Value | None,
+                  depth: int = 0) -> list[tuple[str | None, bool]]:
+    """The classes a type annotation can hold, looking through ``Optional``/``Union``/``| None``
+    and one level of ``list[...]``-like sequences: ``[(qualname or None, in_sequence)]``.
+    ``None`` entries are dropped; an unreadable part gives ``(None, False)``."""
+    if depth > 6 or value is None:
+        return [(None, False)]
+    if isinstance(value, Const) and value.value is None:
+        return []
+    if isinstance(value, Ref):
+        if value.dotted == "None":
+            return []
+        symbol = project.resolve(facts, scope, value.dotted)
+        if symbol is not None and symbol.qualname:
+            return [(canonical(symbol.qualname), False)]
+        alias = project.type_alias(symbol)
+        return element_types(project, *alias, depth + 1) if alias else [(None, False)]
+    if isinstance(value, Subscript):
+        if value.base == "|":
+            return [t for item in value.items for t in element_types(project, facts, scope, item, depth + 1)]
+        base = qualname_of(project, facts, scope, value.base)
+        if base in OPTIONAL or base in UNION:
+            return [t for item in value.items for t in element_types(project, facts, scope, item, depth + 1)]
+        if base in ANNOTATED and value.items:
+            return element_types(project, facts, scope, value.items[0], depth + 1)
+        if base in SEQUENCES and value.items:
+            items = [i for i in value.items if not (isinstance(i, Ref) and i.dotted == "Ellipsis")]
+            inner = [t for item in items for t in element_types(project, facts, scope, item, depth + 1)]
+            return [(name, True) for name, _ in inner]
+        return [(base, False)]
+    return [(None, False)]
+

@@ -4,7 +4,7 @@ startup/shutdown hooks, and which routers each of them includes."""
 from __future__ import annotations
 
 
-from fastapi_lint.facts import CallValue, Const, ModuleFacts, Ref
+from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref
 from fastapi_lint.project import Project, Symbol
 
 HOOK_KEYWORDS = ("on_startup", "on_shutdown")

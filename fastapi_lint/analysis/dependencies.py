@@ -8,11 +8,11 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
-from fastapi_lint.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq, Subscript, Value
-from fastapi_lint.names import call_keyword, call_positional, canonical
+from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq, Subscript, Value
+from fastapi_lint.analysis.names import call_keyword, call_positional, canonical
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext
-from fastapi_lint.signature import qualname_of
+from fastapi_lint.analysis.parameters import qualname_of
 
 # Bases whose instances are not callable (and that add no ``__call__``).
 _NOT_CALLABLE_BASES = frozenset({

@@ -1,0 +1,524 @@
+"""The cheap first pass: summarise one module with the ``ast`` parser.
+
+``ast.parse`` costs about a tenth of a libcst parse, so every candidate file of the
+project is summarised first: its imports and name bindings per scope, its classes and
+functions with their decorators, parameters and return values, and the calls the
+FastAPI model cares about (``Depends``, ``include_router``, ``add_event_handler`` ...).
+The summaries are small, picklable and cacheable; from them ``project.py`` builds the
+project-wide index and ``model.py`` the per-module FastAPI model. No rule reads them
+directly.
+
+The join with the libcst pass. Facts keep no nodes and no columns; the libcst rule pass
+finds a node's facts by meeting the same things in the same order:
+
+- defs and classes are keyed by their nesting path (``create_app/read_item``, with
+  ``#N`` for the N-th redefinition of a name in a scope), by :class:`DefKeys`, which
+  both passes use;
+- ``calls`` are recorded in source order (a call before the calls in its arguments,
+  arguments left to right), the order in which libcst visits them, so the n-th call
+  spelled ``app.add_api_route`` the traversal meets is the n-th one recorded
+  (``model.CallsInOrder``).
+
+``tests/test_join.py`` checks both over the fixtures and generated modules.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+from fastapi_lint.analysis.names import resolve_relative
+
+MODULE_SCOPE = ""
+_MAX_DEPTH = 6  # how deep a value summary goes; deeper parts become Other()
+
+
+# ---------------------------------------------------------------- value summaries
+
+
+@dataclass(frozen=True)
+class Const:
+    value: object
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A Name/Attribute chain as written, e.g. ``routers.items.router``."""
+
+    dotted: str
+
+
+@dataclass(frozen=True)
+class CallValue:
+    callee: str | None  # dotted spelling of the callee, None when not a name chain
+    args: tuple
+    kwargs: tuple  # ((name, value), ...); name None for **kwargs
+    line: int
+
+    def kwarg(self, name: str):
+        for key, value in self.kwargs:
+            if key == name:
+                return value
+        return None
+
+    def has_kwarg(self, name: str) -> bool:
+        return any(key == name for key, _ in self.kwargs)
+
+    def arg(self, index: int, name: str | None = None):
+        if index < len(self.args):
+            return self.args[index]
+        return self.kwarg(name) if name else None
+
+
+@dataclass(frozen=True)
+class Subscript:
+    base: str | None
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Other:
+    pass
+
+
+@dataclass(frozen=True)
+class Lambda(Other):
+    """``lambda a, b: body``; an Other to code that does not look inside."""
+
+    params: tuple  # parameter names
+    body: object  # summary of the body expression
+
+
+@dataclass(frozen=True)
+class FString(Other):
+    """``f"...{x}..."``; an Other to code that does not look inside."""
+
+    parts: tuple  # str for literal text, a summary for each ``{expression}``
+
+
+Value = Union[Const, Ref, CallValue, Subscript, Seq, Other]
+OTHER = Other()
+
+
+def summarise(node: ast.AST | None, depth: int = 0) -> Value | None:
+    if node is None:
+        return None
+    if depth > _MAX_DEPTH:
+        return OTHER
+    if isinstance(node, ast.Constant):
+        return Const(node.value)
+    if isinstance(node, ast.Await):  # what `await f()` yields is what f is declared to return
+        return summarise(node.value, depth)
+    dotted = dotted_of(node)
+    if dotted is not None:
+        return Ref(dotted)
+    if isinstance(node, ast.Call):
+        args = tuple(
+            summarise(a, depth + 1) for a in node.args if not isinstance(a, ast.Starred)
+        )
+        kwargs = tuple((k.arg, summarise(k.value, depth + 1)) for k in node.keywords)
+        return CallValue(dotted_of(node.func), args, kwargs, node.lineno)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        items = tuple(summarise(e, depth + 1) for e in node.elts)
+        if all(isinstance(i, Const) for i in items):
+            return Const(tuple(i.value for i in items))
+        return Seq(items)
+    if isinstance(node, ast.Subscript):
+        index = node.slice
+        elements = index.elts if isinstance(index, ast.Tuple) else [index]
+        return Subscript(dotted_of(node.value), tuple(summarise(e, depth + 1) for e in elements))
+    if isinstance(node, ast.Lambda):
+        names = tuple(a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs))
+        return Lambda(names, summarise(node.body, depth + 1))
+    if isinstance(node, ast.JoinedStr):
+        return FString(tuple(
+            v.value if isinstance(v, ast.Constant) else summarise(getattr(v, "value", None), depth + 1)
+            for v in node.values
+        ))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        # ``X | None`` in annotations: keep the parts.
+        return Subscript("|", (summarise(node.left, depth + 1), summarise(node.right, depth + 1)))
+    return OTHER
+
+
+def dotted_of(node: ast.AST) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+# ---------------------------------------------------------------- bindings
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What a name is bound to in a scope.
+
+    kind: ``import`` (target = qualified name), ``def``/``class`` (target = key),
+    ``value`` (value = summary of the assigned expression, incl. ``with X() as name``),
+    ``param`` (value = annotation summary or None), ``unknown`` (loop targets etc.).
+    """
+
+    kind: str
+    target: str | None = None
+    value: Value | None = None
+    annotation: Value | None = None  # ``name: T = value``: the summary of ``T``
+
+
+@dataclass
+class Param:
+    name: str
+    annotation: Value | None
+    default: Value | None
+    kind: str  # positional | keyword | vararg | kwarg
+
+
+@dataclass
+class FunctionFacts:
+    key: str
+    name: str
+    scope: str  # key of the scope the def statement is in
+    is_async: bool
+    line: int
+    decorators: list[Value]
+    params: list[Param]
+    returns: Value | None  # the return annotation
+    return_values: list[Value] = field(default_factory=list)  # `return <expr>`
+    has_bare_return: bool = False
+    has_yield: bool = False
+    has_await: bool = False
+    # Attribute names read in the body (`x.path_params`); a dict, not a set, so equal
+    # sources pickle to equal bytes whatever the string hash seed (see cache.facts_digest).
+    attributes: dict[str, None] = field(default_factory=dict)
+
+
+@dataclass
+class ClassFacts:
+    key: str
+    name: str
+    scope: str
+    line: int
+    bases: list[Value]
+    decorators: list[Value]
+
+
+@dataclass
+class Scope:
+    key: str
+    parent: str | None
+    is_class: bool
+    bindings: dict[str, Binding] = field(default_factory=dict)
+
+
+@dataclass
+class ScopedCall:
+    scope: str
+    call: CallValue
+
+
+@dataclass
+class ModuleFacts:
+    module: str
+    is_package: bool
+    scopes: dict[str, Scope] = field(default_factory=dict)
+    functions: dict[str, FunctionFacts] = field(default_factory=dict)
+    classes: dict[str, ClassFacts] = field(default_factory=dict)
+    calls: list[ScopedCall] = field(default_factory=list)  # calls the model cares about
+    syntax_error: tuple[str, int, int] | None = None  # Python's (message, line, column)
+    star_imports: list[str] = field(default_factory=list)  # modules of `from X import *`
+
+    def qualname_of_key(self, key: str) -> str:
+        return f"{self.module}.{key.replace('/', '.')}" if self.module else key.replace("/", ".")
+
+
+# Calls recorded for the model, by the last segment of the callee's spelling.
+INTERESTING_CALLS = frozenset({
+    "Depends", "Security", "include_router", "add_api_route", "add_api_websocket_route",
+    "add_event_handler", "add_exception_handler", "add_middleware", "mount", "Middleware",
+    "FastAPI", "APIRouter", "Starlette",
+    "import_module", "__import__",  # dynamic imports (a router loaded by name is not unused)
+})
+
+
+# ---------------------------------------------------------------- the join with libcst
+
+
+class DefKeys:
+    """Keys of defs and classes, in the order both passes meet them: the nesting path
+    (``create_app/read_item``), with ``#N`` for the N-th redefinition of a name in a scope."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], int] = {}
+
+    def next(self, scope: str, name: str) -> str:
+        n = self._seen.get((scope, name), 0)
+        self._seen[(scope, name)] = n + 1
+        base = f"{scope}/{name}" if scope else name
+        return base if n == 0 else f"{base}#{n}"
+
+
+def in_source_order(node: ast.AST) -> Iterator[ast.AST]:
+    """``node`` and every node below it, depth first, each before its children and the
+    children in source order: the order libcst visits them (``ast.walk`` is breadth first,
+    and ``ast`` keeps some children out of source order, e.g. a call's keywords after its
+    positional arguments)."""
+    stack = [node]
+    while stack:
+        sub = stack.pop()
+        yield sub
+        stack.extend(reversed(_children_in_source_order(sub)))
+
+
+def _children_in_source_order(node: ast.AST) -> list[ast.AST]:
+    kind = type(node)
+    if kind is ast.Call:
+        arguments = [*node.args, *node.keywords]
+        if node.args and node.keywords:  # ``f(a=1, *rest)`` is legal
+            arguments.sort(key=_position)
+        return [node.func, *arguments]
+    if kind is ast.IfExp:
+        return [node.body, node.test, node.orelse]
+    if kind is ast.Dict:  # keys and values are two lists; None is a ``**mapping`` key
+        return [part for pair in zip(node.keys, node.values) for part in pair if part is not None]
+    if kind is ast.arguments:  # a lambda's: only defaults can hold calls
+        return [*node.posonlyargs, *node.args, *node.defaults, *filter(None, [node.vararg]),
+                *node.kwonlyargs, *filter(None, node.kw_defaults), *filter(None, [node.kwarg])]
+    return list(ast.iter_child_nodes(node))
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return (node.lineno, node.col_offset)
+
+
+# ---------------------------------------------------------------- extraction
+
+
+def extract_facts(source: bytes | str, module: str, is_package: bool = False) -> ModuleFacts:
+    facts = ModuleFacts(module=module, is_package=is_package)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        facts.syntax_error = (exc.msg, exc.lineno or 1, exc.offset or 1)
+        facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
+        return facts
+    except (ValueError, RecursionError, MemoryError) as exc:
+        facts.syntax_error = (str(exc) or type(exc).__name__, 1, 1)
+        facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
+        return facts
+    try:
+        _Extractor(facts).run(tree)
+    except RecursionError:
+        pass  # keep what was collected before the nesting got too deep
+    return facts
+
+
+class _Extractor:
+    def __init__(self, facts: ModuleFacts):
+        self.facts = facts
+        self.keys = DefKeys()
+        # Local names of interesting callables imported under another name (``Depends as D``).
+        self.call_aliases: set[str] = set()
+
+    def run(self, tree: ast.Module) -> None:
+        self.facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
+        self.body(tree.body, MODULE_SCOPE, None)
+
+    def bind(self, scope: str, name: str, binding: Binding) -> None:
+        self.facts.scopes[scope].bindings[name] = binding
+
+    def body(self, stmts: list[ast.stmt], scope: str, func: FunctionFacts | None) -> None:
+        for stmt in stmts:
+            self.statement(stmt, scope, func)
+
+    def statement(self, stmt: ast.stmt, scope: str, func: FunctionFacts | None) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.function(stmt, scope)
+            return
+        if isinstance(stmt, ast.ClassDef):
+            self.klass(stmt, scope)
+            return
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    self.bind(scope, alias.asname, Binding("import", alias.name))
+                else:
+                    head = alias.name.split(".")[0]
+                    self.bind(scope, head, Binding("import", head))
+            return
+        if isinstance(stmt, ast.ImportFrom):
+            base = resolve_relative(
+                self.facts.module, self.facts.is_package, stmt.level or 0, stmt.module
+            )
+            for alias in stmt.names:
+                if alias.name == "*":
+                    self.facts.star_imports.append(base)
+                    continue
+                target = f"{base}.{alias.name}" if base else alias.name
+                self.bind(scope, alias.asname or alias.name, Binding("import", target))
+                if alias.asname and alias.name in INTERESTING_CALLS:
+                    self.call_aliases.add(alias.asname)
+            return
+        # Compound statements: header expressions here, bodies recursively in order.
+        if isinstance(stmt, (ast.If, ast.While)):
+            self.expressions(stmt.test, scope, func)
+            self.body(stmt.body, scope, func)
+            self.body(stmt.orelse, scope, func)
+            return
+        if isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self.expressions(stmt.target, scope, func)
+            self.expressions(stmt.iter, scope, func)
+            self.bind_targets(stmt.target, scope, None)
+            if isinstance(stmt, ast.AsyncFor) and func is not None:
+                func.has_await = True
+            self.body(stmt.body, scope, func)
+            self.body(stmt.orelse, scope, func)
+            return
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                self.expressions(item.context_expr, scope, func)
+                if item.optional_vars is not None:
+                    self.expressions(item.optional_vars, scope, func)
+                    self.bind_targets(item.optional_vars, scope, summarise(item.context_expr))
+            if isinstance(stmt, ast.AsyncWith) and func is not None:
+                func.has_await = True
+            self.body(stmt.body, scope, func)
+            return
+        if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            self.body(stmt.body, scope, func)
+            for handler in stmt.handlers:
+                if handler.type is not None:
+                    self.expressions(handler.type, scope, func)
+                if handler.name:
+                    self.bind(scope, handler.name, Binding("unknown"))
+                self.body(handler.body, scope, func)
+            self.body(stmt.orelse, scope, func)
+            self.body(stmt.finalbody, scope, func)
+            return
+        if type(stmt).__name__ == "Match":
+            self.expressions(stmt.subject, scope, func)
+            for case in stmt.cases:
+                if case.guard is not None:
+                    self.expressions(case.guard, scope, func)
+                self.body(case.body, scope, func)
+            return
+        # Simple statements.
+        self.expressions(stmt, scope, func)
+        if isinstance(stmt, ast.Assign):
+            value = summarise(stmt.value)
+            for target in stmt.targets:
+                self.bind_targets(target, scope, value)
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            if stmt.value is not None:
+                self.bind(scope, stmt.target.id, Binding(
+                    "value", value=summarise(stmt.value), annotation=summarise(stmt.annotation)))
+            elif scope != MODULE_SCOPE or stmt.target.id not in self.facts.scopes[scope].bindings:
+                self.bind(scope, stmt.target.id, Binding("param", value=summarise(stmt.annotation)))
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            self.bind(scope, stmt.target.id, Binding("unknown"))
+        elif isinstance(stmt, ast.Return) and func is not None:
+            if stmt.value is None:
+                func.has_bare_return = True
+            else:
+                func.return_values.append(summarise(stmt.value))
+
+    def bind_targets(self, target: ast.AST, scope: str, value: Value | None) -> None:
+        if isinstance(target, ast.Name):
+            self.bind(scope, target.id, Binding("value", value=value) if value else Binding("unknown"))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind_targets(element, scope, None)
+        elif isinstance(target, ast.Starred):
+            self.bind_targets(target.value, scope, None)
+
+    def expressions(self, node: ast.AST, scope: str, func: FunctionFacts | None) -> None:
+        """Record interesting calls, awaits, yields and walrus bindings below ``node``."""
+        for sub in in_source_order(node):
+            if isinstance(sub, ast.Call):
+                callee = dotted_of(sub.func)
+                if callee and (callee.rsplit(".", 1)[-1] in INTERESTING_CALLS or callee in self.call_aliases):
+                    value = summarise(sub)
+                    self.facts.calls.append(ScopedCall(scope, value))
+            elif func is not None and isinstance(sub, ast.Await):
+                func.has_await = True
+            elif func is not None and isinstance(sub, (ast.Yield, ast.YieldFrom)):
+                func.has_yield = True
+            elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+                self.bind(scope, sub.target.id, Binding("value", value=summarise(sub.value)))
+            elif func is not None and isinstance(sub, ast.comprehension) and sub.is_async:
+                func.has_await = True
+            elif func is not None and isinstance(sub, ast.Attribute):
+                func.attributes[sub.attr] = None
+
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str) -> None:
+        key = self.keys.next(scope, node.name)
+        for decorator in node.decorator_list:
+            self.expressions(decorator, scope, None)
+        params = self.parameters(node.args, scope)
+        if node.returns is not None:
+            self.expressions(node.returns, scope, None)
+        facts = FunctionFacts(
+            key=key,
+            name=node.name,
+            scope=scope,
+            is_async=isinstance(node, ast.AsyncFunctionDef),
+            line=node.lineno,
+            decorators=[summarise(d) for d in node.decorator_list],
+            params=params,
+            returns=summarise(node.returns),
+        )
+        self.facts.functions[key] = facts
+        self.bind(scope, node.name, Binding("def", key))
+        inner = Scope(key, scope, False)
+        for param in params:
+            inner.bindings[param.name] = Binding("param", value=param.annotation)
+        self.facts.scopes[key] = inner
+        self.body(node.body, key, facts)
+
+    def parameters(self, args: ast.arguments, scope: str) -> list[Param]:
+        params: list[Param] = []
+        positional = args.posonlyargs + args.args
+        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        for arg, default in zip(positional, defaults):
+            params.append(self.param(arg, default, "positional", scope))
+        if args.vararg:
+            params.append(self.param(args.vararg, None, "vararg", scope))
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+            params.append(self.param(arg, default, "keyword", scope))
+        if args.kwarg:
+            params.append(self.param(args.kwarg, None, "kwarg", scope))
+        return params
+
+    def param(self, arg: ast.arg, default: ast.AST | None, kind: str, scope: str) -> Param:
+        if arg.annotation is not None:
+            self.expressions(arg.annotation, scope, None)
+        if default is not None:
+            self.expressions(default, scope, None)
+        return Param(arg.arg, summarise(arg.annotation), summarise(default), kind)
+
+    def klass(self, node: ast.ClassDef, scope: str) -> None:
+        key = self.keys.next(scope, node.name)
+        arguments = sorted([*node.bases, *node.keywords], key=_position)  # ``class A(x=1, *B)``
+        for expr in [*node.decorator_list, *arguments]:
+            self.expressions(expr, scope, None)
+        self.facts.classes[key] = ClassFacts(
+            key=key,
+            name=node.name,
+            scope=scope,
+            line=node.lineno,
+            bases=[summarise(b) for b in node.bases],
+            decorators=[summarise(d) for d in node.decorator_list],
+        )
+        self.bind(scope, node.name, Binding("class", key))
+        self.facts.scopes[key] = Scope(key, scope, True)
+        self.body(node.body, key, None)

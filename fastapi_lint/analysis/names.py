@@ -1,0 +1,112 @@
+"""Name helpers shared by the fact extractor and the rules.
+
+Names are always compared by qualified name (``fastapi.FastAPI``), never by how a file
+spells them; these helpers turn source spellings into dotted strings and module paths
+into module names.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import libcst as cst
+
+from fastapi_lint.data.fastapi_names import CANONICAL
+
+
+def canonical(qualname: str) -> str:
+    """Map re-exports to one spelling (``fastapi.applications.FastAPI`` -> ``fastapi.FastAPI``)."""
+    return CANONICAL.get(qualname, qualname)
+
+
+def module_name_for(path: str | os.PathLike) -> tuple[str, bool]:
+    """The dotted module name of a file, from the ``__init__.py`` files above it.
+
+    Returns ``(name, is_package)``; ``is_package`` is true for ``__init__.py``.
+    """
+    absolute = os.path.abspath(path)
+    directory, name = os.path.split(absolute)
+    is_package = name in ("__init__.py", "__init__.pyi")
+    packages = packages_above(directory)
+    parts = [*packages] if is_package else [*packages, os.path.splitext(name)[0]]
+    if not parts:
+        parts = [os.path.basename(directory) or "__main__"]
+    return ".".join(parts), is_package
+
+
+def forget_packages() -> None:
+    """Drop what ``packages_above`` learnt (a new run may see new ``__init__.py`` files)."""
+    packages_above.cache_clear()
+
+
+@lru_cache(maxsize=16384)
+def packages_above(directory: str) -> tuple[str, ...]:
+    """Names of ``directory`` and the directories above it while each is a package (outermost first)."""
+    if not (os.path.exists(os.path.join(directory, "__init__.py"))
+            or os.path.exists(os.path.join(directory, "__init__.pyi"))):
+        return ()
+    parent = os.path.dirname(directory)
+    if parent == directory:
+        return (os.path.basename(directory),)
+    return (*packages_above(parent), os.path.basename(directory))
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    """Absolute module for ``from <level dots><target> import ...`` inside ``module``."""
+    if level == 0:
+        return target or ""
+    parts = module.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+    if target:
+        parts.append(target)
+    return ".".join(parts)
+
+
+def dotted_name(node: cst.BaseExpression) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+def call_keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def call_positional(call: cst.Call, index: int) -> cst.Arg | None:
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[index] if index < len(positional) else None
+
+
+def literal_value(node: cst.BaseExpression):
+    """The Python value of a simple literal (str, number, bool, None, list/tuple/set of them).
+
+    Raises ValueError when the expression is not such a literal.
+    """
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        if isinstance(value, (str, bytes)):
+            return value
+        raise ValueError("not a literal")
+    if isinstance(node, cst.Integer):
+        return int(node.value.replace("_", ""), 0)
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        items = []
+        for element in node.elements:
+            if not isinstance(element, cst.Element):
+                raise ValueError("starred element")
+            items.append(literal_value(element.value))
+        return tuple(items)
+    raise ValueError("not a literal")
