@@ -17,7 +17,7 @@ from typing import Callable
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from fastapi_lint import fixes, noqa
+from fastapi_lint import fixes, noqa, unused_noqa
 from fastapi_lint.diagnostics import (
     INTERNAL_ERROR_CODE,
     PARSE_ERROR_CODE,
@@ -398,8 +398,8 @@ def _lint(
     for rule, _node, exc in dispatcher.failures:
         result.diagnostics.append(_internal_error(path, type(rule), exc))
     lint.module = module
-    if ctx.reports:
-        _add_findings(lint, ctx.reports, text, options)
+    if ctx.reports or unused_noqa.wanted(rule_classes, text):
+        _add_findings(lint, ctx.reports, text, options, rule_classes)
     return lint
 
 
@@ -422,7 +422,9 @@ def _first_line(statement: cst.CSTNode | None, positions) -> int | None:
     return positions[node].start.line if node in positions else None
 
 
-def _add_findings(lint: _Pass, reports: list[Report], text: str, options: LintOptions) -> None:
+def _add_findings(
+    lint: _Pass, reports: list[Report], text: str, options: LintOptions, rule_classes: list[type[Rule]]
+) -> None:
     result = lint.result
     positions = lint.positions = MetadataWrapper(lint.module, unsafe_skip_copy=True).resolve(PositionProvider)
     suppressions = noqa.Suppressions(text, allow_bare=options.allow_bare_noqa)
@@ -453,3 +455,4 @@ def _add_findings(lint: _Pass, reports: list[Report], text: str, options: LintOp
                 fix=report.fix.applicability if report.fix else None,
             )
         )
+    unused_noqa.report(lint, suppressions, rule_classes, rule_url(options.docs_url, unused_noqa.CODE))

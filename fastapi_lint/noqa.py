@@ -3,6 +3,10 @@
 ``# noqa: FAPI101, FAPI201`` on the reported line, or on the first line of the
 statement holding it, suppresses those codes; a bare ``# noqa`` only with
 ``--allow-bare-noqa``. ``# fastapi-lint: ignore-file`` on a line of its own skips the file.
+
+:class:`Suppressions` remembers which code of which comment suppressed something, so
+the engine can report the FAPI codes that suppressed nothing (FAPI001, unused-noqa), and
+:func:`without_codes` rewrites a comment without them (its fix).
 """
 
 from __future__ import annotations
@@ -53,19 +57,56 @@ class Suppressions:
     def __init__(self, text: str, allow_bare: bool):
         self.comments = _comments_by_line(text) if "noqa" in text.lower() else {}
         self.allow_bare = allow_bare
+        self.used: set[tuple[int, str]] = set()  # (line, code) of each code that suppressed a finding
 
     def _codes(self, line: int) -> frozenset[str] | None:
         comment = self.comments.get(line)
         return codes_in(comment) if comment else None
 
     def suppresses(self, code: str, line: int, statement_line: int | None) -> bool:
-        for candidate in {line, statement_line} - {None}:
+        suppressed = False
+        for candidate in sorted({line, statement_line} - {None}):
             codes = self._codes(candidate)
             if codes is None:
                 continue
             if codes is ALL:
-                if self.allow_bare:
-                    return True
+                suppressed = suppressed or self.allow_bare
             elif code in codes:
-                return True
-        return False
+                self.used.add((candidate, code))  # both comments count as used when both name it
+                suppressed = True
+        return suppressed
+
+    def unused(self, judged: frozenset[str]) -> dict[int, list[str]]:
+        """By line, the FAPI codes of each ``# noqa: ...`` comment that suppressed nothing,
+        among the codes ``judged`` says can be told (enabled rules that ran, unknown codes).
+        A comment that names FAPI001 itself keeps all its codes."""
+        found: dict[int, list[str]] = {}
+        for line, comment in self.comments.items():
+            codes = codes_in(comment)
+            if codes is None or codes is ALL or UNUSED_NOQA_CODE in codes:
+                continue
+            unused = sorted(c for c in codes if c in judged and (line, c) not in self.used)
+            if unused:
+                found[line] = unused
+        return found
+
+
+UNUSED_NOQA_CODE = "FAPI001"
+
+
+def without_codes(comment: str, drop: list[str]) -> str | None:
+    """``comment`` with the codes ``drop`` taken out of its ``# noqa: ...`` directive; the
+    directive goes when no code is left, the comment when nothing else is left (None).
+    Other tools' codes and any text around the directive stay."""
+    match = _NOQA.search(comment)
+    if match is None or match.group("codes") is None:
+        return comment
+    kept = [c for c in _CODE.findall(match.group("codes")) if c.upper() not in drop]
+    if kept:
+        directive = comment[match.start():match.start("codes")] + ", ".join(kept)
+        return comment[:match.start()] + directive + comment[match.end():]
+    before = comment[:match.start()].rstrip()
+    after = comment[match.end():].strip().lstrip("-:;,\u2013\u2014 ")
+    if before.strip("# \t"):  # "# type: ignore  # noqa: X" -> "# type: ignore"
+        return f"{before}  # {after}" if after else before
+    return f"# {after}" if after else None

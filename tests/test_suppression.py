@@ -14,6 +14,8 @@ from fastapi_lint.config import Settings
 
 
 def lint(source: str, tmp_path: Path, **settings) -> list[tuple[str, int]]:
+    """The findings, by default without FAPI001 (unused noqa), which has tests of its own below."""
+    settings.setdefault("ignore", ("FAPI001",))
     diagnostics = lint_text(textwrap.dedent(source), settings=Settings(root=tmp_path, **settings))
     return [(d.code, d.start.line) for d in diagnostics]
 
@@ -66,7 +68,7 @@ def test_noqa_with_another_code_does_not_suppress(tmp_path, comment):
 def test_suppressed_findings_are_counted(tmp_path):
     (tmp_path / "a.py").write_text(BLOCKING.format(comment="  # noqa: FAPI101"), encoding="utf-8")
     (tmp_path / "b.py").write_text(BLOCKING.format(comment="  # noqa: FAPI201"), encoding="utf-8")
-    result = lint_paths([tmp_path], Settings(root=tmp_path))
+    result = lint_paths([tmp_path], Settings(root=tmp_path, ignore=("FAPI001",)))
     assert [(Path(d.path).name, d.code) for d in result.diagnostics] == [("b.py", "FAPI101")]
     assert result.suppressed == 1
 
@@ -289,3 +291,112 @@ def test_ignore_file_only_affects_that_file(in_tmp):
     assert result.exit_code == 1
     assert "linted.py:5:5: FAPI101" in result.stdout
     assert "skipped.py" not in result.stdout
+
+
+# ---------------------------------------------------------------- FAPI001 unused-noqa
+
+
+def unused(source: str, tmp_path: Path, **settings) -> list[tuple[str, int, str]]:
+    diagnostics = lint_text(textwrap.dedent(source), settings=Settings(root=tmp_path, **settings))
+    return [(d.code, d.start.line, d.message) for d in diagnostics]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["  # noqa: FAPI101", "  # NOQA:fapi101", "  # noqa: FAPI101, E501", "  # type: ignore  # noqa: FAPI101", "  # noqa"],
+)
+def test_a_noqa_that_suppresses_its_finding_is_used(tmp_path, comment):
+    assert unused(BLOCKING.format(comment=comment), tmp_path, allow_bare_noqa=True) == []
+
+
+@pytest.mark.parametrize(
+    ("comment", "why"),
+    [
+        ("  # noqa: FAPI201, FAPI101", "FAPI201 (no FAPI201 finding on this line)"),
+        ("  # noqa: FAPI1011, FAPI101", "FAPI1011 (no such rule)"),
+        ("  # noqa: FAPI101, FAPI900", "FAPI900 (its findings cannot be suppressed)"),
+    ],
+)
+def test_codes_that_suppress_nothing_are_reported_next_to_used_ones(tmp_path, comment, why):
+    [(code, line, message)] = unused(BLOCKING.format(comment=comment), tmp_path)
+    assert (code, line) == ("FAPI001", 5)
+    assert message == f"`# noqa` suppresses nothing here: {why}"
+
+
+def test_a_noqa_left_after_its_finding_went_away(tmp_path):
+    fixed = "import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)  # noqa: FAPI101\n"
+    assert [(c, n) for c, n, _ in unused(fixed, tmp_path)] == [("FAPI001", 5)]
+
+
+def test_noqa_on_the_first_line_of_a_statement_is_used_by_a_finding_on_a_later_line(tmp_path):
+    assert unused(LIST.format(comment="  # noqa: FAPI101"), tmp_path) == []
+    assert [c for c, _, _ in unused(LIST.format(comment="  # noqa: FAPI201"), tmp_path)] == ["FAPI101", "FAPI001"]
+
+
+def test_codes_of_rules_that_do_not_run_are_not_judged(tmp_path):
+    source = BLOCKING.format(comment="  # noqa: FAPI101")
+    assert unused(source, tmp_path, select=("FAPI001",)) == []  # FAPI101 not enabled: unknown
+    assert unused(source, tmp_path, select=("FAPI001", "FAPI201")) == []
+    assert unused(source, tmp_path, ignore=("FAPI101",)) == []
+    assert [c for c, _, _ in unused(source.replace("FAPI101", "FAPI999"), tmp_path, select=("FAPI001",))] == ["FAPI001"]
+
+
+def test_per_file_ignores_leave_the_codes_they_switch_off_alone(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text(BLOCKING.format(comment="  # noqa: FAPI101, FAPI201"))
+    settings = Settings(root=tmp_path, per_file_ignores=(("tests/*", ("FAPI101",)),))
+    found = [(d.code, d.message) for d in lint_paths([tmp_path], settings).diagnostics]
+    assert found == [("FAPI001", "`# noqa` suppresses nothing here: FAPI201 (no FAPI201 finding on this line)")]
+
+
+def test_naming_fapi001_keeps_the_comment_and_ignoring_it_turns_it_off(tmp_path):
+    source = BLOCKING.format(comment="  # noqa: FAPI001, FAPI101, FAPI201")
+    assert unused(source, tmp_path) == []
+    assert unused(BLOCKING.format(comment="  # noqa: FAPI201"), tmp_path, ignore=("FAPI001",)) == [
+        ("FAPI101", 5, unused(BLOCKING.format(comment=""), tmp_path)[0][2])]
+
+
+def test_unused_noqa_fix_removes_codes_then_the_comment_and_is_idempotent(in_tmp):
+    (in_tmp / "app.py").write_text(textwrap.dedent("""\
+        import asyncio
+        import time
+
+
+        async def handler():
+            time.sleep(1)  # noqa: FAPI101, FAPI201, E501
+            await asyncio.sleep(0)  # noqa: FAPI101
+            # noqa: FAPI101
+            await asyncio.sleep(0)  # type: ignore  # noqa: FAPI101
+            await asyncio.sleep(0)  # noqa: FAPI1010 - rate limiter
+        """), encoding="utf-8")
+    first = invoke("--isolated", "--no-cache", "--fix", "app.py")
+    assert first.exit_code == 0, first.output
+    assert (in_tmp / "app.py").read_text(encoding="utf-8") == textwrap.dedent("""\
+        import asyncio
+        import time
+
+
+        async def handler():
+            time.sleep(1)  # noqa: FAPI101, E501
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)  # type: ignore
+            await asyncio.sleep(0)  # rate limiter
+        """)
+    again = invoke("--isolated", "--no-cache", "--fix", "app.py")
+    assert again.exit_code == 0 and "All checks passed!" in again.stdout
+
+
+def test_unused_noqa_in_concise_output_is_marked_safe_fixable(in_tmp):
+    (in_tmp / "app.py").write_text("x = 1  # noqa: FAPI999\n", encoding="utf-8")
+    result = invoke("--isolated", "--no-cache", "--output-format", "concise", "app.py")
+    assert result.exit_code == 1
+    assert result.stdout == "app.py:1:8: FAPI001 [*] warning: `# noqa` suppresses nothing here: FAPI999 (no such rule)\n"
+
+
+def test_unused_noqa_results_are_cached_per_rule_selection(in_tmp):
+    (in_tmp / "app.py").write_text(BLOCKING.format(comment="  # noqa: FAPI101, FAPI201"), encoding="utf-8")
+    everything = invoke("--isolated", "--output-format", "concise", "app.py")
+    assert "FAPI001" in everything.stdout and everything.exit_code == 1
+    only_blocking = invoke("--isolated", "--select", "FAPI001,FAPI101", "--output-format", "concise", "app.py")
+    assert only_blocking.exit_code == 0, only_blocking.stdout  # FAPI201 not enabled: not judged
+    assert invoke("--isolated", "--output-format", "concise", "app.py").stdout == everything.stdout
