@@ -1,11 +1,7 @@
-"""The project-wide index built from every module's facts, and the name resolver.
-
-A name is resolved through the scopes of its module, through imports into the other
-modules of the project, and through assignments (``router = APIRouter()``,
-``app: Final = create_app()``), to a :class:`Symbol`: a qualified name, or an
-instance of a class together with the call that made it. Cross-file questions — is
-this imported object a FastAPI app, does that app have a lifespan, is this function
-used with ``Depends`` anywhere — are answered here, lazily and memoised.
+"""The project: every module's facts by name, with name resolution over them
+(:class:`~fastapi_lint.analysis.resolution.Resolver`). Cross-file questions — is this
+imported object a FastAPI app, does that app have a lifespan, is this function used with
+``Depends`` anywhere — are answered lazily and memoised.
 
 The project also records which modules' facts a file's rules read (``reads()``), so the
 cache can keep a file's findings while only unrelated modules change: reading one module
@@ -18,30 +14,14 @@ the result while the answer stays the same, whatever else changed.
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import TypeVar
 
-from fastapi_lint.data.fastapi_names import APP_CLASSES, DEPENDS_FUNCTIONS, ROUTER_CLASSES
-from fastapi_lint.data.types import CALL_RETURNS
-from fastapi_lint.analysis.facts import (
-    MODULE_SCOPE,
-    Binding,
-    CallValue,
-    Const,
-    ModuleFacts,
-    Ref,
-    Subscript,
-    Value,
-)
+from fastapi_lint.analysis.facts import CallValue, ModuleFacts, Ref, Subscript, Value
 from fastapi_lint.analysis.names import canonical
-
-_BUILTINS = frozenset(dir(builtins))
-_MAX_HOPS = 24  # alias chains longer than this are treated as unknown (and cycles end)
-_WRAPPER_TYPES = frozenset({"typing.Optional", "typing.Annotated", "typing_extensions.Annotated",
-                            "typing.Final", "typing_extensions.Final", "typing.ClassVar"})
+from fastapi_lint.analysis.resolution import Resolver
+from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 
 
 EVERY_MODULE = "*"  # not a module name: the reader walked every module of the project
@@ -149,24 +129,10 @@ class _Modules(dict):
         return super().items()
 
 
-@dataclass(frozen=True)
-class Symbol:
-    """What an expression refers to, as far as a static reading can tell."""
+class Project(Resolver):
+    """The modules of a project by name; resolution (:class:`Resolver`) over them, recording
+    what each computation read."""
 
-    qualname: str | None = None  # a module, class, function or external name
-    instance_of: str | None = None  # class qualname when the symbol is an instance
-    call: CallValue | None = None  # the call that created the instance
-    origin: tuple[str, str, str] | None = None  # (module, scope, name) of that binding
-    project_ref: tuple[str, str] | None = None  # (module, key) of a def/class in the project
-    value: Value | None = None  # a constant or other bound value
-    receiver_type: str | None = None  # for ``obj.attr`` on a known instance: obj's class
-    attr: str | None = None
-
-
-UNKNOWN = Symbol()
-
-
-class Project:
     def __init__(self, modules: dict[str, ModuleFacts]):
         self._reads: list[set[str]] = []
         self.modules = _Modules(modules, self._reads)
@@ -223,193 +189,6 @@ class Project:
         if self._reads:
             self._reads[-1].update(entry[1])
         return entry[0]  # type: ignore[return-value]
-
-    # ------------------------------------------------------------ resolution
-
-    def resolve(self, facts: ModuleFacts, scope: str, dotted: str, hops: int = 0) -> Symbol | None:
-        """Resolve a dotted spelling as seen from ``scope`` of ``facts``' module."""
-        if hops > _MAX_HOPS:
-            return None
-        head, _, rest = dotted.partition(".")
-        found = self._lookup(facts, scope, head)
-        if found is None:
-            if head in _BUILTINS:
-                symbol = Symbol(qualname=f"builtins.{head}")
-            else:
-                return None
-        else:
-            binding_scope, binding = found
-            symbol = self._symbol_of_binding(facts, binding_scope, head, binding, hops + 1)
-        for attr in rest.split(".") if rest else ():
-            if symbol is None:
-                return None
-            symbol = self._attribute(symbol, attr, hops + 1)
-        return symbol
-
-    def resolve_qualname(self, qualname: str, hops: int = 0) -> Symbol | None:
-        """A fully qualified name, followed into project modules where it points into one."""
-        return self.memo(("qualname", qualname), lambda: self._resolve_qualname(qualname, hops),
-                         placeholder=Symbol(qualname=canonical(qualname)))  # a cycle ends here
-
-    def _resolve_qualname(self, qualname: str, hops: int) -> Symbol | None:
-        parts = qualname.split(".")
-        for cut in range(len(parts), 0, -1):
-            module = ".".join(parts[:cut])
-            facts = self.modules.get(module)
-            if facts is None:
-                continue
-            if cut == len(parts):
-                return Symbol(qualname=module)
-            return self.resolve(facts, MODULE_SCOPE, ".".join(parts[cut:]), hops + 1) or Symbol(
-                qualname=qualname
-            )
-        return Symbol(qualname=canonical(qualname))
-
-    @staticmethod
-    def _lookup(facts: ModuleFacts, scope: str, name: str) -> tuple[str, Binding] | None:
-        # Python's rule: a class body's names are visible in that body only.
-        current: str | None = scope
-        first = True
-        while current is not None:
-            s = facts.scopes.get(current)
-            if s is None:
-                return None
-            if first or not s.is_class:
-                binding = s.bindings.get(name)
-                if binding is not None:
-                    return current, binding
-            first = False
-            current = s.parent
-        return None
-
-    def _symbol_of_binding(
-        self, facts: ModuleFacts, scope: str, name: str, binding: Binding, hops: int
-    ) -> Symbol | None:
-        kind = binding.kind
-        if kind == "import":
-            return self.resolve_qualname(binding.target, hops)
-        if kind in ("def", "class"):
-            return Symbol(
-                qualname=facts.qualname_of_key(binding.target),
-                project_ref=(facts.module, binding.target),
-            )
-        if kind == "param":
-            instance = self.annotation_type(facts, scope, binding.value, hops)
-            return Symbol(instance_of=instance) if instance else UNKNOWN
-        if kind == "value":
-            return self._symbol_of_value(facts, scope, name, binding.value, hops)
-        return UNKNOWN
-
-    def _symbol_of_value(
-        self, facts: ModuleFacts, scope: str, name: str, value: Value | None, hops: int
-    ) -> Symbol | None:
-        if isinstance(value, Ref):
-            return self.resolve(facts, scope, value.dotted, hops) or UNKNOWN
-        if isinstance(value, CallValue):
-            instance = self.call_result_type(facts, scope, value, hops)
-            return Symbol(instance_of=instance, call=value, origin=(facts.module, scope, name))
-        return Symbol(value=value, origin=(facts.module, scope, name))
-
-    def _attribute(self, symbol: Symbol, attr: str, hops: int) -> Symbol | None:
-        if symbol.instance_of is not None:
-            return Symbol(receiver_type=symbol.instance_of, attr=attr)
-        if symbol.qualname is not None:
-            return self.resolve_qualname(f"{symbol.qualname}.{attr}", hops)
-        return UNKNOWN if symbol is UNKNOWN else None
-
-    def call_result_type(self, facts: ModuleFacts, scope: str, call: CallValue, hops: int = 0) -> str | None:
-        """The class of what a call returns: a class's instance, a known factory's product,
-        or a project function's return annotation."""
-        if call.callee is None:
-            return None
-        callee = self.resolve(facts, scope, call.callee, hops + 1)
-        return self.result_type_of_callee(callee, hops)
-
-    def result_type_of_callee(self, callee: Symbol | None, hops: int = 0) -> str | None:
-        if callee is None:
-            return None
-        if callee.receiver_type is not None:  # obj.method(...): only known factories
-            return CALL_RETURNS.get(f"{callee.receiver_type}.{callee.attr}")
-        if callee.qualname is None:
-            return None
-        qualname = canonical(callee.qualname)
-        if qualname in CALL_RETURNS:
-            return CALL_RETURNS[qualname]
-        if callee.project_ref is not None:
-            module, key = callee.project_ref
-            target = self.modules[module]
-            function = target.functions.get(key)
-            if function is not None:
-                return self.annotation_type(target, function.scope, function.returns, hops + 1)
-        return qualname
-
-    def annotation_type(self, facts: ModuleFacts, scope: str, annotation: Value | None, hops: int = 0) -> str | None:
-        """The class an annotation names, looking through Optional/Annotated/``X | None``."""
-        if isinstance(annotation, Const) and isinstance(annotation.value, str):
-            annotation = Ref(annotation.value) if annotation.value.replace(".", "").isidentifier() else None
-        if isinstance(annotation, Ref):
-            symbol = self.resolve(facts, scope, annotation.dotted, hops + 1)
-            if symbol and symbol.qualname:
-                return canonical(symbol.qualname)
-            alias = self.type_alias(symbol)
-            return self.annotation_type(*alias, hops + 1) if alias else None
-        if isinstance(annotation, Subscript):
-            if annotation.base == "|":
-                parts = [p for p in annotation.items if not (isinstance(p, Const) and p.value is None)]
-                return self.annotation_type(facts, scope, parts[0], hops) if len(parts) == 1 else None
-            base = self.resolve(facts, scope, annotation.base, hops + 1) if annotation.base else None
-            if base and base.qualname in _WRAPPER_TYPES and annotation.items:
-                return self.annotation_type(facts, scope, annotation.items[0], hops)
-        return None
-
-    def type_alias(self, symbol: Symbol | None) -> tuple[ModuleFacts, str, Subscript] | None:
-        """``(facts, scope, value)`` where the symbol is a name bound to a subscripted type,
-        e.g. ``DbSession = Annotated[Session, Depends(get_db)]`` in any module."""
-        if symbol is None or not isinstance(symbol.value, Subscript) or symbol.origin is None:
-            return None
-        module, scope, _ = symbol.origin
-        facts = self.modules.get(module)
-        return (facts, scope, symbol.value) if facts is not None else None
-
-    # ------------------------------------------------------------ classes
-
-    def is_subclass(self, qualname: str | None, targets: frozenset[str], _seen: frozenset = frozenset()) -> bool:
-        if qualname is None:
-            return False
-        qualname = canonical(qualname)
-        if qualname in targets:
-            return True
-        if qualname in _seen or len(_seen) > _MAX_HOPS:
-            return False
-        ref = self._class_ref(qualname)
-        if ref is None:
-            return False
-        facts, klass = ref
-        for base in klass.bases:
-            if isinstance(base, Ref):
-                symbol = self.resolve(facts, klass.scope, base.dotted)
-                if symbol and self.is_subclass(symbol.qualname, targets, _seen | {qualname}):
-                    return True
-        return False
-
-    def _class_ref(self, qualname: str):
-        symbol = self.resolve_qualname(qualname)
-        if symbol is None or symbol.project_ref is None:
-            return None
-        module, key = symbol.project_ref
-        facts = self.modules[module]
-        klass = facts.classes.get(key)
-        return (facts, klass) if klass else None
-
-    def kind_of(self, symbol: Symbol | None) -> str | None:
-        """``"app"`` or ``"router"`` when the symbol is a FastAPI/Starlette app or router."""
-        if symbol is None or symbol.instance_of is None:
-            return None
-        if self.is_subclass(symbol.instance_of, APP_CLASSES):
-            return "app"
-        if self.is_subclass(symbol.instance_of, ROUTER_CLASSES):
-            return "router"
-        return None
 
     # ------------------------------------------------------------ project-wide facts
 

@@ -19,7 +19,7 @@ from fastapi_lint.analysis.facts import DefKeys
 from fastapi_lint.fixes import Fix
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical, dotted_name
-from fastapi_lint.project import Symbol
+from fastapi_lint.analysis.resolution import Symbol
 
 
 class Rule:

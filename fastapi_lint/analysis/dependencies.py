@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import libcst as cst
 
+from fastapi_lint.data.coroutines import ASYNC_SESSION_CLASSES, SYNC_SESSION_CLASSES, YIELDING_GENERICS
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq, Subscript, Value
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical
+from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext
 from fastapi_lint.analysis.parameters import qualname_of
@@ -227,3 +229,131 @@ def _evidently_not_callable(project: Project, facts: ModuleFacts, scope: str, va
             return is_project_class(project, qualname) and instances_callable(project, qualname) is False
         return isinstance(symbol.value, (Const, Seq))
     return False
+
+
+# ---------------------------------------------------------------- apps and routers
+
+Dependencies = list  # [(facts, scope, CallValue)] of `Depends(...)` calls
+
+
+def owner_class(owner: Symbol) -> str | None:
+    return canonical(owner.instance_of) if owner.instance_of else None
+
+
+def router_prefix(owner: Symbol) -> str:
+    """The literal ``prefix=`` an APIRouter was created with ("" when none or not literal)."""
+    if owner.call is None or owner_class(owner) != "fastapi.APIRouter":
+        return ""
+    value = owner.call.kwarg("prefix")
+    return value.value if isinstance(value, Const) and isinstance(value.value, str) else ""
+
+
+# ---------------------------------------------------------------- dependencies of every route of an app/router
+
+
+class _Includes:
+    """Project-wide index of ``include_router`` calls, by the binding of the router included."""
+
+    def __init__(self, project: Project):
+        self.by_origin: dict[tuple, list[tuple[ModuleFacts, str, CallValue]]] = {}
+        self.opaque_with_dependencies = False  # an include we cannot follow adds dependencies
+        self.constructors_with_dependencies: set[str] = set()  # FastAPI/APIRouter built with dependencies=
+        for facts in project.modules.values():
+            for scoped in facts.calls:
+                call = scoped.call
+                method = call.callee.rsplit(".", 1)[-1] if call.callee else ""
+                if method in ("FastAPI", "APIRouter") and _has_dependencies(call):
+                    self.constructors_with_dependencies.add(f"fastapi.{method}")
+                if method != "include_router":
+                    continue
+                target = call.arg(0, "router")
+                symbol = project.resolve(facts, scoped.scope, target.dotted) if isinstance(target, Ref) else None
+                if symbol is None or symbol.origin is None:
+                    if _has_dependencies(call):
+                        self.opaque_with_dependencies = True
+                    continue
+                self.by_origin.setdefault(symbol.origin, []).append((facts, scoped.scope, call))
+
+
+def _has_dependencies(call: CallValue) -> bool:
+    value = call.kwarg("dependencies")
+    return value is not None and value != Const(()) and value != Const(None)
+
+
+def _includes(project: Project) -> _Includes:
+    return project.memo(("router_includes",), lambda: _Includes(project))
+
+
+def dependency_list(value, facts: ModuleFacts, scope: str) -> Dependencies | None:
+    """The ``Depends(...)`` calls of a literal ``dependencies=[...]``; None when not literal."""
+    if value is None or value == Const(()) or value == Const(None):
+        return []
+    if not isinstance(value, Seq) or not all(isinstance(item, CallValue) for item in value.items):
+        return None
+    return [(facts, scope, item) for item in value.items]
+
+
+def owner_dependencies(project: Project, owner: Symbol, depth: int = 0) -> Dependencies | None:
+    """Dependencies FastAPI adds to every route of an app/router: its own ``dependencies=``,
+    those of each ``include_router`` that includes it and of the including app/router.
+    None when any of them cannot be read."""
+    includes = _includes(project)
+    if depth > 8 or includes.opaque_with_dependencies:
+        return None
+    if owner.call is None or owner.origin is None:
+        # An app/router we only know by type (a function parameter ``app: FastAPI``): it
+        # has no dependencies unless some app/router in the project is built with them.
+        return None if owner_class(owner) in includes.constructors_with_dependencies else []
+    module, scope, _ = owner.origin
+    facts = project.modules.get(module)
+    if facts is None:
+        return None
+    found = dependency_list(owner.call.kwarg("dependencies"), facts, scope)
+    if found is None:
+        return None
+    for include_facts, include_scope, call in includes.by_origin.get(owner.origin, ()):
+        if any(name is None for name, _ in call.kwargs):
+            return None  # include_router(router, **options)
+        extra = dependency_list(call.kwarg("dependencies"), include_facts, include_scope)
+        if extra is None:
+            return None
+        found.extend(extra)
+        receiver = call.callee.rpartition(".")[0] if call.callee else ""
+        includer = project.resolve(include_facts, include_scope, receiver) if receiver else None
+        if includer is None or project.kind_of(includer) is None:
+            # ``def configure(app): app.include_router(...)``: some app or router we cannot see
+            if includes.constructors_with_dependencies:
+                return None
+            continue
+        upper = owner_dependencies(project, includer, depth + 1)
+        if upper is None:
+            return None
+        found.extend(upper)
+    return found
+
+
+# ---------------------------------------------------------------- database sessions
+
+SYNC, ASYNC = "sync", "async"
+
+
+def session_kind(project: Project, qualname: str | None) -> str | None:
+    """``"sync"``/``"async"`` when a class is a (subclass of a) SQLAlchemy session class."""
+    if qualname is None:
+        return None
+    if project.is_subclass(qualname, ASYNC_SESSION_CLASSES):
+        return ASYNC
+    if project.is_subclass(qualname, SYNC_SESSION_CLASSES):
+        return SYNC
+    return None
+
+
+def provided_type(project: Project, facts: ModuleFacts, function: FunctionFacts) -> str | None:
+    """The class a dependency function provides: its return annotation, or what it
+    yields for ``Generator[X, ...]``/``Iterator[X]``/``AsyncIterator[X]`` annotations."""
+    returns: Value | None = function.returns
+    if isinstance(returns, Subscript) and returns.base and returns.base != "|" and returns.items:
+        base = project.resolve(facts, function.scope, returns.base)
+        if base is not None and base.qualname and canonical(base.qualname) in YIELDING_GENERICS:
+            returns = returns.items[0]
+    return project.annotation_type(facts, function.scope, returns)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 
 from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref
-from fastapi_lint.project import Project, Symbol
+from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
+from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.project import Project
 
 HOOK_KEYWORDS = ("on_startup", "on_shutdown")
 
@@ -87,3 +89,77 @@ def _owner_origin(project: Project, facts: ModuleFacts, scope: str, callee: str)
     if symbol is None or symbol.origin is None or project.kind_of(symbol) is None:
         return None
     return symbol.origin
+
+
+# ---------------------------------------------------------------- what never runs without a started app
+
+_MAX_DEPTH = 6
+_HANDLERS = "the app's startup/shutdown handlers never run"
+
+
+def lifecycle_of(project: Project, symbol: Symbol | None, depth: int = 0) -> str | None:
+    """What never runs when the app is not started (e.g. "the app's lifespan never runs") if the
+    app or a router included into it has a lifespan or startup/shutdown handlers, else None
+    (also when it cannot be told)."""
+    if symbol is None or depth > _MAX_DEPTH:
+        return None
+    hooks = event_hook_index(project)
+    if symbol.origin is not None and hooks.has_hooks(symbol.origin):
+        return _HANDLERS
+    call = symbol.call
+    if call is not None and symbol.origin is not None:
+        facts = project.module_facts(symbol.origin[0])
+        callee = project.resolve(facts, symbol.origin[1], call.callee) if facts and call.callee else None
+        if callee is not None and callee.project_ref is not None and callee.project_ref[1] in (
+            project.module_facts(callee.project_ref[0]).functions
+        ):
+            reason = factory_lifecycle(project, callee, depth + 1)
+            if reason:
+                return reason
+        elif callee is not None and project.is_subclass(callee.qualname, APP_CLASSES | ROUTER_CLASSES):
+            reason = _constructor_lifecycle(call)
+            if reason:
+                return reason
+    elif call is not None:
+        reason = _constructor_lifecycle(call)
+        if reason:
+            return reason
+    if symbol.origin is not None:
+        for router in hooks.includes.get(symbol.origin, ()):
+            if router.origin != symbol.origin and lifecycle_of(project, router, depth + 1):
+                return "the startup/shutdown code of a router included into the app never runs"
+    return None
+
+
+def _constructor_lifecycle(call: CallValue) -> str | None:
+    if is_given(call.kwarg("lifespan")):
+        return "the app's lifespan never runs"
+    if any(is_given(call.kwarg(k)) for k in HOOK_KEYWORDS):
+        return _HANDLERS
+    return None
+
+
+def factory_lifecycle(project: Project, function_symbol: Symbol, depth: int = 0) -> str | None:
+    """The same question for the app an app factory (``def create_app() -> FastAPI``) returns."""
+    if function_symbol.project_ref is None or depth > _MAX_DEPTH:
+        return None
+    module, key = function_symbol.project_ref
+    facts = project.module_facts(module)
+    function = facts.functions.get(key)
+    if function is None:
+        return None
+    for value in function.return_values:
+        if isinstance(value, Ref):
+            symbol = project.resolve(facts, key, value.dotted)
+        elif isinstance(value, CallValue):
+            callee = project.resolve(facts, key, value.callee) if value.callee else None
+            if callee is None or not project.is_subclass(callee.qualname, APP_CLASSES):
+                continue
+            symbol = Symbol(instance_of=callee.qualname, call=value)
+        else:
+            continue
+        if project.kind_of(symbol) == "app":
+            reason = lifecycle_of(project, symbol, depth + 1)
+            if reason:
+                return reason
+    return None

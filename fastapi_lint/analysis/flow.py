@@ -37,7 +37,7 @@ from fastapi_lint.data.taint import (
 )
 from fastapi_lint.analysis.facts import Const, ModuleFacts, Param, Ref, Subscript, Value
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
-from fastapi_lint.paths import path_parameters
+from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext, Rule
 from fastapi_lint.analysis.parameters import read_param, signature

@@ -14,7 +14,8 @@ from fastapi_lint.data.fastapi_names import (
     WEBSOCKET_DECORATORS,
 )
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, ScopedCall
-from fastapi_lint.project import Project, Symbol
+from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.project import Project
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from fastapi_lint.data.fastapi_names import PARAM_FUNCTIONS
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Subscript, Value
 from fastapi_lint.analysis.names import canonical
 from fastapi_lint.rule import FileContext
-from fastapi_lint.project import Project, Symbol
+from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.project import Project
 
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})

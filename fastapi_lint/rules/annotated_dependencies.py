@@ -6,12 +6,11 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS, PARAM_FUNCTIONS
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.analysis.facts import CallValue
 from fastapi_lint.fixes import Edit, Fix, Import, annotation_allowed
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.parameters import code, cst_param
 from fastapi_lint.analysis.parameters import ANNOTATED, qualname_of, read_param
 

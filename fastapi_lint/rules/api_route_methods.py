@@ -6,11 +6,10 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.analysis.facts import Const
 from fastapi_lint.fixes import Fix
-from fastapi_lint.rule import Rule
-from fastapi_lint.routing import FASTAPI_CLASSES
+from fastapi_lint.rule import Applicability, Rule, Severity
+from fastapi_lint.analysis.routing import FASTAPI_CLASSES
 
 
 class SingleMethodApiRoute(Rule):

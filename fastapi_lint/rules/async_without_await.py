@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.model import ModuleModel
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Rule, Severity
 
 
 class AsyncWithoutAwait(Rule):

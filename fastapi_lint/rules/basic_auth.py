@@ -6,10 +6,9 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.data.security import HTTP_BASIC_CREDENTIALS, HTTP_BASIC_FIELDS, HTTP_BASIC_SCHEMES
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.facts import Ref
 from fastapi_lint.analysis.names import literal_value
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.parameters import read_param
 
 _EQUALITY = (cst.Equal, cst.NotEqual)

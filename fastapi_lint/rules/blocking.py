@@ -5,11 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, BLOCKING_MODULES, blocking_method_advice
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Applicability, Rule, Severity
 
 
 class BlockingCallInAsync(Rule):

@@ -27,11 +27,10 @@ except ImportError:  # pragma: no cover - a broken install: regexes stay unknown
     re2 = None
 
 from fastapi_lint.data.fastapi_names import CORS_MIDDLEWARE
-from fastapi_lint.diagnostics import Severity
-from fastapi_lint.names import call_keyword
-from fastapi_lint.rule import FileContext, Rule
-from fastapi_lint.rules._middleware import constant_value as _value
-from fastapi_lint.rules._middleware import middleware_call
+from fastapi_lint.analysis.names import call_keyword
+from fastapi_lint.rule import FileContext, Rule, Severity
+from fastapi_lint.analysis.middleware import constant_value as _value
+from fastapi_lint.analysis.middleware import middleware_call
 
 # Origins no sane allow-list would match together; a regex matching all of them is a wildcard.
 _PROBE_ORIGINS = ("https://evil.example", "http://attacker.test:8080", "null")

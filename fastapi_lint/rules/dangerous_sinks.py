@@ -16,7 +16,7 @@ from fastapi_lint.data.taint import (
     YAML_LOAD,
     YAML_SAFE_LOADERS,
 )
-from fastapi_lint.diagnostics import Severity
+from fastapi_lint.rule import Severity
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import call_keyword, canonical
 from fastapi_lint.analysis.flow import (

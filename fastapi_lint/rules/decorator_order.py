@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.facts import Ref
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import dotted_name
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Rule, Severity
 
 _EMPTY = cst.Module([])
 # Decorators that return the function itself (or mark it) rather than wrapping it.
@@ -76,7 +75,7 @@ class DecoratorAboveRoute(Rule):
         if symbol is None or symbol.project_ref is None:
             return False
         module, key = symbol.project_ref
-        facts = self.ctx.project.modules.get(module)
+        facts = self.ctx.project.module_facts(module)
         function = facts.functions.get(key) if facts else None
         if function is None:
             return False

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.analysis.names import canonical, dotted_name
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.dependencies import (
     ancestors,
     called_dependency,

@@ -14,10 +14,9 @@ from fastapi_lint.data.deprecations import (
     NameRow,
 )
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.fixes import Fix, Import, annotation_fix, expression
 from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Applicability, Rule, Severity
 
 _KEYWORDS = frozenset(k for table in DEPRECATED_KEYWORDS.values() for k in table)
 # `try: new_name except AttributeError: old_name` is a compatibility fallback, not a use.
@@ -64,7 +63,7 @@ class DeprecatedFastAPIAPI(Rule):
         if symbol is None or symbol.project_ref is None:
             return
         module, key = symbol.project_ref
-        function = self.ctx.project.modules[module].functions.get(key)
+        function = self.ctx.project.module_facts(module).functions.get(key)
         if function is None or not function.has_yield or function.decorators:
             return
         callee = self.ctx.callee(call)

@@ -7,61 +7,22 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES
-from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.analysis.facts import Const, Ref
 from fastapi_lint.fixes import Edit, Fix, statement
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
-from fastapi_lint.project import Project, Symbol
-from fastapi_lint.rule import Rule
+from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.analysis.event_hooks import is_given
+from fastapi_lint.analysis.exception_handlers import (
+    CLASS_KEYWORD,
+    FASTAPI_HTTP_EXCEPTION,
+    STARLETTE_HTTP_EXCEPTION,
+    UNKNOWN_OWNER,
+    starlette_handled,
+)
+from fastapi_lint.rule import Applicability, Rule, Severity
 
-FASTAPI_HTTP_EXCEPTION = "fastapi.HTTPException"
-STARLETTE_HTTP_EXCEPTION = "starlette.exceptions.HTTPException"
-_CLASS_KEYWORD = "exc_class_or_status_code"
 # The spelling of the FastAPI docs ("Override the HTTPException error handler").
 _ALIAS = "StarletteHTTPException"
 _IMPORT = f"from starlette.exceptions import HTTPException as {_ALIAS}\n"
-
-# ---------------------------------------------------------------- project-wide: owners that already
-# have a handler for Starlette's class (the fix would make two handlers compete for one key)
-
-# Besides binding origins, the set holds _UNKNOWN_OWNER when such a handler is registered on an app
-# that cannot be identified (e.g. a function's `app` parameter), and _SOME_DICT when some app is
-# built with an `exception_handlers=` dict (which the first pass does not read).
-_UNKNOWN_OWNER = "<unknown app>"
-_SOME_DICT = "<exception_handlers dict>"
-
-
-def _starlette_handled(project: Project) -> frozenset:
-    return project.memo(("starlette_handled",), lambda: _find_starlette_handled(project))
-
-
-def _find_starlette_handled(project: Project) -> frozenset:
-    owners: set = set()
-
-    def note(facts, scope: str, call) -> None:
-        receiver = (call.callee or "").rpartition(".")[0]
-        exc_class = call.arg(0, _CLASS_KEYWORD)
-        if not receiver or not isinstance(exc_class, Ref):
-            return
-        symbol = project.resolve(facts, scope, exc_class.dotted)
-        if symbol is None or canonical(symbol.qualname or "") != STARLETTE_HTTP_EXCEPTION:
-            return
-        owner = project.resolve(facts, scope, receiver)
-        owners.add(owner.origin if owner is not None and owner.origin is not None else _UNKNOWN_OWNER)
-
-    for facts in project.modules.values():
-        for function in facts.functions.values():
-            for decorator in function.decorators:
-                callee = getattr(decorator, "callee", None) or ""
-                if callee.endswith(".exception_handler"):
-                    note(facts, function.scope, decorator)
-        for scoped in facts.calls:
-            if (scoped.call.callee or "").endswith(".add_exception_handler"):
-                note(facts, scoped.scope, scoped.call)
-            elif _given(scoped.call.kwarg("exception_handlers")):
-                owners.add(_SOME_DICT)
-    return frozenset(owners)
-
 
 class WrongHTTPExceptionHandler(Rule):
     code = "FAPI505"
@@ -123,7 +84,7 @@ class WrongHTTPExceptionHandler(Rule):
         return self.ctx.resolve(target) if isinstance(target, cst.Name) else None
 
     def _check(self, call: cst.Call, where: str, owner: Symbol | None, handler: str | None = None) -> None:
-        arg = call_positional(call, 0) or call_keyword(call, _CLASS_KEYWORD)
+        arg = call_positional(call, 0) or call_keyword(call, CLASS_KEYWORD)
         if arg is not None and not arg.star:
             spelled = dotted_name(arg.value) or "HTTPException"
             described = f"{where}({spelled})` on `{handler}" if handler else f"{where}({spelled}, ...)"
@@ -149,8 +110,8 @@ class WrongHTTPExceptionHandler(Rule):
 
         Only where no handler for Starlette's class exists on the same app (else two handlers would
         compete for one key and the later would silently win)."""
-        handled = _starlette_handled(self.ctx.project)
-        if _UNKNOWN_OWNER in handled:
+        handled = starlette_handled(self.ctx.project)
+        if UNKNOWN_OWNER in handled:
             return None  # it may be this app
         if owner is None or owner.origin is None:
             # e.g. `def register_handlers(app: FastAPI)`: fine only if no app has such a handler
@@ -158,7 +119,7 @@ class WrongHTTPExceptionHandler(Rule):
                 return None
         elif owner.origin in handled:
             return None
-        if not own_dict and owner is not None and owner.call is not None and _given(
+        if not own_dict and owner is not None and owner.call is not None and is_given(
             owner.call.kwarg("exception_handlers")
         ):
             return None  # the constructor's handler dict may already cover Starlette's class
@@ -203,7 +164,3 @@ def _framework_import(node: cst.Import | cst.ImportFrom) -> bool:
     else:
         modules = [dotted_name(alias.name) for alias in node.names]
     return any(m and m.split(".")[0] in ("fastapi", "starlette") for m in modules)
-
-
-def _given(value) -> bool:
-    return value is not None and not (isinstance(value, Const) and value.value is None)

@@ -19,18 +19,15 @@ import libcst as cst
 from fastapi_lint.data.security import (
     BODY_RESPONSES,
     BROAD_EXCEPTIONS,
-    BROAD_STATUS_CODES,
     EXCEPTION_TO_TEXT,
     HTTP_EXCEPTIONS,
     TRACEBACK_FORMATTERS,
 )
 from fastapi_lint.data.fastapi_names import RESPONSE_CLASSES
-from fastapi_lint.diagnostics import Severity
-from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical
-from fastapi_lint.project import Project, query
-from fastapi_lint.rule import Rule
+from fastapi_lint.analysis.exception_handlers import handled_broadly, is_broad_handler
+from fastapi_lint.rule import Rule, Severity
 
 _MAX_SOURCE = 40
 _RESPONSES_AND_EXCEPTIONS = HTTP_EXCEPTIONS | RESPONSE_CLASSES | BODY_RESPONSES
@@ -46,55 +43,6 @@ class _Context:
     where: str  # for messages
     endpoint: bool  # returned values become the response body
     derived: dict[str, str] = field(default_factory=dict)  # local name -> leaking source
-
-
-# ---------------------------------------------------------------- exception handlers
-
-
-def _is_broad(project: Project, facts: ModuleFacts, scope: str, value) -> bool:
-    if isinstance(value, Const):
-        return value.value in BROAD_STATUS_CODES
-    if isinstance(value, Ref):
-        symbol = project.resolve(facts, scope, value.dotted)
-        qualname = canonical(symbol.qualname) if symbol and symbol.qualname else ""
-        return qualname in BROAD_EXCEPTIONS or qualname.endswith(".HTTP_500_INTERNAL_SERVER_ERROR")
-    return False
-
-
-@query
-def _is_broad_handler(project: Project, qualname: str) -> bool:
-    """Whether ``add_exception_handler(Exception, f)`` registers this function anywhere."""
-    return qualname in project.memo(("broad_handlers",), lambda: _broad_handlers(project))
-
-
-def _broad_handlers(project: Project) -> frozenset[str]:
-    names = set()
-    for facts in project.modules.values():
-        for scoped in facts.calls:
-            call = scoped.call
-            if not call.callee or not call.callee.endswith(".add_exception_handler"):
-                continue
-            owner = project.resolve(facts, scoped.scope, call.callee.rpartition(".")[0])
-            if project.kind_of(owner) is None:
-                continue
-            if not _is_broad(project, facts, scoped.scope, call.arg(0, "exc_class_or_status_code")):
-                continue
-            handler = call.arg(1, "handler")
-            if isinstance(handler, Ref):
-                symbol = project.resolve(facts, scoped.scope, handler.dotted)
-                if symbol is not None and symbol.qualname:
-                    names.add(symbol.qualname)
-    return frozenset(names)
-
-
-def _handled_broadly(model: ModuleModel, key: str) -> bool:
-    function = model.function(key)
-    for registration in model.registrations_of(key, "exception_handler"):
-        if registration.decorator_index is not None and isinstance(registration.call, CallValue):
-            if _is_broad(model.project, model.facts, function.scope,
-                         registration.call.arg(0, "exc_class_or_status_code")):
-                return True
-    return _is_broad_handler(model.project, model.facts.qualname_of_key(key))
 
 
 # ---------------------------------------------------------------- the rule
@@ -117,7 +65,7 @@ class ExceptionDetailLeak(Rule):
             return True
         if "exception_handler" in text and model.of_kind("exception_handler"):
             return True
-        return any(_is_broad_handler(model.project, model.facts.qualname_of_key(key)) for key in functions)
+        return any(is_broad_handler(model.project, model.facts.qualname_of_key(key)) for key in functions)
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -131,7 +79,7 @@ class ExceptionDetailLeak(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         key = self.ctx.key_of(node)
         function = self.ctx.model.function(key)
-        if function is None or len(function.params) < 2 or not _handled_broadly(self.ctx.model, key):
+        if function is None or len(function.params) < 2 or not handled_broadly(self.ctx.model, key):
             return
         exc = function.params[1].name
         self._stack.append(_Context(node, frozenset({exc}), True,

@@ -15,11 +15,10 @@ from fastapi_lint.data.coroutines import (
     REQUESTS_SESSION_METHODS,
     REQUESTS_SESSION_REQUEST_TIMEOUT_INDEX,
 )
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.facts import CallValue, Ref
 from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name
-from fastapi_lint.project import Symbol
-from fastapi_lint.rule import Rule
+from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.rule import Rule, Severity
 
 _CLIENT_CLASSES = frozenset(HTTP_CLIENT_CLASSES)
 _CACHE_DECORATORS = frozenset({

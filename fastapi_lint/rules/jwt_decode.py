@@ -6,9 +6,8 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.security import JWT_DECODERS
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
-from fastapi_lint.rule import FileContext, Rule
+from fastapi_lint.rule import FileContext, Rule, Severity
 from fastapi_lint.analysis.middleware import UNKNOWN, constant_value
 
 _ALGORITHMS_POSITION = 2

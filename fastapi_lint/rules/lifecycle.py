@@ -8,12 +8,11 @@ from collections.abc import Iterator
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.analysis.facts import MODULE_SCOPE
 from fastapi_lint.fixes import Edit, Fix, Import, statement
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
-from fastapi_lint.project import Symbol
-from fastapi_lint.rule import FileContext, Rule
+from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.rule import Applicability, FileContext, Rule, Severity
 from fastapi_lint.analysis.event_hooks import HOOK_KEYWORDS, event_hook_index
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import MIDDLEWARE_WRAPPER
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.facts import Const, Ref
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Rule, Severity
 
 BASE_HTTP_MIDDLEWARE = "starlette.middleware.base.BaseHTTPMiddleware"
 _WHY = (

@@ -7,11 +7,10 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.coroutines import COROUTINE_FUNCTIONS, COROUTINE_METHODS
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical, dotted_name
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Applicability, Rule, Severity
 
 _COROUTINE_CLASSES = frozenset(COROUTINE_METHODS)
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.model import CallsInOrder, ModuleModel
 from fastapi_lint.analysis.names import call_keyword, dotted_name
-from fastapi_lint.routing import OperationId, route_index
-from fastapi_lint.rule import Rule
+from fastapi_lint.analysis.routing import OperationId, route_index
+from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.route_nodes import route_decorators
 
 
@@ -29,7 +28,7 @@ class DuplicateOperationName(Rule):
         super().__init__(ctx)
         facts = ctx.model.facts
         self._duplicates = None
-        if ctx.project.modules.get(facts.module) is facts:
+        if ctx.project.module_facts(facts.module) is facts:
             self._module = facts.module
             self._duplicates = route_index(ctx.project).operation_ids()
         self._calls = CallsInOrder(facts, ("add_api_route",))

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.analysis.facts import Const, Ref, Subscript, Value
 from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.data.marker_keywords import MARKER_KEYWORDS
-from fastapi_lint.paths import path_parameters
+from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.analysis.dependencies import code_of
 from fastapi_lint.analysis.parameters import (
     PYDANTIC_MODELS, code, cst_param, element_types, fastapi_function, params_of,

@@ -8,14 +8,13 @@ import keyword
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
-from fastapi_lint.diagnostics import Applicability, Severity
-from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq
+from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts
 from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.analysis.model import ModuleModel, Registration
 from fastapi_lint.analysis.names import call_keyword, canonical
-from fastapi_lint.paths import path_parameters
-from fastapi_lint.project import Project, Symbol
-from fastapi_lint.rule import Rule
+from fastapi_lint.analysis.url_templates import path_parameters
+from fastapi_lint.analysis.dependencies import dependency_list, owner_class, owner_dependencies, router_prefix
+from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.route_nodes import has_star_kwargs, literal_string, path_argument, route_decorators
 from fastapi_lint.analysis.parameters import cst_param
 from fastapi_lint.analysis.parameters import SignatureParam, dependencies, signature
@@ -26,109 +25,10 @@ _CONVERTOR_TYPES = {"int": "int", "float": "float", "uuid": "UUID", "path": "str
 _ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
 _HTML_RESPONSES = frozenset({"starlette.responses.HTMLResponse"})
 
-Dependencies = list  # [(facts, scope, CallValue)] of `Depends(...)` calls
-
-
-def _owner_class(owner: Symbol) -> str | None:
-    return canonical(owner.instance_of) if owner.instance_of else None
-
-
-def _router_prefix(owner: Symbol) -> str:
-    """The literal ``prefix=`` an APIRouter was created with ("" when none or not literal)."""
-    if owner.call is None or _owner_class(owner) != "fastapi.APIRouter":
-        return ""
-    value = owner.call.kwarg("prefix")
-    return value.value if isinstance(value, Const) and isinstance(value.value, str) else ""
-
-
 def _route_path(registration: Registration) -> str | None:
     """The full literal path of a route: the router's literal prefix plus the route's path."""
     path = registration.path
-    return None if path is None else _router_prefix(registration.owner) + path
-
-
-# ---------------------------------------------------------------- router/app dependencies
-
-
-class _Includes:
-    """Project-wide index of ``include_router`` calls, by the binding of the router included."""
-
-    def __init__(self, project: Project):
-        self.by_origin: dict[tuple, list[tuple[ModuleFacts, str, CallValue]]] = {}
-        self.opaque_with_dependencies = False  # an include we cannot follow adds dependencies
-        self.constructors_with_dependencies: set[str] = set()  # FastAPI/APIRouter built with dependencies=
-        for facts in project.modules.values():
-            for scoped in facts.calls:
-                call = scoped.call
-                method = call.callee.rsplit(".", 1)[-1] if call.callee else ""
-                if method in ("FastAPI", "APIRouter") and _has_dependencies(call):
-                    self.constructors_with_dependencies.add(f"fastapi.{method}")
-                if method != "include_router":
-                    continue
-                target = call.arg(0, "router")
-                symbol = project.resolve(facts, scoped.scope, target.dotted) if isinstance(target, Ref) else None
-                if symbol is None or symbol.origin is None:
-                    if _has_dependencies(call):
-                        self.opaque_with_dependencies = True
-                    continue
-                self.by_origin.setdefault(symbol.origin, []).append((facts, scoped.scope, call))
-
-
-def _has_dependencies(call: CallValue) -> bool:
-    value = call.kwarg("dependencies")
-    return value is not None and value != Const(()) and value != Const(None)
-
-
-def _includes(project: Project) -> _Includes:
-    return project.memo(("path_params.includes",), lambda: _Includes(project))
-
-
-def _dependency_list(value, facts: ModuleFacts, scope: str) -> Dependencies | None:
-    """The ``Depends(...)`` calls of a literal ``dependencies=[...]``; None when not literal."""
-    if value is None or value == Const(()) or value == Const(None):
-        return []
-    if not isinstance(value, Seq) or not all(isinstance(item, CallValue) for item in value.items):
-        return None
-    return [(facts, scope, item) for item in value.items]
-
-
-def owner_dependencies(project: Project, owner: Symbol, depth: int = 0) -> Dependencies | None:
-    """Dependencies FastAPI adds to every route of an app/router: its own ``dependencies=``,
-    those of each ``include_router`` that includes it and of the including app/router.
-    None when any of them cannot be read."""
-    includes = _includes(project)
-    if depth > 8 or includes.opaque_with_dependencies:
-        return None
-    if owner.call is None or owner.origin is None:
-        # An app/router we only know by type (a function parameter ``app: FastAPI``): it
-        # has no dependencies unless some app/router in the project is built with them.
-        return None if _owner_class(owner) in includes.constructors_with_dependencies else []
-    module, scope, _ = owner.origin
-    facts = project.modules.get(module)
-    if facts is None:
-        return None
-    found = _dependency_list(owner.call.kwarg("dependencies"), facts, scope)
-    if found is None:
-        return None
-    for include_facts, include_scope, call in includes.by_origin.get(owner.origin, ()):
-        if any(name is None for name, _ in call.kwargs):
-            return None  # include_router(router, **options)
-        extra = _dependency_list(call.kwarg("dependencies"), include_facts, include_scope)
-        if extra is None:
-            return None
-        found.extend(extra)
-        receiver = call.callee.rpartition(".")[0] if call.callee else ""
-        includer = project.resolve(include_facts, include_scope, receiver) if receiver else None
-        if includer is None or project.kind_of(includer) is None:
-            # ``def configure(app): app.include_router(...)``: some app or router we cannot see
-            if includes.constructors_with_dependencies:
-                return None
-            continue
-        upper = owner_dependencies(project, includer, depth + 1)
-        if upper is None:
-            return None
-        found.extend(upper)
-    return found
+    return None if path is None else router_prefix(registration.owner) + path
 
 
 # ---------------------------------------------------------------- rules
@@ -264,13 +164,13 @@ class PathParamNotInSignature(Rule):
             method = registration.call.callee.rsplit(".", 1)[-1] if registration.call.callee else ""
             if method not in _PATH_OPERATIONS or has_star_kwargs(call):
                 continue
-            if _owner_class(registration.owner) not in _FASTAPI_OWNERS:
+            if owner_class(registration.owner) not in _FASTAPI_OWNERS:
                 continue  # a Starlette app or an APIRouter subclass: unknown behaviour
             path_arg = path_argument(call)
             path = literal_string(path_arg.value) if path_arg is not None else None
             if path is None:
                 continue
-            prefix = _router_prefix(registration.owner)
+            prefix = router_prefix(registration.owner)
             wanted = [(p, False) for p in path_parameters(path)] + [(p, True) for p in path_parameters(prefix)]
             if not wanted:
                 continue
@@ -328,7 +228,7 @@ class PathParamNotInSignature(Rule):
     def _consumed(self, function: FunctionFacts, registration: Registration) -> set[str] | None:
         """Names the endpoint and its dependencies read; None when that cannot be told."""
         project, facts = self.ctx.project, self.ctx.model.facts
-        route_dependencies = _dependency_list(registration.call.kwarg("dependencies"), facts, function.scope)
+        route_dependencies = dependency_list(registration.call.kwarg("dependencies"), facts, function.scope)
         owner = owner_dependencies(project, registration.owner)
         if route_dependencies is None or owner is None:
             return None

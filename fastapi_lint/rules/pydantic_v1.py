@@ -33,11 +33,10 @@ from fastapi_lint.data.pydantic_v2 import (
     V2_SETTINGS_BASES,
     VALIDATORS,
 )
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.analysis.facts import MODULE_SCOPE, CallValue, Const, Ref
 from fastapi_lint.fixes import Edit, Fix, Import, annotation_fix, statement, without_arg
 from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name, literal_value
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Applicability, Rule, Severity
 
 MIGRATION = "https://docs.pydantic.dev/latest/migration/"
 _COMPAT_ERRORS = frozenset({
@@ -262,7 +261,7 @@ class PydanticV1Method(_PydanticRule):
             symbol = self.ctx.resolve(receiver)
             if symbol is not None and symbol.call is not None and symbol.call.callee and symbol.origin:
                 module, scope, _ = symbol.origin
-                facts = self.ctx.project.modules.get(module)
+                facts = self.ctx.project.module_facts(module)
                 if facts is not None:
                     made = self._constructed(self.ctx.project.resolve(facts, scope, symbol.call.callee))
                     if made is not None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.diagnostics import Severity
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.parameters import (
     PYDANTIC_MODELS,
     UPLOAD_FILES,

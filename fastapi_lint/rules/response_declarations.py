@@ -6,11 +6,10 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import RESPONSE_CLASSES
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.fixes import Fix, annotation_allowed, lazy_annotations
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name, literal_value
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.route_nodes import (
     drop_argument,
     is_none,

@@ -5,11 +5,10 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import JSON_RESPONSE_CLASSES, RESPONSE_CLASSES
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, Ref, Value
 from fastapi_lint.analysis.model import ModuleModel, Registration
 from fastapi_lint.analysis.names import canonical
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Rule, Severity
 
 NO_CONTENT = (204, 304)
 RESPONSE_MODULES = ("starlette.responses.", "fastapi.responses.", "sse_starlette.")

@@ -7,10 +7,10 @@ import itertools
 
 import libcst as cst
 
-from fastapi_lint.diagnostics import Severity
-from fastapi_lint.model import ModuleModel
-from fastapi_lint.paths import _PARAM, PathMatcher, path_matcher, path_parameters, sample_path
-from fastapi_lint.rules._route_walk import Entry, RouteWalker, exclusive
+from fastapi_lint.rule import Severity
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.url_templates import _PARAM, PathMatcher, path_matcher, path_parameters, sample_path
+from fastapi_lint.analysis.route_nodes import Entry, RouteWalker, exclusive
 
 # Values a request could carry in a parameter of each convertor: the later route is
 # unreachable only if the earlier one matches all of them, not just one sample.

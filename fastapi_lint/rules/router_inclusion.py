@@ -6,12 +6,11 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import ROUTER_CLASSES, ROUTE_DECORATORS, WEBSOCKET_DECORATORS
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.facts import MODULE_SCOPE, Const, Ref
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import literal_value
-from fastapi_lint.rule import Rule
-from fastapi_lint.routing import route_index
+from fastapi_lint.rule import Rule, Severity
+from fastapi_lint.analysis.routing import route_index
 from fastapi_lint.analysis.route_nodes import Entry, RouteWalker, exclusive
 
 _DOCS = "https://fastapi.tiangolo.com/tutorial/bigger-applications/"
@@ -93,7 +92,7 @@ class UnusedRouter(Rule):
             return
         facts = self.ctx.model.facts
         project = self.ctx.project
-        if project.modules.get(facts.module) is not facts:
+        if project.module_facts(facts.module) is not facts:
             return  # another file has this module name: the index does not describe this one
         index = route_index(project)
         if not index.has_fastapi_app or index.dynamic_imports:

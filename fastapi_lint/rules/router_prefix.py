@@ -7,12 +7,10 @@ from dataclasses import dataclass
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.analysis.facts import Const
 from fastapi_lint.fixes import Fix
 from fastapi_lint.analysis.names import call_keyword, canonical
-from fastapi_lint.project import Project
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Applicability, Rule, Severity
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ class RouterPrefixSlash(Rule):
 
     def _overrides(self, qualname: str | None, method: str) -> bool:
         """A project subclass of APIRouter/FastAPI that defines ``method`` may rewrite the prefix."""
-        return _project_defines(self.ctx.project, qualname, method)
+        return self.ctx.project.project_class_defines(qualname, method, APP_CLASSES | ROUTER_CLASSES)
 
     # ------------------------------------------------------------ evaluation
 
@@ -152,26 +150,6 @@ def _concat(left: _Text, right: _Text) -> _Text:
     head = left.head if left.full is None else left.full + right.head
     tail = right.tail if right.full is None else left.tail + right.full
     return _Text(None, head, tail)
-
-
-def _project_defines(project: Project, qualname: str | None, method: str, depth: int = 0) -> bool:
-    if qualname is None or depth > 8 or canonical(qualname) in APP_CLASSES | ROUTER_CLASSES:
-        return False
-    symbol = project.resolve_qualname(canonical(qualname))
-    if symbol is None or symbol.project_ref is None:
-        return False
-    facts = project.modules[symbol.project_ref[0]]
-    klass = facts.classes.get(symbol.project_ref[1])
-    if klass is None:
-        return False
-    if f"{klass.key}/{method}" in facts.functions:
-        return True
-    for base in klass.bases:
-        dotted = getattr(base, "dotted", None)
-        symbol = project.resolve(facts, klass.scope, dotted) if dotted else None
-        if symbol is not None and _project_defines(project, symbol.qualname, method, depth + 1):
-            return True
-    return False
 
 
 def code_of(node: cst.CSTNode, limit: int = 50) -> str:

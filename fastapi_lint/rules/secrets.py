@@ -18,11 +18,10 @@ from fastapi_lint.data.security import (
     SECRET_FUNCTIONS,
     SECRET_MIDDLEWARE,
 )
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.facts import CallValue, Const, Ref, Subscript
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name, literal_value
-from fastapi_lint.project import Symbol
-from fastapi_lint.rule import Rule
+from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.middleware import middleware_call
 
 _MIDDLEWARE_CLASSES = frozenset(SECRET_MIDDLEWARE)
@@ -167,7 +166,7 @@ class HardcodedSecret(Rule):
         """The symbol was assigned ``os.getenv("K", "literal")`` (in whatever module)."""
         call: CallValue = symbol.call
         module, scope, _ = symbol.origin
-        facts = self.ctx.project.modules.get(module)
+        facts = self.ctx.project.module_facts(module)
         if facts is None or call.callee is None:
             return False
         callee = self.ctx.project.resolve(facts, scope, call.callee)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import dotted_name
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.dependencies import (
     SETTINGS_CLASSES,
     depends_target,

@@ -16,7 +16,7 @@ import re
 import libcst as cst
 
 from fastapi_lint.data.taint import SQL_EXECUTE_METHODS, SQL_KEYWORDS, SQL_SAFE_CALLS, SQL_SAFE_TYPES, SQL_TEXT_FUNCTIONS
-from fastapi_lint.diagnostics import Severity
+from fastapi_lint.rule import Severity
 from fastapi_lint.analysis.facts import Const
 from fastapi_lint.analysis.flow import Flow, FlowRule, Taint, arg_at, string_literal, value_kind
 from fastapi_lint.analysis.parameters import signature

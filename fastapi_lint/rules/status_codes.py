@@ -7,11 +7,10 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
 from fastapi_lint.data.status_codes import RENAMED_IN_STARLETTE_0_48, STATUS_CONSTANTS, STATUS_MODULES
-from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.analysis.facts import MODULE_SCOPE
 from fastapi_lint.fixes import Fix, Import, annotation_fix, expression
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Applicability, Rule, Severity
 
 _ROUTE_METHODS = HTTP_METHOD_DECORATORS | {"api_route", "add_api_route"}
 _HTTP_EXCEPTIONS = frozenset({"fastapi.HTTPException", "starlette.exceptions.HTTPException"})

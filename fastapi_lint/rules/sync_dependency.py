@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Rule, Severity
 
 # Builtins that compute from their arguments only (no I/O, no user callbacks).
 PURE_BUILTINS = frozenset(

@@ -5,45 +5,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.coroutines import (
-    ASYNC_SESSION_CLASSES,
-    SYNC_SESSION_CLASSES,
-    SYNC_SESSION_METHODS,
-    YIELDING_GENERICS,
-)
+from fastapi_lint.data.coroutines import SYNC_SESSION_METHODS
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
-from fastapi_lint.diagnostics import Severity
-from fastapi_lint.analysis.facts import FunctionFacts, ModuleFacts, Ref, Subscript, Value
+from fastapi_lint.analysis.facts import Ref
 from fastapi_lint.analysis.model import ModuleModel
-from fastapi_lint.analysis.names import canonical
-from fastapi_lint.project import Project
-from fastapi_lint.rule import Rule
+from fastapi_lint.analysis.dependencies import ASYNC, SYNC, provided_type, session_kind
+from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.parameters import SignatureParam, signature
-
-_SYNC, _ASYNC = "sync", "async"
-
-
-def session_kind(project: Project, qualname: str | None) -> str | None:
-    """``"sync"``/``"async"`` when a class is a (subclass of a) SQLAlchemy session class."""
-    if qualname is None:
-        return None
-    if project.is_subclass(qualname, ASYNC_SESSION_CLASSES):
-        return _ASYNC
-    if project.is_subclass(qualname, SYNC_SESSION_CLASSES):
-        return _SYNC
-    return None
-
-
-def provided_type(project: Project, facts: ModuleFacts, function: FunctionFacts) -> str | None:
-    """The class a dependency function provides: its return annotation, or what it
-    yields for ``Generator[X, ...]``/``Iterator[X]``/``AsyncIterator[X]`` annotations."""
-    returns: Value | None = function.returns
-    if isinstance(returns, Subscript) and returns.base and returns.base != "|" and returns.items:
-        base = project.resolve(facts, function.scope, returns.base)
-        if base is not None and base.qualname and canonical(base.qualname) in YIELDING_GENERICS:
-            returns = returns.items[0]
-    return project.annotation_type(facts, function.scope, returns)
-
 
 class SyncSessionInAsync(Rule):
     code = "FAPI102"
@@ -83,9 +51,9 @@ class SyncSessionInAsync(Rule):
             target = param.marker_call.arg(0, "dependency")
             if isinstance(target, Ref):
                 provided = session_kind(project, self._dependency_type(param, target))
-        if declared == _ASYNC or provided == _ASYNC:
+        if declared == ASYNC or provided == ASYNC:
             return False  # the annotation or the dependency says async: trust it
-        return _SYNC in (declared, provided)
+        return SYNC in (declared, provided)
 
     def _dependency_type(self, param: SignatureParam, target: Ref) -> str | None:
         project = self.ctx.project
@@ -94,7 +62,7 @@ class SyncSessionInAsync(Rule):
         if symbol is None or symbol.project_ref is None:
             return None
         module, key = symbol.project_ref
-        home = project.modules.get(module)
+        home = project.module_facts(module)
         function = home.functions.get(key) if home is not None else None
         if function is None:
             return None
@@ -121,7 +89,7 @@ class SyncSessionInAsync(Rule):
         if binding.kind == "param":
             if receiver not in names:
                 return
-        elif binding.kind != "value" or session_kind(self.ctx.project, self.ctx.type_of(func.value)) != _SYNC:
+        elif binding.kind != "value" or session_kind(self.ctx.project, self.ctx.type_of(func.value)) != SYNC:
             return
         self.report(
             node,

@@ -5,8 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.security import TRUSTED_HOST_MIDDLEWARE
-from fastapi_lint.diagnostics import Severity
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.middleware import constant_value, middleware_call
 
 

@@ -17,7 +17,7 @@ from fastapi_lint.data.taint import (
     PROPAGATING_FUNCTIONS,
     PROPAGATING_METHODS,
 )
-from fastapi_lint.diagnostics import Severity
+from fastapi_lint.rule import Severity
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.flow import (
     DATA,

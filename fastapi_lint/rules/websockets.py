@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.names import canonical, dotted_name
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Rule, Severity
 
 WEBSOCKET = "starlette.websockets.WebSocket"
 # Exceptions whose handler also catches WebSocketDisconnect.

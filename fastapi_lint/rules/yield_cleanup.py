@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_lint.diagnostics import Severity
 from fastapi_lint.analysis.model import ModuleModel
-from fastapi_lint.rule import Rule
+from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.dependencies import code_of
 
 _CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
-from fastapi_lint.facts import (
+from fastapi_lint.analysis.facts import (
     MODULE_SCOPE,
     CallValue,
     Const,
@@ -27,9 +27,10 @@ from fastapi_lint.facts import (
     Subscript,
     Value,
 )
-from fastapi_lint.model import ModuleModel, Registration
-from fastapi_lint.names import canonical
-from fastapi_lint.project import Project, Symbol
+from fastapi_lint.analysis.model import ModuleModel, Registration
+from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.project import Project
 
 OwnerId = tuple[str, str, str]  # (module, scope, name) where the app/router was bound
 

@@ -1,0 +1,106 @@
+"""Exception handlers across the project: which apps already handle Starlette's
+``HTTPException`` (FAPI505's fix must not add a competing handler), and which functions
+are registered for every unexpected error (``Exception``/``BaseException``/500, FAPI409)."""
+
+from __future__ import annotations
+
+from fastapi_lint.analysis.event_hooks import is_given
+from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import canonical
+from fastapi_lint.data.security import BROAD_EXCEPTIONS, BROAD_STATUS_CODES
+from fastapi_lint.project import Project, query
+
+FASTAPI_HTTP_EXCEPTION = "fastapi.HTTPException"
+STARLETTE_HTTP_EXCEPTION = "starlette.exceptions.HTTPException"
+CLASS_KEYWORD = "exc_class_or_status_code"
+
+# ---------------------------------------------------------------- project-wide: owners that already
+# have a handler for Starlette's class (the fix would make two handlers compete for one key)
+
+# Besides binding origins, the set holds UNKNOWN_OWNER when such a handler is registered on an app
+# that cannot be identified (e.g. a function's `app` parameter), and SOME_DICT when some app is
+# built with an `exception_handlers=` dict (which the first pass does not read).
+UNKNOWN_OWNER = "<unknown app>"
+SOME_DICT = "<exception_handlers dict>"
+
+
+def starlette_handled(project: Project) -> frozenset:
+    return project.memo(("starlette_handled",), lambda: _find_starlette_handled(project))
+
+
+def _find_starlette_handled(project: Project) -> frozenset:
+    owners: set = set()
+
+    def note(facts, scope: str, call) -> None:
+        receiver = (call.callee or "").rpartition(".")[0]
+        exc_class = call.arg(0, CLASS_KEYWORD)
+        if not receiver or not isinstance(exc_class, Ref):
+            return
+        symbol = project.resolve(facts, scope, exc_class.dotted)
+        if symbol is None or canonical(symbol.qualname or "") != STARLETTE_HTTP_EXCEPTION:
+            return
+        owner = project.resolve(facts, scope, receiver)
+        owners.add(owner.origin if owner is not None and owner.origin is not None else UNKNOWN_OWNER)
+
+    for facts in project.modules.values():
+        for function in facts.functions.values():
+            for decorator in function.decorators:
+                callee = getattr(decorator, "callee", None) or ""
+                if callee.endswith(".exception_handler"):
+                    note(facts, function.scope, decorator)
+        for scoped in facts.calls:
+            if (scoped.call.callee or "").endswith(".add_exception_handler"):
+                note(facts, scoped.scope, scoped.call)
+            elif is_given(scoped.call.kwarg("exception_handlers")):
+                owners.add(SOME_DICT)
+    return frozenset(owners)
+
+
+# ---------------------------------------------------------------- broad handlers (FAPI409)
+
+
+def is_broad(project: Project, facts: ModuleFacts, scope: str, value) -> bool:
+    if isinstance(value, Const):
+        return value.value in BROAD_STATUS_CODES
+    if isinstance(value, Ref):
+        symbol = project.resolve(facts, scope, value.dotted)
+        qualname = canonical(symbol.qualname) if symbol and symbol.qualname else ""
+        return qualname in BROAD_EXCEPTIONS or qualname.endswith(".HTTP_500_INTERNAL_SERVER_ERROR")
+    return False
+
+
+@query
+def is_broad_handler(project: Project, qualname: str) -> bool:
+    """Whether ``add_exception_handler(Exception, f)`` registers this function anywhere."""
+    return qualname in project.memo(("broad_handlers",), lambda: _broad_handlers(project))
+
+
+def _broad_handlers(project: Project) -> frozenset[str]:
+    names = set()
+    for facts in project.modules.values():
+        for scoped in facts.calls:
+            call = scoped.call
+            if not call.callee or not call.callee.endswith(".add_exception_handler"):
+                continue
+            owner = project.resolve(facts, scoped.scope, call.callee.rpartition(".")[0])
+            if project.kind_of(owner) is None:
+                continue
+            if not is_broad(project, facts, scoped.scope, call.arg(0, CLASS_KEYWORD)):
+                continue
+            handler = call.arg(1, "handler")
+            if isinstance(handler, Ref):
+                symbol = project.resolve(facts, scoped.scope, handler.dotted)
+                if symbol is not None and symbol.qualname:
+                    names.add(symbol.qualname)
+    return frozenset(names)
+
+
+def handled_broadly(model: ModuleModel, key: str) -> bool:
+    function = model.function(key)
+    for registration in model.registrations_of(key, "exception_handler"):
+        if registration.decorator_index is not None and isinstance(registration.call, CallValue):
+            if is_broad(model.project, model.facts, function.scope,
+                         registration.call.arg(0, CLASS_KEYWORD)):
+                return True
+    return is_broad_handler(model.project, model.facts.qualname_of_key(key))
