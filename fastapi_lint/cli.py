@@ -65,7 +65,11 @@ def main() -> None:
 @click.option("--output-format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
 @click.option("--output-file", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file instead of standard output (the exit code still gates).")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per rule.")
+@click.option("--statistics", is_flag=True,
+              help="Print the number of findings per rule instead of the findings (JSON with --output-format json).")
+@click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary, counts or progress.")
+@click.option("--silent", "-s", is_flag=True,
+              help="Print nothing (an --output-file is still written); only the exit code tells. Errors still show.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2/3).")
 @click.option("--exit-non-zero-on", "fail_on", type=click.Choice(SEVERITY_LEVELS), default=None,
               help="Exit 1 only for findings of this severity or worse (config: fail-on; default: info, any finding).")
@@ -99,6 +103,8 @@ def check(
     output_format: str,
     output_file: Path | None,
     statistics: bool,
+    quiet: bool,
+    silent: bool,
     exit_zero: bool,
     fail_on: str | None,
     docs_url: str | None,
@@ -161,7 +167,7 @@ def check(
             # A --cache-dir from the command line is trusted; the default one is in the linted tree.
             cache = None if no_cache else Cache(cache_dir or settings.root / CACHE_DIR_NAME,
                                                 trusted_directory=cache_dir is not None)
-            bar = ProgressBar()
+            bar = ProgressBar(enabled=not (quiet or silent))
             try:
                 with reporting_progress(bar):
                     result = lint_paths(targets, settings, force_exclude=force_exclude, fix=fix_mode, only=only,
@@ -171,8 +177,8 @@ def check(
         apply_overrides(result, settings)
         if baseline_file is not None and write_baseline:
             recorded = baselines.write(result, baseline_file)
-            click.echo(f"Recorded {recorded} finding{'s' if recorded != 1 else ''} in {escape(str(baseline_file))}.",
-                       err=True)
+            _note(quiet or silent,
+                  f"Recorded {recorded} finding{'s' if recorded != 1 else ''} in {escape(str(baseline_file))}.")
             sys.exit(EXIT_CLEAN)
         if baseline_file is not None:
             baselines.apply(result, baseline_file)
@@ -192,32 +198,50 @@ def check(
         sys.stdout.flush()
         if fix_only:
             sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_CLEAN)
-        reporter(output_format)(result, sys.stderr, {"statistics": statistics, "unsafe_fixes": unsafe_fixes,
-                                                      "docs_url": settings.docs_url, "fail_on": settings.fail_on})
+        if not silent:
+            _report(result, sys.stderr, output_format, statistics,
+                    {"unsafe_fixes": unsafe_fixes, "docs_url": settings.docs_url, "fail_on": settings.fail_on,
+                     "quiet": quiet})
         sys.exit(_exit_code(result, settings, exit_zero))
     if add_noqa:
         added, skipped = insert_noqa_comments(result)
-        click.echo(f"Added {added} noqa comment{'s' if added != 1 else ''}"
-                   + (f"; {skipped} finding{'s' if skipped != 1 else ''} could not take one." if skipped else "."),
-                   err=True)
+        _note(quiet or silent, f"Added {added} noqa comment{'s' if added != 1 else ''}"
+              + (f"; {skipped} finding{'s' if skipped != 1 else ''} could not take one." if skipped else "."))
         sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_CLEAN)
     if diff:
-        sys.exit(_print_diff(result))
+        sys.exit(_print_diff(result, quiet, silent))
     if fix_only:
         fixed = result.fixed
-        click.echo(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.", err=True)
+        _note(quiet or silent, f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.", err=True)
         sys.exit(EXIT_INTERNAL if result.has_internal_error else EXIT_CLEAN)
-    options = {"statistics": statistics, "unsafe_fixes": unsafe_fixes, "docs_url": settings.docs_url,
-               "fail_on": settings.fail_on, "root": _report_root(settings)}
+    options = {"unsafe_fixes": unsafe_fixes, "docs_url": settings.docs_url, "fail_on": settings.fail_on,
+               "root": _report_root(settings), "quiet": quiet}
     if output_file is None:
-        reporter(output_format)(result, sys.stdout, options)
+        if not silent:
+            _report(result, sys.stdout, output_format, statistics, options)
     else:
         try:
             with open(output_file, "w", encoding="utf-8", errors=OUTPUT_ERRORS, newline="") as stream:
-                reporter(output_format)(result, stream, options)
+                _report(result, stream, output_format, statistics, options)
         except OSError as exc:
             _fail(f"cannot write {output_file}: {exc.strerror or exc}")
     sys.exit(_exit_code(result, settings, exit_zero))
+
+
+def _report(result, stream, output_format: str, statistics: bool, options: dict) -> None:
+    """The report in ``output_format``; with ``--statistics``, the counts per rule instead."""
+    if statistics:
+        from fastapi_lint.report import statistics as per_rule
+
+        per_rule.report(result, stream, output_format)
+    else:
+        reporter(output_format)(result, stream, options)
+
+
+def _note(hidden: bool, message: str, err: bool = True) -> None:
+    """A line about what the run did (counts, files written); not with --quiet or --silent."""
+    if not hidden:
+        click.echo(message, err=err)
 
 
 def _report_root(settings) -> Path:
@@ -237,17 +261,18 @@ def _exit_code(result, settings, exit_zero: bool) -> int:
     return EXIT_FINDINGS if not exit_zero and failing(result.diagnostics, settings.fail_on) else EXIT_CLEAN
 
 
-def _print_diff(result) -> int:
+def _print_diff(result, quiet: bool = False, silent: bool = False) -> int:
     """``--diff``: the fixes as one patch on stdout, a count on stderr; exit 1 when non-empty."""
     from fastapi_lint.api import unified_diff
 
     changed = [f for f in result.files if f.fixed_source is not None]
-    for file_result in sorted(changed, key=lambda f: f.path):
-        sys.stdout.buffer.write(_safe_header(unified_diff(file_result), file_result.path))
-    sys.stdout.flush()
+    if not silent:
+        for file_result in sorted(changed, key=lambda f: f.path):
+            sys.stdout.buffer.write(_safe_header(unified_diff(file_result), file_result.path))
+        sys.stdout.flush()
     fixed = result.fixed
-    click.echo(f"Would fix {fixed} finding{'s' if fixed != 1 else ''} in {len(changed)} "
-               f"file{'s' if len(changed) != 1 else ''}.", err=True)
+    _note(quiet or silent, f"Would fix {fixed} finding{'s' if fixed != 1 else ''} in {len(changed)} "
+          f"file{'s' if len(changed) != 1 else ''}.")
     if result.has_internal_error:
         return EXIT_INTERNAL
     return EXIT_FINDINGS if changed else EXIT_CLEAN

@@ -221,6 +221,73 @@ def test_no_statistics_without_the_flag(dirty):
     assert not re.search(r"^\d+\s+FAPI", result.stdout, re.MULTILINE)
 
 
+@pytest.mark.parametrize("fmt", ["text", "concise", "sarif", "github", "gitlab", "junit"])
+def test_statistics_print_only_the_table_whatever_the_format(dirty, fmt):
+    result = invoke("--statistics", "--output-format", fmt, "app.py")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(DIRTY_CODES)
+    assert all(re.fullmatch(r"\d+\t(FAPI\d{3})\t(\[\*\] )?[a-z-]+", line) for line in lines), lines
+
+
+def test_statistics_as_json(dirty):
+    result = invoke("--statistics", "--output-format", "json", "app.py")
+    assert result.exit_code == 1
+    rows = json.loads(result.stdout)
+    assert {row["code"]: row["count"] for row in rows} == dict(DIRTY_CODES)
+    assert rows[0]["code"] == "FAPI101"
+    for row in rows:
+        assert set(row) == {"code", "name", "count", "fixable", "severity"}
+        assert row["name"] == ALL_RULES[row["code"]].name and row["severity"] == ALL_RULES[row["code"]].severity.value
+
+
+def test_statistics_to_an_output_file(dirty):
+    result = invoke("--statistics", "--output-file", "stats.txt", "app.py")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert (dirty.parent / "stats.txt").read_text().startswith("2\tFAPI101\t")
+
+
+# ---------------------------------------------------------------- -q / -s
+
+
+def test_quiet_prints_the_findings_and_nothing_else(dirty):
+    loud = invoke("app.py")
+    quiet = invoke("-q", "app.py")
+    assert quiet.exit_code == loud.exit_code == 1
+    assert "Found " in loud.stdout and "Found " not in quiet.stdout
+    assert "fixable with" not in quiet.stdout
+    assert _FINDING.findall(quiet.stdout) == _FINDING.findall(loud.stdout)
+    assert quiet.stdout.rstrip("\n").splitlines()[-1].startswith("  = offline: fastapi-lint explain FAPI")
+    assert invoke("--quiet", "app.py").stdout == quiet.stdout
+
+
+def test_quiet_on_a_clean_file_prints_nothing(clean):
+    result = invoke("-q", "clean.py")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_quiet_fix_does_not_count_aloud(dirty):
+    result = invoke("-q", "--fix-only", "--unsafe-fixes", "app.py")
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_silent_prints_nothing_and_the_exit_code_tells(dirty, clean):
+    for args, code in ((("app.py",), 1), (("clean.py",), 0), (("--output-format", "json", "app.py"), 1),
+                       (("--statistics", "app.py"), 1), (("--diff", "--unsafe-fixes", "app.py"), 1)):
+        for flag in ("-s", "--silent"):
+            result = invoke(flag, *args)
+            assert (result.exit_code, result.stdout, result.stderr) == (code, "", ""), (flag, args)
+    assert "time.sleep" in dirty.read_text()  # --diff wrote nothing
+
+
+def test_silent_still_writes_the_output_file_and_reports_errors(dirty):
+    result = invoke("-s", "--output-format", "json", "--output-file", "report.json", "app.py")
+    assert (result.exit_code, result.output) == (1, "")
+    assert len(json.loads((dirty.parent / "report.json").read_text())) == sum(DIRTY_CODES.values())
+    missing = invoke("-s", "ghost.py")
+    assert missing.exit_code == 2 and "ghost.py" in missing.stderr
+
+
 # ---------------------------------------------------------------- output formats
 
 

@@ -106,10 +106,11 @@ def check(*args: str, env: dict | None = None):
 
 @pytest.mark.parametrize("env", [None, {"TTY_COMPATIBLE": "1"}], ids=["plain", "colour"])
 def test_text_report_escapes_messages_source_lines_and_urls(hostile, env):
-    result = check("--statistics", "app.py", env=env)
+    result = check("app.py", env=env)
     assert result.exit_code == 1, result.output
     output = SGR.sub("", result.stdout)
     assert_inert(output)
+    assert_inert(check("--statistics", "app.py", env=env).stdout)
     # The route path is shown, escaped, in the messages that quote it.
     assert "/a\\n::warning file=x::pwned\\r::error::cr\\x1b]0;title\\x07\\u202e" in output
     assert '"\\x1b[2K\\x07\\u202e\\u2028\\x85\\x0c\\x7f"; time.sleep(1)  # \\x1b]0;pwned\\x07' in output

@@ -16,10 +16,10 @@ _DELAY = 1.0  # seconds before a bar appears: quick runs stay quiet
 
 
 class ProgressBar:
-    def __init__(self) -> None:
+    def __init__(self, enabled: bool = True) -> None:
         self.started = time.monotonic()
         self.console = Console(file=sys.stderr)
-        self.enabled = self.console.is_terminal and not os.environ.get("CI")
+        self.enabled = enabled and self.console.is_terminal and not os.environ.get("CI")
         self.bar: Progress | None = None
         self.tasks: dict[str, int] = {}
 

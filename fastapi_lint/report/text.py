@@ -53,9 +53,8 @@ def report(result: RunResult, stream: TextIO, options: dict) -> None:
     lines = SourceLines()
     for diagnostic in diagnostics:
         _finding(write, diagnostic, lines.of(diagnostic.path))
-    if options.get("statistics"):
-        statistics(stream, diagnostics)
-    _summary(write, result, diagnostics, options)
+    if not options.get("quiet"):
+        _summary(write, result, diagnostics, options)
 
 
 def _finding(write: _Lines, d: Diagnostic, lines: list[str]) -> None:
@@ -97,14 +96,6 @@ def _code_style(d: Diagnostic) -> Style:
     if d.url and _LINKABLE.fullmatch(d.url):
         style += Style(link=d.url)
     return style
-
-
-def statistics(stream: TextIO, diagnostics: list[Diagnostic]) -> None:
-    """``count<TAB>code<TAB>[*] name`` per rule, most frequent first (written verbatim:
-    rich would expand the tabs)."""
-    counts = Counter((d.code, d.name, d.fix is Applicability.SAFE) for d in diagnostics)
-    for (code, name, fixable), count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        stream.write(f"{count}\t{escape(code)}\t{'[*] ' if fixable else ''}{escape(name)}\n")
 
 
 def _summary(write: _Lines, result: RunResult, diagnostics: list[Diagnostic], options: dict) -> None:
