@@ -11,8 +11,9 @@ import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from fastapi_lint.config import Settings
+from fastapi_lint.config import Settings, forget_configs
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Diagnostic, FileResult
 from fastapi_lint.discovery import discover, is_excluded, package_root, walk
 from fastapi_lint.engine import MAX_SOURCE_BYTES, LintOptions, engine_diagnostic, fix_source, lint_source
@@ -20,8 +21,9 @@ from fastapi_lint.analysis.facts import ModuleFacts, extract_facts
 from fastapi_lint.analysis.names import forget_packages, module_name_for
 from fastapi_lint.project import Project, answer_digest
 from fastapi_lint.cache import NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, digest, facts_digest
+from fastapi_lint.projects import ProjectRoot, SettingsResolver
 from fastapi_lint.runner import map_files
-from fastapi_lint.files import ReadStamp, WriteRefused, read_stamped, real_roots, write_source
+from fastapi_lint.files import ReadStamp, WriteRefused, is_inside, read_stamped, real_roots, write_source
 
 
 @dataclass
@@ -83,58 +85,74 @@ def build_project(facts: list[ModuleFacts]) -> Project:
     return Project(modules)
 
 
-def project_files(files: list[Path], settings: Settings, walked: list[Path] = ()) -> list[Path]:
-    """The files whose facts the index needs: the ones to lint plus the rest of their
-    packages, so linting one file still sees routers and apps defined beside it. A package
-    inside a directory of ``walked`` (already discovered) is not walked again."""
-    done = [os.path.abspath(p) for p in walked if p.is_dir()]
-    extra: set[Path] = set()
-    for root in {package_root(f) for f in {f.parent: f for f in files}.values()} - {None}:
-        absolute = str(root.absolute())
-        if not any(absolute == d or absolute.startswith(d.rstrip(os.sep) + os.sep) for d in done):
-            extra.update(walk(root, settings))
+def project_files(files: list[Path], project: ProjectRoot, resolver: SettingsResolver) -> list[Path]:
+    """The files whose facts the index needs: the ones to lint plus every other file of
+    their project, whatever paths were named (linting one router still sees the app that
+    includes it). A file outside the project's root (the Python API given a root that
+    does not hold it) brings the rest of its package instead."""
+    root = os.path.abspath(project.root)
+    extra = set(walk(project.root, project.settings, resolver, own_project_only=True))
+    outside = [f for f in files if not is_inside(os.path.abspath(f), (root,))]
+    for package in {package_root(f) for f in outside} - {None}:
+        extra.update(walk(package, project.settings))
     linted = {f.absolute() for f in files}
     return files + sorted((p for p in extra if p.absolute() not in linted), key=lambda p: p.as_posix())
 
 
+CacheChoice = Cache | Callable[[Path], "Cache | None"] | None  # a cache, or one per project root
+
+
 def lint_paths(
     paths: list[Path],
-    settings: Settings,
+    settings: Settings | SettingsResolver,
     force_exclude: bool = False,
     fix: FixMode | None = None,
     only: set[Path] | None = None,
     jobs: int = 1,
-    cache: Cache | None = None,
+    cache: CacheChoice = None,
 ) -> RunResult:
-    """Lint the files under ``paths``; with ``only`` (absolute paths), lint just those
-    while the project facts still come from every file under ``paths``."""
+    """Lint the files under ``paths``, each with its project's settings and facts from
+    its whole project; with ``only`` (absolute paths), lint just those. ``settings``:
+    one settings object (everything is one project rooted at its ``root``) or a resolver
+    that finds each file's project and configuration."""
     forget_packages()
-    files = discover(paths, settings, force_exclude)
-    everything = project_files(files, settings, paths)
-    roots = writable_roots(paths, settings)
+    forget_configs()
+    resolver = settings if isinstance(settings, SettingsResolver) else SettingsResolver.single(settings)
+    files = discover(paths, resolver, force_exclude)
     if only is not None:
         files = [f for f in files if f.absolute() in only]
-    result = _lint_files(files, everything, settings, fix, jobs=jobs, cache=cache, roots=roots)
-    result.roots = roots
+    groups: dict[Path, tuple[ProjectRoot, list[Path]]] = {}
+    for path in files:
+        project = resolver.for_path(path)
+        groups.setdefault(project.root, (project, []))[1].append(path)
+    roots = real_roots([*(p if p.is_dir() else p.absolute().parent for p in paths),
+                        *(root for project, _ in groups.values() for root in (project.root, project.settings.root))])
+    result = RunResult(roots=roots)
+    for root in sorted(groups):
+        project, members = groups[root]
+        chosen = cache(root) if callable(cache) else cache
+        part = _lint_files(members, project_files(members, project, resolver), project.settings, fix,
+                           jobs=jobs, cache=chosen, roots=roots)
+        result.files.extend(part.files)
     return result
 
 
-def writable_roots(paths: list[Path], settings: Settings) -> tuple[str, ...]:
-    """Where fixes may write: the configuration's directory and the paths the command line
-    named (a named file: its directory), by their real locations."""
-    return real_roots([settings.root, *(p if p.is_dir() else p.absolute().parent for p in paths)])
-
-
 def lint_stdin(
-    source: bytes, filename: Path, settings: Settings, force_exclude: bool = False, fix: FixMode | None = None
+    source: bytes, filename: Path, settings: Settings | SettingsResolver, force_exclude: bool = False,
+    fix: FixMode | None = None, cache: CacheChoice = None,
 ) -> RunResult:
     """Lint source read from standard input as if it were the file ``filename``: its
-    config, per-file-ignores and package neighbours apply; nothing is written."""
+    project's settings and facts apply (the buffer replacing the file); nothing is written."""
     forget_packages()
-    if force_exclude and is_excluded(filename, settings, check_parents=True):
+    forget_configs()
+    resolver = settings if isinstance(settings, SettingsResolver) else SettingsResolver.single(settings)
+    project = resolver.for_path(filename)
+    if force_exclude and is_excluded(filename, project.settings, check_parents=True):
         return RunResult()
     fix = FixMode(fix.unsafe, write=False) if fix else None
-    return _lint_files([filename], project_files([filename], settings), settings, fix, {filename: source})
+    chosen = cache(project.root) if callable(cache) else cache
+    return _lint_files([filename], project_files([filename], project, resolver), project.settings, fix,
+                       {filename: source}, cache=chosen if fix is None else None)
 
 
 @dataclass(frozen=True)
@@ -229,8 +247,8 @@ def _lint_files(
     cache: Cache | None = None,
     roots: tuple[str, ...] = (),
 ) -> RunResult:
-    if cache is not None and not contents and fix is None:
-        return _lint_files_cached(files, fact_files, settings, jobs, cache)
+    if cache is not None and fix is None:
+        return _lint_files_cached(files, fact_files, settings, jobs, cache, contents or {})
     contents = {**{path: _read_stamped(path) for path in fact_files}, **(contents or {})}
     facts = {p: f for p, f in zip(fact_files, map_files(_facts_job, contents, fact_files, jobs, "indexing")) if f is not None}
     return _lint_with_facts(files, facts, settings, fix, contents, jobs, roots)
@@ -260,12 +278,16 @@ def _lint_with_facts(
 
 
 def _lint_files_cached(
-    files: list[Path], fact_files: list[Path], settings: Settings, jobs: int, cache: Cache
+    files: list[Path], fact_files: list[Path], settings: Settings, jobs: int, cache: Cache, given: Contents
 ) -> RunResult:
-    """As ``_lint_files``, reusing what the cache knows (see cache.py for the keys)."""
+    """As ``_lint_files``, reusing what the cache knows (see cache.py for the keys).
+    ``given``: contents that replace files on disk (an editor's buffer on stdin)."""
     hashes: dict[Path, str] = {}
-    contents: Contents = {}
+    contents: Contents = dict(given)
     for path in fact_files:
+        if isinstance(given.get(path), bytes):
+            hashes[path] = content_hash(given[path])
+            continue
         try:
             status = os.stat(path)
         except OSError:

@@ -13,6 +13,7 @@ import click
 from fastapi_lint import __version__
 from fastapi_lint.config import SEVERITY_LEVELS, load_settings, with_overrides
 from fastapi_lint.errors import UsageError
+from fastapi_lint.projects import SettingsResolver
 from fastapi_lint.report import FORMATS, reporter
 from fastapi_lint.report.encoding import ERRORS as OUTPUT_ERRORS, lenient
 from fastapi_lint.report.escape import diff_name, escape
@@ -131,27 +132,30 @@ def check(
     if missing:
         _fail(f"{', '.join(missing)}: no such file or directory")
     try:
-        if stdin_filename is not None:
-            start = stdin_filename.absolute().parent
-        else:
-            start = targets[0] if targets[0].is_dir() else targets[0].parent
-        settings = load_settings(start, config_file, isolated)
         selected, ignored = _codes(select), _codes(ignore) or ()
-        # As in Ruff, a --select on the command line replaces the configured selection
-        # entirely (config ignores included); --ignore adds to what remains.
-        base_ignore = () if selected is not None else settings.ignore
-        settings = with_overrides(
-            settings,
-            select=selected,
-            extend_select=(settings.extend_select + _codes(extend_select)) if extend_select else None,
-            ignore=base_ignore + ignored if (selected is not None or ignored) else None,
-            docs_url=docs_url,
-            allow_bare_noqa=allow_bare_noqa or None,
-            fail_on=fail_on,
-        )
+
+        def overrides(settings):
+            # As in Ruff, a --select on the command line replaces the configured selection
+            # entirely (config ignores included); --ignore adds to what remains.
+            base_ignore = () if selected is not None else settings.ignore
+            return with_overrides(
+                settings,
+                select=selected,
+                extend_select=(settings.extend_select + _codes(extend_select)) if extend_select else None,
+                ignore=base_ignore + ignored if (selected is not None or ignored) else None,
+                docs_url=docs_url,
+                allow_bare_noqa=allow_bare_noqa or None,
+                fail_on=fail_on,
+            )
+
+        # Each file is linted with its nearest configuration (see projects.py).
+        fixed = load_settings(Path.cwd(), config_file) if config_file is not None else None
+        resolver = SettingsResolver(fixed=fixed, overrides=overrides, isolated=isolated)
+        # The settings of the first path: for the report's options, and to fail fast.
+        settings = resolver.for_path(stdin_filename if stdin_filename is not None else targets[0]).settings
         from fastapi_lint import baseline as baselines
         from fastapi_lint.add_noqa import add_noqa as insert_noqa_comments
-        from fastapi_lint.api import FixMode, lint_paths, lint_stdin
+        from fastapi_lint.api import FixMode, RunResult, lint_paths, lint_stdin
         from fastapi_lint.cache import Cache
         from fastapi_lint.report.progress import ProgressBar
         from fastapi_lint.runner import default_jobs, reporting_progress
@@ -159,22 +163,33 @@ def check(
         from fastapi_lint.vcs import changed_files
 
         fix_mode = FixMode(unsafe=unsafe_fixes, write=not diff) if (fix or diff or fix_only) else None
+        caches: dict[Path, Cache] = {}
+
+        def cache_for(root: Path) -> Cache | None:
+            # One store per project, next to its configuration; a --cache-dir from the
+            # command line is trusted, the default one is in the linted tree.
+            if no_cache:
+                return None
+            where = cache_dir or root / CACHE_DIR_NAME
+            if where not in caches:
+                caches[where] = Cache(where, trusted_directory=cache_dir is not None)
+            return caches[where]
+
         if stdin_filename is not None:
             source = sys.stdin.buffer.read()
-            result = lint_stdin(source, stdin_filename, settings, force_exclude=force_exclude, fix=fix_mode)
+            result = lint_stdin(source, stdin_filename, resolver, force_exclude=force_exclude, fix=fix_mode,
+                                cache=cache_for)
         else:
             only = changed_files(diff_base, Path.cwd()) if diff_base else None
-            # A --cache-dir from the command line is trusted; the default one is in the linted tree.
-            cache = None if no_cache else Cache(cache_dir or settings.root / CACHE_DIR_NAME,
-                                                trusted_directory=cache_dir is not None)
             bar = ProgressBar(enabled=not (quiet or silent))
             try:
                 with reporting_progress(bar):
-                    result = lint_paths(targets, settings, force_exclude=force_exclude, fix=fix_mode, only=only,
-                                        jobs=jobs or default_jobs(), cache=cache)
+                    result = lint_paths(targets, resolver, force_exclude=force_exclude, fix=fix_mode, only=only,
+                                        jobs=jobs or default_jobs(), cache=cache_for)
             finally:
                 bar.close()
-        apply_overrides(result, settings)
+        for file_result in result.files:  # severities as each file's configuration says
+            apply_overrides(RunResult([file_result]), resolver.for_path(Path(file_result.path)).settings)
         if baseline_file is not None and write_baseline:
             recorded = baselines.write(result, baseline_file)
             _note(quiet or silent,

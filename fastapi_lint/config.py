@@ -160,12 +160,29 @@ def _project_docs_url() -> str:
 
 def find_config(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` with a ``[tool.fastapi-lint]`` table, walking up."""
-    start = start.absolute()
-    for directory in [start, *start.parents]:
-        candidate = directory / "pyproject.toml"
-        if candidate.is_file() and _has_table(candidate):
-            return candidate
+    return find_config_in(start)
+
+
+def find_config_in(directory: Path, search_parents: bool = True) -> Path | None:
+    """The ``pyproject.toml`` with a ``[tool.fastapi-lint]`` table in ``directory`` (or,
+    with ``search_parents``, the nearest one above it)."""
+    start = directory.absolute()
+    for candidate_dir in [start, *start.parents] if search_parents else [start]:
+        found = _config_in(str(candidate_dir))
+        if found is not None:
+            return found
     return None
+
+
+def forget_configs() -> None:
+    """Drop what ``find_config_in`` learnt (a new run may see edited configurations)."""
+    _config_in.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _config_in(directory: str) -> Path | None:
+    candidate = Path(directory, "pyproject.toml")
+    return candidate if candidate.is_file() and _has_table(candidate) else None
 
 
 def _has_table(path: Path) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from fastapi_lint.config import Settings
 from fastapi_lint.errors import UsageError
 from fastapi_lint.files import is_inside, real_roots
 from fastapi_lint.gitignore import Ignores
-from fastapi_lint.names import packages_above
+from fastapi_lint.projects import SettingsResolver
+from fastapi_lint.analysis.names import packages_above
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -59,64 +61,76 @@ def _is_virtualenv(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
 
 
-def discover(paths: list[Path], settings: Settings, force_exclude: bool = False) -> list[Path]:
-    """Files to lint. Files named explicitly are kept unless ``force_exclude`` (pre-commit)."""
+def discover(paths: list[Path], resolver: SettingsResolver, force_exclude: bool = False) -> list[Path]:
+    """Files to lint, each directory walked with the settings of the project it is in.
+    Files named explicitly are kept unless ``force_exclude`` (pre-commit)."""
     found: set[Path] = set()
     for path in paths:
         if not os.path.lexists(path):
             raise PathError(f"{path}: no such file or directory")
-        if path.is_dir():
-            if force_exclude and is_excluded(path, settings, check_parents=True):
-                continue
-            found.update(walk(path, settings))
-        elif not (force_exclude and is_excluded(path, settings, check_parents=True)):
-            found.add(path)
+        settings = resolver.for_path(path).settings
+        if force_exclude and is_excluded(path, settings, check_parents=True):
+            continue
+        found.update(walk(path, settings, resolver) if path.is_dir() else [path])
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def walk(root: Path, settings: Settings) -> list[Path]:
-    """The Python files under ``root`` that no exclude matches, in path order. Strings and
+def walk(root: Path, settings: Settings, resolver: SettingsResolver | None = None,
+         own_project_only: bool = False) -> list[Path]:
+    """The Python files under ``root`` that no exclude matches, in path order. A directory
+    with a configuration of its own is walked with its settings, or, with
+    ``own_project_only`` (collecting one project's facts), not at all. Strings and
     ``os.scandir`` rather than ``Path`` objects: this runs for every file of every run."""
     files: list[Path] = []
-    base = os.path.abspath(settings.root)
     start = os.path.abspath(root)
-    relative = os.path.relpath(start, base).replace(os.sep, "/") if _inside(start, base) else None
-    allowed = real_roots([settings.root, root])
-    ignores = Ignores.above(start) if settings.respect_gitignore else None
-    _walk(str(root), None if relative in (None, ".") else relative, relative is not None, settings, files, allowed,
-          ignores)
+    walker = _Walker(files, real_roots([settings.root, root]), resolver, own_project_only)
+    walker.walk(start, settings, Ignores.above(start) if settings.respect_gitignore else None)
     return files
 
 
-def _inside(path: str, base: str) -> bool:
-    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+@dataclass
+class _Walker:
+    files: list[Path]
+    allowed: tuple[str, ...]  # real locations links may lead to
+    resolver: SettingsResolver | None
+    own_project_only: bool
 
+    def walk(self, directory: str, settings: Settings, ignores: Ignores | None) -> None:
+        base = os.path.abspath(settings.root)
+        relative = os.path.relpath(directory, base).replace(os.sep, "/") if is_inside(directory, (base,)) else None
+        self._walk(directory, None if relative in (None, ".") else relative, relative is not None, settings, ignores)
 
-def _walk(
-    directory: str, relative: str | None, under_root: bool, settings: Settings, files: list[Path],
-    allowed: tuple[str, ...], ignores: Ignores | None,
-) -> None:
-    try:
-        with os.scandir(directory) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
-        name = entry.name
-        child = (f"{relative}/{name}" if relative else name) if under_root else None
+    def _walk(self, directory: str, relative: str | None, under_root: bool, settings: Settings,
+              ignores: Ignores | None) -> None:
         try:
-            is_dir = entry.is_dir()  # a link to a directory is one, but is not followed
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
         except OSError:
-            is_dir = False
-        if is_dir:
-            if (not entry.is_symlink() and not _matches_exclude([name], child, settings)
-                    and not _is_virtualenv(entry.path) and not (ignores and ignores.ignored(entry.path, True))):
-                _walk(entry.path, child, under_root, settings, files, allowed,
-                      ignores.entering(entry.path) if ignores else None)
-        elif (name.endswith(PYTHON_SUFFIXES) and not _matches_exclude([name], child, settings)
-                and not (ignores and ignores.ignored(entry.path, False))):
-            if entry.is_file(follow_symlinks=False) or _is_safe_link(entry.path, allowed):
-                files.append(Path(entry.path))
+            return
+        for entry in entries:
+            name = entry.name
+            child = (f"{relative}/{name}" if relative else name) if under_root else None
+            try:
+                is_dir = entry.is_dir()  # a link to a directory is one, but is not followed
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if (entry.is_symlink() or _matches_exclude([name], child, settings) or _is_virtualenv(entry.path)
+                        or (ignores is not None and ignores.ignored(entry.path, True))):
+                    continue
+                inner = ignores.entering(entry.path) if ignores is not None else None
+                if self.resolver is not None and self.resolver.starts_project(entry.path):
+                    if not self.own_project_only:
+                        nested = self.resolver.for_path(Path(entry.path)).settings
+                        if nested.respect_gitignore != settings.respect_gitignore:
+                            inner = Ignores.above(entry.path) if nested.respect_gitignore else None
+                        self.walk(entry.path, nested, inner)
+                    continue
+                self._walk(entry.path, child, under_root, settings, inner)
+            elif (name.endswith(PYTHON_SUFFIXES) and not _matches_exclude([name], child, settings)
+                    and not (ignores is not None and ignores.ignored(entry.path, False))):
+                if entry.is_file(follow_symlinks=False) or _is_safe_link(entry.path, self.allowed):
+                    self.files.append(Path(entry.path))
 
 
 def _is_safe_link(path: str, allowed: tuple[str, ...]) -> bool:

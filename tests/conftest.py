@@ -31,9 +31,9 @@ def in_tmp(tmp_path, monkeypatch):
     return tmp_path
 
 
-def invoke(*args: str, env: dict | None = None):
+def invoke(*args: str, env: dict | None = None, input: bytes | str | None = None):
     """Run the CLI in-process; an exception other than the exit is a bug, and so is a traceback."""
-    result = CliRunner().invoke(main, list(args), env=env)
+    result = CliRunner().invoke(main, list(args), env=env, input=input)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     assert "Traceback" not in result.output
