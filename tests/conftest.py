@@ -10,19 +10,6 @@ from fastapi_lint.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-# The rule catalog of the spec (codes are fixed): every one must exist, nothing else.
-CATALOG = tuple(
-    ["FAPI001"]  # unused-noqa, reported by the engine
-    + [f"FAPI{n}" for n in range(101, 107)]
-    + [f"FAPI{n}" for n in range(201, 219)]
-    + [f"FAPI{n}" for n in range(301, 307)]
-    + [f"FAPI{n}" for n in range(401, 412)]
-    + [f"FAPI{n}" for n in range(501, 509)]
-    + [f"FAPI{n}" for n in range(601, 605)]
-)
-# Opt-in rules of the catalog (off unless selected by exact code or ALL).
-OPT_IN = frozenset({"FAPI106", "FAPI209", "FAPI306", "FAPI411", "FAPI508"})
-
 
 @pytest.fixture
 def in_tmp(tmp_path, monkeypatch):

@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 sys.path.insert(0, str(ROOT / "bench"))
 import fuzz  # noqa: E402
 
-from fastapi_lint.rules.blocking import BlockingCallInAsync  # noqa: E402
+from fastapi_lint.rules import ALL_RULES  # noqa: E402
+
+BlockingCallInAsync = ALL_RULES["FAPI101"]
 
 BOUNDED = settings(max_examples=120, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 

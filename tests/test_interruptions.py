@@ -27,10 +27,12 @@ from fastapi_lint.config import Settings
 from fastapi_lint.diagnostics import Severity
 from fastapi_lint.fixes import Fix
 from fastapi_lint.rule import Rule
-from fastapi_lint.rules.blocking import BlockingCallInAsync
+from fastapi_lint.rules import ALL_RULES
 from fastapi_lint.runner import MIN_FILES_FOR_POOL
 
 from conftest import invoke
+
+BlockingCallInAsync = ALL_RULES["FAPI101"]
 
 FIXABLE = (
     "import time\n"

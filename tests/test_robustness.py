@@ -13,10 +13,12 @@ import pytest
 
 from fastapi_lint.api import lint_paths, lint_text
 from fastapi_lint.config import Settings
-from fastapi_lint.rules.blocking import BlockingCallInAsync
-from fastapi_lint.rules.response_model import MissingResponseModel
+from fastapi_lint.rules import ALL_RULES
 
 from conftest import invoke
+
+BlockingCallInAsync = ALL_RULES["FAPI101"]
+MissingResponseModel = ALL_RULES["FAPI201"]
 
 GOOD = b"""\
 import time

@@ -5,12 +5,13 @@ and whether a function could be a dependency factory."""
 from __future__ import annotations
 
 
+
 import libcst as cst
 
 from fastapi_lint.data.coroutines import ASYNC_SESSION_CLASSES, SYNC_SESSION_CLASSES, YIELDING_GENERICS
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq, Subscript, Value
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical
+from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext
@@ -79,11 +80,6 @@ def called_dependency(ctx: FileContext, call: cst.Call) -> cst.Call | None:
         return None
     inner = depends_target(call)
     return inner if isinstance(inner, cst.Call) else None
-
-
-def code_of(node: cst.CSTNode, limit: int = 60) -> str:
-    text = " ".join(cst.Module([]).code_for_node(node).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # ---------------------------------------------------------------- classes
@@ -357,3 +353,10 @@ def provided_type(project: Project, facts: ModuleFacts, function: FunctionFacts)
         if base is not None and base.qualname and canonical(base.qualname) in YIELDING_GENERICS:
             returns = returns.items[0]
     return project.annotation_type(facts, function.scope, returns)
+
+
+# ---------------------------------------------------------------- from depends_usage.py
+
+def marker_name(call: cst.Call) -> str:
+    name = dotted_name(call.func) or "Depends"
+    return name.rsplit(".", 1)[-1]

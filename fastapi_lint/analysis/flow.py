@@ -18,13 +18,20 @@ comparisons, validators) are collected in ``guards`` so a rule can stay silent.
 
 from __future__ import annotations
 
+
 import dataclasses
+from collections.abc import Iterator
 import os
 from dataclasses import dataclass, replace
 
 import libcst as cst
 
+from fastapi_lint.analysis.names import source_text
+
 from fastapi_lint.data.taint import (
+    FS_FUNCTIONS,
+    FS_PATH_METHODS,
+    FS_SAVE_METHODS,
     CLEAN_METHODS,
     CONTAINMENT_FUNCTIONS,
     CONTAINMENT_METHODS,
@@ -927,7 +934,7 @@ def spelled(ctx: FileContext, node: cst.CSTNode, limit: int = 40) -> str:
     module = getattr(ctx, "module", None)
     if text is None and module is not None:
         try:
-            text = " ".join(module.code_for_node(node).split())
+            text = source_text(node)
         except Exception:  # noqa: BLE001 - a message detail must never fail a rule
             text = None
     if not text:
@@ -967,3 +974,47 @@ class FlowRule(Rule):
 
     visit_Call = _emit
     visit_BinaryOperation = _emit
+
+
+# ---------------------------------------------------------------- from upload_paths.py
+
+# Checks after which the function is taken to guard its paths.
+PATH_GUARDS = frozenset({"containment", "traversal", "membership", "validation"})
+
+
+def short_qualname(qualname: str) -> str:
+    for prefix in ("builtins.", "starlette.responses."):
+        if qualname.startswith(prefix):
+            return qualname[len(prefix):]
+    return qualname
+
+
+def filesystem_sinks(flow: Flow, node: cst.Call, receiver: Taint | None) -> Iterator[tuple[cst.CSTNode, str]]:
+    """``(path expression, how the sink is named)`` for each path a call hands to the filesystem."""
+    func = node.func
+    qualname = flow.qualname(func)
+    if qualname in FS_FUNCTIONS:
+        for position, keyword in FS_FUNCTIONS[qualname]:
+            arg = arg_at(node, position, keyword)
+            if arg is not None:
+                yield arg.value, f"{short_qualname(qualname)}()"
+        return
+    if not isinstance(func, cst.Attribute):
+        return
+    name = func.attr.value
+    if receiver is not None and receiver.kind == DATA and receiver.is_path and name in FS_PATH_METHODS:
+        yield func.value, f".{name}()"
+    elif name in FS_SAVE_METHODS and receiver is None:
+        arg = arg_at(node, 0, None)
+        if arg is not None and spells_a_path(arg.value):
+            yield arg.value, f".{name}()"
+
+
+def spells_a_path(node: cst.CSTNode) -> bool:
+    """An f-string or concatenation with a literal ``/`` in it (``f"uploads/{name}"``)."""
+    if isinstance(node, cst.FormattedString):
+        return any(isinstance(p, cst.FormattedStringText) and "/" in p.value for p in node.parts)
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return any(string_literal(side) is not None and "/" in string_literal(side) or spells_a_path(side)
+                   for side in (node.left, node.right))
+    return False

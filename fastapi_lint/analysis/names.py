@@ -76,6 +76,16 @@ def dotted_name(node: cst.BaseExpression) -> str | None:
     return None
 
 
+_EMPTY_MODULE = cst.Module([])
+
+
+def source_text(node: cst.CSTNode, limit: int | None = None) -> str:
+    """How the source spells a node, on one line (each run of white space becomes one
+    space), cut to ``limit`` characters ending in "..." when it is longer: for messages."""
+    text = " ".join(_EMPTY_MODULE.code_for_node(node).split())
+    return text if limit is None or len(text) <= limit else text[: limit - 3] + "..."
+
+
 def call_keyword(call: cst.Call, name: str) -> cst.Arg | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == name:

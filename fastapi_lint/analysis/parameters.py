@@ -37,7 +37,6 @@ UPLOAD_FILES = frozenset({"fastapi.UploadFile", "starlette.datastructures.Upload
 PYDANTIC_MODELS = frozenset({
     "pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel", "sqlmodel.main.SQLModel",
 })
-_EMPTY_MODULE = cst.Module([])
 _ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
 _MARKERS = PARAM_FUNCTIONS | {"pydantic.Field"}
 
@@ -364,11 +363,6 @@ def cst_param(node: cst.FunctionDef, name: str) -> cst.Param | None:
         if param.name.value == name:
             return param
     return None
-
-
-def code(node: cst.CSTNode) -> str:
-    """Source text of a node on one line."""
-    return " ".join(_EMPTY_MODULE.code_for_node(node).split())
 
 
 def element_types(project: Project, facts: ModuleFacts, scope: str, value: Value | None,

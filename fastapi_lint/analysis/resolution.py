@@ -14,6 +14,7 @@ app or router are answered here too.
 
 from __future__ import annotations
 
+
 import builtins
 from dataclasses import dataclass
 
@@ -280,3 +281,9 @@ class Resolver:
         if self.is_subclass(symbol.instance_of, ROUTER_CLASSES):
             return "router"
         return None
+
+
+# ---------------------------------------------------------------- from param_defaults.py
+
+def canonical_or_none(symbol) -> str | None:
+    return canonical(symbol.qualname) if symbol is not None and symbol.qualname else None

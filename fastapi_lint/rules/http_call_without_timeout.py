@@ -1,5 +1,5 @@
-"""FAPI104 client-per-request and FAPI105 http-call-without-timeout: outbound HTTP
-clients built per request, and HTTP calls that can wait forever."""
+"""FAPI105 http-call-without-timeout: `requests` call without `timeout=`, or a
+`requests`/`httpx` call with `timeout=None`."""
 
 from __future__ import annotations
 
@@ -15,69 +15,9 @@ from fastapi_lint.data.coroutines import (
     REQUESTS_SESSION_METHODS,
     REQUESTS_SESSION_REQUEST_TIMEOUT_INDEX,
 )
-from fastapi_lint.analysis.facts import CallValue, Ref
 from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.rule import Rule, Severity
-
-_CLIENT_CLASSES = frozenset(HTTP_CLIENT_CLASSES)
-_CACHE_DECORATORS = frozenset({
-    "functools.lru_cache", "functools.cache", "async_lru.alru_cache", "cachetools.cached",
-    "aiocache.cached",
-})
-
-
-class ClientPerRequest(Rule):
-    code = "FAPI104"
-    name = "client-per-request"
-    summary = "HTTP client (`httpx.AsyncClient`, `aiohttp.ClientSession` ...) created on every request"
-    severity = Severity.WARNING
-    fastapi_docs = "https://fastapi.tiangolo.com/advanced/events/"
-    triggers = ("httpx", "aiohttp")
-
-    def visit_Call(self, node: cst.Call) -> None:
-        function = self.ctx.function_node
-        if not isinstance(function, cst.FunctionDef):
-            return  # module level, class body or a lambda
-        callee = self.ctx.callee(node)
-        if callee is None or callee.receiver_type is not None or callee.qualname is None:
-            return
-        qualname = canonical(callee.qualname)
-        spelled = HTTP_CLIENT_CLASSES.get(qualname)
-        if spelled is None:
-            if not self.ctx.project.is_subclass(qualname, _CLIENT_CLASSES):
-                return
-            spelled = dotted_name(node.func) or qualname
-        key = self.ctx.key_of(function)
-        model = self.ctx.model
-        if model.is_endpoint(key):
-            role = "path operation"
-        elif model.is_dependency(key) and not self._is_cached(key):
-            role = "dependency"
-        else:
-            return
-        self.report(
-            node,
-            f"`{spelled}()` is created on every call of {role} `{function.name.value}`, paying a new "
-            "connection pool and TLS handshakes per request; create one client in the lifespan and "
-            "reuse it (via `app.state` or a dependency)",
-        )
-
-    def _is_cached(self, key: str) -> bool:
-        """``@lru_cache``/``@cache`` dependencies run once, so their client is shared."""
-        function = self.ctx.model.function(key)
-        if function is None:
-            return False
-        for decorator in function.decorators:
-            dotted = decorator.callee if isinstance(decorator, CallValue) else (
-                decorator.dotted if isinstance(decorator, Ref) else None
-            )
-            if dotted is None:
-                continue
-            symbol = self.ctx.project.resolve(self.ctx.model.facts, function.scope, dotted)
-            if symbol is not None and symbol.qualname and canonical(symbol.qualname) in _CACHE_DECORATORS:
-                return True
-        return False
 
 
 class HttpCallWithoutTimeout(Rule):

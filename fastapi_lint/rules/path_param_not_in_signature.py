@@ -1,5 +1,5 @@
-"""FAPI203 path-param-not-in-signature and FAPI204 optional-path-param: the ``{name}``
-parameters of a route path against the endpoint's signature."""
+"""FAPI203 path-param-not-in-signature: `{name}` in a route path is not a parameter of the
+endpoint or its dependencies."""
 
 from __future__ import annotations
 
@@ -16,19 +16,19 @@ from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.analysis.dependencies import dependency_list, owner_class, owner_dependencies, router_prefix
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.route_nodes import has_star_kwargs, literal_string, path_argument, route_decorators
-from fastapi_lint.analysis.parameters import cst_param
 from fastapi_lint.analysis.parameters import SignatureParam, dependencies, signature
 
-_FASTAPI_OWNERS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
-_PATH_OPERATIONS = HTTP_METHOD_DECORATORS | {"api_route"}
-_CONVERTOR_TYPES = {"int": "int", "float": "float", "uuid": "UUID", "path": "str", "str": "str"}
-_ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
-_HTML_RESPONSES = frozenset({"starlette.responses.HTMLResponse"})
 
-def _route_path(registration: Registration) -> str | None:
-    """The full literal path of a route: the router's literal prefix plus the route's path."""
-    path = registration.path
-    return None if path is None else router_prefix(registration.owner) + path
+_FASTAPI_OWNERS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
+
+
+_PATH_OPERATIONS = HTTP_METHOD_DECORATORS | {"api_route"}
+
+
+_CONVERTOR_TYPES = {"int": "int", "float": "float", "uuid": "UUID", "path": "str", "str": "str"}
+
+
+_HTML_RESPONSES = frozenset({"starlette.responses.HTMLResponse"})
 
 
 # ---------------------------------------------------------------- rules
@@ -249,55 +249,3 @@ class PathParamNotInSignature(Rule):
                 if alias:
                     names.add(alias)
         return names
-
-
-class OptionalPathParam(Rule):
-    code = "FAPI204"
-    name = "optional-path-param"
-    summary = "Path parameter with a default value or an Optional type"
-    severity = Severity.WARNING
-    fastapi_docs = "https://fastapi.tiangolo.com/tutorial/path-params-numeric-validations/"
-
-    @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return bool(model.of_kind("route"))
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        key = self.ctx.key_of(node)
-        routes = self.ctx.model.routes_of(key)
-        function = self.ctx.model.function(key)
-        if not routes or function is None:
-            return
-        # A name is a path parameter when every route of the function has it in its path
-        # (one def on `/items/` and `/items/{item_id}` legitimately defaults item_id).
-        paths = [_route_path(r) for r in routes]
-        in_every_path: set[str] | None = None
-        if all(path is not None for path in paths):
-            for path in paths:
-                names = {p.name for p in path_parameters(path)}
-                in_every_path = names if in_every_path is None else in_every_path & names
-        in_every_path = in_every_path or set()
-        for param in signature(self.ctx.project, self.ctx.model.facts, function):
-            if param.marker is not None and param.marker != "fastapi.Path":
-                continue
-            if param.marker != "fastapi.Path" and param.name not in in_every_path:
-                continue
-            target = cst_param(node, param.name)
-            if target is None:
-                continue
-            if param.has_default:
-                if param.marker == "fastapi.Path":
-                    why = "which FastAPI rejects at startup"
-                else:
-                    why = "which FastAPI never uses because the route only matches when the segment is present"
-                self.report(
-                    target,
-                    f"Path parameter `{param.name}` of `{node.name.value}` has a default value, {why}; "
-                    "path parameters are always required, so remove the default",
-                )
-            elif param.admits_none is True and param.type not in _ANY:
-                self.report(
-                    target,
-                    f"Path parameter `{param.name}` of `{node.name.value}` is typed as optional, but a path "
-                    "parameter is never None; use the plain type (or a separate route without the parameter)",
-                )

@@ -1,19 +1,18 @@
-"""FAPI216 unused-router and FAPI217 router-included-twice: ``include_router`` mistakes
-that leave routes unserved or registered twice."""
+"""FAPI216 unused-router: `APIRouter()` with routes that no `include_router` in the project
+includes."""
 
 from __future__ import annotations
 
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import ROUTER_CLASSES, ROUTE_DECORATORS, WEBSOCKET_DECORATORS
-from fastapi_lint.analysis.facts import MODULE_SCOPE, Const, Ref
+from fastapi_lint.analysis.facts import MODULE_SCOPE
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import literal_value
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.routing import route_index
-from fastapi_lint.analysis.route_nodes import Entry, RouteWalker, exclusive
 
-_DOCS = "https://fastapi.tiangolo.com/tutorial/bigger-applications/"
+
 
 # ``router.<method>`` uses that only register things on the router; any other use of
 # the name (passed, returned, stored, ``router.routes``) may hand it to someone else.
@@ -21,6 +20,8 @@ _OWN_USES = ROUTE_DECORATORS | WEBSOCKET_DECORATORS | {
     "add_api_route", "add_api_websocket_route", "add_route", "add_websocket_route",
     "include_router", "on_event", "add_event_handler", "exception_handler", "middleware",
 }
+
+_DOCS = "https://fastapi.tiangolo.com/tutorial/bigger-applications/"
 
 
 class UnusedRouter(Rule):
@@ -116,48 +117,3 @@ class UnusedRouter(Rule):
                 f"Router `{name}` has {count} but nothing includes it (no `include_router({name})` in the "
                 "project), so they are never served; include it into the app or delete it",
             )
-
-
-class RouterIncludedTwice(RouteWalker):
-    code = "FAPI217"
-    name = "router-included-twice"
-    summary = "The same router included twice into one app/router with the same prefix"
-    severity = Severity.WARNING
-    fastapi_docs = _DOCS
-    kinds = frozenset({"include_router"})
-
-    @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return len(model.of_kind("include_router")) > 1
-
-    def leave_Module(self, node: cst.Module) -> None:
-        seen: dict[tuple, list[Entry]] = {}
-        for entry in self.entries:
-            call = entry.registration.call
-            if any(name is None for name, _ in call.kwargs):
-                continue  # **kwargs may carry a prefix
-            prefix = call.kwarg("prefix")
-            if prefix is None or (isinstance(prefix, Const) and prefix.value is None):
-                prefix_value = ""
-            elif isinstance(prefix, Const) and isinstance(prefix.value, str):
-                prefix_value = prefix.value
-            else:
-                continue
-            target = call.arg(0, "router")
-            if not isinstance(target, Ref):
-                continue
-            child = self.ctx.project.resolve(self.ctx.model.facts, entry.scope, target.dotted)
-            if child is None or child.origin is None:
-                continue
-            key = (entry.registration.owner.origin, child.origin, entry.scope, prefix_value)
-            earlier = [e for e in seen.get(key, []) if not exclusive(e, entry)]
-            if earlier:
-                first = earlier[0]
-                where = f" with prefix `{prefix_value}`" if prefix_value else " without a prefix"
-                self.report(
-                    entry.node,
-                    f"`{target.dotted}` is already included into `{entry.receiver}`{where} (line "
-                    f"{first.registration.line}); its routes are registered twice and the copies are never "
-                    "reached: remove one `include_router` or give it a different prefix",
-                )
-            seen.setdefault(key, []).append(entry)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from fastapi_lint.analysis.names import source_text
+
 from fastapi_lint.data.security import (
     BODY_RESPONSES,
     BROAD_EXCEPTIONS,
@@ -150,7 +152,7 @@ class ExceptionDetailLeak(Rule):
             role = "middleware"
         else:
             return None
-        caught = "except:" if node.type is None else f"except {self._code(node.type)}"
+        caught = "except:" if node.type is None else f"except {source_text(node.type)}"
         names = frozenset({name}) if name else frozenset()
         return _Context(function, names, True, f"the `{caught}` of {role} `{function.name.value}`", endpoint)
 
@@ -299,9 +301,5 @@ class ExceptionDetailLeak(Rule):
         return None
 
     @staticmethod
-    def _code(node: cst.CSTNode) -> str:
-        return " ".join(cst.Module([]).code_for_node(node).split())
-
-    def _spell(self, node: cst.CSTNode) -> str:
-        code = self._code(node)
-        return f"`{code}`" if len(code) <= _MAX_SOURCE else f"`{code[:_MAX_SOURCE - 3]}...`"
+    def _spell(node: cst.CSTNode) -> str:
+        return f"`{source_text(node, _MAX_SOURCE)}`"

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from fastapi_lint.analysis.names import source_text
+
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.rule import Rule, Severity
-from fastapi_lint.analysis.dependencies import code_of
 
 _CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
 _CATCH_ALL = frozenset({"builtins.BaseException"})
@@ -180,7 +181,7 @@ class YieldDependencyWithoutFinally(Rule):
     @staticmethod
     def _describe(stmt: cst.CSTNode) -> str:
         if isinstance(stmt, cst.SimpleStatementLine):
-            return f"`{code_of(stmt.body[0])}`"
+            return f"`{source_text(stmt.body[0], 60)}`"
         keyword = {cst.If: "if", cst.For: "for", cst.While: "while", cst.Try: "try", cst.With: "with",
                    cst.Match: "match"}.get(type(stmt), "compound")
         return f"The `{keyword}` block"

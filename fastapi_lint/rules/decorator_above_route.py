@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import libcst as cst
 
+from fastapi_lint.analysis.names import source_text
+
 from fastapi_lint.analysis.facts import Ref
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.rule import Rule, Severity
 
-_EMPTY = cst.Module([])
 # Decorators that return the function itself (or mark it) rather than wrapping it.
 _NOT_WRAPPING = frozenset({
     "builtins.staticmethod", "builtins.classmethod",
@@ -51,7 +52,7 @@ class DecoratorAboveRoute(Rule):
                 continue
             self.report(
                 decorator,
-                f"`@{_EMPTY.code_for_node(decorator.decorator)}` is above `{route_label}`, so it wraps "
+                f"`@{source_text(decorator.decorator)}` is above `{route_label}`, so it wraps "
                 f"`{node.name.value}` only after FastAPI registered the undecorated function and never runs "
                 "for requests; move it below the route decorator",
             )

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from fastapi_lint.analysis.names import source_text
+
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.analysis.facts import Const
 from fastapi_lint.fixes import Fix
@@ -43,13 +45,13 @@ class RouterPrefixSlash(Rule):
             owner = self.ctx.resolve(func.value)
             if not self.ctx.project.kind_of(owner) or self._overrides(owner.instance_of, "include_router"):
                 return
-            where = f"`{code_of(func)}(..., prefix=...)`"
+            where = f"`{source_text(func, 50)}(..., prefix=...)`"
         else:
             callee = self.ctx.callee(node)
             qualname = canonical(callee.qualname) if callee and callee.qualname else None
             if not self.ctx.project.is_subclass(qualname, ROUTER_CLASSES) or self._overrides(qualname, "__init__"):
                 return
-            where = f"`{code_of(func)}(prefix=...)`"
+            where = f"`{source_text(func, 50)}(prefix=...)`"
         text = self._evaluate(arg.value)
         problem = _problem(text)
         if problem is None:
@@ -58,7 +60,7 @@ class RouterPrefixSlash(Rule):
             fixed = "/" + text.full.strip("/") if text.full.strip("/") else ""
             shown, advice = f"`{text.full!r}`", f"use `{fixed!r}`"
         else:
-            shown = f"`{code_of(arg.value)}`"
+            shown = f"`{source_text(arg.value, 50)}`"
             advice = "start it with `/`" if problem is _NO_SLASH else "drop the trailing `/`"
         self.report(arg.value, f"Prefix {shown} in {where} {problem[0]}; FastAPI fails at startup with "
                                f"`AssertionError: {problem[1]}` — {advice}", fix=_literal_fix(arg.value))
@@ -152,6 +154,3 @@ def _concat(left: _Text, right: _Text) -> _Text:
     return _Text(None, head, tail)
 
 
-def code_of(node: cst.CSTNode, limit: int = 50) -> str:
-    text = " ".join(cst.Module([]).code_for_node(node).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."

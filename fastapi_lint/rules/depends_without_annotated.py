@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import libcst as cst
 
+from fastapi_lint.analysis.names import source_text
+
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS, PARAM_FUNCTIONS
 from fastapi_lint.analysis.facts import CallValue
 from fastapi_lint.fixes import Edit, Fix, Import, annotation_allowed
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical
 from fastapi_lint.rule import Applicability, Rule, Severity
-from fastapi_lint.analysis.parameters import code, cst_param
+from fastapi_lint.analysis.parameters import cst_param
 from fastapi_lint.analysis.parameters import ANNOTATED, qualname_of, read_param
 
 _MARKER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in PARAM_FUNCTIONS)
@@ -59,7 +61,7 @@ class DependsWithoutAnnotated(Rule):
                 findings.append((
                     cst_node.default,
                     f"`{param.name}` has a FastAPI marker both in `Annotated[...]` and as its default "
-                    f"`{_short(code(cst_node.default))}`, which FastAPI rejects at startup; keep the one in "
+                    f"`{_short(source_text(cst_node.default))}`, which FastAPI rejects at startup; keep the one in "
                     "`Annotated[...]` and give a plain default after `=`",
                 ))
                 continue
@@ -161,13 +163,13 @@ class DependsWithoutAnnotated(Rule):
 
     def _message(self, param: cst.Param, call: cst.Call, marker: str) -> str:
         name = param.name.value
-        annotation = code(param.annotation.annotation) if param.annotation else None
-        written = f"{name}{': ' + annotation if annotation else ''} = {_short(code(call))}"
+        annotation = source_text(param.annotation.annotation) if param.annotation else None
+        written = f"{name}{': ' + annotation if annotation else ''} = {_short(source_text(call))}"
         new_call, default = call, None
         if marker not in DEPENDS_FUNCTIONS:
             new_call, default = _split_default(call)
         suggested = (
-            f"{name}: Annotated[{annotation or 'Any'}, {_short(code(new_call))}]"
+            f"{name}: Annotated[{annotation or 'Any'}, {_short(source_text(new_call))}]"
             + (f" = {_short(default)}" if default else "")
         )
         return f"`{written}` puts the FastAPI marker in the default; declare `{suggested}` instead"
@@ -251,7 +253,7 @@ def _split_default(call: cst.Call) -> tuple[cst.Call, str | None]:
     value = arg.value
     if isinstance(value, cst.Ellipsis) or (isinstance(value, cst.Name) and value.value == "Ellipsis"):
         return new_call, None
-    return new_call, code(value)
+    return new_call, source_text(value)
 
 
 def _short(text: str) -> str:

@@ -1,0 +1,192 @@
+"""Pydantic v1 APIs in code that runs on Pydantic v2 (FAPI601-604): the rule base they share.
+
+A "model" is a class that subclasses ``pydantic.BaseModel``, ``pydantic_settings.BaseSettings``
+or ``sqlmodel.SQLModel`` anywhere in the project. Code written against the v1 shim
+(``from pydantic.v1 import BaseModel``) is correct v1 code and never flagged, and code in a
+Pydantic-version compatibility branch (``if PYDANTIC_V2: ... else: ...``, ``try: ... except
+ImportError/AttributeError: ...``) is left alone: :class:`PydanticV1Rule` tracks both
+during the traversal (with the enclosing classes and indentation its subclasses' fixes need).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.data.pydantic_v2 import MODEL_BASES
+from fastapi_lint.analysis.facts import MODULE_SCOPE, Ref
+from fastapi_lint.analysis.names import canonical, literal_value
+from fastapi_lint.rule import Rule
+
+
+COMPAT_ERRORS = frozenset({
+    "builtins.ImportError", "builtins.ModuleNotFoundError", "builtins.AttributeError",
+})
+
+
+# An `if`/conditional expression whose test mentions one of these picks a Pydantic version.
+COMPAT_TEST_WORDS = ("pydantic", "version", "v1", "v2", "hasattr", "model_dump", "model_validate")
+
+
+class PydanticV1Rule(Rule):
+    """Shared traversal state: enclosing classes/defs, indentation, compatibility branches."""
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._defs: list[cst.CSTNode] = []  # enclosing ClassDef/FunctionDef nodes, innermost last
+        self._indents: list[str] = []
+        self._compat: list[cst.CSTNode] = []
+        self._blocks: list[cst.CSTNode] = []  # enclosing IndentedBlocks
+        self._model_cache: dict[str | None, bool] = {}
+
+    # ------------------------------------------------------------ traversal state
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._defs.append(node)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._defs.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._defs.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._defs.pop()
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        module = self.ctx.module
+        default = module.default_indent if module is not None else "    "
+        self._indents.append(node.indent if node.indent is not None else default)
+        self._blocks.append(node)
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self._indents.pop()
+        self._blocks.pop()
+        if self._compat and self._compat[-1] is original_node:
+            self._compat.pop()
+
+    def visit_Try(self, node: cst.Try) -> None:
+        if any(self._catches_compat(h) for h in node.handlers):
+            self._compat.append(node)
+
+    def leave_Try(self, original_node: cst.Try) -> None:
+        if self._compat and self._compat[-1] is original_node:
+            self._compat.pop()
+
+    def visit_If(self, node: cst.If) -> None:
+        if self._compat_test(node.test):
+            self._compat.append(node)
+
+    def leave_If(self, original_node: cst.If) -> None:
+        if self._compat and self._compat[-1] is original_node:
+            self._compat.pop()
+            # `if PYDANTIC_V2: return new()` then the v1 spelling: the rest of the block is
+            # the other branch.
+            if original_node.orelse is None and ends_early(original_node.body) and self._blocks:
+                self._compat.append(self._blocks[-1])
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        if self._compat_test(node.test):
+            self._compat.append(node)
+
+    def leave_IfExp(self, original_node: cst.IfExp) -> None:
+        if self._compat and self._compat[-1] is original_node:
+            self._compat.pop()
+
+    def _catches_compat(self, handler: cst.ExceptHandler) -> bool:
+        types = handler.type
+        if types is None:
+            return False
+        elements = [e.value for e in types.elements] if isinstance(types, cst.Tuple) else [types]
+        return any(self.ctx.qualname(e) in COMPAT_ERRORS for e in elements)
+
+    def _compat_test(self, test: cst.BaseExpression) -> bool:
+        module = self.ctx.module
+        if module is None:
+            return False
+        text = module.code_for_node(test).lower()
+        return any(word in text for word in COMPAT_TEST_WORDS)
+
+    # ------------------------------------------------------------ models
+
+    def is_model(self, qualname: str | None) -> bool:
+        if qualname not in self._model_cache:
+            self._model_cache[qualname] = bool(qualname) and self.ctx.project.is_subclass(qualname, MODEL_BASES)
+        return self._model_cache[qualname]
+
+    def is_model_class(self, node: cst.ClassDef) -> bool:
+        """A class of this file is a model; its bases are read from this file's own facts
+        (two namespace-package modules may share a dotted name in the project index)."""
+        key = self.ctx.key_of(node)
+        facts = self.ctx.model.facts
+        klass = facts.classes.get(key) if key else None
+        if klass is None:
+            return False
+        for base in klass.bases:
+            if isinstance(base, Ref):
+                symbol = self.ctx.project.resolve(facts, klass.scope, base.dotted)
+                if symbol is not None and symbol.qualname and self.is_model(canonical(symbol.qualname)):
+                    return True
+        return False
+
+    def enclosing_class(self) -> cst.ClassDef | None:
+        """The class whose body directly holds the node being visited (not through a def)."""
+        return self._defs[-1] if self._defs and isinstance(self._defs[-1], cst.ClassDef) else None
+
+    def class_qualname(self, node: cst.ClassDef) -> str | None:
+        key = self.ctx.key_of(node)
+        return self.ctx.model.facts.qualname_of_key(key) if key else None
+
+    def class_chain(self, qualname: str):
+        """``(facts, class key)`` of the class and its project base classes (MRO-ish order)."""
+        seen: set[str] = set()
+        todo = [qualname]
+        while todo and len(seen) < 24:
+            current = canonical(todo.pop(0))
+            if current in seen:
+                continue
+            seen.add(current)
+            ref = self.ctx.project._class_ref(current)
+            if ref is None:
+                continue
+            facts, klass = ref
+            yield facts, klass.key
+            for base in klass.bases:
+                if isinstance(base, Ref):
+                    symbol = self.ctx.project.resolve(facts, klass.scope, base.dotted)
+                    if symbol is not None and symbol.qualname:
+                        todo.append(symbol.qualname)
+
+    def class_binds(self, qualname: str, name: str) -> bool:
+        """The class or one of its project bases binds ``name`` (a method or a field)."""
+        for facts, key in self.class_chain(qualname):
+            scope = facts.scopes.get(key)
+            if scope is not None and name in scope.bindings:
+                return True
+        return False
+
+    def module_name_ok(self, name: str, meanings: frozenset[str]) -> bool:
+        """``name`` is free at module level of this file or already means one of ``meanings``."""
+        symbol = self.ctx.project.resolve(self.ctx.model.facts, MODULE_SCOPE, name)
+        if symbol is None:
+            return True
+        return bool(symbol.qualname) and canonical(symbol.qualname) in meanings
+
+    def in_compat_branch(self) -> bool:
+        return bool(self._compat)
+
+
+def ends_early(body: cst.BaseSuite) -> bool:
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    if not statements:
+        return False
+    last = statements[-1]
+    smalls = last.body if isinstance(last, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else []
+    return bool(smalls) and isinstance(smalls[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
+
+
+def literal_or_unknown(node: cst.BaseExpression):
+    """The value of a simple literal, or ``ValueError`` (the class) when it is not one."""
+    try:
+        return literal_value(node)
+    except ValueError:
+        return ValueError

@@ -1,0 +1,71 @@
+"""FAPI101 blocking-call-in-async: a blocking call made directly inside ``async def``."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, BLOCKING_MODULES, blocking_method_advice
+from fastapi_lint.fixes import Fix, Import, annotation_fix
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import canonical
+from fastapi_lint.rule import Applicability, Rule, Severity
+
+
+class BlockingCallInAsync(Rule):
+    code = "FAPI101"
+    name = "blocking-call-in-async"
+    summary = "Blocking call inside `async def` stalls the event loop"
+    severity = Severity.ERROR
+    fastapi_docs = "https://fastapi.tiangolo.com/async/"
+    fix = Applicability.UNSAFE
+
+    @classmethod
+    def applies_to(cls, text: str, model: ModuleModel) -> bool:
+        facts = model.facts
+        if not any(f.is_async for f in facts.functions.values()):
+            return False
+        if "open(" in text:
+            return True
+        imported = {
+            b.target.split(".", 1)[0]
+            for scope in facts.scopes.values()
+            for b in scope.bindings.values()
+            if b.kind == "import"
+        }
+        return not imported.isdisjoint(BLOCKING_MODULES)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.ctx.in_async_function():
+            return  # nested plain def / lambda run elsewhere (threadpool, executor)
+        callee = self.ctx.callee(node)
+        if callee is None:
+            return
+        spelled, advice = self._blocking(callee)
+        if advice is None:
+            return
+        function = self.ctx.function_node
+        self.report(
+            node,
+            f"Blocking call `{spelled}()` inside `async def {function.name.value}` stalls the event loop; "
+            f"use {advice}",
+            fix=annotation_fix(self.ctx, self._async_sleep(node)) if spelled == "time.sleep" else None,
+        )
+
+    def _async_sleep(self, call: cst.Call) -> Fix | None:
+        """``time.sleep(x)`` -> ``await asyncio.sleep(x)``: unsafe, because it lets other
+        requests run where the code used to hold the event loop."""
+        bound = self.ctx.resolve(cst.Name("asyncio"))
+        if bound is not None and bound.qualname != "asyncio":
+            return None  # the name means something else here
+        sleep = call.with_changes(func=cst.Attribute(cst.Name("asyncio"), cst.Name("sleep")))
+        return Fix.replace(call, cst.Await(sleep), unsafe=True, imports=[Import("asyncio")])
+
+    @staticmethod
+    def _blocking(callee) -> tuple[str, str | None]:
+        if callee.receiver_type is not None:
+            spelled = f"{callee.receiver_type.rsplit('.', 1)[-1]}.{callee.attr}"
+            return spelled, blocking_method_advice(callee.receiver_type, callee.attr)
+        if callee.qualname is None:
+            return "", None
+        qualname = canonical(callee.qualname)
+        return qualname.removeprefix("builtins."), BLOCKING_FUNCTIONS.get(qualname)

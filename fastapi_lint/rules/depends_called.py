@@ -1,0 +1,64 @@
+"""FAPI302 depends-called: `Depends(f())` calls the dependency at import time instead of
+passing it."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.analysis.names import source_text
+
+from fastapi_lint.fixes import Fix, annotation_fix
+from fastapi_lint.analysis.names import dotted_name
+from fastapi_lint.rule import Applicability, Rule, Severity
+from fastapi_lint.analysis.dependencies import called_dependency, not_a_factory, project_function
+from fastapi_lint.analysis.dependencies import marker_name
+
+
+class DependsCalled(Rule):
+    code = "FAPI302"
+    name = "depends-called"
+    summary = "`Depends(f())` calls the dependency at import time instead of passing it"
+    severity = Severity.ERROR
+    fastapi_docs = "https://fastapi.tiangolo.com/tutorial/dependencies/"
+    triggers = ("Depends", "Security")
+    fix = Applicability.SAFE
+
+    def visit_Call(self, node: cst.Call) -> None:
+        inner = called_dependency(self.ctx, node)
+        if inner is None:
+            return
+        symbol = self.ctx.callee(inner)
+        found = project_function(self.ctx.project, symbol)
+        if found is None:
+            return  # a class (FAPI305), a method, or an external factory
+        facts, function = found
+        gives = not_a_factory(self.ctx.project, facts, function)
+        if gives is None:
+            return
+        spelled = dotted_name(inner.func) or function.name
+        marker = marker_name(node)
+        self.report(
+            inner,
+            f"`{source_text(inner, 60)}` runs `{spelled}` once at import time and passes its result ({gives}) to "
+            f"`{marker}`; pass the function itself: `{marker}({spelled})`",
+            fix=annotation_fix(self.ctx, _uncall(inner)),
+        )
+
+
+def _uncall(inner: cst.Call) -> Fix | None:
+    """``f()`` -> ``f`` inside ``Depends(...)``: only for a call with no arguments at all
+    (arguments would have to become parameters or a factory: a person decides) and no
+    comment between its parentheses (it would be lost)."""
+    if inner.args or not isinstance(inner.func, (cst.Name, cst.Attribute)):
+        return None
+    if _has_comment(inner.whitespace_after_func) or _has_comment(inner.whitespace_before_args):
+        return None
+    func = inner.func
+    replacement = func.with_changes(
+        lpar=(*inner.lpar, *func.lpar), rpar=(*func.rpar, *inner.rpar)
+    )
+    return Fix.replace(inner, replacement)
+
+
+def _has_comment(whitespace: cst.BaseParenthesizableWhitespace) -> bool:
+    return "#" in cst.Module([]).code_for_node(whitespace)
