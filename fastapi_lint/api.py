@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from fastapi_lint.config import Settings, forget_configs
+from fastapi_lint.config import DEFAULT_TARGET_VERSION, Settings, forget_configs
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Diagnostic, FileResult
 from fastapi_lint.discovery import discover, is_excluded, package_root, walk
 from fastapi_lint.engine import MAX_SOURCE_BYTES, LintOptions, engine_diagnostic, fix_source, lint_source
@@ -264,7 +264,7 @@ def _lint_with_facts(
     roots: tuple[str, ...] = (),
 ) -> RunResult:
     project = build_project(list(facts.values()))
-    options = LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
+    options = _options(settings)
     job = _Job(project, facts, settings, options, fix, contents, roots)
     result = RunResult()
     for path, file_result in zip(files, map_files(_lint_job, job, files, jobs, "linting")):
@@ -275,6 +275,10 @@ def _lint_with_facts(
             )])
         result.files.append(file_result)
     return result
+
+
+def _options(settings: Settings) -> LintOptions:
+    return LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version or DEFAULT_TARGET_VERSION)
 
 
 def _lint_files_cached(
@@ -314,7 +318,7 @@ def _lint_files_cached(
         if known is not None and known != NO_FACTS:  # as build_project, which skips those
             digests.setdefault(modules[path], known)
     project_digests = ProjectDigests(digests)
-    settings_key = digest(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
+    settings_key = digest(settings.docs_url, settings.allow_bare_noqa, settings.target_version, settings.detected.key())
 
     def key(path: Path) -> tuple:
         codes = tuple(sorted(rule.code for rule in settings.rules_for(path)))
@@ -407,5 +411,5 @@ def lint_text(source: str | bytes, path: str = "example.py", settings: Settings 
     data = source.encode("utf-8") if isinstance(source, str) else source
     facts = extract_facts(data, Path(path).stem)
     project = build_project([facts])
-    options = LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version)
+    options = _options(settings)
     return lint_source(path, data, facts, project, settings.rules_for(Path(path)), options).diagnostics

@@ -94,6 +94,9 @@ def main() -> None:
               help="Do not report findings recorded in this baseline file.")
 @click.option("--write-baseline", is_flag=True, help="Record all current findings in the --baseline file.")
 @click.option("--add-noqa", is_flag=True, help="Add `# noqa: CODE` comments for every current finding.")
+@click.option("--show-settings", is_flag=True,
+              help="Print the settings for the first path (and where each came from), the detected versions; lint nothing.")
+@click.option("--show-files", is_flag=True, help="Print the files that would be linted; lint nothing.")
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -123,6 +126,8 @@ def check(
     baseline_file: Path | None,
     write_baseline: bool,
     add_noqa: bool,
+    show_settings: bool,
+    show_files: bool,
 ) -> None:
     """Lint PATHS (files or directories; default: the current directory)."""
     if write_baseline and baseline_file is None:
@@ -152,7 +157,24 @@ def check(
         fixed = load_settings(Path.cwd(), config_file) if config_file is not None else None
         resolver = SettingsResolver(fixed=fixed, overrides=overrides, isolated=isolated)
         # The settings of the first path: for the report's options, and to fail fast.
-        settings = resolver.for_path(stdin_filename if stdin_filename is not None else targets[0]).settings
+        first = stdin_filename if stdin_filename is not None else targets[0]
+        settings = resolver.for_path(first).settings
+        if show_settings:
+            from fastapi_lint.settings_report import describe
+
+            # --select replaces the configured ignores too (see overrides above).
+            given = {"select": select, "extend_select": extend_select, "ignore": ignore or select, "docs_url": docs_url,
+                     "allow_bare_noqa": allow_bare_noqa, "fail_on": fail_on}
+            report = describe(first, resolver.for_path(first), {k for k, v in given.items() if v})
+            click.echo("\n".join(escape(line) for line in report.splitlines()))
+            sys.exit(EXIT_CLEAN)
+        if show_files:
+            from fastapi_lint.api import display_path
+            from fastapi_lint.discovery import discover
+
+            for path in discover(targets, resolver, force_exclude):
+                click.echo(escape(display_path(path)))
+            sys.exit(EXIT_CLEAN)
         from fastapi_lint import baseline as baselines
         from fastapi_lint.add_noqa import add_noqa as insert_noqa_comments
         from fastapi_lint.api import FixMode, RunResult, lint_paths, lint_stdin

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi_lint.errors import UsageError
+from fastapi_lint.versions import ProjectVersions
 
 from fastapi_lint import globs
 
@@ -28,6 +29,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 DEFAULT_DOCS_URL = "https://github.com/fastapi-lint/fastapi-lint/blob/main/rules"
 # The Python the linted code must run on (fixes only write syntax it supports).
+DEFAULT_TARGET_VERSION = "py310"
 TARGET_VERSIONS = ("py38", "py39", "py310", "py311", "py312", "py313", "py314")
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", ".tox", ".nox", "node_modules",
@@ -35,7 +37,7 @@ DEFAULT_EXCLUDE = (
     "build", "dist", "site-packages", "__pypackages__", ".eggs", "*.egg-info",
 )
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
-_KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "target-version", "docs-url", "severity", "fail-on",
+_KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "target-version", "docs-url", "severity", "fail-on", "versions",
                          "respect-gitignore"})
 # Severities, least severe first: `fail-on`/`--exit-non-zero-on` gates on this order.
 SEVERITY_LEVELS = ("info", "warning", "error")
@@ -55,12 +57,14 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
-    target_version: str = "py310"
+    target_version: str | None = None  # None: the floor of requires-python, else py310 (versions.py)
     docs_url: str = field(default_factory=lambda: _project_docs_url())
     allow_bare_noqa: bool = False
     respect_gitignore: bool = True  # skip what Git ignores when walking directories
     severity: tuple[tuple[str, str], ...] = ()  # (code or prefix, level) from [tool.fastapi-lint.severity]
     fail_on: str = "info"  # the least severe finding that makes the exit code 1
+    versions: tuple[tuple[str, str], ...] = ()  # (package, version) from [tool.fastapi-lint.versions]
+    detected: ProjectVersions = ProjectVersions()  # what the project uses (projects.py fills it in)
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -213,6 +217,11 @@ def load_settings(
     return settings_from_table(table, path)
 
 
+def read_table(path: Path) -> dict:
+    """The ``[tool.fastapi-lint]`` table of a configuration file (``--show-settings``)."""
+    return _read_table(path, explicit=True)
+
+
 def _read_table(path: Path, explicit: bool) -> dict:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -267,6 +276,8 @@ def settings_from_table(table: dict, path: Path) -> Settings:
         if not isinstance(url, str) or not url:
             raise ConfigError(f"{where} `docs-url` must be a non-empty string")
         values["docs_url"] = check_docs_url(url, f"{where} `docs-url`")
+    if "versions" in table:
+        values["versions"] = _configured_versions(table["versions"], f"{where} `versions`")
     if "severity" in table:
         values["severity"] = _severities(table["severity"], f"{where} `severity`")
     if "fail-on" in table:
@@ -345,6 +356,19 @@ def _file_glob(pattern: str, where: str) -> str:
             f"file and files outside it are matched by their absolute path"
         )
     return glob
+
+
+def _configured_versions(value, where: str) -> tuple[tuple[str, str], ...]:
+    from fastapi_lint.versions import TRACKED, parse_version
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table of package = \"version\"")
+    for package, version in value.items():
+        if package.lower() not in TRACKED:
+            raise ConfigError(f"{where}: unknown package {package!r}; known: {', '.join(TRACKED)}")
+        if not isinstance(version, str) or parse_version(version.lstrip("<>=~^!")) is None:
+            raise ConfigError(f"{where}.{package} must be a version such as \"1.10\" or a range such as \">=2,<3\"")
+    return tuple(sorted((package.lower(), version) for package, version in value.items()))
 
 
 def _string_list(value, where: str) -> tuple[str, ...]:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from fastapi_lint.config import Settings, find_config_in, load_settings
+from fastapi_lint.config import DEFAULT_TARGET_VERSION, Settings, find_config_in, load_settings
 from fastapi_lint.files import is_inside
+from fastapi_lint.versions import default_target_version, detect
 
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git", ".hg")
 
@@ -95,13 +96,16 @@ class SettingsResolver:
     def _resolve(self, directory: str) -> ProjectRoot:
         if self._fixed is not None:
             root = Path(os.path.abspath(self._fixed.root)) if self._fixed_root else _default_root(directory)
-            return ProjectRoot(root, self._fixed)
-        config = None if self._isolated else find_config_in(Path(directory))
-        root = config.parent.absolute() if config is not None else _default_root(directory)
+            base = self._fixed
+        else:
+            config = None if self._isolated else find_config_in(Path(directory))
+            root = config.parent.absolute() if config is not None else _default_root(directory)
+            base = None
         settings = self._by_root.get(root)
         if settings is None:
-            loaded = load_settings(root, config) if config is not None else Settings(root=root)
-            settings = self._by_root[root] = self._overrides(loaded)
+            if base is None:
+                base = self._overrides(load_settings(root, config) if config is not None else Settings(root=root))
+            settings = self._by_root[root] = with_versions(base, root)
         return ProjectRoot(root, settings)
 
     def starts_project(self, directory: str) -> bool:
@@ -109,6 +113,14 @@ class SettingsResolver:
         if self._isolated or self._fixed is not None:
             return False
         return find_config_in(Path(directory), search_parents=False) is not None
+
+
+def with_versions(settings: Settings, root: Path) -> Settings:
+    """``settings`` with what the project at ``root`` uses: its dependency versions, and
+    the target Python from ``requires-python`` when the configuration does not say."""
+    detected = detect(root, dict(settings.versions))
+    target = settings.target_version or default_target_version(detected) or DEFAULT_TARGET_VERSION
+    return replace(settings, detected=detected, target_version=target)
 
 
 def _default_root(directory: str) -> Path:
