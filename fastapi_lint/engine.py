@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import tokenize
 import traceback
 from dataclasses import dataclass, field, replace
@@ -377,6 +378,13 @@ def _lint(
     if facts.syntax_error is not None and facts.syntax_error[0].startswith(_ESCAPE_ERRORS):
         message, line, column = facts.syntax_error
         result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, f"syntax error: {message}", line, column))
+        return lint
+    if facts.syntax_error is not None:  # libcst reads it, this Python cannot: never lint it blind
+        message, line, column = facts.syntax_error
+        running = ".".join(map(str, sys.version_info[:2]))
+        result.diagnostics.append(engine_diagnostic(
+            path, PARSE_ERROR_CODE, f"syntax newer than Python {running} (running fastapi-lint) can read ({message}); "
+            "run fastapi-lint with a newer Python to lint this file", line, column))
         return lint
 
     ctx = FileContext(path, model, module, options.python)

@@ -304,14 +304,23 @@ def _position(node: ast.AST) -> tuple[int, int]:
 # ---------------------------------------------------------------- extraction
 
 
+def older_spelling(source: bytes | str) -> str | None:
+    from fastapi_lint.analysis.newer_syntax import older_spelling as rewrite  # libcst: only for such files
+
+    return rewrite(source)
+
+
 def extract_facts(source: bytes | str, module: str, is_package: bool = False) -> ModuleFacts:
     facts = ModuleFacts(module=module, is_package=is_package)
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        facts.syntax_error = (exc.msg, exc.lineno or 1, exc.offset or 1)
-        facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
-        return facts
+        older = older_spelling(source)  # newer syntax than the running Python's?
+        if older is None:
+            facts.syntax_error = (exc.msg, exc.lineno or 1, exc.offset or 1)
+            facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
+            return facts
+        tree = ast.parse(older)
     except (ValueError, RecursionError, MemoryError) as exc:
         facts.syntax_error = (str(exc) or type(exc).__name__, 1, 1)
         facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
