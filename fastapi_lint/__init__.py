@@ -1,18 +1,16 @@
-"""fastapi-lint: a static-analysis linter for FastAPI applications."""
+"""fastapi-lint: a static-analysis linter for FastAPI applications.
+
+The Python API is what ``__all__`` names: :func:`check` lints paths, :func:`check_source`
+a piece of source, both returning plain dataclasses (:class:`Finding`, :class:`CheckResult`);
+:class:`UsageError` is raised for bad paths or configuration. Every other module of the
+package is internal and may change without notice.
+"""
 
 __version__ = "0.1.0"
 
-__all__ = ["Diagnostic", "RunResult", "Severity", "__version__", "lint_paths", "lint_text"]
+# Light on purpose: `import fastapi_lint` and `fastapi-lint --version` must not import
+# libcst or the rules; check() and check_source() import them on their first call.
+from fastapi_lint.errors import UsageError  # noqa: E402
+from fastapi_lint.public import CheckResult, Finding, check, check_source  # noqa: E402
 
-# Imported on first use: `fastapi-lint --version` and `import fastapi_lint` stay instant
-# (the linting machinery imports libcst).
-_LAZY = {"RunResult": "fastapi_lint.api", "lint_paths": "fastapi_lint.api", "lint_text": "fastapi_lint.api",
-         "Diagnostic": "fastapi_lint.diagnostics", "Severity": "fastapi_lint.diagnostics"}
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'fastapi_lint' has no attribute {name!r}")
+__all__ = ["CheckResult", "Finding", "UsageError", "__version__", "check", "check_source"]
