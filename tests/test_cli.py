@@ -415,3 +415,12 @@ def test_python_dash_m_version(tmp_path):
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == f"fastapi-lint, version {__version__}"
+
+
+def test_statistics_mark_a_rule_fixable_when_some_findings_have_a_safe_fix(in_tmp):
+    (in_tmp / "deps.py").write_text(
+        "from fastapi import Depends, FastAPI\n\napp = FastAPI()\n\n\ndef get_db():\n    yield 1\n\n\n"
+        "@app.get('/a')\ndef a(db=Depends(get_db())) -> None: ...\n\n\n"
+        "@app.get('/b')\ndef b(db=Depends(get_db(1))) -> None: ...\n", encoding="utf-8")
+    result = invoke("--isolated", "--select", "FAPI302", "--statistics", "deps.py")
+    assert result.stdout == "2\tFAPI302\t[*] depends-called\n"

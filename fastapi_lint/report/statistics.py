@@ -1,8 +1,7 @@
 """``--statistics``: findings per rule instead of the findings, as Ruff prints them.
 
-``count<TAB>code<TAB>[*] name`` per rule, most frequent first (``[*]``: a safe fix exists
-for every finding of the rule counted); with ``--output-format json``, the same rows as
-a JSON array. Every other format prints the table: a CI job that wants counts reads text.
+``count<TAB>code<TAB>[*] name`` per rule, most frequent first (``[*]``: ``--fix`` can fix
+some of them, as in Ruff); with ``--output-format json``, the same rows as a JSON array. Every other format prints the table: a CI job that wants counts reads text.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ def rows(diagnostics: list[Diagnostic]) -> list[dict]:
         first.setdefault(d.code, d)
         safe[d.code] += d.fix is Applicability.SAFE
     return [
-        {"code": code, "name": first[code].name, "count": count, "fixable": safe[code] == count,
+        {"code": code, "name": first[code].name, "count": count, "fixable": safe[code] > 0,
          "severity": first[code].severity.value}
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
