@@ -16,6 +16,7 @@ import libcst as cst
 
 from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.analysis.facts import DefKeys
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.fixes import Fix
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical, dotted_name
@@ -32,16 +33,24 @@ class Rule:
     # finding's own Fix says what applies to it.
     fix: ClassVar[Applicability | None] = None
     fastapi_docs: ClassVar[str | None] = None
-    # Text pre-filter: the rule only runs on files containing one of these strings.
-    # Empty means the rule decides in ``applies_to``.
-    triggers: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, ctx: FileContext):
         self.ctx = ctx
 
     @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        """Whether the rule could report anything in the file, answered from the cheap facts
+        (``view``) before the file is parsed with libcst: the engine parses a file only when
+        some enabled rule could report in it. Be conservative: True when unsure."""
+        return True
+
+    @classmethod
     def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return any(token in text for token in cls.triggers)
+        """The engine's question until it asks ``could_report`` with one view per file."""
+        view = model.__dict__.get("_file_view")
+        if view is None or view.text is not text:
+            view = model.__dict__["_file_view"] = FileView(model, text)
+        return cls.could_report(view)
 
     def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
         """Record a finding on ``node``; ``fix`` proposes edits to this file's tree."""

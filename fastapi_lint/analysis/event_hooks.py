@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
@@ -177,8 +178,11 @@ def factory_lifecycle(project: Project, function_symbol: Symbol, depth: int = 0)
 class EventHookRule(Rule):
     """Finds every way a startup/shutdown hook is attached; subclasses decide what to report."""
 
-    triggers = ("on_event", "add_event_handler", "on_startup", "on_shutdown")
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/events/"
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.has("on_event") or view.mentions("on_event", "add_event_handler", "on_startup", "on_shutdown")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for registration in self.ctx.model.registrations_of(self.ctx.key_of(node), "on_event"):

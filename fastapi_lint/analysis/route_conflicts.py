@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.route_nodes import Entry, RouteWalker, exclusive
 
 
@@ -51,8 +51,8 @@ class RouteTableRule(RouteWalker):
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/path-params/#order-matters"
 
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return len(model.of_kind("route")) + len(model.of_kind("websocket")) > 1
+    def could_report(cls, view: FileView) -> bool:
+        return len(view.model.of_kind("route")) + len(view.model.of_kind("websocket")) > 1
 
     def leave_Module(self, node: cst.Module) -> None:
         pairs = list(conflicting_pairs(self.entries, self.keys))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 
 
@@ -16,9 +16,10 @@ class AsyncWithoutAwait(Rule):
     default_enabled = False
     fastapi_docs = "https://fastapi.tiangolo.com/async/"
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return bool(model.of_kind("route"))
+    def could_report(cls, view: FileView) -> bool:
+        return view.has("route")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.asynchronous is None:

@@ -7,6 +7,7 @@ import libcst as cst
 
 from fastapi_lint.fixes import Fix, Import, expression
 from fastapi_lint.analysis.names import call_keyword, dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 
@@ -36,7 +37,10 @@ class AsyncClientAppArgument(Rule):
     summary = "`httpx.AsyncClient(app=...)` was removed in httpx 0.28; use `transport=ASGITransport(app=...)`"
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/async-tests/"
-    triggers = ("app=", "app =")
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.may_use("httpx")
 
     def visit_Call(self, node: cst.Call) -> None:
         if call_keyword(node, "app") is None:

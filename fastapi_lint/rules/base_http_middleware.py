@@ -8,6 +8,7 @@ import libcst as cst
 from fastapi_lint.data.fastapi_names import MIDDLEWARE_WRAPPER
 from fastapi_lint.analysis.facts import Const, Ref
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 
 BASE_HTTP_MIDDLEWARE = "starlette.middleware.base.BaseHTTPMiddleware"
@@ -24,7 +25,10 @@ class BaseHTTPMiddlewareUsed(Rule):
     severity = Severity.WARNING
     default_enabled = False
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/middleware/"
-    triggers = ("BaseHTTPMiddleware", ".middleware(")
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions("BaseHTTPMiddleware") or view.has("middleware")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for registration in self.ctx.model.registrations_of(self.ctx.key_of(node), "middleware"):

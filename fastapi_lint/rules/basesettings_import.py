@@ -8,6 +8,7 @@ import libcst as cst
 from fastapi_lint.data.pydantic_v2 import V1_BASESETTINGS
 from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.analysis.names import dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Severity
 from fastapi_lint.analysis.pydantic import PydanticV1Rule
 
@@ -22,7 +23,10 @@ class BaseSettingsImport(PydanticV1Rule):
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/settings/"
     fix = Applicability.SAFE
-    triggers = ("BaseSettings",)
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions("BaseSettings")
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):

@@ -8,6 +8,7 @@ from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.data.security import HTTP_BASIC_CREDENTIALS, HTTP_BASIC_FIELDS, HTTP_BASIC_SCHEMES
 from fastapi_lint.analysis.facts import Ref
 from fastapi_lint.analysis.names import literal_value
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.parameters import read_param
 
@@ -29,7 +30,10 @@ class BasicAuthPlainCompare(Rule):
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/security/http-basic-auth/"
     # Credentials may be typed through an alias from another module, so look for the fields.
-    triggers = (".username", ".password")
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions_part("username", "password")
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, BLOCKING_MODULES, blocking_method_advice
+from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, blocking_method_advice
 from fastapi_lint.fixes import Fix, Import, annotation_fix
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 
@@ -19,20 +19,10 @@ class BlockingCallInAsync(Rule):
     fastapi_docs = "https://fastapi.tiangolo.com/async/"
     fix = Applicability.UNSAFE
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        facts = model.facts
-        if not any(f.is_async for f in facts.functions.values()):
-            return False
-        if "open(" in text:
-            return True
-        imported = {
-            b.target.split(".", 1)[0]
-            for scope in facts.scopes.values()
-            for b in scope.bindings.values()
-            if b.kind == "import"
-        }
-        return not imported.isdisjoint(BLOCKING_MODULES)
+    def could_report(cls, view: FileView) -> bool:
+        return view.has_async_functions
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.ctx.in_async_function():

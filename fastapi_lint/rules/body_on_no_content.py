@@ -8,8 +8,8 @@ import libcst as cst
 from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.data.fastapi_names import RESPONSE_CLASSES
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import call_keyword
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.route_nodes import is_none, literal_string, route_decorators, status_code
 from fastapi_lint.analysis.parameters import ANNOTATED
@@ -44,11 +44,10 @@ class BodyOnNoContent(Rule):
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/response-status-code/"
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return bool(model.of_kind("route")) and any(
-            token in text for token in ("204", "304", "NO_CONTENT", "NOT_MODIFIED")
-        )
+    def could_report(cls, view: FileView) -> bool:
+        return view.has("route")
 
     def __init__(self, ctx):
         super().__init__(ctx)

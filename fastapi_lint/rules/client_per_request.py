@@ -8,6 +8,7 @@ import libcst as cst
 from fastapi_lint.data.coroutines import HTTP_CLIENT_CLASSES
 from fastapi_lint.analysis.facts import CallValue, Ref
 from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 
 
@@ -26,7 +27,10 @@ class ClientPerRequest(Rule):
     summary = "HTTP client (`httpx.AsyncClient`, `aiohttp.ClientSession` ...) created on every request"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/events/"
-    triggers = ("httpx", "aiohttp")
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.may_use("httpx", "aiohttp")
 
     def visit_Call(self, node: cst.Call) -> None:
         function = self.ctx.function_node

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.cors import cors_settings
 
@@ -14,7 +15,10 @@ class CorsWildcardOrigin(Rule):
     summary = "CORS allows every origin (`allow_origins=[\"*\"]`)"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/cors/"
-    triggers = ("CORSMiddleware",)
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions("CORSMiddleware")
 
     def visit_Call(self, node: cst.Call) -> None:
         settings = cors_settings(self.ctx, node)

@@ -8,8 +8,8 @@ import libcst as cst
 from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.analysis.facts import Ref
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 
 # Decorators that return the function itself (or mark it) rather than wrapping it.
@@ -27,9 +27,10 @@ class DecoratorAboveRoute(Rule):
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/first-steps/#define-a-path-operation-decorator"
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return any(r.decorator_index for r in model.of_kind("route"))  # some route decorator is not the first
+    def could_report(cls, view: FileView) -> bool:
+        return any(r.decorator_index for r in view.model.of_kind("route"))  # a route decorator is not the first
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         registrations = [

@@ -9,6 +9,7 @@ from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.analysis.names import dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.dependencies import called_dependency, not_a_factory, project_function
 from fastapi_lint.analysis.dependencies import marker_name
@@ -20,8 +21,11 @@ class DependsCalled(Rule):
     summary = "`Depends(f())` calls the dependency at import time instead of passing it"
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/dependencies/"
-    triggers = ("Depends", "Security")
     fix = Applicability.SAFE
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions("Depends", "Security")
 
     def visit_Call(self, node: cst.Call) -> None:
         inner = called_dependency(self.ctx, node)

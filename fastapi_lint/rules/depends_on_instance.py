@@ -8,6 +8,7 @@ import libcst as cst
 from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.dependencies import (
     ancestors,
@@ -29,7 +30,10 @@ class DependsOnInstance(Rule):
     summary = "`Depends(SomeClass())` passes an inline instance that tests cannot override"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/advanced-dependencies/"
-    triggers = ("Depends", "Security")
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions("Depends", "Security")
 
     def visit_Call(self, node: cst.Call) -> None:
         inner = called_dependency(self.ctx, node)

@@ -10,8 +10,8 @@ from fastapi_lint.analysis.names import source_text
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS, PARAM_FUNCTIONS
 from fastapi_lint.analysis.facts import CallValue
 from fastapi_lint.fixes import Edit, Fix, Import, annotation_allowed
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.parameters import cst_param
 from fastapi_lint.analysis.parameters import ANNOTATED, qualname_of, read_param
@@ -29,11 +29,12 @@ class DependsWithoutAnnotated(Rule):
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/dependencies/"
     fix = Applicability.SAFE
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return any(name in text for name in _MARKER_NAMES) and any(
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions(*_MARKER_NAMES) and any(
             isinstance(param.default, CallValue)
-            for function in model.facts.functions.values()
+            for function in view.facts.functions.values()
             for param in function.params
         )
 

@@ -16,6 +16,7 @@ from fastapi_lint.data.deprecations import (
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.fixes import Fix, Import, annotation_fix, expression
 from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 _KEYWORDS = frozenset(k for table in DEPRECATED_KEYWORDS.values() for k in table)
@@ -30,9 +31,12 @@ class DeprecatedFastAPIAPI(Rule):
     severity = Severity.WARNING
     fix = Applicability.SAFE  # `regex=` -> `pattern=` on FastAPI's parameters; the other renames are unsafe
     fastapi_docs = "https://fastapi.tiangolo.com/release-notes/"
-    triggers = (
-        "regex", "example=", "root_path", "lifespan", *sorted(DEPRECATED_NAME_TAILS),
-    )
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.may_use("fastapi", "starlette") or view.mentions(
+            "regex", "example", "root_path", "lifespan", *DEPRECATED_NAME_TAILS
+        )
 
     def __init__(self, ctx):
         super().__init__(ctx)

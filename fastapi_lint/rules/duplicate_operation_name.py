@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.analysis.model import CallsInOrder, ModuleModel
+from fastapi_lint.analysis.model import CallsInOrder
 from fastapi_lint.analysis.names import call_keyword, dotted_name
 from fastapi_lint.analysis.routing import OperationId, route_index
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.route_nodes import route_decorators
 
@@ -20,9 +21,10 @@ class DuplicateOperationName(Rule):
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/path-operation-advanced-configuration/#openapi-operationid"
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return bool(model.of_kind("route"))
+    def could_report(cls, view: FileView) -> bool:
+        return view.has("route")
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.data.security import (
@@ -26,7 +27,6 @@ from fastapi_lint.data.security import (
     TRACEBACK_FORMATTERS,
 )
 from fastapi_lint.data.fastapi_names import RESPONSE_CLASSES
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical
 from fastapi_lint.analysis.exception_handlers import handled_broadly, is_broad_handler
 from fastapi_lint.rule import Rule, Severity
@@ -58,16 +58,13 @@ class ExceptionDetailLeak(Rule):
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/handling-errors/"
 
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        functions = model.facts.functions
-        if "except" in text and (
-            any(r.kind in ("route", "middleware") for r in model.registrations)
-            or any(model.is_dependency(key) for key in functions)
-        ):
-            return True
-        if "exception_handler" in text and model.of_kind("exception_handler"):
-            return True
-        return any(is_broad_handler(model.project, model.facts.qualname_of_key(key)) for key in functions)
+    def could_report(cls, view: FileView) -> bool:
+        model = view.model
+        return (
+            view.has("route", "middleware", "exception_handler")
+            or view.has_functions_fastapi_calls
+            or any(is_broad_handler(model.project, model.facts.qualname_of_key(key)) for key in view.facts.functions)
+        )
 
     def __init__(self, ctx):
         super().__init__(ctx)

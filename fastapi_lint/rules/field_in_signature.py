@@ -6,6 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.fixes import Fix, Import, annotation_fix
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.data.marker_keywords import MARKER_KEYWORDS
 from fastapi_lint.analysis.url_templates import path_parameters
@@ -43,8 +44,11 @@ class FieldInSignature(Rule):
     summary = "`pydantic.Field()` on a path-operation parameter; use Query/Path/Body/..."
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/query-params-str-validations/"
-    triggers = ("Field",)
     fix = Applicability.UNSAFE
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.has_functions_fastapi_calls
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         function = fastapi_function(self.ctx, node)

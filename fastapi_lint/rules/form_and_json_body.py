@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.parameters import (
     PYDANTIC_MODELS,
@@ -28,7 +29,10 @@ class FormAndJsonBody(Rule):
     summary = "Form/File parameters and a JSON body parameter in one path operation"
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/request-forms-and-files/"
-    triggers = ("Form", "File")
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.has_functions_fastapi_calls
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         function = fastapi_function(self.ctx, node)

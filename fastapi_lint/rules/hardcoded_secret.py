@@ -21,12 +21,14 @@ from fastapi_lint.data.security import (
 from fastapi_lint.analysis.facts import CallValue, Const, Ref, Subscript
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name, literal_value
 from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.analysis.file_view import FileView, packages_of
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.middleware import middleware_call
 
 _MIDDLEWARE_CLASSES = frozenset(SECRET_MIDDLEWARE)
 _SECRET_BASES = frozenset(SECRET_CLASS_ATTRIBUTES)
 _SECRET_ATTRIBUTES = frozenset().union(*SECRET_CLASS_ATTRIBUTES.values())
+_SECRET_PACKAGES = packages_of([*SECRET_FUNCTIONS, *SECRET_MIDDLEWARE, *SECRET_CLASS_ATTRIBUTES])
 
 
 def is_test_file(path: str) -> bool:
@@ -49,7 +51,10 @@ class HardcodedSecret(Rule):
     summary = "JWT / session secret written in the source code"
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/settings/"
-    triggers = ("jwt", "JWT", "SessionMiddleware", "itsdangerous", "LoginManager", "token_secret")
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.may_use(*_SECRET_PACKAGES)
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -17,6 +17,7 @@ from fastapi_lint.data.coroutines import (
 )
 from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name
 from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 
 
@@ -26,7 +27,10 @@ class HttpCallWithoutTimeout(Rule):
     summary = "`requests` call without `timeout=`, or a `requests`/`httpx` call with `timeout=None`"
     severity = Severity.WARNING
     fastapi_docs = None
-    triggers = ("requests", "httpx")
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.may_use("requests", "httpx")
 
     def visit_Call(self, node: cst.Call) -> None:
         if any(arg.star == "**" for arg in node.args):

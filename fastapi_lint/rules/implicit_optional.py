@@ -9,6 +9,7 @@ from fastapi_lint.analysis.names import source_text
 from fastapi_lint.analysis.facts import Const, Ref, Subscript, Value
 from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.parameters import cst_param, fastapi_function, params_of
 from fastapi_lint.analysis.parameters import ANNOTATED
@@ -38,9 +39,10 @@ class ImplicitOptional(Rule):
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/query-params/#optional-parameters"
     fix = Applicability.SAFE
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return "None" in text and _called_by_fastapi(model)
+    def could_report(cls, view: FileView) -> bool:
+        return view.has_functions_fastapi_calls
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         function = fastapi_function(self.ctx, node)

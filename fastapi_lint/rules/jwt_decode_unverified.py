@@ -7,6 +7,7 @@ import libcst as cst
 
 from fastapi_lint.data.security import JWT_DECODERS
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.analysis.file_view import FileView, packages_of
 from fastapi_lint.rule import FileContext, Rule, Severity
 from fastapi_lint.analysis.middleware import UNKNOWN, constant_value
 
@@ -57,7 +58,10 @@ class JwtDecodeUnverified(Rule):
     summary = "JWT decoded without `algorithms=`, with `\"none\"` allowed, or without signature verification"
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/"
-    triggers = ("jwt",)
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.may_use(*packages_of(JWT_DECODERS))
 
     def __init__(self, ctx):
         super().__init__(ctx)

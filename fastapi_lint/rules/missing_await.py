@@ -8,8 +8,8 @@ import libcst as cst
 
 from fastapi_lint.data.coroutines import COROUTINE_FUNCTIONS, COROUTINE_METHODS
 from fastapi_lint.fixes import Fix, annotation_fix
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 _COROUTINE_CLASSES = frozenset(COROUTINE_METHODS)
@@ -23,17 +23,16 @@ class MissingAwait(Rule):
     fastapi_docs = "https://fastapi.tiangolo.com/async/"
     fix = Applicability.SAFE
 
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.has_async_functions
+
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         # Enclosing lambdas / generator expressions: an `await` added there would be
         # invalid (lambda body) or turn the generator into an async generator.
         self._no_await_depth = 0
 
-    @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        if not any(f.is_async for f in model.facts.functions.values()):
-            return False
-        return any(token in text for token in ("UploadFile", "WebSocket", "Request", "sleep"))
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         self._no_await_depth += 1

@@ -6,8 +6,9 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import JSON_RESPONSE_CLASSES, RESPONSE_CLASSES
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, Ref, Value
-from fastapi_lint.analysis.model import ModuleModel, Registration
+from fastapi_lint.analysis.model import Registration
 from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 
 NO_CONTENT = (204, 304)
@@ -21,9 +22,10 @@ class MissingResponseModel(Rule):
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/response-model/"
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return bool(model.of_kind("route"))
+    def could_report(cls, view: FileView) -> bool:
+        return view.has("route")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.returns is not None:

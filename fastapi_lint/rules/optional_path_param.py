@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.analysis.model import ModuleModel, Registration
+from fastapi_lint.analysis.model import Registration
 from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.analysis.dependencies import router_prefix
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.parameters import cst_param
 from fastapi_lint.analysis.parameters import signature
@@ -29,9 +30,10 @@ class OptionalPathParam(Rule):
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/path-params-numeric-validations/"
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return bool(model.of_kind("route"))
+    def could_report(cls, view: FileView) -> bool:
+        return view.has("route")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         key = self.ctx.key_of(node)

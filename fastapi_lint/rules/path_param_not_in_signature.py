@@ -10,10 +10,11 @@ import libcst as cst
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts
 from fastapi_lint.fixes import Fix, Import, annotation_fix
-from fastapi_lint.analysis.model import ModuleModel, Registration
+from fastapi_lint.analysis.model import Registration
 from fastapi_lint.analysis.names import call_keyword, canonical
 from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.analysis.dependencies import dependency_list, owner_class, owner_dependencies, router_prefix
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.route_nodes import has_star_kwargs, literal_string, path_argument, route_decorators
 from fastapi_lint.analysis.parameters import SignatureParam, dependencies, signature
@@ -152,9 +153,10 @@ class PathParamNotInSignature(Rule):
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/path-params/"
     fix = Applicability.UNSAFE
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return "{" in text and bool(model.of_kind("route"))
+    def could_report(cls, view: FileView) -> bool:
+        return view.has("route")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         function = self.ctx.model.function(self.ctx.key_of(node))

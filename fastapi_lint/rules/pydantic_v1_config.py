@@ -18,6 +18,7 @@ from fastapi_lint.data.pydantic_v2 import (
 )
 from fastapi_lint.analysis.facts import Ref
 from fastapi_lint.fixes import Fix, Import, statement
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Severity
 from fastapi_lint.analysis.pydantic import PydanticV1Rule, literal_or_unknown
 
@@ -35,7 +36,10 @@ class PydanticV1Config(PydanticV1Rule):
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/how-to/migrate-from-pydantic-v1-to-pydantic-v2/"
     fix = Applicability.SAFE
-    triggers = ("class Config",)
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return any(klass.name == "Config" for klass in view.facts.classes.values())
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         klass = self.enclosing_class()

@@ -10,6 +10,7 @@ from fastapi_lint.data.pydantic_v2 import CLASS_METHOD_ADVICE, CLASS_METHODS, CO
 from fastapi_lint.analysis.facts import CallValue, Const
 from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Severity
 from fastapi_lint.analysis.pydantic import PydanticV1Rule
 
@@ -24,7 +25,10 @@ class PydanticV1Method(PydanticV1Rule):
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/how-to/migrate-from-pydantic-v1-to-pydantic-v2/"
     fix = Applicability.SAFE
-    triggers = tuple(f".{m}(" for m in (*INSTANCE_METHODS, *CLASS_METHODS))
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.may_use("pydantic", "pydantic_settings", "sqlmodel")
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -8,6 +8,7 @@ import libcst as cst
 from fastapi_lint.data.pydantic_v2 import FIELD_VALIDATOR, MODEL_VALIDATOR, ROOT_VALIDATORS, VALIDATORS
 from fastapi_lint.fixes import Edit, Fix, Import, without_arg
 from fastapi_lint.analysis.names import call_keyword, dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Severity
 from fastapi_lint.analysis.pydantic import PydanticV1Rule, literal_or_unknown
 
@@ -22,7 +23,10 @@ class PydanticV1Validator(PydanticV1Rule):
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/how-to/migrate-from-pydantic-v1-to-pydantic-v2/"
     fix = Applicability.SAFE
-    triggers = ("validator",)
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions_part("validator")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         klass = self.enclosing_class()

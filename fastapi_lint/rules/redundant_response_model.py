@@ -9,6 +9,7 @@ from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.fixes import Fix, annotation_allowed, lazy_annotations
 from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name, literal_value
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.route_nodes import drop_argument, is_none, literal_string, route_decorators
 from fastapi_lint.analysis.parameters import ANNOTATED
@@ -28,8 +29,11 @@ class RedundantResponseModel(Rule):
     summary = "`response_model=` repeats the path operation's return annotation"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/response-model/"
-    triggers = ("response_model",)
     fix = Applicability.SAFE
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.has("route")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.returns is None:

@@ -16,8 +16,8 @@ from fastapi_lint.data.taint import (
     YAML_LOAD,
     YAML_SAFE_LOADERS,
 )
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Severity
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import call_keyword, canonical
 from fastapi_lint.analysis.flow import (
     UPLOAD,
@@ -121,9 +121,10 @@ class RequestDataToDangerousSink(FlowRule):
     default_enabled = False
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/query-params-str-validations/"
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return any(token in text for token in _TOKENS) and has_request_functions(model)
+    def could_report(cls, view: FileView) -> bool:
+        return has_request_functions(view.model)
 
     def analyse(self, function, key):
         env = request_sources(self.ctx, key, plain_path=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.analysis.facts import Const, Ref
-from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Severity
 from fastapi_lint.analysis.route_nodes import Entry, RouteWalker, exclusive
 
@@ -22,9 +22,10 @@ class RouterIncludedTwice(RouteWalker):
     fastapi_docs = _DOCS
     kinds = frozenset({"include_router"})
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return len(model.of_kind("include_router")) > 1
+    def could_report(cls, view: FileView) -> bool:
+        return len(view.model.of_kind("include_router")) > 1
 
     def leave_Module(self, node: cst.Module) -> None:
         seen: dict[tuple, list[Entry]] = {}

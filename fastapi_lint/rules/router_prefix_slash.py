@@ -12,6 +12,7 @@ from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.analysis.facts import Const
 from fastapi_lint.fixes import Fix
 from fastapi_lint.analysis.names import call_keyword, canonical
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 
@@ -33,8 +34,11 @@ class RouterPrefixSlash(Rule):
     summary = "Router prefix must start with `/` and must not end with `/`"
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/bigger-applications/"
-    triggers = ("prefix",)
     fix = Applicability.SAFE
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions("prefix") or view.may_use("fastapi", "starlette")
 
     def visit_Call(self, node: cst.Call) -> None:
         arg = call_keyword(node, "prefix")

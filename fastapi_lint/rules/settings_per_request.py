@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.dependencies import (
     SETTINGS_CLASSES,
@@ -23,9 +23,10 @@ class SettingsPerRequest(Rule):
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/settings/"
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return any(name in text for name in settings_class_names(model.project))
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions(*settings_class_names(view.project))
 
     def _settings_class(self, expr: cst.BaseExpression) -> str | None:
         qualname = self.ctx.qualname(expr)

@@ -8,6 +8,7 @@ import libcst as cst
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
 from fastapi_lint.analysis.facts import Const
 from fastapi_lint.fixes import Fix
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.routing import FASTAPI_CLASSES
 
@@ -18,8 +19,11 @@ class SingleMethodApiRoute(Rule):
     summary = "`api_route()`/`route()` with a single method; use the method decorator (`@app.get`)"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/first-steps/#define-a-path-operation-decorator"
-    triggers = ("methods",)
     fix = Applicability.SAFE
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.has("route")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for registration in self.ctx.model.routes_of(self.ctx.key_of(node)):

@@ -16,6 +16,7 @@ import re
 import libcst as cst
 
 from fastapi_lint.data.taint import SQL_EXECUTE_METHODS, SQL_KEYWORDS, SQL_SAFE_CALLS, SQL_SAFE_TYPES, SQL_TEXT_FUNCTIONS
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Severity
 from fastapi_lint.analysis.facts import Const
 from fastapi_lint.analysis.flow import Flow, FlowRule, Taint, arg_at, string_literal, value_kind
@@ -289,7 +290,10 @@ class SqlStringFormatting(FlowRule):
     summary = "SQL built with f-string/`%`/`.format`/`+` passed to `text()`/`execute()` (SQL injection)"
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/sql-databases/"
-    triggers = ("execute", "text(", "fetch", "iterate(", "mogrify", "exec_driver_sql", "copy_expert")
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions_part("execute", "text", "fetch", "iterate", "mogrify", "exec_driver_sql", "copy_expert")
 
     def analyse(self, function, key):
         facts = self.ctx.model.facts

@@ -10,6 +10,7 @@ from fastapi_lint.data.status_codes import RENAMED_IN_STARLETTE_0_48, STATUS_CON
 from fastapi_lint.analysis.facts import MODULE_SCOPE
 from fastapi_lint.fixes import Fix, Import, annotation_fix, expression
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 _ROUTE_METHODS = HTTP_METHOD_DECORATORS | {"api_route", "add_api_route"}
@@ -24,8 +25,11 @@ class StatusCodeLiteral(Rule):
     severity = Severity.WARNING
     default_enabled = False
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/response-status-code/"
-    triggers = ("status_code", "HTTPException", "Response")
     fix = Applicability.SAFE
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.may_use("fastapi", "starlette")
 
     def __init__(self, ctx):
         super().__init__(ctx)

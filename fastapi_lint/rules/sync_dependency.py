@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 
 # Builtins that compute from their arguments only (no I/O, no user callbacks).
@@ -38,16 +38,17 @@ class SyncDependency(Rule):
     default_enabled = False
     fastapi_docs = "https://fastapi.tiangolo.com/async/#dependencies"
 
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        model = view.model
+        return any(
+            not f.is_async and not f.decorators and model.is_dependency(f.key) for f in view.facts.functions.values()
+        )
+
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._candidates: dict[int, bool] = {}  # id(def) -> still clean
 
-    @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return any(
-            not f.is_async and not f.decorators and model.is_dependency(f.key)
-            for f in model.facts.functions.values()
-        )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.asynchronous is not None or node.decorators:

@@ -8,8 +8,8 @@ import libcst as cst
 from fastapi_lint.data.coroutines import SYNC_SESSION_METHODS
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.analysis.facts import Ref
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.dependencies import ASYNC, SYNC, provided_type, session_kind
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.parameters import SignatureParam, signature
 
@@ -20,9 +20,10 @@ class SyncSessionInAsync(Rule):
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/async/"
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return "Session" in text or "Depends" in text or "Security" in text
+    def could_report(cls, view: FileView) -> bool:
+        return view.has_async_functions and view.has_functions_fastapi_calls
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -8,6 +8,7 @@ import libcst as cst
 from fastapi_lint.fixes import Edit, Fix, Import, expression, statement
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.analysis.event_hooks import factory_lifecycle, lifecycle_of
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Report, Rule, Severity
 
 
@@ -26,7 +27,10 @@ class TestClientWithoutLifespan(Rule):
     summary = "`TestClient(app)` outside `with` never runs the app's lifespan/startup handlers"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/testing-events/"
-    triggers = ("TestClient",)
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions("TestClient")
 
     def __init__(self, ctx):
         super().__init__(ctx)

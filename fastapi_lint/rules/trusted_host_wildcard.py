@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.security import TRUSTED_HOST_MIDDLEWARE
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.middleware import constant_value, middleware_call
 
@@ -15,7 +16,10 @@ class TrustedHostWildcard(Rule):
     summary = "`TrustedHostMiddleware` allows every host (`\"*\"`), so it checks nothing"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/middleware/#trustedhostmiddleware"
-    triggers = ("TrustedHostMiddleware",)
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions("TrustedHostMiddleware")
 
     def visit_Call(self, node: cst.Call) -> None:
         configured = middleware_call(self.ctx, node, TRUSTED_HOST_MIDDLEWARE, direct=True)

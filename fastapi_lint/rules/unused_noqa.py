@@ -4,6 +4,7 @@ rule has no visit methods and never runs in the traversal."""
 
 from __future__ import annotations
 
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 
@@ -15,7 +16,7 @@ class UnusedNoqa(Rule):
     fix = Applicability.SAFE
 
     @classmethod
-    def applies_to(cls, text: str, model) -> bool:
+    def could_report(cls, view: FileView) -> bool:
         # Parsed only to place the finding and its fix; the engine decides the rest.
-        lowered = text.lower()
+        lowered = view.text.lower()
         return "noqa" in lowered and "fapi" in lowered

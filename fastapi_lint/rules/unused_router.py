@@ -7,8 +7,8 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import ROUTER_CLASSES, ROUTE_DECORATORS, WEBSOCKET_DECORATORS
 from fastapi_lint.analysis.facts import MODULE_SCOPE
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import literal_value
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.routing import route_index
 
@@ -31,9 +31,10 @@ class UnusedRouter(Rule):
     severity = Severity.WARNING
     fastapi_docs = _DOCS
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return "APIRouter" in text or any(r.owner_kind == "router" for r in model.registrations)
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions("APIRouter") or any(r.owner_kind == "router" for r in view.model.registrations)
 
     def __init__(self, ctx):
         super().__init__(ctx)

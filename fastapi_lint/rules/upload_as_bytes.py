@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.parameters import cst_param, element_types, fastapi_function, params_of
 
@@ -14,7 +15,10 @@ class UploadAsBytes(Rule):
     summary = "`bytes` + `File()` parameter reads the whole upload into memory; use `UploadFile`"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/request-files/"
-    triggers = ("bytes",)
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.has_functions_fastapi_calls
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         function = fastapi_function(self.ctx, node)

@@ -15,6 +15,7 @@ from fastapi_lint.data.taint import (
     PROPAGATING_FUNCTIONS,
     PROPAGATING_METHODS,
 )
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Severity
 from fastapi_lint.analysis.flow import UPLOAD, UPLOADS, Flow, FlowRule, Taint, data, spelled, upload_sources
 from fastapi_lint.analysis.flow import PATH_GUARDS, filesystem_sinks
@@ -99,7 +100,10 @@ class UploadFilenamePath(FlowRule):
     summary = "`UploadFile.filename` used to build a filesystem path (path traversal)"
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/request-files/"
-    triggers = ("filename",)
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions("filename")
 
     def analyse(self, function, key):
         env = upload_sources(self.ctx, key)

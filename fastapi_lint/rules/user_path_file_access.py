@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Severity
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.flow import Flow, FlowRule, Taint, data, has_request_functions, request_sources
 from fastapi_lint.analysis.flow import PATH_GUARDS, filesystem_sinks
 
@@ -37,9 +37,10 @@ class UserPathFileAccess(FlowRule):
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/custom-response/#fileresponse"
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return any(token in text for token in _FS_TOKENS) and has_request_functions(model)
+    def could_report(cls, view: FileView) -> bool:
+        return has_request_functions(view.model)
 
     def analyse(self, function, key):
         env = request_sources(self.ctx, key, plain_path=False)

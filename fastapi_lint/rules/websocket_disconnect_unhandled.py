@@ -6,6 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 
 WEBSOCKET = "starlette.websockets.WebSocket"
@@ -31,8 +32,8 @@ class WebSocketDisconnectUnhandled(Rule):
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/websockets/#handling-disconnections-and-multiple-clients"
 
     @classmethod
-    def applies_to(cls, text: str, model) -> bool:
-        return "receive" in text and bool(model.of_kind("websocket"))
+    def could_report(cls, view: FileView) -> bool:
+        return view.has("websocket")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         key = self.ctx.key_of(node)

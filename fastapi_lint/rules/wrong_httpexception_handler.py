@@ -18,6 +18,7 @@ from fastapi_lint.analysis.exception_handlers import (
     UNKNOWN_OWNER,
     starlette_handled,
 )
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 # The spelling of the FastAPI docs ("Override the HTTPException error handler").
@@ -31,7 +32,10 @@ class WrongHTTPExceptionHandler(Rule):
     severity = Severity.WARNING
     fix = Applicability.SAFE
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/handling-errors/"
-    triggers = ("exception_handler",)
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions_part("exception_handler")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for registration in self.ctx.model.registrations_of(self.ctx.key_of(node), "exception_handler"):

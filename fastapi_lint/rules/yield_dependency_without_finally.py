@@ -9,7 +9,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.names import source_text
 
-from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 
 _CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
@@ -51,11 +51,11 @@ class YieldDependencyWithoutFinally(Rule):
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/dependencies/dependencies-with-yield/"
 
+
     @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        return "yield" in text and any(
-            f.has_yield and model.is_dependency(f.key) for f in model.facts.functions.values()
-        )
+    def could_report(cls, view: FileView) -> bool:
+        model = view.model
+        return any(f.has_yield and model.is_dependency(f.key) for f in view.facts.functions.values())
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         key = self.ctx.key_of(node)
