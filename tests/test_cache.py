@@ -217,6 +217,7 @@ def _edit(text: str) -> str:
     return text.replace('"/', '"/v2/', 1) if '"/' in text else "\n" + text
 
 
+@pytest.mark.slow  # every edit of every fixture project: `pytest -m "not slow"` leaves it out
 @pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()))
 def test_cached_findings_follow_every_edit_of_a_fixture_project(fixture: str, tmp_path: Path) -> None:
     """Edit the project's files one after another; after each edit the cached run must

@@ -17,6 +17,7 @@ PRE_COMMIT = shutil.which("pre-commit", path=os.path.dirname(sys.executable)) or
 pytestmark = [
     pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is not installed (CI installs it with the test extra)"),
     pytest.mark.skipif(shutil.which("git") is None, reason="needs git"),
+    pytest.mark.slow,  # real pre-commit environments: `pytest -m "not slow"` leaves them out
 ]
 
 # A test module with a pitfall that has a safe fix: FAPI504 rewrites
