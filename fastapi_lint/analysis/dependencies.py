@@ -85,17 +85,6 @@ def called_dependency(ctx: FileContext, call: cst.Call) -> cst.Call | None:
 # ---------------------------------------------------------------- classes
 
 
-def class_ref(project: Project, qualname: str | None):
-    """``(facts, ClassFacts)`` for a class defined in the project, else None."""
-    if not qualname:
-        return None
-    symbol = project.resolve_qualname(qualname)
-    if symbol is None or symbol.project_ref is None:
-        return None
-    module, key = symbol.project_ref
-    facts = project.modules.get(module)
-    klass = facts.classes.get(key) if facts is not None else None
-    return (facts, klass) if klass is not None else None
 
 
 def ancestors(project: Project, qualname: str, _depth: int = 0) -> list[str | None]:
@@ -103,7 +92,7 @@ def ancestors(project: Project, qualname: str, _depth: int = 0) -> list[str | No
     out: list[str | None] = [canonical(qualname)]
     if _depth > 16:
         return out + [None]
-    ref = class_ref(project, qualname)
+    ref = project.project_class(qualname)
     if ref is None:
         return out
     facts, klass = ref
@@ -129,7 +118,7 @@ def instances_callable(project: Project, qualname: str) -> bool | None:
         if name is None:
             unknown = True
             continue
-        ref = class_ref(project, name)
+        ref = project.project_class(name)
         if ref is not None:
             facts, klass = ref
             scope = facts.scopes.get(klass.key)
@@ -143,19 +132,12 @@ def instances_callable(project: Project, qualname: str) -> bool | None:
 
 
 def is_project_class(project: Project, qualname: str | None) -> bool:
-    return class_ref(project, qualname) is not None
+    return project.project_class(qualname) is not None
 
 
 # ---------------------------------------------------------------- functions
 
 
-def project_function(project: Project, symbol) -> tuple[ModuleFacts, FunctionFacts] | None:
-    if symbol is None or symbol.project_ref is None:
-        return None
-    module, key = symbol.project_ref
-    facts = project.modules.get(module)
-    function = facts.functions.get(key) if facts is not None else None
-    return (facts, function) if function is not None else None
 
 
 def is_cache_decorator(project: Project, facts: ModuleFacts, scope: str, decorator: Value) -> bool:

@@ -145,7 +145,7 @@ class PydanticV1Rule(Rule):
             if current in seen:
                 continue
             seen.add(current)
-            ref = self.ctx.project._class_ref(current)
+            ref = self.ctx.project.project_class(current)
             if ref is None:
                 continue
             facts, klass = ref

@@ -234,7 +234,7 @@ class Resolver:
             return True
         if qualname in _seen or len(_seen) > _MAX_HOPS:
             return False
-        ref = self._class_ref(qualname)
+        ref = self.project_class(qualname)
         if ref is None:
             return False
         facts, klass = ref
@@ -245,22 +245,23 @@ class Resolver:
                     return True
         return False
 
-    def _class_ref(self, qualname: str):
-        symbol = self.resolve_qualname(qualname)
-        if symbol is None or symbol.project_ref is None:
-            return None
-        module, key = symbol.project_ref
-        facts = self.modules[module]
-        klass = facts.classes.get(key)
-        return (facts, klass) if klass else None
+    def project_class(self, qualname: str | None) -> tuple[ModuleFacts, ClassFacts] | None:
+        """Where a class of the project is defined (its module's facts and its facts)."""
+        found = self.definition(self.resolve_qualname(qualname)) if qualname else None
+        return found if found is not None and isinstance(found[1], ClassFacts) else None
+
+    def project_function(self, symbol: Symbol | None) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """Where a function of the project a symbol names is defined."""
+        found = self.definition(symbol)
+        return found if found is not None and isinstance(found[1], FunctionFacts) else None
 
     def project_class_defines(self, qualname: str | None, method: str, stop: frozenset[str], depth: int = 0) -> bool:
         """Whether a project class, or a project class it derives from, defines ``method``
         (the search ends at the classes of ``stop``, e.g. FastAPI's own)."""
         if qualname is None or depth > 8 or canonical(qualname) in stop:
             return False
-        found = self.definition(self.resolve_qualname(canonical(qualname)))
-        if found is None or not isinstance(found[1], ClassFacts):
+        found = self.project_class(canonical(qualname))
+        if found is None:
             return False
         facts, klass = found
         if f"{klass.key}/{method}" in facts.functions:

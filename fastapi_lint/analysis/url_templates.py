@@ -34,11 +34,6 @@ class PathParam:
     name: str
     convertor: str  # "str" when the template names none
 
-    @property
-    def spans_segments(self) -> bool:
-        """``{name:path}`` can hold ``/``; a plain ``{name}`` cannot."""
-        return self.convertor == "path"
-
 
 def path_parameters(path: str) -> tuple[PathParam, ...]:
     return tuple(PathParam(m.group(1), m.group(2) or "str") for m in _PARAM.finditer(path))

@@ -73,12 +73,6 @@ BLOCKING_METHODS: dict[str, tuple[frozenset[str] | None, frozenset[str], str]] =
 }
 
 
-# Top-level modules a file must import for any entry above (except builtin open) to apply.
-BLOCKING_MODULES = frozenset(
-    name.split(".", 1)[0] for name in (*BLOCKING_FUNCTIONS, *BLOCKING_METHODS) if not name.startswith("builtins.")
-)
-
-
 def blocking_method_advice(type_qualname: str, method: str) -> str | None:
     """Advice when ``method`` on an instance of ``type_qualname`` blocks, else None."""
     entry = BLOCKING_METHODS.get(type_qualname)

@@ -13,10 +13,6 @@ MODEL_BASES = frozenset({
     "pydantic.BaseSettings", "pydantic.env_settings.BaseSettings",
     "sqlmodel.SQLModel", "sqlmodel.main.SQLModel",
 })
-SETTINGS_BASES = frozenset({
-    "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
-    "pydantic.BaseSettings", "pydantic.env_settings.BaseSettings",
-})
 # v2 settings: `SettingsConfigDict` is only right for pydantic_settings' class.
 V2_SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings"})
 V1_SETTINGS_NAMES = frozenset({"pydantic.BaseSettings", "pydantic.env_settings.BaseSettings"})

@@ -11,7 +11,7 @@ from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
-from fastapi_lint.analysis.dependencies import called_dependency, not_a_factory, project_function
+from fastapi_lint.analysis.dependencies import called_dependency, not_a_factory
 from fastapi_lint.analysis.dependencies import marker_name
 
 
@@ -32,7 +32,7 @@ class DependsCalled(Rule):
         if inner is None:
             return
         symbol = self.ctx.callee(inner)
-        found = project_function(self.ctx.project, symbol)
+        found = self.ctx.project.project_function(symbol)
         if found is None:
             return  # a class (FAPI305), a method, or an external factory
         facts, function = found

@@ -8,7 +8,6 @@ from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.analysis.facts import Const, Ref, Subscript, Value
 from fastapi_lint.fixes import Fix, Import, annotation_fix
-from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.parameters import cst_param, fastapi_function, params_of
@@ -23,12 +22,6 @@ _INJECTED = frozenset({
     "fastapi.BackgroundTasks", "fastapi.background.BackgroundTasks", "fastapi.security.SecurityScopes",
     "fastapi.security.oauth2.SecurityScopes",
 })
-
-
-def _called_by_fastapi(model: ModuleModel) -> bool:
-    return bool(model.registrations) or any(
-        model.is_dependency(key) for key in (*model.facts.functions, *model.facts.classes)
-    )
 
 
 class ImplicitOptional(Rule):
