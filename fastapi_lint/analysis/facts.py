@@ -4,9 +4,11 @@
 project is summarised first: its imports and name bindings per scope, its classes and
 functions with their decorators, parameters and return values, and the calls the
 FastAPI model cares about (``Depends``, ``include_router``, ``add_event_handler`` ...).
-The summaries are small, picklable and cacheable; from them ``project.py`` builds the
-project-wide index and ``model.py`` the per-module FastAPI model. No rule reads them
-directly.
+The summaries are small, plain data and cacheable; from them ``project.py`` builds the
+project (``resolution.py`` resolves names over it) and ``model.py`` the per-module FastAPI
+model. Rules read facts only as the analysis layer hands them out (a function's
+``FunctionFacts``, a parameter's ``Param``, the value summaries below); the facts of other
+modules only through the project, which records the read for the cache.
 
 The join with the libcst pass. Facts keep no nodes and no columns; the libcst rule pass
 finds a node's facts by meeting the same things in the same order:
