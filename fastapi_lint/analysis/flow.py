@@ -26,6 +26,8 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
+from fastapi_lint.data.pydantic_v2 import PYDANTIC_MODELS
+
 from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.data.taint import (
@@ -704,8 +706,6 @@ _CONTAINERS = frozenset({
     "collections.abc.Sequence", "typing.Sequence", "builtins.frozenset", "typing.FrozenSet",
     "collections.abc.Iterable", "typing.Iterable",
 })
-_BASE_MODEL = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel",
-                         "sqlmodel.main.SQLModel"})
 _REQUEST_TYPES = frozenset({"starlette.requests.Request", "starlette.requests.HTTPConnection"})
 _UPLOAD_TYPES = frozenset({"fastapi.UploadFile", "starlette.datastructures.UploadFile"})
 _MARKER_KIND = {
@@ -736,7 +736,7 @@ def value_kind(ctx: FileContext, sp) -> tuple[str, str | None] | None:
         return None
     if qualname in _STRING_TYPES:
         return (DATA, None)
-    if project.is_subclass(qualname, _BASE_MODEL):
+    if project.is_subclass(qualname, PYDANTIC_MODELS):
         return (MODEL, qualname)
     return None
 
@@ -752,7 +752,7 @@ def _container_item(ctx: FileContext, sp) -> tuple[str, str | None] | None:
         item = ctx.project.annotation_type(facts, scope, value.items[0])
         if item in _STRING_TYPES:
             return (DATA, None)
-        if item is not None and ctx.project.is_subclass(item, _BASE_MODEL):
+        if item is not None and ctx.project.is_subclass(item, PYDANTIC_MODELS):
             return (DATA, None)
         return None
     if name in ("builtins.dict", "typing.Dict", "collections.abc.Mapping", "typing.Mapping"):
@@ -813,7 +813,7 @@ def field_kind(ctx: FileContext, model: str | None, attr: str, depth: int = 0) -
     for base in klass.bases:
         if isinstance(base, Ref):
             resolved = project.resolve(facts, klass.scope, base.dotted)
-            if resolved is not None and resolved.qualname and resolved.qualname not in _BASE_MODEL:
+            if resolved is not None and resolved.qualname and resolved.qualname not in PYDANTIC_MODELS:
                 found = field_kind(ctx, resolved.qualname, attr, depth + 1)
                 if found is not None:
                     return found

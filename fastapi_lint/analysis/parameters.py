@@ -34,9 +34,6 @@ SEQUENCES = frozenset({
     "collections.abc.Sequence", "typing_extensions.Sequence",
 })
 UPLOAD_FILES = frozenset({"fastapi.UploadFile", "starlette.datastructures.UploadFile"})
-PYDANTIC_MODELS = frozenset({
-    "pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel", "sqlmodel.main.SQLModel",
-})
 _ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
 _MARKERS = PARAM_FUNCTIONS | {"pydantic.Field"}
 

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 # Classes whose subclasses are Pydantic v2 models (or v1 models spelled through the
 # v2 namespace). ``pydantic.v1.*`` is deliberately absent: code on the v1 shim is fine.
-MODEL_BASES = frozenset({
-    "pydantic.BaseModel", "pydantic.main.BaseModel",
+# What counts as a Pydantic model: a subclass of one of these (SQLModel's tables are models).
+# FastAPI reads a parameter of such a type from the request body.
+PYDANTIC_MODELS = frozenset({
+    "pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel", "sqlmodel.main.SQLModel",
+})
+# Every class whose subclasses have the model API FAPI601-603 look for: models, root models, settings.
+MODEL_BASES = PYDANTIC_MODELS | frozenset({
     "pydantic.RootModel", "pydantic.root_model.RootModel",
     "pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
     "pydantic.BaseSettings", "pydantic.env_settings.BaseSettings",
-    "sqlmodel.SQLModel", "sqlmodel.main.SQLModel",
 })
 # v2 settings: `SettingsConfigDict` is only right for pydantic_settings' class.
 V2_SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings"})

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from fastapi_lint.data.pydantic_v2 import PYDANTIC_MODELS
+
 from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.data.fastapi_names import RESPONSE_CLASSES
@@ -20,8 +22,7 @@ from fastapi_lint.analysis.responses import GENERIC_ALIASES, parse_annotation
 _ANY = frozenset({"typing.Any", "typing_extensions.Any"})
 
 
-_MODEL_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel",
-                          "sqlmodel.main.SQLModel", "typing.TypedDict", "typing_extensions.TypedDict"})
+_MODEL_BASES = PYDANTIC_MODELS | {"typing.TypedDict", "typing_extensions.TypedDict"}
 
 
 _RESPONSE_MODULES = ("starlette.responses.", "fastapi.responses.", "sse_starlette.")

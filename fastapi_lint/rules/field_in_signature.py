@@ -10,8 +10,8 @@ from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.data.marker_keywords import MARKER_KEYWORDS
 from fastapi_lint.analysis.url_templates import path_parameters
+from fastapi_lint.data.pydantic_v2 import PYDANTIC_MODELS
 from fastapi_lint.analysis.parameters import (
-    PYDANTIC_MODELS,
     cst_param,
     element_types,
     fastapi_function,

@@ -6,8 +6,8 @@ import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
+from fastapi_lint.data.pydantic_v2 import PYDANTIC_MODELS
 from fastapi_lint.analysis.parameters import (
-    PYDANTIC_MODELS,
     UPLOAD_FILES,
     cst_param,
     element_types,
