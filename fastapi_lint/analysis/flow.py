@@ -846,11 +846,7 @@ def request_sources(ctx: FileContext, key: str | None, *, plain_path: bool) -> d
         for param in path_parameters(path):
             convertors.setdefault(param.name, set()).add(param.convertor)
     env: dict[str, Taint] = {}
-    try:
-        params = signature(ctx.project, model.facts, function)
-    except RecursionError:
-        return {}
-    for sp in params:
+    for sp in _signature_or_none(ctx, function):
         marker = sp.marker
         if marker in ("fastapi.Depends", "fastapi.Security", "fastapi.File"):
             continue
@@ -888,6 +884,14 @@ def request_sources(ctx: FileContext, key: str | None, *, plain_path: bool) -> d
     return env
 
 
+def _signature_or_none(ctx: FileContext, function) -> list:
+    """The function's parameters as FastAPI reads them; none when they nest too deeply to read."""
+    try:
+        return signature(ctx.project, ctx.model.facts, function)
+    except RecursionError:
+        return []
+
+
 def upload_sources(ctx: FileContext, key: str | None) -> dict[str, Taint]:
     """Parameters typed ``UploadFile`` (or a list of them), in any function."""
     model = ctx.model
@@ -895,11 +899,7 @@ def upload_sources(ctx: FileContext, key: str | None) -> dict[str, Taint]:
     if function is None:
         return {}
     env: dict[str, Taint] = {}
-    try:
-        params = signature(ctx.project, model.facts, function)
-    except RecursionError:
-        return {}
-    for sp in params:
+    for sp in _signature_or_none(ctx, function):
         if sp.type in _UPLOAD_TYPES:
             env[sp.name] = Taint(f"`{sp.name}.filename`", kind=UPLOAD)
             continue

@@ -354,6 +354,13 @@ def params_of(ctx: FileContext, function: FunctionFacts) -> list[SignatureParam]
     return found
 
 
+def fastapi_params(ctx: FileContext, node: cst.FunctionDef) -> list[SignatureParam]:
+    """The parameters of ``node`` as FastAPI reads them when FastAPI calls it with request
+    data (:func:`fastapi_function`); none otherwise."""
+    function = fastapi_function(ctx, node)
+    return params_of(ctx, function) if function is not None else []
+
+
 def cst_param(node: cst.FunctionDef, name: str) -> cst.Param | None:
     params = node.params
     for param in (*params.posonly_params, *params.params, *params.kwonly_params):

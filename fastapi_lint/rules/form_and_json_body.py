@@ -11,8 +11,7 @@ from fastapi_lint.analysis.parameters import (
     UPLOAD_FILES,
     cst_param,
     element_types,
-    fastapi_function,
-    params_of,
+    fastapi_params,
 )
 from fastapi_lint.analysis.parameters import SignatureParam
 
@@ -35,10 +34,7 @@ class FormAndJsonBody(Rule):
         return view.has_functions_fastapi_calls
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        function = fastapi_function(self.ctx, node)
-        if function is None:
-            return
-        params = params_of(self.ctx, function)
+        params = fastapi_params(self.ctx, node)
         form = next((p for p in params if self._is_form(p)), None)
         if form is None:
             return

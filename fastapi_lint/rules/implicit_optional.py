@@ -10,7 +10,7 @@ from fastapi_lint.analysis.facts import Const, Ref, Subscript, Value
 from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
-from fastapi_lint.analysis.parameters import cst_param, fastapi_function, params_of
+from fastapi_lint.analysis.parameters import cst_param, fastapi_params
 from fastapi_lint.analysis.parameters import ANNOTATED
 from fastapi_lint.analysis.resolution import canonical_or_none
 
@@ -38,10 +38,7 @@ class ImplicitOptional(Rule):
         return view.has_functions_fastapi_calls
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        function = fastapi_function(self.ctx, node)
-        if function is None:
-            return
-        for param in params_of(self.ctx, function):
+        for param in fastapi_params(self.ctx, node):
             if param.marker in ("fastapi.Depends", "fastapi.Security"):
                 continue
             if param.default_value != Const(None) or param.admits_none is not False:

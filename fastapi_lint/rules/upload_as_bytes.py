@@ -6,7 +6,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
-from fastapi_lint.analysis.parameters import cst_param, element_types, fastapi_function, params_of
+from fastapi_lint.analysis.parameters import cst_param, element_types, fastapi_params
 
 
 class UploadAsBytes(Rule):
@@ -21,10 +21,7 @@ class UploadAsBytes(Rule):
         return view.has_functions_fastapi_calls
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        function = fastapi_function(self.ctx, node)
-        if function is None:
-            return
-        for param in params_of(self.ctx, function):
+        for param in fastapi_params(self.ctx, node):
             if param.marker != "fastapi.File":
                 continue
             facts, scope = param.home
