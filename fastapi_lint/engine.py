@@ -3,13 +3,22 @@ positions (only when something was reported) → suppressions → diagnostics.
 
 Nothing here prints or reads configuration; bad input becomes an ``FAPI000``
 diagnostic and a crashing rule an ``FAPI900`` one, so one file never stops a run.
+
+Every file gets a time budget (``FILE_TIME_BUDGET``): the linted code is hostile input,
+and a rule that finds a way to take minutes on it must not hold up the whole run. A file
+that runs out of time gets one ``FAPI000`` naming the rule (or the step) that was running,
+and nothing else: no finding and no fix of it is reported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import itertools
 import re
+import signal
 import sys
+import threading
 import tokenize
 import traceback
 from dataclasses import dataclass, field, replace
@@ -48,6 +57,11 @@ _ESCAPE_ERRORS = ("(unicode error)", "(value error)")
 
 
 _TOO_DEEP = "source is nested too deeply to analyse"
+
+# Wall-clock seconds the lint of one file may take (its fixes and their re-lints included).
+# Enforced with SIGALRM, so only where that exists and on a process's main thread (the
+# CLI's, and each worker's); 0 turns it off. Tests lower it by setting this attribute.
+FILE_TIME_BUDGET = 30.0
 
 
 @dataclass(frozen=True)
@@ -157,6 +171,98 @@ class _Dispatcher:
         self.ctx.leave(original_node)
 
 
+class OutOfTime(BaseException):
+    """Raised by SIGALRM inside the lint of a file whose budget ran out. A BaseException,
+    so the ``except Exception`` of a rule or of the dispatcher does not swallow it."""
+
+    def __init__(self, where: str):
+        super().__init__(where)
+        self.where = where
+
+
+_budget_armed = False
+_step = ""  # what the engine is doing when no rule method is running, for the message
+
+
+def _at(step: str) -> None:
+    global _step
+    _step = step
+
+
+def _in_rule(rule: type[Rule]) -> str:
+    return f"in rule {rule.code} ({rule.name})"
+
+
+def _on_alarm(signum, frame) -> None:
+    global _budget_armed
+    if _budget_armed:
+        _budget_armed = False
+        raise OutOfTime(_running(frame))
+
+
+def _running(frame) -> str:
+    """Where the budget ran out: the rule whose method is on the stack, else the step."""
+    dispatch = _Dispatcher._call.__code__
+    while frame is not None:
+        if frame.f_code is dispatch and isinstance(frame.f_locals.get("rule"), Rule):
+            return _in_rule(type(frame.f_locals["rule"]))
+        frame = frame.f_back
+    return _step
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float):
+    """Raise :class:`OutOfTime` in this thread after ``seconds``; never leaves the timer armed."""
+    global _budget_armed
+    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    previous = signal.getsignal(signal.SIGALRM) if usable else None
+    if not usable or previous not in (signal.SIG_DFL, signal.SIG_IGN, None):
+        yield  # no timer here, or somebody else's (pytest-timeout...): left alone
+        return
+    signal.signal(signal.SIGALRM, _on_alarm)
+    _budget_armed = True
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        _budget_armed = False  # first: an alarm arriving from here on does nothing
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _out_of_time(path: str, exc: OutOfTime, seconds: float, fixing: bool) -> FileResult:
+    where = f" {exc.where}" if exc.where else ""
+    unfixed = "; nothing in it was fixed" if fixing else ""
+    return FileResult(path, [engine_diagnostic(
+        path, PARSE_ERROR_CODE,
+        f"linting stopped after {seconds:g} s{where}; the rest of this file was not checked{unfixed}",
+    )])
+
+
+def _forget_unfinished(project: Project, mark: int) -> None:
+    """Drop what the project memoised while this file ran: a computation the budget cut
+    short left its placeholder behind, which later files would take for the answer."""
+    memo = getattr(project, "_memo", None)
+    if isinstance(memo, dict) and len(memo) > mark:
+        for key in list(itertools.islice(memo, mark, None)):
+            memo.pop(key, None)
+
+
+def _budgeted(path: str, project: Project, fixing: bool, work: Callable[[], FileResult]) -> FileResult:
+    """``work()`` under the file's time budget; when it runs out, the one diagnostic the
+    file gets instead of its results."""
+    seconds = FILE_TIME_BUDGET
+    mark = len(getattr(project, "_memo", ()))
+    _at("")
+    try:
+        with _time_budget(seconds):
+            return work()
+    except OutOfTime as exc:
+        _forget_unfinished(project, mark)
+        return _out_of_time(path, exc, seconds, fixing)
+
+
 def engine_diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
     name = "parse-error" if code == PARSE_ERROR_CODE else "internal-error"
     line, column = max(line or 1, 1), max(column or 1, 1)  # Python reports -1/None for some errors
@@ -201,10 +307,13 @@ def lint_source(
     options: LintOptions,
 ) -> FileResult:
     """Lint one file's bytes. ``rule_classes`` are the rules enabled for this path."""
-    try:
-        return _lint(path, source, facts, project, rule_classes, options).result
-    except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
-        return _crashed(path, exc)
+    def work() -> FileResult:
+        try:
+            return _lint(path, source, facts, project, rule_classes, options).result
+        except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
+            return _crashed(path, exc)
+
+    return _budgeted(path, project, False, work)
 
 
 def _crashed(path: str, exc: BaseException) -> FileResult:
@@ -232,10 +341,13 @@ def fix_source(
     remaining findings and how many were fixed. A pass whose combined edits would not
     parse falls back to the fixes that do; the others are reported as skipped.
     """
-    try:
-        return _fix(path, source, facts, project, rule_classes, options, refresh_facts, unsafe)
-    except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
-        return _crashed(path, exc)
+    def work() -> FileResult:
+        try:
+            return _fix(path, source, facts, project, rule_classes, options, refresh_facts, unsafe)
+        except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
+            return _crashed(path, exc)
+
+    return _budgeted(path, project, True, work)
 
 
 def _fix(path, source, facts, project, rule_classes, options, refresh_facts, unsafe) -> FileResult:
@@ -244,6 +356,7 @@ def _fix(path, source, facts, project, rule_classes, options, refresh_facts, uns
         lint = _lint(path, current, facts, project, rule_classes, options)
         if round_number == MAX_FIX_PASSES or lint.module is None:
             break
+        _at("while applying fixes")
         chosen = _non_overlapping(lint, unsafe)
         if not chosen:
             break
@@ -351,9 +464,11 @@ def _lint(
     if IGNORE_FILE_MARKER in text and noqa.has_ignore_file(text):
         return lint
 
+    _at("while reading the file's facts")
     model = ModuleModel(facts, project)
     wanted = []
     for cls in rule_classes:
+        _at(_in_rule(cls))
         try:
             if cls.applies_to(text, model):
                 wanted.append(cls)
@@ -365,6 +480,7 @@ def _lint(
     # when no rule would have looked at it (libcst may accept newer syntax than ours).
     if not wanted and facts.syntax_error is None:
         return lint
+    _at("while parsing")
     try:
         module = parse(source)
     except BadSource as exc:
@@ -390,11 +506,13 @@ def _lint(
     ctx = FileContext(path, model, module, options.python)
     rules = []
     for cls in wanted:
+        _at(_in_rule(cls))
         try:
             rules.append(cls(ctx))
         except Exception as exc:  # noqa: BLE001
             result.diagnostics.append(_internal_error(path, cls, exc))
     dispatcher = _Dispatcher(ctx, rules)
+    _at("while walking the syntax tree")
     try:
         walk(module, dispatcher.on_visit, dispatcher.on_leave)
     except RecursionError:
@@ -406,6 +524,7 @@ def _lint(
     for rule, _node, exc in dispatcher.failures:
         result.diagnostics.append(_internal_error(path, type(rule), exc))
     lint.module = module
+    _at("while placing the findings")
     if ctx.reports or unused_noqa.wanted(rule_classes, text):
         _add_findings(lint, ctx.reports, text, options, rule_classes)
     return lint

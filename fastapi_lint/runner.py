@@ -1,29 +1,42 @@
 """Per-file work across processes, results in input order whatever the scheduling.
 
-Workers get the shared context once (inherited through ``fork`` where the platform has
-it, pickled once per worker otherwise), then receive chunks of files. A worker that dies
-does not hang the run: the files of its unfinished chunks come back as ``None`` and the
-caller reports them.
+Workers are processes of our own, each with one pipe to the parent. They get the shared
+context once (inherited through ``fork`` where the platform has it, pickled once per
+worker otherwise), then receive chunks of items and send back each item's result as soon
+as it is done. A worker that dies does not hang the run: the item it was on comes back as
+``None`` (the caller reports it), the rest of its chunk goes to a fresh worker.
 
-Interruptions never cut a file in half. In-process, SIGTERM stops the run between two
-files (a second SIGTERM stops at once; a fix being written then rolls back its temporary
-file, as it does for Ctrl-C). With workers, the parent turns SIGTERM and Ctrl-C into a
-stop request the workers read between files; a worker ignores Ctrl-C, finishes its
-current file when sent SIGTERM, and exits by itself when the parent dies, so none is
-left behind holding the terminal's pipes.
+Interruptions end a run within about a second, even when a file is stuck:
+
+- In-process, SIGTERM and Ctrl-C raise at once (:class:`Interrupted` with exit status
+  143, ``KeyboardInterrupt``), in the middle of a file if need be. The one exception is
+  the write of a fixed file (``files.write_source``: a temporary file, then ``os.replace``):
+  a signal arriving then takes effect as soon as that file is done, so a file is always
+  either old or new, and no temporary file stays behind.
+- With workers, the parent raises the same way; before passing the exception on it sends
+  SIGTERM to every worker (which exits at once, or right after the write it is in), waits
+  up to ``STOP_GRACE_SECONDS``, kills what is left with SIGKILL and reaps them all. A
+  worker killed halfway through sending a result is an end of file on its pipe, never a
+  hang; that is why this is not ``concurrent.futures``, whose result-reader thread waits
+  forever on such a message (and is joined at interpreter exit).
+- Workers ignore Ctrl-C (the terminal sends it to them too; the parent decides), and
+  exit by themselves when the parent dies.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
-import multiprocessing
 import gc
+import multiprocessing
 import os
+import pickle
 import signal
+import sys
 import threading
+import time
 from contextvars import ContextVar
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import wait
 from typing import Any, Callable, Sequence, TypeVar
 
 Item = TypeVar("Item")
@@ -33,14 +46,16 @@ Result = TypeVar("Result")
 MIN_FILES_FOR_POOL = 24
 _CHUNKS_PER_WORKER = 8  # small enough to balance uneven files, large enough to batch IPC
 _PARENT_POLL_SECONDS = 0.5
-
-_worker_state: tuple[Callable, Any, Any] | None = None  # function, context, the parent's stop event
-# Set by SIGTERM (or the parent's death): finish the current file, start no other.
-_stop_requested = threading.Event()
-_busy = False  # a worker is inside a file
+# After a stop request, how long workers get to exit by themselves before SIGKILL.
+STOP_GRACE_SECONDS = 1.0
+_REAP_SECONDS = 2.0  # waiting for a killed worker to be reaped (it is normally immediate)
 
 # Called with (items done, items in this step, step name) as work completes; set by the CLI.
 _progress: ContextVar[Callable[[int, int, str], None] | None] = ContextVar("progress", default=None)
+
+_critical = 0  # > 0 inside critical_section()
+_deferred: int | None = None  # a stop signal that arrived inside a critical section
+_inherited: list = []  # the parent's ends of the pipes of running workers (closed in a forked worker)
 
 
 @contextlib.contextmanager
@@ -63,85 +78,74 @@ class Interrupted(SystemExit):
     """The run was stopped by a signal; exits with 128 + the signal number."""
 
 
-def _stop_between_files(signum, frame) -> None:
-    if _stop_requested.is_set():  # asked twice: stop now
-        raise Interrupted(128 + signum)
-    _stop_requested.set()
-
-
-def _stop_now(signum, frame) -> None:
-    raise Interrupted(128 + signum)
-
-
 @contextlib.contextmanager
-def _on_sigterm(handler):
-    """Install ``handler`` for SIGTERM for the duration (main thread only; a handler
-    someone else installed is left alone); a stop requested meanwhile ends the run."""
-    installed = False
-    if threading.current_thread() is threading.main_thread():
-        with contextlib.suppress(ValueError, OSError):
-            if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-                _stop_requested.clear()
-                signal.signal(signal.SIGTERM, handler)
-                installed = True
+def critical_section():
+    """A stop signal arriving inside takes effect once the current item is done (a write
+    that must not be cut in half). ``files.write_source`` is treated as one without this."""
+    global _critical
+    _critical += 1
     try:
         yield
     finally:
-        if installed:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if installed and _stop_requested.is_set():
-        raise Interrupted(128 + signal.SIGTERM)
+        _critical -= 1
 
 
-def _watch_parent(parent: int) -> None:
-    """In a worker: when the parent is gone, let the current file finish, then exit."""
-    while os.getppid() == parent:
-        threading.Event().wait(_PARENT_POLL_SECONDS)
-    _stop_requested.set()
-    while _busy:
-        threading.Event().wait(0.05)
-    os._exit(1)
+def _in_critical_section(frame) -> bool:
+    if _critical:
+        return True
+    writes = set()
+    for module in ("fastapi_lint.files", "fastapi_lint.api"):  # where write_source is (was)
+        code = getattr(getattr(sys.modules.get(module), "write_source", None), "__code__", None)
+        if code is not None:
+            writes.add(code)
+    while writes and frame is not None:
+        if frame.f_code in writes:
+            return True
+        frame = frame.f_back
+    return False
 
 
-def _worker_sigterm(signum, frame) -> None:
-    """Inside a file: finish it, then exit. Otherwise exit now, as by default (the pool
-    itself terminates workers when one of them died)."""
-    _stop_requested.set()
-    if not _busy:
-        os._exit(128 + signum)
+def _stop(signum: int):
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Interrupted(128 + signum)
 
 
-def _init_worker(function: Callable, context: Any, stop: Any, parent: int) -> None:
-    global _worker_state
-    _worker_state = (function, context, stop)
-    _stop_requested.clear()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _worker_sigterm)
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+def _stop_now(signum, frame) -> None:
+    """In-process: stop at once, unless a file is being written (then right after it)."""
+    global _deferred
+    if _in_critical_section(frame):
+        _deferred = signum
+        return
+    _stop(signum)
 
 
-def _run_chunk(chunk: Sequence) -> list:
-    """A chunk's results. A worker asked to stop exits between two files (its chunk is then
-    reported as unfinished), never in the middle of one."""
-    global _busy
-    function, context, stop = _worker_state
-    results = []
-    for item in chunk:
-        _busy = True
-        if _stop_requested.is_set() or stop.is_set():
-            os._exit(1)
-        try:
-            results.append(function(context, item))
-        finally:
-            _busy = False
-    if _stop_requested.is_set():
-        os._exit(1)
-    return results
+def _stop_if_deferred() -> None:
+    global _deferred
+    if _deferred is not None:
+        signum, _deferred = _deferred, None
+        _stop(signum)
 
 
-def _mp_context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+@contextlib.contextmanager
+def _handling_stops(handler):
+    """``handler`` for SIGTERM and SIGINT for the duration (main thread only; a handler
+    someone else installed is left alone)."""
+    global _deferred
+    installed = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum, default in ((signal.SIGTERM, signal.SIG_DFL), (signal.SIGINT, signal.default_int_handler)):
+            with contextlib.suppress(ValueError, OSError):
+                if signal.getsignal(signum) == default:
+                    signal.signal(signum, handler)
+                    installed[signum] = default
+    _deferred = None
+    try:
+        yield
+    finally:
+        for signum, default in installed.items():
+            signal.signal(signum, default)
+    _stop_if_deferred()
 
 
 def map_files(
@@ -150,51 +154,279 @@ def map_files(
     """``[function(context, item) for item in items]``, on ``jobs`` processes.
 
     ``function`` must be a module-level function. An item whose worker died yields None.
-    Raises :class:`Interrupted` (a ``SystemExit``) when stopped by SIGTERM.
+    Raises :class:`Interrupted` (a ``SystemExit``) when stopped by SIGTERM, and
+    ``KeyboardInterrupt`` on Ctrl-C.
     """
     progress = _progress.get() or (lambda done, total, name: None)
     if jobs <= 1 or len(items) < MIN_FILES_FOR_POOL:
         out = []
-        with _on_sigterm(_stop_between_files):
+        with _handling_stops(_stop_now):
             for item in items:
-                if _stop_requested.is_set():
-                    break
                 out.append(function(context, item))
+                _stop_if_deferred()
                 progress(len(out), len(items), step)
         return out
-    with _on_sigterm(_stop_now):
-        return _map_on_pool(function, context, items, jobs, lambda done: progress(done, len(items), step))
+    with _handling_stops(_stop_now):
+        return _map_on_workers(function, context, items, jobs, lambda done: progress(done, len(items), step))
 
 
-def _map_on_pool(function: Callable, context: Any, items: Sequence, jobs: int, progress: Callable) -> list:
+# ---------------------------------------------------------------- the parent's side
+
+
+class _Worker:
+    def __init__(self, process, connection):
+        self.process = process
+        self.connection = connection
+        self.todo: collections.deque[int] = collections.deque()  # indexes sent, not yet answered
+
+
+def _mp_context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int, progress: Callable) -> list:
     size = max(1, len(items) // (jobs * _CHUNKS_PER_WORKER))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    results: list = []
-    context_mp = _mp_context()
-    stop = context_mp.Event()
+    queue = collections.deque(list(range(i, min(i + size, len(items)))) for i in range(0, len(items), size))
+    results: list = [None] * len(items)
+    done = 0
+    mp_context = _mp_context()
+    workers: list[_Worker] = []
+    # Each death settles at least the item it happened on; still, never start workers forever.
+    starts_left = len(items) + jobs
+    started = 0
+
+    def start() -> bool:
+        nonlocal starts_left, started
+        if starts_left <= 0:
+            return False
+        starts_left -= 1
+        parent_end, child_end = mp_context.Pipe()
+        process = mp_context.Process(
+            target=_work, args=(function, context, child_end, os.getpid()), daemon=True, name="fastapi-lint worker"
+        )
+        _inherited.append(parent_end)  # a forked worker closes it, its own end included
+        with _stops_blocked():  # until the worker is on the list (it unblocks its own once set up)
+            try:
+                process.start()
+            except OSError:  # out of processes or memory: carry on with the workers there are
+                _inherited.remove(parent_end)
+                parent_end.close()
+                return False
+            finally:
+                child_end.close()
+            workers.append(_Worker(process, parent_end))
+        started += 1
+        return True
+
+    def feed(worker: _Worker) -> bool:
+        """Send the next chunk (or, with none left, the order to exit); False if it is dead."""
+        chunk = queue.popleft() if queue else None
+        try:
+            worker.connection.send(None if chunk is None else [items[i] for i in chunk])
+        except OSError:
+            if chunk is not None:
+                queue.appendleft(chunk)
+            return chunk is None  # told to exit, and gone: as good
+        if chunk is not None:
+            worker.todo.extend(chunk)
+        return True
+
+    def in_process() -> None:
+        nonlocal done
+        while queue:
+            for index in queue.popleft():
+                results[index] = function(context, items[index])
+                _stop_if_deferred()
+                done += 1
+                progress(done)
+
     # Forked workers share the parent's objects (the project facts) until something writes
     # to their pages; a collection walking them in a worker would. Frozen, it leaves them alone.
     gc.freeze()
-    pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context_mp, initializer=_init_worker,
-        initargs=(function, context, stop, os.getpid()),
-    )
     try:
-        futures = [pool.submit(_run_chunk, chunk) for chunk in chunks]
-        for chunk, future in zip(chunks, futures):
-            try:
-                results.extend(future.result())
-            except BrokenProcessPool:
-                results.extend([None] * len(chunk))
-            progress(len(results))
+        while len(workers) < min(jobs, len(queue)) and start():
+            pass
+        for worker in list(workers):
+            if not feed(worker):
+                done += _bury(worker, workers, queue)
+        while True:
+            busy = [worker for worker in workers if worker.todo]
+            if not busy:
+                if not queue:
+                    break
+                if not start():  # every worker died and no other can start
+                    if not started:  # none ever could (no fork here): do the work here
+                        in_process()
+                    break  # the rest stays None: reported as lost with a worker
+                if not feed(workers[-1]):
+                    done += _bury(workers[-1], workers, queue)
+                continue
+            ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy]))
+            for worker in busy:
+                if worker.connection not in ready and worker.process.sentinel not in ready:
+                    continue
+                answered, alive = _receive(worker, results)
+                done += answered
+                if answered:
+                    progress(done)
+                if alive and not worker.todo:
+                    alive = feed(worker)
+                if not alive:
+                    done += _bury(worker, workers, queue)
+                    progress(done)
+        _retire(workers)
     except BaseException:
-        # Interrupted: drop the queued chunks; each worker stops after its current file.
-        # No signal is sent to them: a worker killed while sending a result would leave
-        # the pool's reader thread waiting forever (and the run with it).
-        stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)
+        _stop_workers(workers)
         raise
     finally:
         gc.unfreeze()
-    pool.shutdown()
+        for worker in workers:
+            worker.connection.close()
+        _inherited.clear()
     return results
+
+
+def _receive(worker: _Worker, results: list) -> tuple[int, bool]:
+    """Read what ``worker`` has sent: (results received, whether it is still alive)."""
+    answered = 0
+    try:
+        while worker.todo and worker.connection.poll():
+            data = worker.connection.recv_bytes()
+            index = worker.todo.popleft()
+            try:
+                results[index] = pickle.loads(data)
+            except Exception:  # noqa: BLE001 - a result that does not load is a lost item, not a crash
+                results[index] = None
+            answered += 1
+    except (EOFError, OSError):
+        return answered, False
+    return answered, worker.process.is_alive() or not worker.todo
+
+
+def _bury(worker: _Worker, workers: list[_Worker], queue: collections.deque) -> int:
+    """A worker died: the item it was on stays None, the rest of its chunk goes back to
+    the queue. Returns how many items are settled by this (the one it died on)."""
+    workers.remove(worker)
+    if worker.connection in _inherited:
+        _inherited.remove(worker.connection)
+    worker.connection.close()
+    with contextlib.suppress(OSError):
+        worker.process.kill()  # when only its pipe broke
+    worker.process.join(_REAP_SECONDS)
+    if not worker.todo:
+        return 0
+    worker.todo.popleft()
+    if worker.todo:
+        queue.appendleft(list(worker.todo))
+    return 1
+
+
+def _retire(workers: list[_Worker]) -> None:
+    """All work is done and every worker was told to exit: reap them (kill a straggler)."""
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for worker in workers:
+        worker.process.join(max(0.0, deadline - time.monotonic()))
+    _kill(workers)
+
+
+def _stop_workers(workers: list[_Worker]) -> None:
+    """The run is being interrupted: SIGTERM every worker, give them the grace period to
+    exit (a worker writing a file finishes it first), then SIGKILL the rest."""
+    for worker in workers:
+        with contextlib.suppress(OSError):
+            worker.process.terminate()
+    try:
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        while time.monotonic() < deadline:
+            alive = [w.process.sentinel for w in workers if w.process.is_alive()]
+            if not alive:
+                break
+            wait(alive, max(0.0, deadline - time.monotonic()))
+    except BaseException:  # noqa: BLE001 - asked to stop again: no more waiting
+        pass
+    _kill(workers)
+
+
+def _kill(workers: list[_Worker]) -> None:
+    with _stops_blocked():  # a signal now would leave workers behind
+        for worker in workers:
+            if worker.process.is_alive():
+                with contextlib.suppress(OSError):
+                    worker.process.kill()
+        for worker in workers:
+            worker.process.join(_REAP_SECONDS)
+
+
+@contextlib.contextmanager
+def _stops_blocked():
+    """SIGTERM and SIGINT held back (delivered when the block ends), where that exists."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+# ---------------------------------------------------------------- the worker's side
+
+
+def _work(function: Callable, context: Any, connection, parent: int) -> None:
+    """A worker's life: chunks in, one result per item out, until told to stop."""
+    global _deferred
+    for inherited in _inherited:  # forked: the parent's ends of the pipes, this one's included
+        with contextlib.suppress(OSError):
+            inherited.close()
+    _deferred = None
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent around the start
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    _exit_with_parent(parent)
+    while True:
+        try:
+            chunk = connection.recv()
+        except (EOFError, OSError):  # the parent is gone
+            os._exit(1)
+        if chunk is None:
+            return
+        for item in chunk:
+            result = function(context, item)
+            if _deferred is not None:  # SIGTERM arrived while a file was being written
+                os._exit(128 + _deferred)
+            try:
+                data = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+            except Exception:  # noqa: BLE001 - reported as a lost item
+                data = pickle.dumps(None)
+            connection.send_bytes(data)
+
+
+def _worker_stop(signum, frame) -> None:
+    """SIGTERM in a worker: exit now, or right after the file being written."""
+    global _deferred
+    if _in_critical_section(frame):
+        _deferred = signum
+        return
+    os._exit(128 + signum)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Exit (as by SIGTERM) when the parent dies, whatever it died of."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    threading.Thread(target=_watch_parent, args=(parent, threading.main_thread().ident), daemon=True).start()
+
+
+def _watch_parent(parent: int, main: int) -> None:
+    """Where the parent-death signal does not exist (or came too early): poll for it."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_SECONDS)
+    while _in_critical_section(sys._current_frames().get(main)):
+        time.sleep(0.05)
+    os._exit(1)
