@@ -179,6 +179,20 @@ def test_twelve_path_parameters_finish(tmp_path):
     assert [(item["code"], item["line"]) for item in found] == [("FAPI205", 11)]
 
 
+def test_routers_included_many_ways_finish(tmp_path):
+    """Eight routers per level, each including every router of the level below, nine levels
+    deep: 8**8 ways from a route up to the app, once walked one by one (operation ids)."""
+    width, depth = 8, 9
+    lines = ["from fastapi import FastAPI, APIRouter", "app = FastAPI()"]
+    lines += [f"r{level}_{j} = APIRouter()" for level in range(depth) for j in range(width)]
+    lines += ["@r0_0.get('/x')", "def x(): ..."]
+    lines += [f"r{level}_{j}.include_router(r{level - 1}_{k})"
+              for level in range(1, depth) for j in range(width) for k in range(width)]
+    lines += [f"app.include_router(r{depth - 1}_{j})" for j in range(width)]
+    (tmp_path / "main.py").write_text("\n".join(lines) + "\n")
+    _cli(tmp_path, "--select", "FAPI2")
+
+
 def _regex(template: str) -> re.Pattern:
     """Starlette's regex for a template (as the rule used before)."""
     parts, end = [], 0
