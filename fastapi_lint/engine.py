@@ -36,12 +36,13 @@ from fastapi_lint.diagnostics import (
     Location,
     Severity,
 )
-from fastapi_lint.facts import ModuleFacts
+from fastapi_lint.analysis.facts import ModuleFacts
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.fixes import Fix
-from fastapi_lint.model import ModuleModel
+from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.project import Project
 from fastapi_lint.rule import FileContext, Report, Rule
-from fastapi_lint.walk import walk
+from fastapi_lint.traversal import traverse
 
 IGNORE_FILE_MARKER = "# fastapi-lint: ignore-file"
 _CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
@@ -466,11 +467,12 @@ def _lint(
 
     _at("while reading the file's facts")
     model = ModuleModel(facts, project)
+    view = FileView(model, text)  # what the facts tell, before any libcst parse
     wanted = []
     for cls in rule_classes:
         _at(_in_rule(cls))
         try:
-            if cls.applies_to(text, model):
+            if cls.could_report(view):
                 wanted.append(cls)
         except RecursionError:
             raise
@@ -514,7 +516,7 @@ def _lint(
     dispatcher = _Dispatcher(ctx, rules)
     _at("while walking the syntax tree")
     try:
-        walk(module, dispatcher.on_visit, dispatcher.on_leave)
+        traverse(module, dispatcher.on_visit, dispatcher.on_leave)
     except RecursionError:
         result.diagnostics.append(
             engine_diagnostic(path, PARSE_ERROR_CODE, _TOO_DEEP)

@@ -20,7 +20,7 @@ from fastapi_lint.diagnostics import Applicability
 from fastapi_lint.analysis.facts import MODULE_SCOPE, Const
 from fastapi_lint.analysis.names import canonical, dotted_name
 from fastapi_lint.project import Project
-from fastapi_lint.walk import walk
+from fastapi_lint.traversal import traverse
 
 if TYPE_CHECKING:
     from fastapi_lint.rule import FileContext
@@ -249,7 +249,7 @@ def _touches(statement: cst.CSTNode, edits: dict[int, Replacement]) -> bool:
         return not found
 
     for part in parts:
-        walk(part, visit, lambda node: None)
+        traverse(part, visit, lambda node: None)
     return found
 
 

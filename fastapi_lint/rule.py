@@ -44,14 +44,6 @@ class Rule:
         some enabled rule could report in it. Be conservative: True when unsure."""
         return True
 
-    @classmethod
-    def applies_to(cls, text: str, model: ModuleModel) -> bool:
-        """The engine's question until it asks ``could_report`` with one view per file."""
-        view = model.__dict__.get("_file_view")
-        if view is None or view.text is not text:
-            view = model.__dict__["_file_view"] = FileView(model, text)
-        return cls.could_report(view)
-
     def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
         """Record a finding on ``node``; ``fix`` proposes edits to this file's tree."""
         self.ctx.reports.append(Report(self, node, message, self.ctx.current_statement, fix))

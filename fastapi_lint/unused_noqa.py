@@ -25,7 +25,7 @@ import libcst as cst
 from fastapi_lint import noqa
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Applicability, Diagnostic, Location
 from fastapi_lint.fixes import Fix
-from fastapi_lint.walk import walk
+from fastapi_lint.traversal import traverse
 
 if TYPE_CHECKING:
     from fastapi_lint.rule import Rule
@@ -94,7 +94,7 @@ def _comments(module: cst.Module, positions, lines: set[int]) -> list[tuple[int,
                 found.append((line, node, node.comment))
         return True
 
-    walk(module, visit, lambda node: None)
+    traverse(module, visit, lambda node: None)
     return found
 
 

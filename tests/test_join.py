@@ -23,7 +23,7 @@ from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.project import Project
 from fastapi_lint.rule import FileContext
-from fastapi_lint.walk import walk
+from fastapi_lint.traversal import traverse
 
 from conftest import FIXTURES
 
@@ -56,7 +56,7 @@ def libcst_view(source: str) -> tuple[list[str], list[str], list[tuple[str, str]
             calls.append((ctx.scope_key, dotted_name(node.func)))
         return True
 
-    walk(module, on_visit, ctx.leave)
+    traverse(module, on_visit, ctx.leave)
     return functions, classes, calls
 
 

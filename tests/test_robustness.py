@@ -329,11 +329,11 @@ def test_without_the_patch_the_same_project_is_normal(crash_project):
     assert Counter(f[1] for f in found) == Counter({"FAPI101": 4, "FAPI201": 3})
 
 
-def test_rule_crashing_in_applies_to_is_isolated(crash_project, monkeypatch):
-    def explode(cls, text, model):
-        raise RuntimeError("boom in applies_to")
+def test_rule_crashing_in_could_report_is_isolated(crash_project, monkeypatch):
+    def explode(cls, view):
+        raise RuntimeError("boom in could_report")
 
-    monkeypatch.setattr(MissingResponseModel, "applies_to", classmethod(explode))
+    monkeypatch.setattr(MissingResponseModel, "could_report", classmethod(explode))
     found = run(crash_project)
     assert {f[1] for f in only(found, "one.py")} == {"FAPI101", "FAPI900"}
     assert any("FAPI201" in f[4] for f in only(found, "one.py") if f[1] == "FAPI900")

@@ -1,5 +1,5 @@
-"""A read-only traversal of a libcst tree, in exactly the order ``node.visit(visitor)``
-would take, for a fraction of its cost.
+"""A read-only traversal of a libcst tree, ``traverse`` (``discovery.walk`` walks files),
+in exactly the order ``node.visit(visitor)`` would take, for a fraction of its cost.
 
 libcst's ``visit`` rebuilds every node from its visited children (``with_changes`` plus
 validation), even for a read-only ``CSTVisitor``: on real code that made the traversal
@@ -66,7 +66,7 @@ def _is_node(value: object) -> bool:
     return known
 
 
-def walk(node: cst.CSTNode, on_visit: Callable[[cst.CSTNode], bool], on_leave: Callable[[cst.CSTNode], None]) -> None:
+def traverse(node: cst.CSTNode, on_visit: Callable[[cst.CSTNode], bool], on_leave: Callable[[cst.CSTNode], None]) -> None:
     """Calls ``on_visit`` on entering every node (its children are skipped when it returns
     False) and ``on_leave`` on leaving it, depth first, in libcst's visiting order."""
     if on_visit(node):
@@ -76,9 +76,9 @@ def walk(node: cst.CSTNode, on_visit: Callable[[cst.CSTNode], bool], on_leave: C
         for name in fields:
             value = getattr(node, name)
             if _is_node(value):
-                walk(value, on_visit, on_leave)
+                traverse(value, on_visit, on_leave)
             elif type(value) is tuple or type(value) is list:
                 for item in value:
                     if _is_node(item):
-                        walk(item, on_visit, on_leave)
+                        traverse(item, on_visit, on_leave)
     on_leave(node)
