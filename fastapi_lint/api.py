@@ -19,7 +19,7 @@ from fastapi_lint.discovery import discover, is_excluded, package_root, walk
 from fastapi_lint.engine import MAX_SOURCE_BYTES, LintOptions, engine_diagnostic, fix_source, lint_source
 from fastapi_lint.analysis.facts import ModuleFacts, extract_facts
 from fastapi_lint.analysis.names import forget_packages, module_name_for
-from fastapi_lint.project import Project, answer_digest
+from fastapi_lint.project import Project, answer_digest, pack_reads, unpack_reads
 from fastapi_lint.cache import NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, digest, facts_digest
 from fastapi_lint.projects import ProjectRoot, SettingsResolver
 from fastapi_lint.runner import map_files
@@ -202,6 +202,16 @@ def _facts_and_digest_job(contents: Contents, path: Path) -> tuple[ModuleFacts, 
     return None if facts is None else (facts, facts_digest(facts))
 
 
+_SENT_GROUPS: dict = {}  # per process: the groups of reads this worker has already sent (project.pack_reads)
+
+
+def _lint_job_packed(job: _Job, path: Path) -> tuple[FileResult, list]:
+    """``_lint_job`` with its reads packed to cross to the parent (shared groups once)."""
+    result = _lint_job(job, path)
+    result.reads, definitions = pack_reads(result.reads, _SENT_GROUPS)
+    return result, definitions
+
+
 def _lint_job(job: _Job, path: Path) -> FileResult:
     shown = display_path(path)
     found = job.contents[path] if path in job.contents else _read_stamped(path)
@@ -267,13 +277,20 @@ def _lint_with_facts(
     options = _options(settings)
     job = _Job(project, facts, settings, options, fix, contents, roots)
     result = RunResult()
-    for path, file_result in zip(files, map_files(_lint_job, job, files, jobs, "linting")):
+    _SENT_GROUPS.clear()  # workers start with none sent; no group outlives its run here
+    groups: dict = {}
+    for path, packed in zip(files, map_files(_lint_job_packed, job, files, jobs, "linting")):
+        file_result = None
+        if packed is not None:
+            file_result, definitions = packed
+            file_result.reads = unpack_reads(file_result.reads, definitions, groups)
         if file_result is None:
             shown = display_path(path)
             file_result = FileResult(shown, [engine_diagnostic(
                 shown, INTERNAL_ERROR_CODE, "internal error: the worker process linting this file died; please report this"
             )])
         result.files.append(file_result)
+    _SENT_GROUPS.clear()
     return result
 
 

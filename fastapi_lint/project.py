@@ -14,6 +14,7 @@ the result while the answer stays the same, whatever else changed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -37,6 +38,44 @@ class ReadGroup:
 
     def __init__(self, items) -> None:
         self.items = frozenset(items)
+
+
+_SHARED = "#shared"  # a packed read: ("#shared", key) stands for a ReadGroup sent once
+
+
+def pack_reads(reads: frozenset, sent: dict[int, ReadGroup]) -> tuple[frozenset, list]:
+    """``reads`` ready to cross a process boundary: every group becomes a reference, and
+    a group this process has not sent yet (``sent``: by id, kept alive so ids stay
+    unique) comes with its definition, inner groups first. A thousand results sharing the
+    app's route table then carry its modules once, not a thousand times."""
+    definitions: list[tuple[tuple[int, int], frozenset]] = []
+
+    def reference(group: ReadGroup) -> tuple:
+        key = (os.getpid(), id(group))
+        if id(group) not in sent:
+            sent[id(group)] = group
+            definitions.append((key, frozenset(_packed(item) for item in group.items)))
+        return (_SHARED, key)
+
+    def _packed(item):
+        return reference(item) if isinstance(item, ReadGroup) else item
+
+    return frozenset(_packed(item) for item in reads), definitions
+
+
+def unpack_reads(packed: frozenset, definitions: list, groups: dict) -> frozenset:
+    """The reads ``pack_reads`` packed, each group one shared object (``groups``: by key,
+    across every result of the run). A reference to a group whose definition was lost
+    (its worker died) stands for every module: the result is then re-checked whenever
+    anything changes, never wrongly kept."""
+    def resolved(item):
+        if isinstance(item, tuple) and len(item) == 2 and item[0] == _SHARED:
+            return groups.get(item[1], EVERY_MODULE)
+        return item
+
+    for key, items in definitions:
+        groups[key] = ReadGroup(resolved(item) for item in items)
+    return frozenset(resolved(item) for item in packed)
 
 
 def flat_reads(reads) -> Iterator[object]:

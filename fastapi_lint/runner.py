@@ -30,7 +30,6 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 import threading
@@ -292,10 +291,11 @@ def _receive(worker: _Worker, results: list) -> tuple[int, bool]:
     answered = 0
     try:
         while worker.todo and worker.connection.poll():
-            data = worker.connection.recv_bytes()
             index = worker.todo.popleft()
             try:
-                results[index] = pickle.loads(data)
+                results[index] = worker.connection.recv()
+            except (EOFError, OSError):
+                raise
             except Exception:  # noqa: BLE001 - a result that does not load is a lost item, not a crash
                 results[index] = None
             answered += 1
@@ -398,10 +398,11 @@ def _work(function: Callable, context: Any, connection, parent: int) -> None:
             if _deferred is not None:  # SIGTERM arrived while a file was being written
                 os._exit(128 + _deferred)
             try:
-                data = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - reported as a lost item
-                data = pickle.dumps(None)
-            connection.send_bytes(data)
+                connection.send(result)  # our own objects, to our own parent
+            except (EOFError, OSError):
+                os._exit(1)
+            except Exception:  # noqa: BLE001 - a result that cannot be sent is reported as a lost item
+                connection.send(None)
 
 
 def _worker_stop(signum, frame) -> None:
