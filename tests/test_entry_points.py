@@ -158,3 +158,42 @@ def test_exclude_globs_mean_what_they_mean_in_ruff(tmp_path: Path, monkeypatch, 
     monkeypatch.chdir(tmp_path)
     linted = sorted(Path(f[0]).relative_to(tmp_path).as_posix() for f in findings("."))
     assert linted == ["src/app/main.py"]
+
+
+WRAPPED_APP = '''\
+import time
+
+import sentry_sdk.integrations.asgi
+from fastapi import FastAPI
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+app = FastAPI()
+
+
+@app.get("/items")
+async def items():
+    time.sleep(1)
+    return {}
+
+
+@app.on_event("startup")
+async def start():
+    pass
+
+'''
+
+
+@pytest.mark.parametrize("wrapping", [
+    'app = TrustedHostMiddleware(app, allowed_hosts=["example.com"])\n',
+    'app = ProxyHeadersMiddleware(app=app, trusted_hosts="*")\n',
+    "app = sentry_sdk.integrations.asgi.SentryAsgiMiddleware(TrustedHostMiddleware(app, allowed_hosts=['a']))\n",
+])
+def test_rebinding_the_app_to_a_wrapper_keeps_the_routes_above_it(tmp_path: Path, monkeypatch, wrapping: str) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'w'\n")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "main.py").write_text(WRAPPED_APP)
+    plain = findings("main.py")
+    assert {f[3] for f in plain} >= {"FAPI101", "FAPI201", "FAPI501"}
+    (tmp_path / "main.py").write_text(WRAPPED_APP + wrapping)
+    assert findings("main.py") == plain

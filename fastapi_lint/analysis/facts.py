@@ -312,6 +312,18 @@ def older_spelling(source: bytes | str) -> str | None:
     return rewrite(source)
 
 
+def _wraps_itself(name: str, value: Value | None) -> bool:
+    """``name = Wrapper(name, ...)`` (also ``Wrapper(app=name)``): an ASGI middleware,
+    Sentry or OpenTelemetry wrapping the app at the end of ``main.py``. The name keeps its
+    earlier binding in the facts: everything registered on it above (routes, routers,
+    middleware, handlers) was registered on the app, which the wrapper only serves."""
+    if not isinstance(value, CallValue):
+        return False
+    first = value.args[0] if value.args else value.kwarg("app")
+    return isinstance(first, Ref) and first.dotted == name or (
+        isinstance(first, CallValue) and _wraps_itself(name, first))
+
+
 def extract_facts(source: bytes | str, module: str, is_package: bool = False) -> ModuleFacts:
     facts = ModuleFacts(module=module, is_package=is_package)
     try:
@@ -428,6 +440,9 @@ class _Extractor:
         if isinstance(stmt, ast.Assign):
             value = summarise(stmt.value)
             for target in stmt.targets:
+                if isinstance(target, ast.Name) and _wraps_itself(target.id, value) \
+                        and target.id in self.facts.scopes[scope].bindings:
+                    continue  # `app = Wrapper(app)`: routes declared on `app` stay on the app
                 self.bind_targets(target, scope, value)
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             if stmt.value is not None:
