@@ -104,7 +104,6 @@ class _BreaksTheFile(Rule):
     name = "breaks-the-file"
     summary = "test rule"
     severity = Severity.WARNING
-    triggers = ("answer",)
 
     def visit_Integer(self, node: cst.Integer) -> None:
         self.report(node, "an integer", fix=Fix.replace(node, cst.Name("lambda")))

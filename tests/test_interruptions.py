@@ -67,7 +67,7 @@ class _Extra:
 
 def _test_rule(code: str, **methods) -> type[Rule]:
     attributes = {"code": code, "name": f"test-rule-{code[-3:]}", "summary": "test", "severity": Severity.WARNING,
-                  "triggers": ("time",), **methods}
+                  **methods}
     return type(f"Rule{code}", (Rule,), attributes)
 
 
@@ -192,7 +192,6 @@ class DiesInWorker(Rule):
     name = "dies-in-worker"
     summary = "kills the worker process linting die_*.py"
     severity = Severity.WARNING
-    triggers = ("time",)
 
     def visit_Module(self, node):
         if self.ctx.path.startswith("die_") and os.getpid() != PARENT:
