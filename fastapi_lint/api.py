@@ -295,7 +295,8 @@ def _lint_with_facts(
 
 
 def _options(settings: Settings) -> LintOptions:
-    return LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version or DEFAULT_TARGET_VERSION)
+    return LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version or DEFAULT_TARGET_VERSION,
+                       settings.detected)
 
 
 def _lint_files_cached(

@@ -41,6 +41,7 @@ from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.fixes import Fix
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.project import Project
+from fastapi_lint.versions import ProjectVersions
 from fastapi_lint.rule import FileContext, Report, Rule
 from fastapi_lint.traversal import traverse
 
@@ -72,6 +73,7 @@ class LintOptions:
     docs_url: str
     allow_bare_noqa: bool = False
     target_version: str = "py310"  # of the linted code, e.g. "py39"
+    versions: ProjectVersions = ProjectVersions()  # the project's dependencies (versions.py)
 
     @property
     def python(self) -> tuple[int, int]:
@@ -505,7 +507,7 @@ def _lint(
             "run fastapi-lint with a newer Python to lint this file", line, column))
         return lint
 
-    ctx = FileContext(path, model, module, options.python)
+    ctx = FileContext(path, model, module, options.python, options.versions)
     rules = []
     for cls in wanted:
         _at(_in_rule(cls))
@@ -568,8 +570,9 @@ def _add_findings(
         if suppressions.suppresses(code, span.start.line, statement_line):
             result.suppressed += 1
             continue
-        if report.fix is not None:
-            lint.fixes.append((len(result.diagnostics), report.fix))
+        fix = report.fix if report.fix is None or options.versions.meets(report.rule.fix_requires, every=True) else None
+        if fix is not None:
+            lint.fixes.append((len(result.diagnostics), fix))
         result.diagnostics.append(
             Diagnostic(
                 path=result.path,
@@ -581,7 +584,7 @@ def _add_findings(
                 severity=report.rule.severity,
                 url=rule_url(options.docs_url, code),
                 fastapi_docs=report.rule.fastapi_docs,
-                fix=report.fix.applicability if report.fix else None,
+                fix=fix.applicability if fix else None,
             )
         )
     unused_noqa.report(lint, suppressions, rule_classes, rule_url(options.docs_url, unused_noqa.CODE))
