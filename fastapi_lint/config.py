@@ -117,7 +117,11 @@ def _rules_for(settings: Settings, relative: str) -> list[type[Rule]]:
     for pattern, ignored in settings.per_file_ignores:
         if globs.matches(pattern, relative) or ("/" not in pattern and globs.matches(pattern, name)):
             codes -= expand_selectors(ignored, f"per-file-ignores.{pattern}", include_opt_in=True)
-    return [ALL_RULES[code] for code in sorted(codes)]
+    # A rule whose advice the project's versions cannot act on is off, unless asked for by
+    # its exact code (a Pydantic v1 project opting in to v2 migration advice).
+    asked = {c.strip().upper() for c in (*(settings.select or ()), *settings.extend_select)}
+    return [ALL_RULES[code] for code in sorted(codes)
+            if code in asked or settings.detected.meets(ALL_RULES[code].requires, every=False)]
 
 
 def expand_selectors(selectors, where: str, include_opt_in: bool = False) -> set[str]:

@@ -18,6 +18,7 @@ from fastapi_lint.diagnostics import Applicability, Severity
 from fastapi_lint.analysis.facts import DefKeys
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.fixes import Fix
+from fastapi_lint.versions import ProjectVersions
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical, dotted_name
 from fastapi_lint.analysis.resolution import Symbol
@@ -33,6 +34,12 @@ class Rule:
     # finding's own Fix says what applies to it.
     fix: ClassVar[Applicability | None] = None
     fastapi_docs: ClassVar[str | None] = None
+    # Versions ({package: ">=X"}, versions.py): the rule is silent on a project whose every
+    # allowed version is older than ``requires`` (its advice cannot be acted on there),
+    # unless selected by its exact code; its fixes are offered only when every allowed
+    # version meets ``fix_requires``.
+    requires: ClassVar[dict[str, str]] = {}
+    fix_requires: ClassVar[dict[str, str]] = {}
 
     def __init__(self, ctx: FileContext):
         self.ctx = ctx
@@ -86,9 +93,11 @@ class FileContext:
     """What rules see of the file being linted; the engine keeps it in step with the traversal."""
 
     def __init__(
-        self, path: str, model: ModuleModel, module: cst.Module | None = None, python: tuple[int, int] = (3, 10)
+        self, path: str, model: ModuleModel, module: cst.Module | None = None, python: tuple[int, int] = (3, 10),
+        versions: ProjectVersions = ProjectVersions(),
     ):
         self.path = path
+        self.versions = versions  # what the project uses: rules whose advice depends on a version ask
         self.model = model
         self.module = module  # the tree being visited: fixes build new code with its config
         self.python = python  # target version of the linted code: fixes write syntax it supports

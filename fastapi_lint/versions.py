@@ -31,6 +31,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
+# Starlette versions and the first FastAPI release that allows them (FastAPI pins Starlette):
+# a project that names only FastAPI gets its Starlette from this.
+_STARLETTE_FROM_FASTAPI = (((0, 48), (0, 118)),)
+
 TRACKED = ("fastapi", "starlette", "pydantic", "pydantic-settings", "httpx", "sqlalchemy")
 _MAX_FILE_BYTES = 8 << 20
 _LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
@@ -149,6 +153,34 @@ class ProjectVersions:
     def get(self, package: str) -> VersionRange:
         wanted = _normal(package)
         return next((found for name, found in self.packages if name == wanted), VersionRange(source="not found: current"))
+
+    def older_than(self, package: str, version: Version) -> bool:
+        """Every version the project allows predates ``version`` (advice for it does not
+        apply). Starlette, when not found, follows from FastAPI, which pins it."""
+        found = self.get(package)
+        if found.source.startswith("not found") and _normal(package) == "starlette":
+            floor = next((fastapi for starlette, fastapi in _STARLETTE_FROM_FASTAPI if _cmp(version, starlette) == 0), None)
+            return floor is not None and self.get("fastapi").all_below(floor)
+        return found.all_below(version)
+
+    def may_be_older_than(self, package: str, version: Version) -> bool:
+        """Some version the project allows predates ``version`` (a fix that needs it is not safe)."""
+        found = self.get(package)
+        if found.source.startswith("not found") and _normal(package) == "starlette":
+            floor = next((fastapi for starlette, fastapi in _STARLETTE_FROM_FASTAPI if _cmp(version, starlette) == 0), None)
+            return floor is not None and self.get("fastapi").may_be_below(floor)
+        return found.may_be_below(version)
+
+    def meets(self, requires: dict[str, str], *, every: bool) -> bool:
+        """``requires`` ({package: ">=X"}) holds for every allowed version (``every``: what a
+        fix needs) or for some (what advice needs)."""
+        for package, floor in requires.items():
+            version = parse_version(floor.lstrip(">="))
+            if version is None:
+                continue
+            if (self.may_be_older_than if every else self.older_than)(package, version):
+                return False
+        return True
 
     def key(self) -> tuple:
         """What the cache keys results on."""

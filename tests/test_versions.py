@@ -113,3 +113,83 @@ def test_target_version_defaults_to_the_floor_of_requires_python(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     result = invoke("--select", "FAPI212", "--diff", "main.py")
     assert f"+def items(q: {written} = None)" in result.stdout
+
+
+OLD_APP = '''\
+from fastapi import Depends, FastAPI, status
+from pydantic import BaseModel, BaseSettings
+
+
+class Settings(BaseSettings):
+    debug: bool = False
+
+
+class Item(BaseModel):
+    name: str
+
+
+def get_settings() -> Settings:
+    return Settings()
+
+
+app = FastAPI()
+
+
+@app.on_event("startup")
+async def start() -> None:
+    pass
+
+
+@app.get("/items", response_model=Item, status_code=422)
+async def read(settings: Settings = Depends(get_settings)) -> Item:
+    item = Item(name="x")
+    print(item.dict(), status.HTTP_422_UNPROCESSABLE_ENTITY)
+    return item
+'''
+VERSION_BOUND = {"FAPI202", "FAPI301", "FAPI501", "FAPI507", "FAPI601", "FAPI604"}
+PINNED = {
+    "pyproject": {"pyproject.toml": '[tool.poetry.dependencies]\nfastapi = "^0.79"\npydantic = "^1.10"\n'},
+    "requirements": {"requirements.txt": "fastapi==0.79.1\npydantic>=1.10,<2\n"},
+    "lock": {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["fastapi", "pydantic"]\n',
+             "uv.lock": '[[package]]\nname = "fastapi"\nversion = "0.79.1"\n\n'
+                        '[[package]]\nname = "pydantic"\nversion = "1.10.13"\n'},
+}
+
+
+def _codes(tmp_path: Path, files: dict, *args: str) -> set[str]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "main.py").write_text(OLD_APP)
+    result = invoke("--no-cache", "--output-format", "json", *args, "main.py")
+    import json
+
+    return {d["code"] for d in json.loads(result.stdout)}
+
+
+@pytest.mark.parametrize("variant", sorted(PINNED))
+def test_a_project_pinned_to_fastapi_079_and_pydantic_1_gets_no_advice_it_cannot_act_on(
+        tmp_path: Path, monkeypatch, variant: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert not _codes(tmp_path, PINNED[variant]) & VERSION_BOUND
+    # ... and nothing that --fix would break: no fix of a version-bound rule is applied.
+    invoke("--no-cache", "--fix", "--unsafe-fixes", "--select", ",".join(sorted(VERSION_BOUND)), "main.py")
+    assert (tmp_path / "main.py").read_text() == OLD_APP
+
+
+def test_the_same_code_on_current_versions_gets_that_advice(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _codes(tmp_path, {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["fastapi>=0.115"]\n'}) \
+        >= VERSION_BOUND
+
+
+def test_v1_projects_opt_in_to_migration_advice_by_exact_code(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert "FAPI601" in _codes(tmp_path, PINNED["pyproject"], "--extend-select", "FAPI601")
+
+
+def test_a_range_that_admits_old_versions_keeps_the_advice_but_not_the_fix(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    files = {"requirements.txt": "fastapi>=0.79\n"}  # may be 0.79, may be current
+    assert "FAPI301" in _codes(tmp_path, files)
+    invoke("--no-cache", "--fix", "--unsafe-fixes", "--select", "FAPI301", "main.py")
+    assert (tmp_path / "main.py").read_text() == OLD_APP

@@ -34,6 +34,7 @@ class NameRow:
     advice: str
     rename: str | None = None
     unsafe: bool = False
+    since: tuple[str, tuple[int, ...]] | None = None  # (package, version) that deprecated it
 
 
 _REGEX = "is deprecated since FastAPI 0.100 (Pydantic v2); use `pattern=` instead"
@@ -110,7 +111,8 @@ DEPRECATED_NAMES: dict[str, NameRow] = {
     "fastapi.utils.generate_operation_id_for_path": NameRow(_OPERATION_ID_ADVICE),
     **{
         f"{module}.{old}": NameRow(
-            f" (renamed after RFC 9110); use `status.{new}` (Starlette 0.48+)", rename=new, unsafe=True
+            f" (renamed after RFC 9110); use `status.{new}` (Starlette 0.48+)", rename=new, unsafe=True,
+            since=("starlette", (0, 48)),
         )
         for module in ("starlette.status", "fastapi.status")
         for old, new in _STATUS_RENAMES.items()

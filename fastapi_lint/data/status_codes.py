@@ -111,3 +111,5 @@ def status_code_of(qualname: str | None) -> int | None:
 # other constant above exists in all Starlette releases FastAPI has supported since 0.100
 # (Starlette 0.27 and later).
 RENAMED_IN_STARLETTE_0_48: frozenset[int] = frozenset(DEPRECATED_STATUS_CONSTANTS.values())
+# The constant for those codes as Starlette spelt it before 0.48.
+OLD_STATUS_NAMES: dict[int, str] = {code: name for name, code in DEPRECATED_STATUS_CONSTANTS.items()}

@@ -19,6 +19,7 @@ from fastapi_lint.analysis.pydantic import PydanticV1Rule
 class BaseSettingsImport(PydanticV1Rule):
     code = "FAPI604"
     name = "basesettings-import"
+    requires = fix_requires = {"pydantic": ">=2"}  # pydantic-settings goes with Pydantic v2
     summary = "`BaseSettings` imported from `pydantic`; it moved to `pydantic_settings` in Pydantic v2"
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/advanced/settings/"

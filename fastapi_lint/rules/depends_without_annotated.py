@@ -24,6 +24,7 @@ _ANY = frozenset({"typing.Any", "typing_extensions.Any"})
 class DependsWithoutAnnotated(Rule):
     code = "FAPI301"
     name = "depends-without-annotated"
+    requires = fix_requires = {"fastapi": ">=0.95"}  # Annotated dependencies arrived in FastAPI 0.95
     summary = "FastAPI marker (`Depends`, `Query`, ...) used as a parameter default instead of in `Annotated`"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/dependencies/"

@@ -133,6 +133,8 @@ class DeprecatedFastAPIAPI(Rule):
             return
         qualname = self.ctx.qualname(node)
         row = DEPRECATED_NAMES.get(qualname or "")
+        if row is not None and row.since is not None and self.ctx.versions.older_than(*row.since):
+            return  # not deprecated in the versions the project uses (its new name does not exist there)
         if row is not None:
             fix = annotation_fix(self.ctx, self._name_fix(node, qualname, row))
             self.report(node, f"`{dotted_name(node)}` is deprecated{row.advice}", fix=fix)

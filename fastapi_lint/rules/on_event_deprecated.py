@@ -18,6 +18,7 @@ from fastapi_lint.analysis.event_hooks import EventHookRule
 class OnEventDeprecated(EventHookRule):
     code = "FAPI501"
     name = "on-event-deprecated"
+    requires = fix_requires = {"fastapi": ">=0.93"}  # lifespan= arrived (and on_event was deprecated) in FastAPI 0.93
     summary = "`on_event` / `on_startup` hooks are deprecated; use a `lifespan`"
     severity = Severity.WARNING
     fix = Applicability.UNSAFE

@@ -19,6 +19,7 @@ def _has_lifespan(call: cst.Call) -> bool:
 class OnEventIgnored(EventHookRule):
     code = "FAPI502"
     name = "on-event-ignored"
+    requires = fix_requires = {"fastapi": ">=0.93"}  # lifespan= arrived in FastAPI 0.93
     summary = "`on_event` handler on an app that has `lifespan=` never runs"
     severity = Severity.ERROR
 

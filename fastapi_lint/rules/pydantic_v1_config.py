@@ -32,6 +32,7 @@ _LINE_LENGTH = 88
 class PydanticV1Config(PydanticV1Rule):
     code = "FAPI603"
     name = "pydantic-v1-config"
+    requires = fix_requires = {"pydantic": ">=2"}  # Pydantic v2's API
     summary = "Inner `class Config:` in a Pydantic model; use `model_config = ConfigDict(...)`"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/how-to/migrate-from-pydantic-v1-to-pydantic-v2/"

@@ -21,6 +21,7 @@ from fastapi_lint.analysis.pydantic import PydanticV1Rule
 class PydanticV1Method(PydanticV1Rule):
     code = "FAPI601"
     name = "pydantic-v1-method"
+    requires = fix_requires = {"pydantic": ">=2"}  # Pydantic v2's API
     summary = "Pydantic v1 model method (`.dict()`, `.json()`, `parse_obj()` ...); use the v2 `model_*` method"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/how-to/migrate-from-pydantic-v1-to-pydantic-v2/"

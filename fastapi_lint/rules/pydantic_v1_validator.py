@@ -19,6 +19,7 @@ from fastapi_lint.analysis.pydantic import PydanticV1Rule, literal_or_unknown
 class PydanticV1Validator(PydanticV1Rule):
     code = "FAPI602"
     name = "pydantic-v1-validator"
+    requires = fix_requires = {"pydantic": ">=2"}  # Pydantic v2's API
     summary = "`@validator` / `@root_validator` on a Pydantic model; use `@field_validator` / `@model_validator`"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/how-to/migrate-from-pydantic-v1-to-pydantic-v2/"

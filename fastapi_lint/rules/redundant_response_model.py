@@ -26,6 +26,7 @@ _LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal"})
 class RedundantResponseModel(Rule):
     code = "FAPI202"
     name = "redundant-response-model"
+    requires = fix_requires = {"fastapi": ">=0.89"}  # the return annotation became the response model in FastAPI 0.89
     summary = "`response_model=` repeats the path operation's return annotation"
     severity = Severity.WARNING
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/response-model/"

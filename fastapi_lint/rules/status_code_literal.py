@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
-from fastapi_lint.data.status_codes import RENAMED_IN_STARLETTE_0_48, STATUS_CONSTANTS, STATUS_MODULES
+from fastapi_lint.data.status_codes import OLD_STATUS_NAMES, RENAMED_IN_STARLETTE_0_48, STATUS_CONSTANTS, STATUS_MODULES
 from fastapi_lint.analysis.facts import MODULE_SCOPE
 from fastapi_lint.fixes import Fix, Import, annotation_fix, expression
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
@@ -63,6 +63,8 @@ class StatusCodeLiteral(Rule):
         except ValueError:
             return
         constant = STATUS_CONSTANTS.get(number)
+        if number in RENAMED_IN_STARLETTE_0_48 and self.ctx.versions.older_than("starlette", (0, 48)):
+            constant = OLD_STATUS_NAMES[number]  # the project's Starlette predates the new name
         if constant is None:
             return  # no named constant to suggest
         self.report(
@@ -82,7 +84,7 @@ class StatusCodeLiteral(Rule):
             lpar=value.lpar, rpar=value.rpar
         )
         # The current names of 413/414/416/422 need Starlette 0.48; older releases lack them.
-        return Fix.replace(value, replacement, unsafe=number in RENAMED_IN_STARLETTE_0_48, imports=imports)
+        return Fix.replace(value, replacement, unsafe=constant == STATUS_CONSTANTS.get(number) and number in RENAMED_IN_STARLETTE_0_48, imports=imports)
 
     def _status_module(self) -> tuple[str, tuple[Import, ...]] | None:
         """How to spell the status module here: a name already bound to it (``status``, an
