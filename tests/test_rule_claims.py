@@ -1,0 +1,54 @@
+"""The claims rule pages make about FastAPI, Starlette and Pydantic, checked against the
+installed libraries: the flagged code misbehaves as the page says, and its "Use instead"
+does not."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import Depends, FastAPI, HTTPException
+from fastapi.testclient import TestClient
+
+
+# ---------------------------------------------------------------- FAPI219
+
+
+def _items_app(raise_it: bool) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/items/{item_id}")
+    def read_item(item_id: str):
+        if item_id != "foo":
+            error = HTTPException(status_code=404, detail="Item not found")
+            if raise_it:
+                raise error
+            return error
+        return {"item": item_id}
+
+    def current_user(token: str = "") -> str:
+        if token != "secret":
+            error = HTTPException(status_code=401, detail="bad token")
+            if raise_it:
+                raise error
+            return error
+        return "alice"
+
+    @app.get("/me")
+    def me(user=Depends(current_user)):
+        return {"user": str(user)}
+
+    return app
+
+
+def test_fapi219_returned_httpexception_is_a_200_with_its_attributes():
+    client = TestClient(_items_app(raise_it=False))
+    response = client.get("/items/bar")
+    assert response.status_code == 200
+    assert response.json()["status_code"] == 404 and response.json()["detail"] == "Item not found"
+    assert client.get("/me").status_code == 200  # the dependency's "check" let the request through
+
+
+def test_fapi219_raised_httpexception_is_the_error():
+    client = TestClient(_items_app(raise_it=True))
+    response = client.get("/items/bar")
+    assert response.status_code == 404 and response.json() == {"detail": "Item not found"}
+    assert client.get("/me").status_code == 401
