@@ -52,3 +52,32 @@ def test_fapi219_raised_httpexception_is_the_error():
     response = client.get("/items/bar")
     assert response.status_code == 404 and response.json() == {"detail": "Item not found"}
     assert client.get("/me").status_code == 401
+
+
+# ---------------------------------------------------------------- FAPI412
+
+
+def _failing_app(debug: bool) -> FastAPI:
+    app = FastAPI(debug=debug)
+
+    @app.get("/boom")
+    def boom():
+        secret_dsn = "postgresql://app:hunter2@db/shop"  # noqa: F841 - a local a traceback shows
+        raise RuntimeError("connection to db.internal:5432 refused")
+
+    return app
+
+
+def test_fapi412_debug_true_sends_the_traceback_to_the_client():
+    client = TestClient(_failing_app(debug=True), raise_server_exceptions=False)
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Traceback" in response.text and "RuntimeError" in response.text
+    assert "db.internal:5432" in response.text and "test_rule_claims.py" in response.text
+
+
+def test_fapi412_debug_from_settings_off_sends_a_plain_500():
+    client = TestClient(_failing_app(debug=False), raise_server_exceptions=False)
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert response.text == "Internal Server Error"

@@ -1,0 +1,39 @@
+"""FAPI412 debug-enabled: ``FastAPI(debug=True)`` / ``Starlette(debug=True)`` sends
+tracebacks to clients."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.analysis.file_view import FileView
+from fastapi_lint.analysis.names import call_keyword, dotted_name
+from fastapi_lint.data.fastapi_names import APP_CLASSES
+from fastapi_lint.rule import Rule, Severity
+
+
+class DebugEnabled(Rule):
+    code = "FAPI412"
+    name = "debug-enabled"
+    summary = "`FastAPI(debug=True)` sends tracebacks of server errors to clients"
+    severity = Severity.ERROR
+    fastapi_docs = "https://fastapi.tiangolo.com/reference/fastapi/"
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.may_use("fastapi", "starlette")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        arg = call_keyword(node, "debug")
+        if arg is None or not (isinstance(arg.value, cst.Name) and arg.value.value == "True"):
+            return  # only a literal True: settings and environment switches are the right way
+        callee = self.ctx.callee(node)
+        if callee is None or callee.receiver_type is not None or callee.qualname is None:
+            return
+        if not self.ctx.project.is_subclass(callee.qualname, APP_CLASSES):
+            return
+        spelled = dotted_name(node.func) or callee.qualname
+        self.report(
+            arg,
+            f"`{spelled}(debug=True)` sends the traceback of every server error to the client "
+            f"(source lines, paths, local names); drive it from settings that are off in production, or leave it out",
+        )
