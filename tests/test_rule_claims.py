@@ -81,3 +81,49 @@ def test_fapi412_debug_from_settings_off_sends_a_plain_500():
     response = client.get("/boom")
     assert response.status_code == 500
     assert response.text == "Internal Server Error"
+
+
+# ---------------------------------------------------------------- FAPI107
+# The documentation: "Important: Save a reference to the result of this function, to avoid a
+# task disappearing mid-execution. The event loop only keeps weak references to tasks."
+# (https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task). Shown here too.
+
+
+def _task_survives_gc(keep: bool) -> tuple[bool, list[str]]:
+    import asyncio
+    import gc
+    import weakref
+
+    reported: list[str] = []
+
+    async def wait_for_signal() -> None:
+        await asyncio.get_running_loop().create_future()  # a future only this task refers to
+
+    async def main() -> bool:
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: reported.append(context["message"]))
+        kept = set()
+        task = asyncio.create_task(wait_for_signal())
+        if keep:
+            kept.add(task)
+        ref = weakref.ref(task)
+        del task
+        await asyncio.sleep(0)  # the task starts and waits
+        gc.collect()
+        alive = ref() is not None
+        for pending in kept:
+            pending.cancel()
+        await asyncio.sleep(0)
+        return alive
+
+    return asyncio.run(main()), reported
+
+
+def test_fapi107_a_discarded_task_is_garbage_collected_while_pending():
+    alive, reported = _task_survives_gc(keep=False)
+    assert not alive
+    assert any("Task was destroyed but it is pending" in message for message in reported)
+
+
+def test_fapi107_a_task_kept_in_a_set_survives():
+    alive, reported = _task_survives_gc(keep=True)
+    assert alive and reported == []

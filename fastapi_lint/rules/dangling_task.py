@@ -1,0 +1,59 @@
+"""FAPI107 dangling-task: ``asyncio.create_task(...)`` whose result is thrown away; the
+event loop keeps only a weak reference, so the task can be garbage-collected mid-flight."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.analysis.file_view import FileView
+from fastapi_lint.analysis.names import canonical, source_text
+from fastapi_lint.data.tasks import EVENT_LOOP_CLASSES, TASK_FUNCTIONS, TASK_LOOP_METHODS
+from fastapi_lint.rule import Rule, Severity
+
+
+class DanglingTask(Rule):
+    code = "FAPI107"
+    name = "dangling-task"
+    summary = "Task from `asyncio.create_task(...)` discarded; the loop keeps only a weak reference to it"
+    severity = Severity.WARNING
+    fastapi_docs = "https://docs.python.org/3/library/asyncio-task.html#asyncio.create_task"
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions("create_task", "ensure_future")
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        call = node.value
+        if not isinstance(call, cst.Call):
+            return
+        # asyncio.create_task(...).add_done_callback(...) discards the task too
+        if (isinstance(call.func, cst.Attribute) and call.func.attr.value == "add_done_callback"
+                and isinstance(call.func.value, cst.Call)):
+            call = call.func.value
+        if not self._is_task_call(call):
+            return
+        self.report(
+            call,
+            f"`{source_text(call, 60)}` starts a task and discards it: the event loop keeps only a weak "
+            f"reference to the task, so it can be garbage-collected before it finishes; keep a reference "
+            f"(a set of background tasks with `add_done_callback(tasks.discard)`, a `TaskGroup`), or use "
+            f"`BackgroundTasks` for work after the response",
+        )
+
+    def _is_task_call(self, call: cst.Call) -> bool:
+        callee = self.ctx.callee(call)
+        if callee is None:
+            return False
+        if callee.receiver_type is not None:
+            if callee.attr in TASK_LOOP_METHODS and canonical(callee.receiver_type) in EVENT_LOOP_CLASSES:
+                return True
+            return False
+        if callee.qualname is None:
+            return False
+        qualname = canonical(callee.qualname)
+        if qualname in TASK_FUNCTIONS:
+            return True
+        if "." in qualname:  # loop.create_task where loop's class is known
+            owner, _, attr = qualname.rpartition(".")
+            return attr in TASK_LOOP_METHODS and owner in EVENT_LOOP_CLASSES
+        return False
