@@ -127,3 +127,62 @@ def test_fapi107_a_discarded_task_is_garbage_collected_while_pending():
 def test_fapi107_a_task_kept_in_a_set_survives():
     alive, reported = _task_survives_gc(keep=True)
     assert alive and reported == []
+
+
+# ---------------------------------------------------------------- FAPI605
+
+
+def test_fapi605_a_field_validator_that_falls_off_the_end_makes_the_field_none():
+    from pydantic import BaseModel, field_validator
+
+    class Signup(BaseModel):
+        username: str
+
+        @field_validator("username")
+        @classmethod
+        def normalise_username(cls, v: str) -> str:
+            if v != v.strip():
+                return v.strip()
+
+    assert Signup(username=" alice ").username == "alice"
+    assert Signup(username="alice").username is None  # a `str` field holding None
+
+
+def test_fapi605_a_before_model_validator_without_return_rejects_every_input():
+    from pydantic import BaseModel, ValidationError, model_validator
+
+    class Item(BaseModel):
+        name: str
+        nickname: str = ""
+
+        @model_validator(mode="before")
+        @classmethod
+        def fill(cls, data):
+            if isinstance(data, dict):
+                data.setdefault("nickname", data.get("name"))
+
+    with pytest.raises(ValidationError):
+        Item(name="x")
+
+
+def test_fapi605_validators_that_return_keep_the_value():
+    from pydantic import BaseModel, field_validator, model_validator
+
+    class Signup(BaseModel):
+        username: str
+        nickname: str = ""
+
+        @field_validator("username")
+        @classmethod
+        def normalise_username(cls, v: str) -> str:
+            return v.strip()
+
+        @model_validator(mode="before")
+        @classmethod
+        def fill(cls, data):
+            if isinstance(data, dict):
+                data.setdefault("nickname", data.get("username"))
+            return data
+
+    signup = Signup(username="alice")
+    assert signup.username == "alice" and signup.nickname == "alice"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.pydantic_v2 import MODEL_BASES
+from fastapi_lint.data.pydantic_v2 import FIELD_VALIDATOR, MODEL_BASES, MODEL_VALIDATOR, VALIDATORS
 from fastapi_lint.analysis.facts import MODULE_SCOPE, Ref
 from fastapi_lint.analysis.names import canonical, literal_value
 from fastapi_lint.rule import Rule
@@ -190,3 +190,133 @@ def literal_or_unknown(node: cst.BaseExpression):
         return literal_value(node)
     except ValueError:
         return ValueError
+
+
+# ---------------------------------------------------------------- validators (FAPI605, FAPI606)
+
+_V1_VALIDATORS = frozenset({"pydantic.v1.validator", "pydantic.v1.class_validators.validator"})
+
+
+def validator_of(ctx, node: cst.FunctionDef) -> tuple[str, str | None, cst.Decorator] | None:
+    """``(kind, mode, decorator)`` when ``node`` is a Pydantic validator: kind ``"field"``
+    (``@field_validator``, v1's ``@validator``) or ``"model"`` (``@model_validator``); mode
+    ``"before"``/``"after"``/``"wrap"``/``"plain"``, or None when it is not a literal. Found by
+    what the decorator resolves to, however it is imported."""
+    for decorator in node.decorators:
+        expr = decorator.decorator
+        func = expr.func if isinstance(expr, cst.Call) else expr
+        qualname = ctx.qualname(func)
+        if qualname is None:
+            continue
+        qualname = canonical(qualname)
+        if qualname in FIELD_VALIDATOR:
+            return "field", _mode(expr, "after"), decorator
+        if qualname in VALIDATORS or qualname in _V1_VALIDATORS:
+            pre = _keyword_literal(expr, "pre", False)
+            return "field", (None if pre is ValueError else "before" if pre else "after"), decorator
+        if qualname in MODEL_VALIDATOR:
+            return "model", _mode(expr, None), decorator
+    return None
+
+
+def _keyword_literal(expr: cst.BaseExpression, name: str, default):
+    if not isinstance(expr, cst.Call):
+        return default
+    for arg in expr.args:
+        if arg.star:
+            return ValueError
+        if arg.keyword is not None and arg.keyword.value == name:
+            return literal_or_unknown(arg.value)
+    return default
+
+
+def _mode(expr: cst.BaseExpression, default: str | None) -> str | None:
+    mode = _keyword_literal(expr, "mode", default)
+    return mode if isinstance(mode, str) else None
+
+
+def may_fall_off(body: cst.BaseSuite) -> bool:
+    """Whether running ``body`` can reach its end (conservatively: True when unsure, except
+    that ``while True`` without ``break`` never ends)."""
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    return not any(_always_leaves(statement) for statement in statements)
+
+
+def _always_leaves(statement: cst.CSTNode) -> bool:
+    """The statement always returns or raises (never continues to the next one)."""
+    if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        return any(isinstance(small, (cst.Return, cst.Raise)) for small in statement.body)
+    if isinstance(statement, cst.If):
+        if statement.orelse is None:
+            return False
+        orelse = statement.orelse
+        other = _always_leaves(orelse) if isinstance(orelse, cst.If) else not may_fall_off(orelse.body)
+        return not may_fall_off(statement.body) and other
+    if isinstance(statement, (cst.With,)):
+        return not may_fall_off(statement.body)
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        if statement.finalbody is not None and not may_fall_off(statement.finalbody.body):
+            return True
+        main = not may_fall_off(statement.body) or (
+            statement.orelse is not None and not may_fall_off(statement.orelse.body))
+        return main and all(not may_fall_off(handler.body) for handler in statement.handlers)
+    if isinstance(statement, (cst.While, cst.For)):
+        if _breaks(statement.body):
+            return False
+        test = getattr(statement, "test", None)
+        if isinstance(test, cst.Name) and test.value == "True":
+            return True  # never ends but by return/raise
+        return statement.orelse is not None and not may_fall_off(statement.orelse.body)
+    if isinstance(statement, cst.Match):
+        last = statement.cases[-1] if statement.cases else None
+        exhaustive = (last is not None and last.guard is None and isinstance(last.pattern, cst.MatchAs)
+                      and last.pattern.pattern is None)
+        return exhaustive and all(not may_fall_off(case.body) for case in statement.cases)
+    return False
+
+
+def _breaks(body: cst.CSTNode) -> bool:
+    """A ``break`` that leaves this loop (not one of a nested loop or function)."""
+    found = False
+
+    class Finder(cst.CSTVisitor):
+        def visit_Break(self, node: cst.Break) -> None:
+            nonlocal found
+            found = True
+
+        def visit_For(self, node) -> bool:
+            return False
+
+        def visit_While(self, node) -> bool:
+            return False
+
+        def visit_FunctionDef(self, node) -> bool:
+            return False
+
+        def visit_ClassDef(self, node) -> bool:
+            return False
+
+    body.visit(Finder())
+    return found
+
+
+def bare_returns(function: cst.FunctionDef) -> list[cst.Return]:
+    """``return`` statements without a value in ``function`` itself (not in nested defs)."""
+    found: list[cst.Return] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Return(self, node: cst.Return) -> None:
+            if node.value is None:
+                found.append(node)
+
+        def visit_FunctionDef(self, node) -> bool:
+            return False
+
+        def visit_ClassDef(self, node) -> bool:
+            return False
+
+        def visit_Lambda(self, node) -> bool:
+            return False
+
+    function.body.visit(Finder())
+    return found
