@@ -186,3 +186,43 @@ def test_fapi605_validators_that_return_keep_the_value():
 
     signup = Signup(username="alice")
     assert signup.username == "alice" and signup.nickname == "alice"
+
+
+# ---------------------------------------------------------------- FAPI108
+
+
+def _offload(called: bool) -> tuple[bool, object]:
+    import asyncio
+    import threading
+
+    from fastapi.concurrency import run_in_threadpool
+
+    ran_in: list[threading.Thread] = []
+
+    def render(order_id: int) -> bytes:
+        ran_in.append(threading.current_thread())
+        return b"report %d" % order_id
+
+    async def main():
+        try:
+            if called:
+                result = await run_in_threadpool(render(7))
+            else:
+                result = await run_in_threadpool(render, 7)
+        except TypeError as error:
+            result = error
+        return threading.current_thread(), result
+
+    loop_thread, result = asyncio.run(main())
+    return ran_in[0] is loop_thread, result
+
+
+def test_fapi108_a_called_function_runs_on_the_loop_and_the_offload_fails():
+    on_loop, result = _offload(called=True)
+    assert on_loop
+    assert isinstance(result, TypeError) and "callable" in str(result)
+
+
+def test_fapi108_a_passed_function_runs_in_a_worker_thread():
+    on_loop, result = _offload(called=False)
+    assert not on_loop and result == b"report 7"
