@@ -226,3 +226,49 @@ def test_fapi108_a_called_function_runs_on_the_loop_and_the_offload_fails():
 def test_fapi108_a_passed_function_runs_in_a_worker_thread():
     on_loop, result = _offload(called=False)
     assert not on_loop and result == b"report 7"
+
+
+# ---------------------------------------------------------------- FAPI606
+
+_REGISTRATION = """
+from pydantic import BaseModel, ValidationError, field_validator
+
+class WithAssert(BaseModel):
+    username: str
+
+    @field_validator("username")
+    @classmethod
+    def alnum(cls, v: str) -> str:
+        assert v.isalnum(), "Username must be alphanumeric"
+        return v
+
+class WithRaise(BaseModel):
+    username: str
+
+    @field_validator("username")
+    @classmethod
+    def alnum(cls, v: str) -> str:
+        if not v.isalnum():
+            raise ValueError("Username must be alphanumeric")
+        return v
+
+for model in (WithAssert, WithRaise):
+    try:
+        model(username="not valid!")
+        print(model.__name__, "accepted")
+    except ValidationError:
+        print(model.__name__, "rejected")
+"""
+
+
+@pytest.mark.parametrize("optimize", [False, True], ids=["plain", "-O"])
+def test_fapi606_assert_validation_vanishes_under_python_O_and_raise_does_not(optimize, tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "registration.py"
+    script.write_text(_REGISTRATION)
+    flags = ["-O"] if optimize else []
+    out = subprocess.run([sys.executable, *flags, str(script)], capture_output=True, text=True, check=True).stdout
+    assert f"WithAssert {'accepted' if optimize else 'rejected'}" in out
+    assert "WithRaise rejected" in out

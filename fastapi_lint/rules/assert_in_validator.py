@@ -1,0 +1,73 @@
+"""FAPI606 assert-in-validator: ``assert`` as validation inside a Pydantic validator;
+``python -O`` removes it and the validation with it."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from fastapi_lint.analysis.file_view import FileView
+from fastapi_lint.analysis.names import source_text
+from fastapi_lint.analysis.pydantic import validator_of
+from fastapi_lint.fixes import Fix, expression
+from fastapi_lint.rule import Applicability, Rule, Severity
+
+# Expressions that need parentheses after `not`.
+_LOOSE = (cst.BooleanOperation, cst.IfExp, cst.Lambda, cst.NamedExpr)
+
+
+class AssertInValidator(Rule):
+    code = "FAPI606"
+    name = "assert-in-validator"
+    summary = "`assert` in a Pydantic validator disappears under `python -O`; raise `ValueError`"
+    severity = Severity.WARNING
+    fix = Applicability.UNSAFE
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._validators: dict[int, bool] = {}
+
+    @classmethod
+    def could_report(cls, view: FileView) -> bool:
+        return view.mentions_part("validator")
+
+    def visit_Assert(self, node: cst.Assert) -> None:
+        function = self.ctx.function_node
+        if not isinstance(function, cst.FunctionDef):
+            return
+        if id(function) not in self._validators:
+            self._validators[id(function)] = bool(function.decorators) and validator_of(self.ctx, function) is not None
+        if not self._validators[id(function)]:
+            return
+        self.report(
+            node,
+            f"`assert` in validator `{function.name.value}` is removed when Python runs with `-O` "
+            f"(or `PYTHONOPTIMIZE`), and the check with it; use `if not ...: raise ValueError(...)`",
+            fix=self._fix(node),
+        )
+
+    def _fix(self, node: cst.Assert) -> Fix | None:
+        line = self.ctx.current_statement
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1 or line.body[0] is not node:
+            return None  # `x = 1; assert x`: leave it to a person
+        if "#" in cst.Module([]).code_for_node(node):
+            return None
+        bound = self.ctx.resolve(cst.Name("ValueError"))
+        if bound is not None and bound.qualname not in (None, "builtins.ValueError"):
+            return None  # the name means something else here
+        test = node.test
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not) and not test.lpar:
+            condition = test.expression
+        else:
+            inner = test.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) \
+                if isinstance(test, _LOOSE) and not test.lpar else test
+            condition = cst.UnaryOperation(cst.Not(), inner)
+        message = node.msg if node.msg is not None else expression(
+            repr(f"failed: {source_text(test, 200)}"), self.ctx.module)
+        raise_line = cst.SimpleStatementLine(
+            [cst.Raise(exc=cst.Call(cst.Name("ValueError"), [cst.Arg(message)]))])
+        replacement = cst.If(
+            test=condition,
+            body=cst.IndentedBlock([raise_line], header=line.trailing_whitespace),
+            leading_lines=line.leading_lines,
+        )
+        return Fix.replace(line, replacement, unsafe=True)
