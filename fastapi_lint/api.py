@@ -16,13 +16,17 @@ from typing import Callable
 from fastapi_lint.config import DEFAULT_TARGET_VERSION, Settings, forget_configs
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Diagnostic, FileResult
 from fastapi_lint.discovery import discover, is_excluded, package_root, walk
-from fastapi_lint.engine import MAX_SOURCE_BYTES, LintOptions, engine_diagnostic, fix_source, lint_source
+from fastapi_lint.engine import (
+    MAX_SOURCE_BYTES, LintOptions, engine_diagnostic, fix_source, lint_source, lint_source_with_fixes,
+)
+from fastapi_lint.fixes import Fix, apply as apply_fixes, reparses
 from fastapi_lint.analysis.facts import ModuleFacts, extract_facts
 from fastapi_lint.analysis.names import forget_packages, module_name_for
 from fastapi_lint.project import Project, answer_digest, pack_reads, unpack_reads
 from fastapi_lint.cache import NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, digest, facts_digest
 from fastapi_lint.projects import ProjectRoot, SettingsResolver
 from fastapi_lint.runner import map_files
+from fastapi_lint.severity import apply_overrides
 from fastapi_lint.files import ReadStamp, WriteRefused, is_inside, read_stamped, real_roots, write_source
 
 
@@ -431,3 +435,108 @@ def lint_text(source: str | bytes, path: str = "example.py", settings: Settings 
     project = build_project([facts])
     options = _options(settings)
     return lint_source(path, data, facts, project, settings.rules_for(Path(path)), options).diagnostics
+
+
+# ---------------------------------------------------------------- a long-lived project model
+#
+# The language server (fastapi_lint/server/) keeps every file's facts in memory and lints
+# one buffer at a time as it is edited; these are the pieces of a run it needs.
+
+
+def index_facts(files: list[Path], cache: Cache | None = None, jobs: int = 1) -> dict[Path, ModuleFacts]:
+    """The facts of ``files`` (in their order): from the project's store where it has them
+    (a file whose stat is unchanged is not even read), else extracted on ``jobs``
+    processes and remembered there. Files that cannot be read, are too large or whose
+    facts cannot be extracted are left out (linting them reports why)."""
+    if cache is None:
+        computed = map_files(_facts_job, {}, files, jobs, "indexing")
+        return {path: found for path, found in zip(files, computed) if found is not None}
+    hashes: dict[Path, str] = {}
+    contents: Contents = {}
+    for path in files:
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue
+        known = cache.known_hash(path, status)
+        if known is None:
+            data = _read(path)
+            if not isinstance(data, bytes):
+                continue
+            contents[path] = ReadStamp.of(status, data)
+            known = cache.remember_hash(path, status, data)
+        hashes[path] = known
+    modules = {path: module_name_for(path)[0] for path in hashes}
+    facts: dict[Path, ModuleFacts] = {}
+    missing = []
+    for path, hashed in hashes.items():
+        found = cache.get_facts(modules[path], hashed)
+        if found is not None:
+            facts[path] = found
+        elif cache.get_digest(modules[path], hashed) != NO_FACTS:
+            missing.append(path)
+    for path, computed in zip(missing, map_files(_facts_and_digest_job, contents, missing, jobs, "indexing")):
+        if computed is not None:
+            facts[path] = computed[0]
+        cache.put_facts(modules[path], hashes[path], computed)
+    cache.save()
+    return {path: facts[path] for path in hashes if path in facts}
+
+
+def buffer_facts(path: Path, source: bytes) -> ModuleFacts | None:
+    """The facts of an editor's buffer for ``path``; None when it has none (unreadable as
+    Python source, too large: its lint reports why)."""
+    return _facts_job({path: source}, path)
+
+
+@dataclass
+class BufferLint:
+    """One lint of one version of a file (an editor's buffer): its findings, with the
+    severities its configuration gives them and the project facts its rules read
+    (``result.reads``), and the fix each finding proposes, to apply on its own."""
+
+    result: FileResult
+    source: bytes
+    module: object = None  # the parsed libcst module the fixes edit; None when not parsed
+    fixes: dict[int, Fix] = field(default_factory=dict)  # index in result.diagnostics -> its fix
+
+    def fixed_source(self, index: int) -> bytes | None:
+        """The source with only the fix of finding ``index`` applied; None when it has no
+        fix, or applying it fails or leaves code that does not compile."""
+        fix = self.fixes.get(index)
+        if fix is None or self.module is None:
+            return None
+        try:
+            fixed = apply_fixes(self.module, [fix]).bytes
+        except Exception:  # noqa: BLE001 - a rule's broken fix is no fix
+            return None
+        if self.source.endswith(b"\r") and not fixed.endswith((b"\r", b"\n")):
+            fixed += b"\r"  # libcst drops the last line end of a file whose lines end with a lone CR
+        return fixed if fixed != self.source and reparses(fixed) else None
+
+
+def lint_buffer(path: Path, source: bytes, facts: ModuleFacts | None, project: Project, settings: Settings) -> BufferLint:
+    """Lint ``source`` as the file ``path`` of ``project`` with ``settings``, the
+    configuration of its project. ``facts`` are the buffer's own, and should be the very
+    object the project holds for its module (rules tell their own module by identity)."""
+    if facts is None:
+        facts = extract_facts(b"", module_name_for(path)[0])  # the lint reports what is wrong with the source
+    with project.reads() as reads:
+        result, module, fixes = lint_source_with_fixes(
+            str(path), source, facts, project, settings.rules_for(path), _options(settings))
+    result.reads = frozenset(reads)
+    result.source_hash = content_hash(source)
+    apply_overrides(RunResult([result]), settings)
+    return BufferLint(result, source, module, dict(fixes))
+
+
+def fix_buffer(
+    path: Path, source: bytes, facts: ModuleFacts | None, project: Project, settings: Settings, unsafe: bool = False,
+) -> bytes | None:
+    """``source`` with every safe fix applied (unsafe ones too with ``unsafe``), as
+    ``--fix`` would write it; None when nothing changes."""
+    if facts is None:
+        return None
+    result = fix_source(str(path), source, facts, project, settings.rules_for(path), _options(settings),
+                        refresh_facts=lambda data: facts_for(path, data), unsafe=unsafe)
+    return result.fixed_source

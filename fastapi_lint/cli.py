@@ -1,5 +1,6 @@
 """The command line: ``fastapi-lint [check] PATHS``, ``fastapi-lint explain CODE``,
-``fastapi-lint rules``. Thin: parse flags, load settings, call the API, pick a reporter,
+``fastapi-lint rules``, ``fastapi-lint server`` (the language server). Thin: parse
+flags, load settings, call the API, pick a reporter,
 choose the exit code (0 clean, 1 findings, 2 usage/config error, 3 internal error)."""
 
 from __future__ import annotations
@@ -343,6 +344,22 @@ def explain(code: str) -> None:
         console.print(Markdown(page))
     else:
         click.echo(page, nl=not page.endswith("\n"))
+
+
+@main.command()
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the project's store of facts.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for indexing a project (default: one per CPU).")
+def server(no_cache: bool, jobs: int | None) -> None:
+    """Run the language server (LSP over standard input and output) for editors."""
+    from fastapi_lint.server import missing_dependencies, serve
+
+    missing = missing_dependencies()
+    if missing:
+        _fail(missing)
+    from fastapi_lint.runner import default_jobs
+
+    serve(use_cache=not no_cache, jobs=jobs or default_jobs())
 
 
 @main.command("rules")

@@ -319,6 +319,32 @@ def lint_source(
     return _budgeted(path, project, False, work)
 
 
+def lint_source_with_fixes(
+    path: str,
+    source: bytes,
+    facts: ModuleFacts,
+    project: Project,
+    rule_classes: list[type[Rule]],
+    options: LintOptions,
+) -> tuple[FileResult, cst.Module | None, list[tuple[int, Fix]]]:
+    """As :func:`lint_source`, also returning the parsed module and the fix each finding
+    proposes (the index of its diagnostic, the fix), for a caller that applies them one at
+    a time with :func:`fixes.apply` (the language server's code actions)."""
+    done: list[_Pass] = []
+
+    def work() -> FileResult:
+        try:
+            done.append(_lint(path, source, facts, project, rule_classes, options))
+            return done[0].result
+        except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
+            return _crashed(path, exc)
+
+    result = _budgeted(path, project, False, work)
+    if done and done[0].result is result:
+        return result, done[0].module, list(done[0].fixes)
+    return result, None, []
+
+
 def _crashed(path: str, exc: BaseException) -> FileResult:
     if isinstance(exc, RecursionError):  # deep nesting, not a bug: found after the traversal
         return FileResult(path, [engine_diagnostic(path, PARSE_ERROR_CODE, _TOO_DEEP)])

@@ -181,6 +181,24 @@ class Project(Resolver):
         """The same project with one module's facts replaced (after a fix rewrote it)."""
         return Project({**dict.copy(self.modules), facts.module: facts})
 
+    def with_modules(self, modules: dict[str, ModuleFacts], changed: set[str]) -> Project:
+        """A project of ``modules``, which differ from this one's only in the facts of the
+        modules named ``changed``, keeping the memoised answers that read none of them (the
+        language server re-lints a buffer per keystroke without recomputing what the rest
+        of the project answered). Kept: immutable answers (a resolved name, a string, a
+        tuple...) whose recorded reads name neither a changed module, nor every module,
+        nor a question (whose own reads are not recorded). Nothing is kept when the set of
+        module names changed: a lookup that found nothing may find something now."""
+        fresh = Project(modules)
+        if dict.keys(self.modules) != modules.keys():
+            return fresh
+        for key, (value, reads) in self._memo.items():
+            if key[0] != "query" and _immutable(value) and not any(
+                item == EVERY_MODULE or item in changed or isinstance(item, tuple) for item in flat_reads(reads)
+            ):
+                fresh._memo[key] = (value, reads)
+        return fresh
+
     # ------------------------------------------------------------ dependency recording
 
     @contextmanager
@@ -266,6 +284,16 @@ class Project(Resolver):
             return False  # the spelling may be an alias (``from fastapi import Depends as D``)
         symbol = self.resolve(facts, scope, call.callee)
         return bool(symbol and symbol.qualname and canonical(symbol.qualname) in DEPENDS_FUNCTIONS)
+
+
+def _immutable(value: object) -> bool:
+    """An answer that cannot compute more later (which would read the project it came from)."""
+    if value is None or isinstance(value, (bool, int, float, str, bytes)):
+        return True
+    if isinstance(value, (tuple, frozenset)):
+        return all(_immutable(item) for item in value)
+    params = getattr(type(value), "__dataclass_params__", None)
+    return params is not None and params.frozen
 
 
 def _bare_depends(param) -> list[tuple[CallValue, Value | None]]:
