@@ -18,11 +18,37 @@ class DebugEnabled(Rule):
     severity = Severity.ERROR
     fastapi_docs = "https://fastapi.tiangolo.com/reference/fastapi/"
 
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._branches = 0  # enclosing if/match statements and conditional expressions
+
     @classmethod
     def could_report(cls, view: FileView) -> bool:
         return view.may_use("fastapi", "starlette")
 
+    # `if in_debug_mode(): app = FastAPI(debug=True)` is already a switch: only an app that is
+    # in debug mode whatever the environment is flagged.
+    def visit_If(self, node: cst.If) -> None:
+        self._branches += 1
+
+    def leave_If(self, original_node: cst.If) -> None:
+        self._branches -= 1
+
+    def visit_Match(self, node: cst.Match) -> None:
+        self._branches += 1
+
+    def leave_Match(self, original_node: cst.Match) -> None:
+        self._branches -= 1
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._branches += 1
+
+    def leave_IfExp(self, original_node: cst.IfExp) -> None:
+        self._branches -= 1
+
     def visit_Call(self, node: cst.Call) -> None:
+        if self._branches:
+            return
         arg = call_keyword(node, "debug")
         if arg is None or not (isinstance(arg.value, cst.Name) and arg.value.value == "True"):
             return  # only a literal True: settings and environment switches are the right way
