@@ -401,3 +401,65 @@ def list_rules(output_format: str) -> None:
         table.add_row(*row.values())
     console.print(table)
 
+
+@main.command("routes")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--app", "app_spec", metavar="MODULE:ATTR",
+              help="Only this app (the module's name and the app's, or the factory function that builds it).")
+@click.option("--output-format", type=click.Choice(["text", "json", "csv", "markdown", "mermaid"]), default="text",
+              show_default=True, help="text is a table on terminals; mermaid draws app → routers → routes.")
+@click.option("--match", "match_url", metavar="'[METHOD] URL'",
+              help="Which route serves this request (Starlette's matching order), e.g. 'GET /users/me' or 'WS /chat'.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Read settings from this pyproject.toml (or fastapi-lint TOML file).")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+def routes_command(paths: tuple[Path, ...], app_spec: str | None, output_format: str, match_url: str | None,
+                   config_file: Path | None, isolated: bool) -> None:
+    """Print the route table of every FastAPI app under PATHS, read statically (nothing is imported).
+
+    One row per route in the order Starlette tries them: methods, full path, name, handler,
+    file:line, tags, dependencies, response model, status code, deprecation. A path part
+    that is not known statically is shown as {?spelling}. Exit 1 when --match finds no route."""
+    targets = list(paths) or [Path(".")]
+    missing = [str(p) for p in targets if not os.path.lexists(p)]
+    if missing:
+        _fail(f"{', '.join(missing)}: no such file or directory")
+    try:
+        from fastapi_lint.analysis.route_table import match
+        from fastapi_lint.report.console import make_console
+        from fastapi_lint.report.routes_table import report, report_match
+        from fastapi_lint.routes import route_tables
+
+        fixed = load_settings(Path.cwd(), config_file) if config_file is not None else None
+        tables = route_tables(targets, SettingsResolver(fixed=fixed, isolated=isolated))
+        if app_spec:
+            tables = [t for t in tables if _is_app(t, app_spec)]
+            if not tables:
+                _fail(f"no FastAPI app {app_spec} found under {', '.join(str(p) for p in targets)}")
+        if match_url is not None:
+            method, _, url = match_url.strip().rpartition(" ")
+            method = (method.strip() or "GET").upper()
+            if not url.startswith("/"):
+                _fail(f"--match wants '[METHOD] /path', not {match_url!r}")
+            url = url.split("?", 1)[0]
+            served = False
+            for table in tables:
+                found = match(table, "GET" if method in ("WS", "WEBSOCKET") else method, url,
+                              websocket=method in ("WS", "WEBSOCKET"))
+                report_match(table, method, url, found, sys.stdout)
+                served = served or (found.row is not None and not found.partial)
+            sys.exit(EXIT_CLEAN if served else EXIT_FINDINGS)
+        report(tables, sys.stdout, output_format, make_console(sys.stdout) if output_format == "text" else None)
+    except UsageError as exc:
+        _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - never a traceback for the user
+        if os.environ.get("FASTAPI_LINT_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set FASTAPI_LINT_DEBUG=1 for a traceback)", EXIT_INTERNAL)
+
+
+def _is_app(table, spec: str) -> bool:
+    """``module:attr`` names the app (``attr`` its name, or the function that builds it)."""
+    module, _, attr = spec.partition(":")
+    own_module, scope, name = table.origin
+    return own_module == module and (not attr or attr in (name, scope, f"{scope}.{name}"))

@@ -1,0 +1,574 @@
+"""The application's route table, as Starlette will match it: for every FastAPI app of the
+project, its routes, websockets and mounts in matching order, each with its full path
+(every prefix joined as Starlette joins them), methods, name, handler and what the
+includes add (tags, dependencies, deprecation).
+
+Built on :class:`~fastapi_lint.analysis.routing.RouteIndex` (the registrations and
+``include_router`` calls FAPI205/206/216/217/218 read), walked downwards from each app:
+an app's own registrations and includes in execution order, an included router's routes
+at the place of its include. Nothing is guessed: a prefix or path that is not a literal
+is shown as ``{?spelling}`` and the row is marked not static.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from fastapi_lint.analysis.facts import (
+    MODULE_SCOPE, CallValue, Const, FString, Lambda, ModuleFacts, Ref, Seq, Subscript, Value,
+)
+from fastapi_lint.analysis.routing import OwnerId, RouteIndex, route_index
+from fastapi_lint.analysis.url_templates import path_matcher, path_parameters
+from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
+from fastapi_lint.data.status_codes import status_code_of
+from fastapi_lint.project import Project
+
+_FASTAPI_APP = frozenset({"fastapi.FastAPI"})
+_STARLETTE_ROUTE = frozenset({"route", "add_route"})  # starlette.routing.Route: HEAD with GET
+_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class RouteRow:
+    """One entry of an app's route list, in the order Starlette tries them."""
+
+    app: str  # "module:name" of the app
+    router: str  # "module:name" of the app or router the route is registered on
+    kind: str  # route | websocket | mount | builtin
+    methods: tuple[str, ...]  # empty for websockets and mounts
+    path: str  # the full path; unresolved parts as {?spelling}
+    static: bool  # every part of the path is known
+    name: str | None
+    operation_id: str | None
+    handler: str | None  # qualified name of the endpoint (or what is mounted)
+    file: str | None
+    line: int | None
+    tags: tuple[str, ...] | None  # None when not literal
+    dependencies: tuple[str, ...] | None  # in execution order; None when not literal
+    response_model: str | None
+    status_code: int | str | None
+    deprecated: bool | None
+    protocol: str | None  # "websocket" for websocket routes
+    order: int = 0  # position in the app's route list (0-based)
+    # Why the route may not be registered at all: "branch" (under an if/else, try, match or
+    # loop), "call" (in a function other than the one that builds its router), "import"
+    # (registered by a module other than the router's, when that module is imported).
+    condition: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "app": self.app, "router": self.router, "kind": self.kind, "methods": list(self.methods),
+            "path": self.path, "static": self.static, "name": self.name, "operation_id": self.operation_id,
+            "handler": self.handler, "file": self.file, "line": self.line,
+            "tags": None if self.tags is None else list(self.tags),
+            "dependencies": None if self.dependencies is None else list(self.dependencies),
+            "response_model": self.response_model, "status_code": self.status_code,
+            "deprecated": self.deprecated, "protocol": self.protocol, "order": self.order,
+            "condition": self.condition,
+        }
+
+
+@dataclass
+class AppTable:
+    app: str  # "module:name"
+    origin: OwnerId
+    file: str | None
+    line: int | None
+    rows: list[RouteRow] = field(default_factory=list)
+    # Routes and includes of the project on an app or router known only by its type (a
+    # parameter ``app: FastAPI``): they may belong to this app, at a place not known.
+    unattributed: tuple[tuple[str | None, int], ...] = ()
+
+    @property
+    def unresolved(self) -> int:
+        return sum(not row.static for row in self.rows)
+
+    @property
+    def conditional(self) -> int:
+        return sum(row.condition is not None for row in self.rows)
+
+
+@dataclass(frozen=True)
+class Match:
+    row: RouteRow | None  # None: no route matches (404)
+    shadowed: tuple[RouteRow, ...]  # later routes that match the same request in full
+    partial: bool = False  # the path matched but not the method: Starlette answers 405
+    uncertain: tuple[RouteRow, ...] = ()  # earlier rows whose path is not static
+
+
+# ---------------------------------------------------------------- rendering summaries
+
+
+def show(value: Value | None) -> str:
+    """A short spelling of a value summary (as the source would show it)."""
+    if value is None:
+        return "None"
+    if isinstance(value, Const):
+        if isinstance(value.value, tuple):
+            return "[" + ", ".join(repr(v) for v in value.value) + "]"
+        return repr(value.value)
+    if isinstance(value, Ref):
+        return value.dotted
+    if isinstance(value, CallValue):
+        args = [show(a) for a in value.args]
+        args += [f"{k}={show(v)}" if k is not None else f"**{show(v)}" for k, v in value.kwargs]
+        return f"{value.callee or '?'}({', '.join(args)})"
+    if isinstance(value, Subscript):
+        return f"{value.base or '?'}[{', '.join(show(i) for i in value.items)}]"
+    if isinstance(value, Seq):
+        return "[" + ", ".join(show(i) for i in value.items) + "]"
+    if isinstance(value, FString):
+        return "f'" + "".join(p if isinstance(p, str) else "{" + show(p) + "}" for p in value.parts) + "'"
+    if isinstance(value, Lambda):
+        return "lambda"
+    return "…"
+
+
+# ---------------------------------------------------------------- the builder
+
+
+@dataclass
+class _Context:
+    """What the includes above a route add: outermost first."""
+
+    path: str
+    static: bool
+    tags: tuple | None
+    dependencies: tuple | None
+    deprecated: bool | None
+
+
+class RouteTable:
+    """Route tables of every FastAPI app of ``project``; ``files`` maps module names to
+    the paths shown for them, ``branches`` module names to the lines that run only under
+    a condition (inside an ``if``, ``try``, ``match`` or loop: the facts do not say)."""
+
+    def __init__(self, project: Project, files: dict[str, str] | None = None,
+                 branches: dict[str, frozenset[int]] | None = None):
+        self.project = project
+        self.index: RouteIndex = route_index(project)
+        self.files = files or {}
+        self.branches = branches or {}
+        self._children: dict[OwnerId, list] = {}
+        for include in self.index.includes:
+            self._children.setdefault(include.parent, []).append(include)
+        self._mounts: dict[OwnerId, list] = {}
+        self.unattributed: list[tuple[str | None, int]] = []
+        for name, model in self.index.models.items():
+            for registration in model.registrations:
+                if registration.kind in ("route", "websocket", "include_router") and registration.owner.origin is None:
+                    self.unattributed.append((self.files.get(name, name), registration.line))
+        for name, facts in project.modules.items():
+            for scoped in facts.calls:
+                callee = scoped.call.callee or ""
+                if callee.rsplit(".", 1)[-1] != "mount" or "." not in callee:
+                    continue
+                owner = project.resolve(facts, scoped.scope, callee.rpartition(".")[0])
+                if owner is not None and owner.origin is not None and project.kind_of(owner):
+                    self.index.owners.setdefault(owner.origin, owner)
+                    self._mounts.setdefault(owner.origin, []).append((name, scoped))
+
+    # ------------------------------------------------------------ apps
+
+    def apps(self) -> list[AppTable]:
+        tables = []
+        for origin, symbol in sorted(self.index.owners.items()):
+            if symbol.call is None or not self.project.is_subclass(symbol.instance_of, _FASTAPI_APP):
+                continue
+            module, scope, name = origin
+            label = f"{module}:{name}" if scope == MODULE_SCOPE else f"{module}:{scope}.{name}"
+            table = AppTable(label, origin, self.files.get(module), symbol.call.line,
+                             unattributed=tuple(self.unattributed))
+            rows = self._builtin_rows(label, origin) + self._rows(label, origin, 0, frozenset())
+            table.rows = [_renumber(row, i) for i, row in enumerate(rows)]
+            tables.append(table)
+        return tables
+
+    def app(self, spec: str) -> AppTable | None:
+        """The app named ``module:attr`` (``attr`` may be a factory function's name)."""
+        module, _, attr = spec.partition(":")
+        for table in self.apps():
+            t_module, t_scope, t_name = table.origin
+            if t_module == module and (not attr or attr in (t_name, t_scope, f"{t_scope}.{t_name}".lstrip("."))):
+                return table
+        return None
+
+    def _builtin_rows(self, label: str, origin: OwnerId) -> list[RouteRow]:
+        """What ``FastAPI.setup()`` adds before any route: the schema and the docs pages."""
+        ctor = self.index.owners[origin].call
+        if ctor is None or any(name is None for name, _ in ctor.kwargs):
+            return []
+        facts = self.project.modules.get(origin[0])
+
+        def url(kwarg: str, default: str) -> str | None | bool:
+            if not ctor.has_kwarg(kwarg):
+                return default
+            value = self._string(facts, origin[1], ctor.kwarg(kwarg))
+            if value is None:
+                return False  # not literal
+            return value[0] if value[1] else False
+
+        rows = []
+        openapi = url("openapi_url", "/openapi.json")
+        if openapi is False:
+            return []
+        if openapi:
+            docs, redirect = url("docs_url", "/docs"), url("swagger_ui_oauth2_redirect_url", "/docs/oauth2-redirect")
+            redoc = url("redoc_url", "/redoc")
+            wanted = [(openapi, "openapi"), (docs, "swagger_ui_html")]
+            if docs:
+                wanted.append((redirect, "swagger_ui_redirect"))
+            wanted.append((redoc, "redoc_html"))
+            for path, name in wanted:
+                if path is False:
+                    return rows  # unknown: stop rather than guess the order of what follows
+                if path:
+                    rows.append(RouteRow(label, label, "builtin", ("GET", "HEAD"), path, True, name, None,
+                                         f"fastapi.applications.FastAPI.{name}", None, None, (), (), None, None,
+                                         False, None))
+        return rows
+
+    # ------------------------------------------------------------ the walk
+
+    def _rows(self, app: str, owner_id: OwnerId, depth: int, seen: frozenset) -> list[RouteRow]:
+        """The rows of ``owner_id`` in matching order, their paths relative to its includer
+        (its own prefix, tags and dependencies applied)."""
+        owner = self.index.owners.get(owner_id)
+        if owner is None or depth > _MAX_DEPTH or owner_id in seen:
+            return []
+        facts = self.project.modules.get(owner_id[0])
+        own = self._own_context(owner, facts, owner_id[1])
+        entries = []
+        for module, registration in self.index.routes.get(owner_id, []):
+            entries.append((self._position(owner_id, module, registration), "route", (module, registration)))
+        for include in self._children.get(owner_id, []):
+            entries.append((self._at(owner_id, include.module, include.registration.line, 0), "include", include))
+        for module, scoped in self._mounts.get(owner_id, []):
+            entries.append((self._at(owner_id, module, scoped.call.line, 0), "mount", (module, scoped)))
+        entries.sort(key=lambda entry: entry[0])
+        rows: list[RouteRow] = []
+        label = _label(owner_id)
+        for _, kind, item in entries:
+            if kind == "route":
+                module, registration = item
+                line = self._first_line(module, registration)
+                condition = self._condition(owner_id, module, line, self._scope_of(
+                    self.project.modules[module], registration.call, registration))
+                rows.append(_replace(self._route_row(app, label, *item), condition=condition))
+            elif kind == "mount":
+                module, scoped = item
+                condition = self._condition(owner_id, module, scoped.call.line, scoped.scope)
+                rows.append(_replace(self._mount_row(app, label, *item), condition=condition))
+            else:
+                include = item
+                condition = self._condition(owner_id, include.module, include.registration.line, include.scope)
+                if include.child is None:
+                    target = include.call.arg(0, "router")
+                    rows.append(RouteRow(app, label, "include", (), "{?" + show(target) + "}", False, None, None,
+                                         show(target), self.files.get(include.module), include.registration.line,
+                                         None, None, None, None, None, None, condition=condition))
+                    continue
+                context = self._include_context(include)
+                for row in self._rows(app, include.child, depth + 1, seen | {owner_id}):
+                    row = _under(context, row)
+                    rows.append(row if row.condition or not condition else _replace(row, condition=condition))
+        return [_under(own, row) if row.kind != "builtin" else row for row in rows]
+
+    def _position(self, owner_id: OwnerId, module: str, registration) -> tuple:
+        if registration.decorator_index is not None and registration.function_key:
+            function = self.project.modules[module].functions.get(registration.function_key)
+            if function is not None:
+                # stacked decorators: the one nearest the def registers first
+                return self._at(owner_id, module, function.line, -registration.decorator_index)
+        return self._at(owner_id, module, registration.line, 0)
+
+    def _first_line(self, module: str, registration) -> int:
+        return registration.line
+
+    def _condition(self, owner_id: OwnerId, module: str, line: int, scope: str) -> str | None:
+        if module != owner_id[0]:
+            return "import"
+        if scope != owner_id[1]:
+            return "call"
+        if line in self.branches.get(module, ()):
+            return "branch"
+        return None
+
+    @staticmethod
+    def _at(owner_id: OwnerId, module: str, line: int, within: int) -> tuple:
+        # Registrations in the owner's own module run in source order; those in another
+        # module (``from main import app``) run when it is imported: after, as far as we know.
+        return (module != owner_id[0], module, line, within)
+
+    def _own_context(self, owner, facts: ModuleFacts | None, scope: str) -> _Context:
+        ctor = owner.call
+        if ctor is None or facts is None:
+            return _Context("", True, (), (), False)
+        if any(name is None for name, _ in ctor.kwargs):
+            return _Context("{?**}", False, None, None, None)
+        is_app = self.project.is_subclass(owner.instance_of, _FASTAPI_APP)
+        prefix = ("", True) if is_app else self._string(facts, scope, ctor.kwarg("prefix"), "")
+        return _Context(prefix[0], prefix[1], _strings(ctor.kwarg("tags")),
+                        _dependencies(ctor.kwarg("dependencies")), _flag(ctor.kwarg("deprecated")))
+
+    def _include_context(self, include) -> _Context:
+        call = include.call
+        facts = self.project.modules.get(include.module)
+        if any(name is None for name, _ in call.kwargs):
+            return _Context("{?**}", False, None, None, None)
+        prefix = self._string(facts, include.scope, call.kwarg("prefix"), "")
+        return _Context(prefix[0], prefix[1], _strings(call.kwarg("tags")),
+                        _dependencies(call.kwarg("dependencies")), _flag(call.kwarg("deprecated")))
+
+    def _string(self, facts: ModuleFacts | None, scope: str, value: Value | None, default: str = "") -> tuple[str, bool]:
+        """``(text, static)``: a literal, a name bound to one, or ``{?spelling}``."""
+        if value is None or (isinstance(value, Const) and value.value is None):
+            return default, True
+        if isinstance(value, Const) and isinstance(value.value, str):
+            return value.value, True
+        if isinstance(value, Ref) and facts is not None:
+            symbol = self.project.resolve(facts, scope, value.dotted)
+            if symbol is not None and isinstance(symbol.value, Const) and isinstance(symbol.value.value, str):
+                return symbol.value.value, True
+        if isinstance(value, FString):
+            parts = [p if isinstance(p, str) else "{?" + show(p) + "}" for p in value.parts]
+            return "".join(parts), False
+        return "{?" + show(value) + "}", False
+
+    # ------------------------------------------------------------ rows
+
+    def _route_row(self, app: str, router: str, module: str, registration) -> RouteRow:
+        facts = self.project.modules[module]
+        call = registration.call
+        scope = self._scope_of(facts, call, registration)
+        method = call.callee.rsplit(".", 1)[-1] if call.callee else ""
+        websocket = registration.kind == "websocket"
+        path, static = self._string(facts, scope, call.arg(0, "path"), "")
+        if call.arg(0, "path") is None:
+            path, static = "{?path}", False
+        if websocket:
+            methods: tuple[str, ...] = ()
+        elif method in HTTP_METHOD_DECORATORS:
+            methods = (method.upper(),)
+        else:
+            value = call.kwarg("methods")
+            if value is None or (isinstance(value, Const) and value.value is None):
+                methods = ("GET", "HEAD") if method in _STARLETTE_ROUTE else ("GET",)
+            elif isinstance(value, Const) and isinstance(value.value, tuple):
+                methods = tuple(sorted({str(m).upper() for m in value.value}))
+                if method in _STARLETTE_ROUTE and "GET" in methods and "HEAD" not in methods:
+                    methods = tuple(sorted((*methods, "HEAD")))
+            else:
+                methods = ("?",)
+        handler, function = self._handler(facts, scope, registration)
+        name = self.index._route_name(module, registration)
+        if name is None and not call.has_kwarg("name") and handler:
+            name = handler.rsplit(".", 1)[-1]
+        operation_id = None
+        explicit = call.kwarg("operation_id")
+        if isinstance(explicit, Const) and isinstance(explicit.value, str):
+            operation_id = explicit.value
+        response_model = call.kwarg("response_model")
+        if response_model is not None:
+            shown_model = show(response_model)
+        elif function is not None and function.returns is not None and not websocket:
+            shown_model = show(function.returns)
+        else:
+            shown_model = None
+        return RouteRow(
+            app, router, "websocket" if websocket else "route", methods, path, static, name, operation_id,
+            handler, self.files.get(module), registration.line,
+            _strings(call.kwarg("tags")), _dependencies(call.kwarg("dependencies")), shown_model,
+            self._status(facts, scope, call.kwarg("status_code")), _flag(call.kwarg("deprecated")),
+            "websocket" if websocket else None,
+        )
+
+    def _mount_row(self, app: str, router: str, module: str, scoped) -> RouteRow:
+        facts = self.project.modules[module]
+        call = scoped.call
+        path, static = self._string(facts, scoped.scope, call.arg(0, "path"), "")
+        target = call.arg(1, "app")
+        handler = show(target) if target is not None else None
+        if isinstance(target, Ref):
+            symbol = self.project.resolve(facts, scoped.scope, target.dotted)
+            if symbol is not None and symbol.origin is not None:
+                handler = _label(symbol.origin)
+        elif isinstance(target, CallValue) and target.callee:
+            symbol = self.project.resolve(facts, scoped.scope, target.callee)
+            handler = f"{symbol.qualname}(...)" if symbol is not None and symbol.qualname else show(target)
+        name = self._string(facts, scoped.scope, call.kwarg("name"))[0] if call.has_kwarg("name") else None
+        return RouteRow(app, router, "mount", (), path.rstrip("/"), static, name or None, None, handler,
+                        self.files.get(module), call.line, None, None, None, None, None, None)
+
+    def _scope_of(self, facts: ModuleFacts, call: CallValue, registration) -> str:
+        if registration.decorator_index is not None and registration.function_key:
+            function = facts.functions.get(registration.function_key)
+            if function is not None:
+                return function.scope
+        for scoped in facts.calls:
+            if scoped.call is call:
+                return scoped.scope
+        return MODULE_SCOPE
+
+    def _handler(self, facts: ModuleFacts, scope: str, registration):
+        if registration.function_key:
+            function = facts.functions.get(registration.function_key)
+            return facts.qualname_of_key(registration.function_key), function
+        target = registration.call.arg(1, "endpoint")
+        if isinstance(target, Ref):
+            symbol = self.project.resolve(facts, scope, target.dotted)
+            if symbol is not None and symbol.project_ref is not None:
+                module, key = symbol.project_ref
+                other = self.project.modules.get(module)
+                if other is not None:
+                    return other.qualname_of_key(key), other.functions.get(key)
+            if symbol is not None and symbol.qualname:
+                return symbol.qualname, None
+            return target.dotted, None
+        return (show(target) if target is not None else None), None
+
+    def _status(self, facts: ModuleFacts, scope: str, value: Value | None) -> int | str | None:
+        if value is None or (isinstance(value, Const) and value.value is None):
+            return None
+        if isinstance(value, Const) and isinstance(value.value, int):
+            return value.value
+        if isinstance(value, Ref):
+            symbol = self.project.resolve(facts, scope, value.dotted)
+            code = status_code_of(symbol.qualname if symbol else None)
+            if code is not None:
+                return code
+        return show(value)
+
+
+def _label(origin: OwnerId) -> str:
+    module, scope, name = origin
+    return f"{module}:{name}" if scope == MODULE_SCOPE else f"{module}:{scope}.{name}"
+
+
+def _strings(value: Value | None) -> tuple | None:
+    if value is None or (isinstance(value, Const) and value.value is None):
+        return ()
+    if isinstance(value, Const) and isinstance(value.value, tuple):
+        return tuple(str(v) for v in value.value)
+    if isinstance(value, Seq) and all(isinstance(i, Const) for i in value.items):
+        return tuple(str(i.value) for i in value.items)
+    return None
+
+
+def _dependencies(value: Value | None) -> tuple | None:
+    if value is None or (isinstance(value, Const) and value.value in (None, ())):
+        return ()
+    if isinstance(value, Seq):
+        out = []
+        for item in value.items:
+            if isinstance(item, CallValue) and item.callee and item.callee.rsplit(".", 1)[-1] in ("Depends", "Security"):
+                target = item.arg(0, "dependency")
+                out.append(show(target) if target is not None else show(item))
+            else:
+                out.append(show(item))
+        return tuple(out)
+    return None
+
+
+def _flag(value: Value | None) -> bool | None:
+    if value is None or (isinstance(value, Const) and value.value is None):
+        return False
+    if isinstance(value, Const) and isinstance(value.value, bool):
+        return value.value
+    return None
+
+
+def _join_tuples(first, second):
+    return None if first is None or second is None else first + second
+
+
+def _under(context: _Context, row: RouteRow) -> RouteRow:
+    """``row`` as seen one level up: the includer's prefix, tags and dependencies first."""
+    if row.kind == "include":
+        return _replace(row, path=context.path + row.path, static=False)
+    deprecated = None if context.deprecated is None or row.deprecated is None else (context.deprecated or row.deprecated)
+    if row.kind == "mount":
+        return _replace(row, path=context.path + row.path, static=context.static and row.static)
+    return _replace(
+        row, path=context.path + row.path, static=context.static and row.static,
+        tags=_join_tuples(context.tags, row.tags), dependencies=_join_tuples(context.dependencies, row.dependencies),
+        deprecated=deprecated,
+    )
+
+
+def _replace(row: RouteRow, **changes) -> RouteRow:
+    from dataclasses import replace
+
+    return replace(row, **changes)
+
+
+def _renumber(row: RouteRow, order: int) -> RouteRow:
+    operation_id = row.operation_id
+    if operation_id is None and row.kind == "route" and row.static and len(row.methods) == 1 and row.name \
+            and row.router != "" and row.methods[0] != "?":
+        operation_id = re.sub(r"\W", "_", f"{row.name}{row.path}") + f"_{row.methods[0].lower()}"
+    return _replace(row, order=order, operation_id=operation_id)
+
+
+# ---------------------------------------------------------------- matching
+
+
+def match(table: AppTable, method: str, path: str, websocket: bool = False) -> Match:
+    """The row Starlette would hand ``method path`` to, trying routes in order: the first
+    whose path and method match; else the first whose path matches (a 405)."""
+    method = method.upper()
+    full: list[RouteRow] = []
+    partial: RouteRow | None = None
+    uncertain: list[RouteRow] = []
+    for row in table.rows:
+        if row.kind == "include":
+            if not full:
+                uncertain.append(row)
+            continue
+        if not row.static:
+            if not full:
+                uncertain.append(row)
+            continue
+        if row.kind == "mount":
+            template = row.path + "/{path:path}"
+        else:
+            template = row.path
+        matcher = path_matcher(template)
+        if matcher is None:
+            if not full:
+                uncertain.append(row)
+            continue
+        if not matcher.fullmatch(path):
+            continue
+        if row.kind == "mount":
+            full.append(row)
+        elif row.kind == "websocket":
+            if websocket:
+                full.append(row)
+        elif websocket:
+            continue
+        elif method in row.methods:
+            full.append(row)
+        elif partial is None:
+            partial = row
+    if full:
+        # A later route that matches as well is shadowed for this request when it is at
+        # least as specific as the one that serves it (``/users/me`` after ``/users/{id}``);
+        # a parameter route after a literal one is the intended order.
+        first = _parameters(full[0])
+        shadowed = tuple(row for row in full[1:] if _parameters(row) <= first)
+        return Match(full[0], shadowed, False, tuple(uncertain))
+    if partial is not None:
+        return Match(partial, (), True, tuple(uncertain))
+    return Match(None, (), False, tuple(uncertain))
+
+
+def _parameters(row: RouteRow) -> int:
+    return len(path_parameters(row.path)) + (row.kind == "mount")
+
+
+def build_tables(project: Project, files: dict[str, str] | None = None) -> list[AppTable]:
+    return RouteTable(project, files).apps()
+
+

@@ -1,0 +1,290 @@
+"""``fastapi-lint routes``: the route table read statically, checked against the routes
+real FastAPI builds when it imports the same code (the fixture projects and the bundled
+example, copied to a temporary directory), and ``--match`` against Starlette's own
+matching."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import json
+import shutil
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, invoke
+
+EXAMPLE = ROOT / "examples" / "demo_app"
+PROJECTS = [EXAMPLE, *sorted(p for p in FIXTURES.iterdir() if p.is_dir() and (p / "app").is_dir())]
+# Projects whose apps import with what the test extras install (third-party modules the
+# test does not have are stubbed): for these an import failure is a failure.
+IMPORTABLE = {"demo_app", "FAPI202", "FAPI205", "FAPI206", "FAPI209", "FAPI216", "FAPI217", "FAPI218"}
+
+
+# ---------------------------------------------------------------- importing a project for real
+
+
+class _StubMeta(type):
+    def __getattr__(cls, name):
+        return _Stub
+
+
+class _Stub(metaclass=_StubMeta):
+    """Whatever a missing third-party module provides: callable, subclassable, a decorator
+    that leaves the function alone."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __getattr__(self, name):
+        return _Stub()
+
+    def __call__(self, *args, **kwargs):
+        if len(args) == 1 and not kwargs and callable(args[0]):
+            return args[0]
+        return _Stub()
+
+
+def _stub_module(name: str) -> None:
+    parts = name.split(".")
+    for i in range(1, len(parts) + 1):
+        dotted = ".".join(parts[:i])
+        if dotted not in sys.modules:
+            module = types.ModuleType(dotted)
+            module.__getattr__ = lambda attr: _Stub  # type: ignore[attr-defined]
+            module.__path__ = []  # a package, so submodules import
+            sys.modules[dotted] = module
+
+
+def _load(project: Path, module: str, packages: set[str]):
+    """Import ``module`` of the copied project, stubbing missing modules from outside it."""
+    for _ in range(20):
+        try:
+            return importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if not exc.name or exc.name.split(".")[0] in packages:
+                raise
+            _stub_module(exc.name)
+            for name in [n for n in sys.modules if n.split(".")[0] in packages]:
+                del sys.modules[name]  # half-imported project modules: import them again
+    raise ImportError(f"too many missing modules importing {module}")
+
+
+def _flatten(routes):
+    """``app.routes`` in matching order; FastAPI 0.12x+ keeps included routers as nodes."""
+    for route in routes:
+        kind = type(route).__name__
+        if kind == "_IncludedRouter":
+            yield from _flatten(route.effective_candidates())
+        elif kind == "_EffectiveRouteContext":
+            yield route.starlette_route or route
+        else:
+            yield route
+
+
+def _runtime_rows(app) -> list[tuple]:
+    from starlette.routing import Mount, WebSocketRoute
+
+    rows = []
+    for route in _flatten(app.routes):
+        if isinstance(route, Mount):
+            rows.append(("mount", (), route.path, route.name))
+        elif isinstance(route, WebSocketRoute) or "WebSocket" in type(route).__name__:
+            rows.append(("websocket", (), route.path, route.name))
+        else:
+            rows.append(("route", tuple(sorted(route.methods or ())), route.path, route.name))
+    return rows
+
+
+def _static_rows(app: dict) -> list[tuple]:
+    return [("route" if row["kind"] == "builtin" else row["kind"], tuple(sorted(row["methods"])), row["path"],
+             row["name"]) for row in app["routes"]]
+
+
+def _is_subsequence(short: list, long: list) -> bool:
+    position = iter(long)
+    return all(any(item == other for other in position) for item in short)
+
+
+def _lenient_dependencies(monkeypatch) -> None:
+    """The fixtures are deliberately flawed (``Depends(get_db())``, stubbed types): what
+    FastAPI makes of a route's parameters does not change its path, methods or name, so an
+    endpoint whose dependencies FastAPI rejects gets none instead of failing the import."""
+    import fastapi.routing as routing
+
+    build = getattr(routing, "_build_dependant_with_parameterless_dependencies", None)
+    if build is None:
+        return
+    from fastapi.dependencies.models import Dependant
+
+    def lenient(*, path, call, dependencies):
+        try:
+            return build(path=path, call=call, dependencies=dependencies)
+        except Exception:  # noqa: BLE001
+            return Dependant(call=call, path=path), [], False
+
+    monkeypatch.setattr(routing, "_build_dependant_with_parameterless_dependencies", lenient)
+
+
+@pytest.fixture
+def imported(tmp_path, monkeypatch):
+    """Copy a project to ``tmp_path`` and import its apps there; sys.modules is restored."""
+    before = set(sys.modules)
+    _lenient_dependencies(monkeypatch)
+
+    def load(project: Path):
+        copy = tmp_path / project.name
+        shutil.copytree(project, copy)
+        monkeypatch.chdir(copy)
+        monkeypatch.syspath_prepend(str(copy))
+        packages = {p.name for p in copy.iterdir() if p.is_dir()} | {p.stem for p in copy.glob("*.py")}
+        for name in [n for n in sys.modules if n.split(".")[0] in packages]:
+            monkeypatch.delitem(sys.modules, name)
+        return copy, packages
+
+    yield load
+    for name in set(sys.modules) - before:
+        del sys.modules[name]
+
+
+def _app_object(module, spec: str):
+    attr = spec.partition(":")[2]
+    if "." in attr:
+        factory, _ = attr.split(".", 1)
+        return getattr(module, factory)()
+    return getattr(module, attr)
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
+def test_routes_json_equals_the_routes_fastapi_builds(project, imported):
+    copy, packages = imported(project)
+    result = invoke("routes", "--isolated", "--output-format", "json", ".")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    if not data["apps"]:
+        assert project.name not in IMPORTABLE
+        pytest.skip("no FastAPI app in this project")
+    compared = 0
+    for app in data["apps"]:
+        try:
+            module = _load(copy, app["app"].partition(":")[0], packages)
+            runtime = _runtime_rows(_app_object(module, app["app"]))
+        except Exception as exc:  # noqa: BLE001 - the fixtures hold deliberately broken code
+            if project.name in IMPORTABLE:
+                raise
+            pytest.skip(f"{app['app']} does not import here: {type(exc).__name__}: {exc}")
+        static = _static_rows(app)
+        if app["unresolved"] == 0 and app["conditional"] == 0 and not app["unattributed"]:
+            assert static == runtime, app["app"]
+        else:
+            # Routes under a condition may be missing, unknown paths differ; the rest is there, in order.
+            certain = [row for row, raw in zip(static, app["routes"]) if raw["static"] and not raw["condition"]]
+            assert _is_subsequence(certain, runtime), app["app"]
+        compared += 1
+    assert compared
+
+
+def test_the_example_has_static_paths_and_its_order():
+    result = invoke("routes", "--isolated", "--output-format", "json", str(EXAMPLE))
+    (app,) = json.loads(result.output)["apps"]
+    assert app["app"] == "demo_app.main:app" and app["unresolved"] == 0
+    search = next(row for row in app["routes"] if row["name"] == "search_notes")
+    assert search["path"] == "/notes/search" and search["tags"] == ["notes"]
+    assert search["handler"] == "demo_app.routers.notes.search_notes"
+    assert search["file"].endswith("demo_app/routers/notes.py") and search["line"] == 14
+    create = next(row for row in app["routes"] if row["name"] == "create_note")
+    assert create["status_code"] == 201 and create["methods"] == ["POST"]
+
+
+def test_unresolved_prefix_is_shown_and_counted(tmp_path, monkeypatch):
+    (tmp_path / "main.py").write_text(
+        "import os\nfrom fastapi import APIRouter, FastAPI\n"
+        "router = APIRouter(dependencies=[Depends(auth)])\n"
+        "@router.get('/me', deprecated=True)\ndef me(): ...\n"
+        "app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, dependencies=[Depends(trace)])\n"
+        "app.include_router(router, prefix=os.environ['PREFIX'])\n"
+        "app.include_router(router, prefix='/v1', dependencies=[Depends(audit)], tags=['v1'])\n"
+        "app.mount('/static', StaticFiles(directory='static'), name='static')\n"
+        "@app.websocket('/ws')\nasync def ws(socket): ...\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    data = json.loads(invoke("routes", "--isolated", "--output-format", "json", ".").output)
+    rows = data["apps"][0]["routes"]
+    assert [(r["kind"], r["path"], r["static"]) for r in rows] == [
+        ("route", "{?os.environ['PREFIX']}/me", False),
+        ("route", "/v1/me", True),
+        ("mount", "/static", True),
+        ("websocket", "/ws", True),
+    ]
+    assert data["unresolved"] == 1
+    assert rows[1]["dependencies"] == ["trace", "audit", "auth"]  # app, include, router: execution order
+    assert rows[1]["tags"] == ["v1"] and rows[1]["deprecated"] is True
+    assert rows[3]["protocol"] == "websocket"
+    text = invoke("routes", "--isolated", ".").output
+    assert "{?os.environ['PREFIX']}/me" in text and "1 with a path not known statically" in text
+
+
+def test_other_formats(tmp_path, monkeypatch):
+    monkeypatch.chdir(EXAMPLE)
+    table = list(csv.reader(io.StringIO(invoke("routes", "--isolated", "--output-format", "csv").output)))
+    assert table[0][:5] == ["app", "router", "order", "methods", "path"]
+    assert ["demo_app.main:app", "demo_app.routers.notes:router", "4", "GET", "/notes/search"] == table[5][:5]
+    markdown = invoke("routes", "--isolated", "--output-format", "markdown").output
+    assert "| 4 | GET | /notes/search | search_notes |" in markdown
+    mermaid = invoke("routes", "--isolated", "--output-format", "mermaid").output
+    assert mermaid.startswith("flowchart LR\n") and '(["demo_app.routers.notes:router"])' in mermaid
+    assert '["GET /notes/search"]' in mermaid
+
+
+# ---------------------------------------------------------------- --match
+
+
+def _starlette_match(app, method: str, path: str):
+    """The name of the route Starlette picks, or None (404/405)."""
+    from starlette.routing import Match
+
+    scope = {"type": "http", "method": method, "path": path, "root_path": "", "headers": [], "query_string": b""}
+    for route in _flatten(app.routes):
+        found, _ = route.matches(scope)
+        if found == Match.FULL:
+            return route.name
+    return None
+
+
+@pytest.mark.parametrize(("request_line", "served", "shadowed"), [
+    ("GET /users/me", "read_user", ["read_current_user"]),  # /users/{user_id} comes first
+    ("PUT /users/me", "update_current_user", []),
+    ("GET /users/by-id/42", "read_user_by_id", []),  # {user_id:int}
+    ("GET /users/by-id/latest", "read_latest_user", []),  # not an int: the later literal serves it
+    ("GET /users/7", "read_user", []),
+])
+def test_match_follows_starlette(request_line, served, shadowed, imported):
+    copy, packages = imported(FIXTURES / "FAPI205")
+    result = invoke("routes", "--isolated", "--app", "app.main:app", "--match", request_line, ".")
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert f" {served} " in first
+    warnings = [line for line in result.output.splitlines() if "warning:" in line]
+    assert [w.split()[3] for w in warnings] == shadowed
+    method, path = request_line.split()
+    app = _load(copy, "app.main", packages).app
+    assert _starlette_match(app, method, path) == served
+
+
+def test_match_misses_and_wrong_method(imported):
+    imported(EXAMPLE)
+    missing = invoke("routes", "--isolated", "--match", "GET /nothing/here/at/all")
+    assert missing.exit_code == 1 and "no route matches" in missing.output
+    wrong = invoke("routes", "--isolated", "--match", "DELETE /notes/3")
+    assert wrong.exit_code == 1 and "(405)" in wrong.output and "/notes/{note_id}" in wrong.output
+    assert invoke("routes", "--isolated", "--match", "/health").exit_code == 0  # GET by default
+
+
+def test_unknown_app_is_a_usage_error(imported):
+    imported(EXAMPLE)
+    result = invoke("routes", "--isolated", "--app", "demo_app.main:nope")
+    assert result.exit_code == 2 and "no FastAPI app" in result.output
