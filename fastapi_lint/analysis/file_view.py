@@ -18,6 +18,7 @@ from functools import cached_property
 
 from fastapi_lint.analysis.facts import CallValue, FString, Lambda, ModuleFacts, Ref, Seq, Subscript, Value
 from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.project import Project, query
 
 
 class FileView:
@@ -89,31 +90,87 @@ class FileView:
 
     def may_use(self, *packages: str) -> bool:
         """Whether code in this file could refer to something of one of ``packages``
-        (``"httpx"``, ``"fastapi.middleware"``): it imports from one of them, or imports
-        from another module of the project (which may hand it on), or star-imports."""
+        (``"httpx"``, ``"fastapi.middleware"``): it imports from one of them, or imports from
+        a project module that does (directly or through its own imports), or star-imports."""
         facts = self.facts
-        if facts.star_imports:
+        if facts.star_imports or _imports_dynamically(facts):
             return True
-        for target in self._import_targets:
-            if any(target == package or target.startswith(package + ".") for package in packages):
-                return True
-            if self._in_project(target):
-                return True
-        return False
+        wanted = tuple(sorted(set(packages)))
+        targets = _import_targets(facts)
+        if any(_under(target, wanted) for target in targets):
+            return True
+        return _imports_reach(self.project, tuple(sorted(targets)), wanted)
 
-    @cached_property
-    def _import_targets(self) -> frozenset[str]:
-        return frozenset(
-            binding.target
-            for scope in self.facts.scopes.values()
-            for binding in scope.bindings.values()
-            if binding.kind == "import" and binding.target
-        )
 
-    def _in_project(self, target: str) -> bool:
-        parts = target.split(".")
-        modules = self.project.modules
-        return any(".".join(parts[:cut]) in modules for cut in range(len(parts), 0, -1))
+def _under(target: str, packages: tuple[str, ...]) -> bool:
+    return any(target == package or target.startswith(package + ".") for package in packages)
+
+
+def _import_targets(facts: ModuleFacts) -> set[str]:
+    return {
+        binding.target
+        for scope in facts.scopes.values()
+        for binding in scope.bindings.values()
+        if binding.kind == "import" and binding.target
+    }
+
+
+def _imports_dynamically(facts: ModuleFacts) -> bool:
+    return any((scoped.call.callee or "").rsplit(".", 1)[-1] in _DYNAMIC_IMPORTS for scoped in facts.calls)
+
+
+_DYNAMIC_IMPORTS = frozenset({"import_module", "__import__"})
+
+
+def _project_modules_of(project: Project, target: str) -> list[str]:
+    """The project modules an import of ``target`` may hand names from: the longest module
+    prefix of the name (``app.deps`` for ``app.deps.get_db``); for a package imported
+    itself (``import app``), its submodules too (``app.deps.x`` is then reachable)."""
+    modules = project.modules
+    parts = target.split(".")
+    for cut in range(len(parts), 0, -1):
+        name = ".".join(parts[:cut])
+        if name in modules:
+            if cut == len(parts):
+                return [name, *_submodules(project, name)]
+            return [name]
+    return []
+
+
+def _submodules(project: Project, package: str) -> frozenset[str]:
+    return project.memo(("submodules", package), lambda: frozenset(
+        name for name in project.modules if name.startswith(package + ".")
+    ))
+
+
+@query
+def _imports_reach(project: Project, targets: tuple[str, ...], packages: tuple[str, ...]) -> bool:
+    """Whether one of these imports hands on something of ``packages``: it names a project
+    module that imports from them, directly or through the project modules it imports (one
+    question per file, which the cache records with its answer)."""
+    reaching = project.memo(("modules_reaching", packages), lambda: _modules_reaching(project, packages))
+    return any(module in reaching for target in targets for module in _project_modules_of(project, target))
+
+
+def _modules_reaching(project: Project, packages: tuple[str, ...]) -> frozenset[str]:
+    importers: dict[str, set[str]] = {}  # project module -> project modules importing from it
+    found: set[str] = set()
+    for name, facts in project.modules.items():
+        if facts.star_imports or _imports_dynamically(facts):
+            found.add(name)
+        for target in _import_targets(facts):
+            if _under(target, packages):
+                found.add(name)
+            else:
+                for module in _project_modules_of(project, target):
+                    importers.setdefault(module, set()).add(name)
+    pending = list(found)
+    while pending:
+        for importer in importers.get(pending.pop(), ()):
+            if importer not in found:
+                found.add(importer)
+                pending.append(importer)
+    return frozenset(found)
 
 
 def packages_of(qualnames: Iterable[str]) -> tuple[str, ...]:
