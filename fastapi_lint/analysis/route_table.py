@@ -154,11 +154,12 @@ class RouteTable:
         for include in self.index.includes:
             self._children.setdefault(include.parent, []).append(include)
         self._mounts: dict[OwnerId, list] = {}
-        self.unattributed: list[tuple[str | None, int]] = []
+        self.unattributed: dict[str, list[tuple[str | None, int]]] = {}  # by top-level package
         for name, model in self.index.models.items():
             for registration in model.registrations:
                 if registration.kind in ("route", "websocket", "include_router") and registration.owner.origin is None:
-                    self.unattributed.append((self.files.get(name, name), registration.line))
+                    self.unattributed.setdefault(name.split(".")[0], []).append(
+                        (self.files.get(name, name), registration.line))
         for name, facts in project.modules.items():
             for scoped in facts.calls:
                 callee = scoped.call.callee or ""
@@ -179,20 +180,11 @@ class RouteTable:
             module, scope, name = origin
             label = f"{module}:{name}" if scope == MODULE_SCOPE else f"{module}:{scope}.{name}"
             table = AppTable(label, origin, self.files.get(module), symbol.call.line,
-                             unattributed=tuple(self.unattributed))
+                             unattributed=tuple(self.unattributed.get(module.split(".")[0], ())))
             rows = self._builtin_rows(label, origin) + self._rows(label, origin, 0, frozenset())
             table.rows = [_renumber(row, i) for i, row in enumerate(rows)]
             tables.append(table)
         return tables
-
-    def app(self, spec: str) -> AppTable | None:
-        """The app named ``module:attr`` (``attr`` may be a factory function's name)."""
-        module, _, attr = spec.partition(":")
-        for table in self.apps():
-            t_module, t_scope, t_name = table.origin
-            if t_module == module and (not attr or attr in (t_name, t_scope, f"{t_scope}.{t_name}".lstrip("."))):
-                return table
-        return None
 
     def _builtin_rows(self, label: str, origin: OwnerId) -> list[RouteRow]:
         """What ``FastAPI.setup()`` adds before any route: the schema and the docs pages."""
@@ -252,7 +244,7 @@ class RouteTable:
         for _, kind, item in entries:
             if kind == "route":
                 module, registration = item
-                line = self._first_line(module, registration)
+                line = registration.line
                 condition = self._condition(owner_id, module, line, self._scope_of(
                     self.project.modules[module], registration.call, registration))
                 rows.append(_replace(self._route_row(app, label, *item), condition=condition))
@@ -282,9 +274,6 @@ class RouteTable:
                 # stacked decorators: the one nearest the def registers first
                 return self._at(owner_id, module, function.line, -registration.decorator_index)
         return self._at(owner_id, module, registration.line, 0)
-
-    def _first_line(self, module: str, registration) -> int:
-        return registration.line
 
     def _condition(self, owner_id: OwnerId, module: str, line: int, scope: str) -> str | None:
         if module != owner_id[0]:

@@ -185,12 +185,12 @@ def _rich(tables: list[AppTable], console) -> None:
         grid = Table(title=title, title_justify="left", box=None, pad_edge=False)
         for column in ("#", "methods", "path", "name", "handler", "location", "tags", "dependencies", "response",
                        "status", "deprecated"):
-            grid.add_column(column, no_wrap=column in ("methods", "path"))
+            grid.add_column(column, no_wrap=column in ("#", "methods", "path"), overflow="fold")
         router = None
         for row in table.rows:
             if row.router != router:
                 router = row.router
-                grid.add_row("", Text(f"{escape(router)}", style="italic cyan"), end_section=False)
+                grid.add_row("", "", Text(escape(router), style="italic cyan"))
             cells = _cells(row)
             path = Text(escape(cells["path"]), style="yellow" if not row.static else "")
             grid.add_row(str(row.order), Text(escape(cells["methods"]), style="bold"), path,
