@@ -198,6 +198,7 @@ def test_the_example_has_static_paths_and_its_order():
     assert search["file"].endswith("demo_app/routers/notes.py") and search["line"] == 14
     create = next(row for row in app["routes"] if row["name"] == "create_note")
     assert create["status_code"] == 201 and create["methods"] == ["POST"]
+    assert create["dependencies"] == ["get_db", "get_current_user"]  # Annotated[..., Depends(...)] parameters
 
 
 def test_unresolved_prefix_is_shown_and_counted(tmp_path, monkeypatch):

@@ -365,10 +365,13 @@ class RouteTable:
             shown_model = show(function.returns)
         else:
             shown_model = None
+        dependencies = _dependencies(call.kwarg("dependencies"))
+        if dependencies is not None and function is not None:
+            dependencies += _parameter_dependencies(function)
         return RouteRow(
             app, router, "websocket" if websocket else "route", methods, path, static, name, operation_id,
             handler, self.files.get(module), registration.line,
-            _strings(call.kwarg("tags")), _dependencies(call.kwarg("dependencies")), shown_model,
+            _strings(call.kwarg("tags")), dependencies, shown_model,
             self._status(facts, scope, call.kwarg("status_code")), _flag(call.kwarg("deprecated")),
             "websocket" if websocket else None,
         )
@@ -458,6 +461,30 @@ def _dependencies(value: Value | None) -> tuple | None:
                 out.append(show(item))
         return tuple(out)
     return None
+
+
+def _depends_target(value) -> str | None:
+    if isinstance(value, CallValue) and value.callee and value.callee.rsplit(".", 1)[-1] in ("Depends", "Security"):
+        target = value.arg(0, "dependency")
+        return show(target) if target is not None else "(the annotation)"
+    return None
+
+
+def _parameter_dependencies(function) -> tuple[str, ...]:
+    """The endpoint's own ``Depends(...)`` parameters, in signature order (FastAPI solves
+    them after the ``dependencies=`` of the route)."""
+    found = []
+    for param in function.params:
+        target = _depends_target(param.default)
+        annotation = param.annotation
+        if target is None and isinstance(annotation, Subscript) and (annotation.base or "").endswith("Annotated"):
+            for item in annotation.items[1:]:
+                target = _depends_target(item)
+                if target is not None:
+                    break
+        if target is not None:
+            found.append(target)
+    return tuple(found)
 
 
 def _flag(value: Value | None) -> bool | None:
