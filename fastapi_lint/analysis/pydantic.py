@@ -268,10 +268,9 @@ def _always_leaves(statement: cst.CSTNode) -> bool:
             return True  # never ends but by return/raise
         return statement.orelse is not None and not may_fall_off(statement.orelse.body)
     if isinstance(statement, cst.Match):
-        last = statement.cases[-1] if statement.cases else None
-        exhaustive = (last is not None and last.guard is None and isinstance(last.pattern, cst.MatchAs)
-                      and last.pattern.pattern is None)
-        return exhaustive and all(not may_fall_off(case.body) for case in statement.cases)
+        # Every case leaves: taken as exhaustive even without `case _:` (`match result: case
+        # Ok(v): ... case Error(e): ...` over a closed union is how such code is written).
+        return bool(statement.cases) and all(not may_fall_off(case.body) for case in statement.cases)
     return False
 
 
@@ -299,24 +298,3 @@ def _breaks(body: cst.CSTNode) -> bool:
     body.visit(Finder())
     return found
 
-
-def bare_returns(function: cst.FunctionDef) -> list[cst.Return]:
-    """``return`` statements without a value in ``function`` itself (not in nested defs)."""
-    found: list[cst.Return] = []
-
-    class Finder(cst.CSTVisitor):
-        def visit_Return(self, node: cst.Return) -> None:
-            if node.value is None:
-                found.append(node)
-
-        def visit_FunctionDef(self, node) -> bool:
-            return False
-
-        def visit_ClassDef(self, node) -> bool:
-            return False
-
-        def visit_Lambda(self, node) -> bool:
-            return False
-
-    function.body.visit(Finder())
-    return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.pydantic import bare_returns, may_fall_off, validator_of
+from fastapi_lint.analysis.pydantic import may_fall_off, validator_of
 from fastapi_lint.rule import Rule, Severity
 
 
@@ -29,11 +29,10 @@ class ValidatorWithoutReturn(Rule):
         kind, mode, _ = found
         if mode is None:
             return  # a mode we cannot read
-        falls_off = may_fall_off(node.body)
-        bare = bare_returns(node)
-        if not falls_off and not bare:
+        # A bare `return` is left alone: it is mostly `if v is None: return`, which keeps None.
+        if not may_fall_off(node.body):
             return
-        where = "can reach its end without `return`" if falls_off else "has a bare `return`"
+        where = "can reach its end without `return`"
         name = node.name.value
         if kind == "field":
             effect = f"on that path the field's value becomes `None`; `return` the value (`return v`)"
