@@ -11,6 +11,10 @@ from fastapi_lint.analysis.pydantic import validator_of
 from fastapi_lint.fixes import Fix, expression
 from fastapi_lint.rule import Applicability, Rule, Severity
 
+_TYPE_CHECKING = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
+# Parameters of a validator that are not the data being validated.
+_NOT_INPUT = frozenset({"cls", "info", "handler", "config", "field"})
+
 # Expressions that need parentheses after `not`.
 _LOOSE = (cst.BooleanOperation, cst.IfExp, cst.Lambda, cst.NamedExpr)
 
@@ -24,7 +28,22 @@ class AssertInValidator(Rule):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self._validators: dict[int, bool] = {}
+        self._validators: dict[int, frozenset[str] | None] = {}  # def -> names of its input
+        self._type_checking_bodies: set[int] = set()
+        self._type_checking = 0
+
+    # Code under `if TYPE_CHECKING:` never runs: its asserts are for the type checker.
+    def visit_If(self, node: cst.If) -> None:
+        if self.ctx.qualname(node.test) in _TYPE_CHECKING:
+            self._type_checking_bodies.add(id(node.body))
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if id(node) in self._type_checking_bodies:
+            self._type_checking += 1
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        if id(original_node) in self._type_checking_bodies:
+            self._type_checking -= 1
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
@@ -34,10 +53,14 @@ class AssertInValidator(Rule):
         function = self.ctx.function_node
         if not isinstance(function, cst.FunctionDef):
             return
-        if id(function) not in self._validators:
-            self._validators[id(function)] = bool(function.decorators) and validator_of(self.ctx, function) is not None
-        if not self._validators[id(function)]:
+        if self._type_checking:
             return
+        if id(function) not in self._validators:
+            self._validators[id(function)] = _inputs(function) if (
+                function.decorators and validator_of(self.ctx, function) is not None) else None
+        inputs = self._validators[id(function)]
+        if not inputs or not _mentions(node.test, inputs):
+            return  # not a validator, or an assert about a local (type narrowing, an invariant)
         self.report(
             node,
             f"`assert` in validator `{function.name.value}` is removed when Python runs with `-O` "
@@ -71,3 +94,32 @@ class AssertInValidator(Rule):
             leading_lines=line.leading_lines,
         )
         return Fix.replace(line, replacement, unsafe=True)
+
+
+def _inputs(function: cst.FunctionDef) -> frozenset[str]:
+    """The validator's parameters that carry the data: the value, ``values``/``data``, ``self``."""
+    params = function.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            every.append(star)
+    return frozenset(p.name.value for p in every) - _NOT_INPUT
+
+
+def _mentions(node: cst.CSTNode, names: frozenset[str]) -> bool:
+    found = False
+
+    class Finder(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            nonlocal found
+            found = found or name.value in names
+
+        def visit_Attribute(self, attribute: cst.Attribute) -> bool:
+            attribute.value.visit(self)  # `v.attr`: the object, not the attribute's name
+            return False
+
+        def visit_Lambda(self, lam: cst.Lambda) -> bool:
+            return False
+
+    node.visit(Finder())
+    return found

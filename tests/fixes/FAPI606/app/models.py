@@ -13,7 +13,7 @@ class Signup(BaseModel):
         assert v.isalnum(), "Username must be alphanumeric"  # from the seed
         assert not v.isdigit()
         assert v and len(v) < 30
-        x = v; assert x  # expect: FAPI606
+        x = v; assert v  # expect: FAPI606
         return v
 
     @model_validator(mode="after")
