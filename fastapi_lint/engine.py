@@ -60,10 +60,13 @@ _ESCAPE_ERRORS = ("(unicode error)", "(value error)")
 
 _TOO_DEEP = "source is nested too deeply to analyse"
 
-# Wall-clock seconds the lint of one file may take (its fixes and their re-lints included).
+# Wall-clock seconds the lint of one file may take (its fixes and their re-lints included),
+# for every BUDGET_LINES lines of it: a 22,000-line module on a loaded machine legitimately
+# takes minutes, while what the budget is for (a pathological input) never ends at all.
 # Enforced with SIGALRM, so only where that exists and on a process's main thread (the
 # CLI's, and each worker's); 0 turns it off. Tests lower it by setting this attribute.
 FILE_TIME_BUDGET = 30.0
+BUDGET_LINES = 2000
 
 
 @dataclass(frozen=True)
@@ -252,10 +255,10 @@ def _forget_unfinished(project: Project, mark: int) -> None:
             memo.pop(key, None)
 
 
-def _budgeted(path: str, project: Project, fixing: bool, work: Callable[[], FileResult]) -> FileResult:
+def _budgeted(path: str, project: Project, fixing: bool, work: Callable[[], FileResult], source: bytes) -> FileResult:
     """``work()`` under the file's time budget; when it runs out, the one diagnostic the
     file gets instead of its results."""
-    seconds = FILE_TIME_BUDGET
+    seconds = FILE_TIME_BUDGET * max(1.0, source.count(b"\n") / BUDGET_LINES)
     mark = len(getattr(project, "_memo", ()))
     _at("")
     try:
@@ -316,7 +319,7 @@ def lint_source(
         except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
             return _crashed(path, exc)
 
-    return _budgeted(path, project, False, work)
+    return _budgeted(path, project, False, work, source)
 
 
 def lint_source_with_fixes(
@@ -339,7 +342,7 @@ def lint_source_with_fixes(
         except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
             return _crashed(path, exc)
 
-    result = _budgeted(path, project, False, work)
+    result = _budgeted(path, project, False, work, source)
     if done and done[0].result is result:
         return result, done[0].module, list(done[0].fixes)
     return result, None, []
@@ -376,7 +379,7 @@ def fix_source(
         except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
             return _crashed(path, exc)
 
-    return _budgeted(path, project, True, work)
+    return _budgeted(path, project, True, work, source)
 
 
 def _fix(path, source, facts, project, rule_classes, options, refresh_facts, unsafe) -> FileResult:
