@@ -227,6 +227,14 @@ def test_unresolved_prefix_is_shown_and_counted(tmp_path, monkeypatch):
     assert rows[3]["protocol"] == "websocket"
     text = invoke("routes", "--isolated", ".").output
     assert "{?os.environ['PREFIX']}/me" in text and "1 with a path not known statically" in text
+    served = invoke("routes", "--isolated", "--match", "GET /v1/me", ".").output
+    assert "-> GET /v1/me me" in served
+    assert "note: GET {?os.environ['PREFIX']}/me" in served  # an earlier unknown path may serve it
+    assert "-> MOUNT /static" in invoke("routes", "--isolated", "--match", "GET /static/site.css", ".").output
+    assert "-> WS /ws ws" in invoke("routes", "--isolated", "--match", "WS /ws", ".").output
+    assert invoke("routes", "--isolated", "--match", "GET /ws", ".").exit_code == 1  # not for HTTP
+    redirected = invoke("routes", "--isolated", "--match", "GET /v1/me/", ".").output
+    assert "redirected (307, redirect_slashes) to /v1/me" in redirected
 
 
 def test_other_formats(tmp_path, monkeypatch):

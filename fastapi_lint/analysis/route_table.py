@@ -79,6 +79,7 @@ class AppTable:
     # Routes and includes of the project on an app or router known only by its type (a
     # parameter ``app: FastAPI``): they may belong to this app, at a place not known.
     unattributed: tuple[tuple[str | None, int], ...] = ()
+    redirect_slashes: bool = True
 
     @property
     def unresolved(self) -> int:
@@ -95,6 +96,7 @@ class Match:
     shadowed: tuple[RouteRow, ...]  # later routes that match the same request in full
     partial: bool = False  # the path matched but not the method: Starlette answers 405
     uncertain: tuple[RouteRow, ...] = ()  # earlier rows whose path is not static
+    redirect: str | None = None  # no route, but this path with/without the final slash has one (307)
 
 
 # ---------------------------------------------------------------- rendering summaries
@@ -150,6 +152,7 @@ class RouteTable:
         self.index: RouteIndex = route_index(project)
         self.files = files or {}
         self.branches = branches or {}
+        self._call_scopes: dict[str, dict[int, str]] = {}
         self._children: dict[OwnerId, list] = {}
         for include in self.index.includes:
             self._children.setdefault(include.parent, []).append(include)
@@ -180,7 +183,8 @@ class RouteTable:
             module, scope, name = origin
             label = f"{module}:{name}" if scope == MODULE_SCOPE else f"{module}:{scope}.{name}"
             table = AppTable(label, origin, self.files.get(module), symbol.call.line,
-                             unattributed=tuple(self.unattributed.get(module.split(".")[0], ())))
+                             unattributed=tuple(self.unattributed.get(module.split(".")[0], ())),
+                             redirect_slashes=symbol.call.kwarg("redirect_slashes") != Const(False))
             rows = self._builtin_rows(label, origin) + self._rows(label, origin, 0, frozenset())
             table.rows = [_renumber(row, i) for i, row in enumerate(rows)]
             tables.append(table)
@@ -398,10 +402,10 @@ class RouteTable:
             function = facts.functions.get(registration.function_key)
             if function is not None:
                 return function.scope
-        for scoped in facts.calls:
-            if scoped.call is call:
-                return scoped.scope
-        return MODULE_SCOPE
+        scopes = self._call_scopes.get(facts.module)
+        if scopes is None:  # once per module: thousands of add_api_route calls exist
+            scopes = self._call_scopes[facts.module] = {id(scoped.call): scoped.scope for scoped in facts.calls}
+        return scopes.get(id(call), MODULE_SCOPE)
 
     def _handler(self, facts: ModuleFacts, scope: str, registration):
         if registration.function_key:
@@ -532,7 +536,19 @@ def _renumber(row: RouteRow, order: int) -> RouteRow:
 
 def match(table: AppTable, method: str, path: str, websocket: bool = False) -> Match:
     """The row Starlette would hand ``method path`` to, trying routes in order: the first
-    whose path and method match; else the first whose path matches (a 405)."""
+    whose path and method match; else the first whose path matches (a 405); else, as
+    ``redirect_slashes`` does, the route of the path with the final slash added or removed,
+    which the client is redirected to."""
+    found = _match(table, method, path, websocket)
+    if found.row is None and not websocket and path != "/" and table.redirect_slashes:
+        other = path[:-1] if path.endswith("/") else path + "/"
+        again = _match(table, method, other, websocket)
+        if again.row is not None and not again.partial:
+            return Match(again.row, again.shadowed, False, found.uncertain, redirect=other)
+    return found
+
+
+def _match(table: AppTable, method: str, path: str, websocket: bool) -> Match:
     method = method.upper()
     full: list[RouteRow] = []
     partial: RouteRow | None = None

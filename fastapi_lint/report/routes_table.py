@@ -213,6 +213,10 @@ def report_match(table: AppTable, method: str, url: str, found: Match, stream: T
             stream.write(f"{escape(table.app)}: the path of {escape(request)} matches {escape(_methods(row))} "
                          f"{escape(row.path)}{where}, not the method (405)\n")
         else:
+            if found.redirect is not None:
+                stream.write(f"{escape(table.app)}: {escape(request)} is redirected (307, redirect_slashes) to "
+                             f"{escape(found.redirect)}\n")
+                request = f"{method} {found.redirect}"
             stream.write(f"{escape(table.app)}: {escape(request)} -> {escape(_methods(row))} {escape(row.path)} "
                          f"{escape(row.name or '')} {escape(row.handler or '')}{where}\n")
         for later in found.shadowed:
