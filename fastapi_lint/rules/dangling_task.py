@@ -52,6 +52,12 @@ class DanglingTask(Rule):
             return False
         qualname = canonical(callee.qualname)
         if qualname in TASK_FUNCTIONS:
+            if qualname.endswith("ensure_future"):
+                # ensure_future(task) hands back the task it was given (kept elsewhere, as a
+                # rule): only a coroutine made right there, ensure_future(work()), is new.
+                first = call.args[0] if call.args else None
+                return first is not None and first.keyword is None and not first.star \
+                    and isinstance(first.value, cst.Call)
             return True
         if "." in qualname:  # loop.create_task where loop's class is known
             owner, _, attr = qualname.rpartition(".")
