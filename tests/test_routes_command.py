@@ -86,6 +86,19 @@ def _flatten(routes):
             yield route
 
 
+def _runtime_ids(app) -> list:
+    """Each route's OpenAPI operation id (explicit or generated); None for the others."""
+    from fastapi.routing import APIRoute
+
+    ids = []
+    for route in _flatten(app.routes):
+        if isinstance(route, APIRoute) or type(route).__name__ == "_EffectiveRouteContext":
+            ids.append(route.operation_id or route.unique_id)
+        else:
+            ids.append(None)
+    return ids
+
+
 def _runtime_rows(app) -> list[tuple]:
     from starlette.routing import Mount, WebSocketRoute
 
@@ -172,7 +185,8 @@ def test_routes_json_equals_the_routes_fastapi_builds(project, imported):
     for app in data["apps"]:
         try:
             module = _load(copy, app["app"].partition(":")[0], packages)
-            runtime = _runtime_rows(_app_object(module, app["app"]))
+            app_object = _app_object(module, app["app"])
+            runtime = _runtime_rows(app_object)
         except Exception as exc:  # noqa: BLE001 - the fixtures hold deliberately broken code
             if project.name in IMPORTABLE:
                 raise
@@ -180,6 +194,9 @@ def test_routes_json_equals_the_routes_fastapi_builds(project, imported):
         static = _static_rows(app)
         if app["unresolved"] == 0 and app["conditional"] == 0 and not app["unattributed"]:
             assert static == runtime, app["app"]
+            # an operation id is given only when it is known, and then it is FastAPI's
+            ids = [row["operation_id"] for row in app["routes"]]
+            assert [(i, r) for i, r in zip(ids, _runtime_ids(app_object)) if i is not None and i != r] == []
         else:
             # Routes under a condition may be missing, unknown paths differ; the rest is there, in order.
             certain = [row for row, raw in zip(static, app["routes"]) if raw["static"] and not raw["condition"]]

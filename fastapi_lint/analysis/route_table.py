@@ -139,6 +139,10 @@ class _Context:
     tags: tuple | None
     dependencies: tuple | None
     deprecated: bool | None
+    custom_ids: bool = False  # a generate_unique_id_function applies: ids are not the default
+
+
+_GENERATE = ""  # operation_id of a route whose id FastAPI generates (the default generator, so far)
 
 
 class RouteTable:
@@ -303,7 +307,8 @@ class RouteTable:
         is_app = self.project.is_subclass(owner.instance_of, _FASTAPI_APP)
         prefix = ("", True) if is_app else self._string(facts, scope, ctor.kwarg("prefix"), "")
         return _Context(prefix[0], prefix[1], _strings(ctor.kwarg("tags")),
-                        _dependencies(ctor.kwarg("dependencies")), _flag(ctor.kwarg("deprecated")))
+                        _dependencies(ctor.kwarg("dependencies")), _flag(ctor.kwarg("deprecated")),
+                        ctor.has_kwarg("generate_unique_id_function"))
 
     def _include_context(self, include) -> _Context:
         call = include.call
@@ -312,7 +317,8 @@ class RouteTable:
             return _Context("{?**}", False, None, None, None)
         prefix = self._string(facts, include.scope, call.kwarg("prefix"), "")
         return _Context(prefix[0], prefix[1], _strings(call.kwarg("tags")),
-                        _dependencies(call.kwarg("dependencies")), _flag(call.kwarg("deprecated")))
+                        _dependencies(call.kwarg("dependencies")), _flag(call.kwarg("deprecated")),
+                        call.has_kwarg("generate_unique_id_function"))
 
     def _string(self, facts: ModuleFacts | None, scope: str, value: Value | None, default: str = "") -> tuple[str, bool]:
         """``(text, static)``: a literal, a name bound to one, or ``{?spelling}``."""
@@ -362,6 +368,9 @@ class RouteTable:
         explicit = call.kwarg("operation_id")
         if isinstance(explicit, Const) and isinstance(explicit.value, str):
             operation_id = explicit.value
+        elif (explicit is None or explicit == Const(None)) and not websocket and method not in _STARLETTE_ROUTE \
+                and not call.has_kwarg("generate_unique_id_function") and all(k is not None for k, _ in call.kwargs):
+            operation_id = _GENERATE
         response_model = call.kwarg("response_model")
         if response_model is not None:
             shown_model = show(response_model)
@@ -510,8 +519,9 @@ def _under(context: _Context, row: RouteRow) -> RouteRow:
     deprecated = None if context.deprecated is None or row.deprecated is None else (context.deprecated or row.deprecated)
     if row.kind == "mount":
         return _replace(row, path=context.path + row.path, static=context.static and row.static)
+    operation_id = None if context.custom_ids and row.operation_id == _GENERATE else row.operation_id
     return _replace(
-        row, path=context.path + row.path, static=context.static and row.static,
+        row, path=context.path + row.path, static=context.static and row.static, operation_id=operation_id,
         tags=_join_tuples(context.tags, row.tags), dependencies=_join_tuples(context.dependencies, row.dependencies),
         deprecated=deprecated,
     )
@@ -525,9 +535,12 @@ def _replace(row: RouteRow, **changes) -> RouteRow:
 
 def _renumber(row: RouteRow, order: int) -> RouteRow:
     operation_id = row.operation_id
-    if operation_id is None and row.kind == "route" and row.static and len(row.methods) == 1 and row.name \
-            and row.router != "" and row.methods[0] != "?":
-        operation_id = re.sub(r"\W", "_", f"{row.name}{row.path}") + f"_{row.methods[0].lower()}"
+    if operation_id == _GENERATE:
+        # fastapi.utils.generate_unique_id; with several methods FastAPI picks one from a set
+        operation_id = None
+        if row.static and len(row.methods) == 1 and row.name and row.methods[0] != "?":
+            path_format = re.sub(r"{([a-zA-Z_][a-zA-Z0-9_]*):[a-zA-Z_][a-zA-Z0-9_]*}", r"{\1}", row.path)
+            operation_id = re.sub(r"\W", "_", f"{row.name}{path_format}") + f"_{row.methods[0].lower()}"
     return _replace(row, order=order, operation_id=operation_id)
 
 
