@@ -314,3 +314,23 @@ def test_unknown_app_is_a_usage_error(imported):
     imported(EXAMPLE)
     result = invoke("routes", "--isolated", "--app", "demo_app.main:nope")
     assert result.exit_code == 2 and "no FastAPI app" in result.output
+
+
+def test_sub_application_mount_and_hostile_text(tmp_path, monkeypatch):
+    (tmp_path / "main.py").write_text(
+        "from fastapi import FastAPI\n"
+        "v2 = FastAPI(openapi_url=None)\n"
+        "@v2.get('/items')\ndef items(): ...\n"
+        "app = FastAPI(openapi_url=None)\n"
+        "app.mount('/v2', v2)\n"
+        "@app.get('/\\x1b[2Jevil|`x`')\ndef evil(): ...\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    data = json.loads(invoke("routes", "--isolated", "--output-format", "json", ".").output)
+    by_app = {app["app"]: app["routes"] for app in data["apps"]}
+    assert [(r["kind"], r["path"], r["handler"]) for r in by_app["main:app"]][0] == ("mount", "/v2", "main:v2")
+    assert [r["path"] for r in by_app["main:v2"]] == ["/items"]
+    mermaid = invoke("routes", "--isolated", "--output-format", "mermaid", ".").output
+    assert " -.-> " in mermaid  # the mount leads to the sub-application's tree
+    for output_format in ("text", "markdown", "mermaid", "csv"):
+        assert "\x1b" not in invoke("routes", "--isolated", "--output-format", output_format, ".").output

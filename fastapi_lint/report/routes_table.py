@@ -98,7 +98,8 @@ def _csv(tables: list[AppTable], stream: TextIO) -> None:
     for table in tables:
         for row in table.rows:
             cells = _cells(row)
-            writer.writerow((table.app, row.router, row.order, *(cells[c] for c in COLUMNS)))
+            # a spreadsheet shows control characters as they are: escaped, as every text format does
+            writer.writerow((escape(table.app), escape(row.router), row.order, *(escape(cells[c]) for c in COLUMNS)))
 
 
 def _md(text: str) -> str:
@@ -128,6 +129,8 @@ def _mermaid(tables: list[AppTable], stream: TextIO) -> None:
     stream.write("flowchart LR\n")
     ids: dict[tuple, str] = {}
     declared: set[str] = set()
+    apps = {table.app for table in tables}
+    mounted: list[tuple[str, str]] = []
 
     def node(key: tuple) -> str:
         if key not in ids:
@@ -150,6 +153,10 @@ def _mermaid(tables: list[AppTable], stream: TextIO) -> None:
             shape = ('[/"', '"/]') if row.kind == "mount" else ('["', '"]')
             stream.write(f"  {leaf}{shape[0]}{_mermaid_label(label)}{shape[1]}\n")
             stream.write(f"  {parent} --> {leaf}\n")
+            if row.kind == "mount" and row.handler in apps:
+                mounted.append((leaf, row.handler))
+    for leaf, app_label in mounted:  # a mounted sub-application: the mount leads to its tree
+        stream.write(f"  {leaf} -.-> {node(('app', app_label))}\n")
 
 
 def _text(tables: list[AppTable], stream: TextIO) -> None:
