@@ -334,3 +334,15 @@ def test_sub_application_mount_and_hostile_text(tmp_path, monkeypatch):
     assert " -.-> " in mermaid  # the mount leads to the sub-application's tree
     for output_format in ("text", "markdown", "mermaid", "csv"):
         assert "\x1b" not in invoke("routes", "--isolated", "--output-format", output_format, ".").output
+
+
+def test_app_option_and_conditions(imported):
+    imported(FIXTURES / "FAPI206")
+    data = json.loads(invoke("routes", "--isolated", "--app", "app.main:create_admin_app", "--output-format",
+                             "json").output)
+    assert [app["app"] for app in data["apps"]] == ["app.main:create_admin_app.admin"]
+    data = json.loads(invoke("routes", "--isolated", "--app", "app.main:app", "--output-format", "json").output)
+    conditions = {row["name"]: row["condition"] for row in data["apps"][0]["routes"]}
+    assert conditions["debug_info"] == conditions["debug_disabled"] == "branch"  # if/else
+    assert conditions["debug_state"] == "call"  # inside a function that must be called
+    assert conditions["ping"] is None
