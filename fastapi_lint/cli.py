@@ -1,5 +1,6 @@
 """The command line: ``fastapi-lint [check] PATHS``, ``fastapi-lint explain CODE``,
-``fastapi-lint rules``, ``fastapi-lint server`` (the language server). Thin: parse
+``fastapi-lint rules``, ``fastapi-lint server`` (the language server), ``fastapi-lint
+routes PATHS`` (the route tables, read statically). Thin: parse
 flags, load settings, call the API, pick a reporter,
 choose the exit code (0 clean, 1 findings, 2 usage/config error, 3 internal error)."""
 
