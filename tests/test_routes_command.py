@@ -57,6 +57,7 @@ def _stub_module(name: str) -> None:
             module = types.ModuleType(dotted)
             module.__getattr__ = lambda attr: _Stub  # type: ignore[attr-defined]
             module.__path__ = []  # a package, so submodules import
+            module.__stub__ = True  # type: ignore[attr-defined]
             sys.modules[dotted] = module
 
 
@@ -148,6 +149,7 @@ def imported(tmp_path, monkeypatch):
     """Copy a project to ``tmp_path`` and import its apps there; sys.modules is restored."""
     before = set(sys.modules)
     _lenient_dependencies(monkeypatch)
+    loaded: set[str] = set()
 
     def load(project: Path):
         copy = tmp_path / project.name
@@ -157,11 +159,15 @@ def imported(tmp_path, monkeypatch):
         packages = {p.name for p in copy.iterdir() if p.is_dir()} | {p.stem for p in copy.glob("*.py")}
         for name in [n for n in sys.modules if n.split(".")[0] in packages]:
             monkeypatch.delitem(sys.modules, name)
+        loaded.update(packages)
         return copy, packages
 
     yield load
+    # the project's modules and the stubs go; libraries imported meanwhile stay (pydantic,
+    # starlette: dropping their modules would split their classes in two for later tests)
     for name in set(sys.modules) - before:
-        del sys.modules[name]
+        if name.split(".")[0] in loaded or getattr(sys.modules[name], "__stub__", False) is True:
+            del sys.modules[name]
 
 
 def _app_object(module, spec: str):
