@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 
-from fastapi_lint.analysis.facts import CallValue, FString, Lambda, ModuleFacts, Ref, Seq, Subscript, Value
+from fastapi_lint.analysis.facts import CallValue, ClassFacts, Const, FString, Lambda, ModuleFacts, Ref, Seq, Subscript, Value
 from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.resolution import UNKNOWN, Symbol
 from fastapi_lint.project import Project, query
 
 
@@ -145,11 +147,67 @@ def _submodules(project: Project, package: str) -> frozenset[str]:
 
 @query
 def _imports_reach(project: Project, targets: tuple[str, ...], packages: tuple[str, ...]) -> bool:
-    """Whether one of these imports hands on something of ``packages``: it names a project
-    module that imports from them, directly or through the project modules it imports (one
-    question per file, which the cache records with its answer)."""
-    reaching = project.memo(("modules_reaching", packages), lambda: _modules_reaching(project, packages))
-    return any(module in reaching for target in targets for module in _project_modules_of(project, target))
+    """Whether one of these imports hands on something of ``packages`` (one question per
+    file, which the cache records with its answer). An imported project module may hand on
+    anything its own imports reach; an imported project function, what its return
+    annotation names; a class, what it derives from; a variable, the class of its value."""
+    for target in targets:
+        modules = _project_modules_of(project, target)
+        if not modules:
+            continue  # another library: the rule's own names are checked by the caller
+        symbol = project.resolve_qualname(target)
+        if symbol is None:
+            return True
+        if symbol.qualname in modules:  # a module: anything its own imports reach
+            reaching = project.memo(("modules_reaching", packages), lambda: _modules_reaching(project, packages))
+            if any(module in reaching for module in modules):
+                return True
+        elif _symbol_reaches(project, symbol, packages, 0):
+            return True
+    return False
+
+
+def _symbol_reaches(project: Project, symbol: Symbol, packages: tuple[str, ...], depth: int) -> bool:
+    """Whether using ``symbol`` can lead a rule to something of ``packages`` (True when unsure)."""
+    if depth > 8 or symbol is UNKNOWN:
+        return True
+    named = symbol.qualname or symbol.instance_of
+    if named is None:
+        return not isinstance(symbol.value, Const)  # a type alias, an attribute, an unreadable value
+    if _under(canonical(named), packages):
+        return True
+    if symbol.project_ref is not None:
+        found = project.definition(symbol)
+        if found is None:
+            return True
+        facts, definition = found
+        if isinstance(definition, ClassFacts):
+            return _class_reaches(project, facts, definition, packages, depth + 1)
+        returned = project.annotation_type(facts, definition.scope, definition.returns)
+        return returned is not None and _type_reaches(project, returned, packages, depth + 1)
+    if symbol.instance_of is not None:
+        return _type_reaches(project, symbol.instance_of, packages, depth + 1)
+    return False  # another library's name
+
+
+def _type_reaches(project: Project, qualname: str, packages: tuple[str, ...], depth: int) -> bool:
+    if _under(canonical(qualname), packages):
+        return True
+    found = project.project_class(qualname)
+    return found is not None and _class_reaches(project, *found, packages, depth)
+
+
+def _class_reaches(project: Project, facts: ModuleFacts, klass: ClassFacts, packages: tuple[str, ...], depth: int) -> bool:
+    if depth > 8:
+        return True
+    for base in klass.bases:
+        if not isinstance(base, (Ref, Subscript)):
+            return True
+        dotted = base.dotted if isinstance(base, Ref) else base.base
+        symbol = project.resolve(facts, klass.scope, dotted) if dotted and dotted != "|" else None
+        if symbol is None or _symbol_reaches(project, symbol, packages, depth + 1):
+            return True
+    return False
 
 
 def _modules_reaching(project: Project, packages: tuple[str, ...]) -> frozenset[str]:

@@ -293,7 +293,9 @@ class SqlStringFormatting(FlowRule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions_part("execute", "text", "fetch", "iterate", "mogrify", "exec_driver_sql", "copy_expert")
+        return view.mentions("text") or view.mentions_part(
+            "execute", "fetch", "iterate", "mogrify", "exec_driver_sql", "copy_expert"
+        )
 
     def analyse(self, function, key):
         facts = self.ctx.model.facts
