@@ -22,4 +22,5 @@ SECURITY_SEVERITY: dict[str, tuple[str, tuple[int, ...]]] = {
     "FAPI409": ("5.3", (209,)),  # error message with internal details
     "FAPI410": ("5.3", (20,)),  # Host header not validated
     "FAPI411": ("8.8", (78, 502, 601, 918)),  # shell, deserialisation, redirect, SSRF
+    "FAPI412": ("5.3", (215, 489)),  # tracebacks sent to clients: debug information exposed
 }
