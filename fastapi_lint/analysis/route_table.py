@@ -195,24 +195,34 @@ class RouteTable:
         return tables
 
     def _builtin_rows(self, label: str, origin: OwnerId) -> list[RouteRow]:
-        """What ``FastAPI.setup()`` adds before any route: the schema and the docs pages."""
-        ctor = self.index.owners[origin].call
-        if ctor is None or any(name is None for name, _ in ctor.kwargs):
-            return []
+        """What ``FastAPI.setup()`` adds before any route: the schema and the docs pages.
+        What cannot be read (a URL from a variable, ``**options``, an app class with its own
+        ``__init__``) is one row of unknown path, not a guess."""
+        owner = self.index.owners[origin]
+        ctor = owner.call
+
+        def row(path: str, name: str | None, static: bool = True) -> RouteRow:
+            return RouteRow(label, label, "builtin", ("GET", "HEAD"), path, static, name, None,
+                            f"fastapi.applications.FastAPI.{name or 'setup'}", None, None, (), (), None, None,
+                            False, None)
+
+        if ctor is None or any(name is None for name, _ in ctor.kwargs) or self._custom_init(owner.instance_of):
+            return [row("{?docs}", None, False)]
         facts = self.project.modules.get(origin[0])
 
-        def url(kwarg: str, default: str) -> str | None | bool:
+        def url(kwarg: str, default: str) -> str | bool:
             if not ctor.has_kwarg(kwarg):
                 return default
-            value = self._string(facts, origin[1], ctor.kwarg(kwarg))
-            if value is None:
-                return False  # not literal
-            return value[0] if value[1] else False
+            value = ctor.kwarg(kwarg)
+            if isinstance(value, Const) and value.value is None:
+                return ""
+            text, static = self._string(facts, origin[1], value)
+            return text if static else False  # False: not known statically
 
-        rows = []
+        rows: list[RouteRow] = []
         openapi = url("openapi_url", "/openapi.json")
         if openapi is False:
-            return []
+            return [row("{?openapi_url}", None, False)]
         if openapi:
             docs, redirect = url("docs_url", "/docs"), url("swagger_ui_oauth2_redirect_url", "/docs/oauth2-redirect")
             redoc = url("redoc_url", "/redoc")
@@ -222,11 +232,9 @@ class RouteTable:
             wanted.append((redoc, "redoc_html"))
             for path, name in wanted:
                 if path is False:
-                    return rows  # unknown: stop rather than guess the order of what follows
+                    return rows + [row("{?docs}", None, False)]  # the rest of setup() is not known
                 if path:
-                    rows.append(RouteRow(label, label, "builtin", ("GET", "HEAD"), path, True, name, None,
-                                         f"fastapi.applications.FastAPI.{name}", None, None, (), (), None, None,
-                                         False, None))
+                    rows.append(row(path, name))
         return rows
 
     # ------------------------------------------------------------ the walk
@@ -304,11 +312,37 @@ class RouteTable:
             return _Context("", True, (), (), False)
         if any(name is None for name, _ in ctor.kwargs):
             return _Context("{?**}", False, None, None, None)
+        custom = self._custom_init(owner.instance_of)
+        if custom is not None:  # ``class VersionedRouter(APIRouter)`` choosing its own prefix
+            return _Context("{?" + custom + "}", False, None, None, None, True)
         is_app = self.project.is_subclass(owner.instance_of, _FASTAPI_APP)
         prefix = ("", True) if is_app else self._string(facts, scope, ctor.kwarg("prefix"), "")
         return _Context(prefix[0], prefix[1], _strings(ctor.kwarg("tags")),
                         _dependencies(ctor.kwarg("dependencies")), _flag(ctor.kwarg("deprecated")),
                         ctor.has_kwarg("generate_unique_id_function"))
+
+    def _custom_init(self, qualname: str | None, depth: int = 0) -> str | None:
+        """The name of a project class (the app's or router's, or one of its bases) whose
+        ``__init__`` may pass FastAPI settings the constructor call does not show."""
+        if not qualname or depth > 5:
+            return None
+        symbol = self.project.resolve_qualname(qualname)
+        if symbol is None or symbol.project_ref is None:
+            return None
+        module, key = symbol.project_ref
+        facts = self.project.modules.get(module)
+        klass = facts.classes.get(key) if facts is not None else None
+        if klass is None:
+            return None
+        if f"{key}/__init__" in facts.functions:
+            return klass.name
+        for base in klass.bases:
+            if isinstance(base, Ref):
+                resolved = self.project.resolve(facts, klass.scope, base.dotted)
+                found = self._custom_init(resolved.qualname if resolved else None, depth + 1)
+                if found is not None:
+                    return found
+        return None
 
     def _include_context(self, include) -> _Context:
         call = include.call
