@@ -161,6 +161,9 @@ class RouteTable:
         for include in self.index.includes:
             self._children.setdefault(include.parent, []).append(include)
         self._mounts: dict[OwnerId, list] = {}
+        # the index's apps and routers, and those only seen mounting something (the
+        # index is the project's, shared with the rules: not extended in place)
+        self.owners = dict(self.index.owners)
         self.unattributed: dict[str, list[tuple[str | None, int]]] = {}  # by top-level package
         for name, model in self.index.models.items():
             for registration in model.registrations:
@@ -174,14 +177,14 @@ class RouteTable:
                     continue
                 owner = project.resolve(facts, scoped.scope, callee.rpartition(".")[0])
                 if owner is not None and owner.origin is not None and project.kind_of(owner):
-                    self.index.owners.setdefault(owner.origin, owner)
+                    self.owners.setdefault(owner.origin, owner)
                     self._mounts.setdefault(owner.origin, []).append((name, scoped))
 
     # ------------------------------------------------------------ apps
 
     def apps(self) -> list[AppTable]:
         tables = []
-        for origin, symbol in sorted(self.index.owners.items()):
+        for origin, symbol in sorted(self.owners.items()):
             if symbol.call is None or not self.project.is_subclass(symbol.instance_of, _FASTAPI_APP):
                 continue
             module, scope, name = origin
@@ -198,7 +201,7 @@ class RouteTable:
         """What ``FastAPI.setup()`` adds before any route: the schema and the docs pages.
         What cannot be read (a URL from a variable, ``**options``, an app class with its own
         ``__init__``) is one row of unknown path, not a guess."""
-        owner = self.index.owners[origin]
+        owner = self.owners[origin]
         ctor = owner.call
 
         def row(path: str, name: str | None, static: bool = True) -> RouteRow:
@@ -242,7 +245,7 @@ class RouteTable:
     def _rows(self, app: str, owner_id: OwnerId, depth: int, seen: frozenset) -> list[RouteRow]:
         """The rows of ``owner_id`` in matching order, their paths relative to its includer
         (its own prefix, tags and dependencies applied)."""
-        owner = self.index.owners.get(owner_id)
+        owner = self.owners.get(owner_id)
         if owner is None or depth > _MAX_DEPTH or owner_id in seen:
             return []
         facts = self.project.modules.get(owner_id[0])
