@@ -239,6 +239,9 @@ class ModuleFacts:
     calls: list[ScopedCall] = field(default_factory=list)  # calls the model cares about
     syntax_error: tuple[str, int, int] | None = None  # Python's (message, line, column)
     star_imports: list[str] = field(default_factory=list)  # modules of `from X import *`
+    # Every name or module imported anywhere in the module, also where a later binding
+    # shadows it (``try: import httpx`` / ``except ImportError: httpx = None``).
+    imported: list[str] = field(default_factory=list)
 
     def qualname_of_key(self, key: str) -> str:
         return f"{self.module}.{key.replace('/', '.')}" if self.module else key.replace("/", ".")
@@ -373,6 +376,9 @@ class _Extractor:
             return
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
+                self.facts.imported.append(alias.name)
+                if not alias.asname and "." in alias.name:  # `import a.b` binds `a`
+                    self.facts.imported.append(alias.name.split(".")[0])
                 if alias.asname:
                     self.bind(scope, alias.asname, Binding("import", alias.name))
                 else:
@@ -388,6 +394,7 @@ class _Extractor:
                     self.facts.star_imports.append(base)
                     continue
                 target = f"{base}.{alias.name}" if base else alias.name
+                self.facts.imported.append(target)
                 self.bind(scope, alias.asname or alias.name, Binding("import", target))
                 if alias.asname and alias.name in INTERESTING_CALLS:
                     self.call_aliases.add(alias.asname)

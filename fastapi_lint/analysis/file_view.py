@@ -109,12 +109,7 @@ def _under(target: str, packages: tuple[str, ...]) -> bool:
 
 
 def _import_targets(facts: ModuleFacts) -> set[str]:
-    return {
-        binding.target
-        for scope in facts.scopes.values()
-        for binding in scope.bindings.values()
-        if binding.kind == "import" and binding.target
-    }
+    return set(facts.imported)
 
 
 def _imports_dynamically(facts: ModuleFacts) -> bool:
