@@ -443,13 +443,21 @@ def lint_text(source: str | bytes, path: str = "example.py", settings: Settings 
 # one buffer at a time as it is edited; these are the pieces of a run it needs.
 
 
-def index_facts(files: list[Path], cache: Cache | None = None, jobs: int = 1) -> dict[Path, ModuleFacts]:
+Mapper = Callable[[Callable, "Contents", list[Path]], list]  # map(function, contents, paths): a pool
+
+
+def index_facts(files: list[Path], cache: Cache | None = None, jobs: int = 1,
+                mapper: Mapper | None = None) -> dict[Path, ModuleFacts]:
     """The facts of ``files`` (in their order): from the project's store where it has them
     (a file whose stat is unchanged is not even read), else extracted on ``jobs``
-    processes and remembered there. Files that cannot be read, are too large or whose
-    facts cannot be extracted are left out (linting them reports why)."""
+    processes (or by ``mapper``, for a caller that cannot fork) and remembered there.
+    Files that cannot be read, are too large or whose facts cannot be extracted are left
+    out (linting them reports why)."""
+    def run(function: Callable, contents: Contents, paths: list[Path]) -> list:
+        return mapper(function, contents, paths) if mapper else map_files(function, contents, paths, jobs, "indexing")
+
     if cache is None:
-        computed = map_files(_facts_job, {}, files, jobs, "indexing")
+        computed = run(_facts_job, {}, files)
         return {path: found for path, found in zip(files, computed) if found is not None}
     hashes: dict[Path, str] = {}
     contents: Contents = {}
@@ -475,7 +483,7 @@ def index_facts(files: list[Path], cache: Cache | None = None, jobs: int = 1) ->
             facts[path] = found
         elif cache.get_digest(modules[path], hashed) != NO_FACTS:
             missing.append(path)
-    for path, computed in zip(missing, map_files(_facts_and_digest_job, contents, missing, jobs, "indexing")):
+    for path, computed in zip(missing, run(_facts_and_digest_job, contents, missing)):
         if computed is not None:
             facts[path] = computed[0]
         cache.put_facts(modules[path], hashes[path], computed)

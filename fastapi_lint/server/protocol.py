@@ -78,6 +78,7 @@ class FastAPILintServer(LanguageServer):
         self.pending: dict[str, asyncio.Task] = {}
         self.indexing: dict[tuple[int, Path], asyncio.Task] = {}
         self.generation = 0  # bumped by every reload: an index started before it is dropped
+        self.debounce = DEBOUNCE_SECONDS
         self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="fastapi-lint-index")
 
     # ------------------------------------------------------------ messages to the client
@@ -106,8 +107,10 @@ class FastAPILintServer(LanguageServer):
 
     # ------------------------------------------------------------ scheduling
 
-    def schedule(self, uri: str, delay: float = DEBOUNCE_SECONDS) -> None:
-        """Lint ``uri`` after ``delay`` seconds, replacing a lint of it not yet started."""
+    def schedule(self, uri: str, delay: float | None = None) -> None:
+        """Lint ``uri`` after ``delay`` seconds (default: the debounce pause), replacing a
+        lint of it not yet started."""
+        delay = self.debounce if delay is None else delay
         previous = self.pending.pop(uri, None)
         if previous is not None:
             previous.cancel()
@@ -284,6 +287,10 @@ def build_server(use_cache: bool = True, jobs: int = 1) -> FastAPILintServer:  #
         elif not folders and params.root_path:
             folders = [Path(params.root_path)]
         ls.model.folders = [f for f in folders if f is not None]
+        options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
+        pause = options.get("debounceMs")
+        if isinstance(pause, (int, float)) and not isinstance(pause, bool) and 0 <= pause <= 10_000:
+            ls.debounce = pause / 1000
 
     @server.feature(types.INITIALIZED)
     @guarded

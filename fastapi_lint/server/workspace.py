@@ -24,7 +24,11 @@ project only (opening one file of an installed library must not index the librar
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import io
+import itertools
+import multiprocessing
 import os
 import threading
 import tokenize
@@ -45,6 +49,24 @@ from fastapi_lint.project import EVERY_MODULE, Project, answer_digest, flat_read
 from fastapi_lint.projects import ProjectRoot, SettingsResolver
 
 Log = Callable[[str], None]
+_MIN_FILES_FOR_POOL = 64
+
+
+def spawned_map(jobs: int, function: Callable, contents: dict, paths: list[Path]) -> list:
+    """``[function(contents, path) for path in paths]`` on ``jobs`` fresh processes.
+
+    The server indexes on a thread while the event loop runs on another: forking then
+    would copy locks other threads hold (the runner's pool forks), so the workers are
+    spawned. Each path travels with its contents, if read already."""
+    if jobs <= 1 or len(paths) < _MIN_FILES_FOR_POOL:
+        return [function(contents, path) for path in paths]
+    payloads = [({path: contents[path]} if path in contents else {}, path) for path in paths]
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_call, itertools.repeat(function), payloads, chunksize=16))
+
+
+def _call(function: Callable, payload: tuple) -> object:
+    return function(*payload)
 
 
 def encode_buffer(text: str) -> bytes:
@@ -166,7 +188,7 @@ class Workspace:
             files = walk(root.root, root.settings, self.resolver, own_project_only=True)
         cache = Cache(root.root / CACHE_DIR_NAME) if self.use_cache else None
         try:
-            facts = index_facts(files, cache, self.jobs)
+            facts = index_facts(files, cache, self.jobs, mapper=functools.partial(spawned_map, self.jobs))
         finally:
             if cache is not None:
                 cache.close()
