@@ -303,14 +303,13 @@ def _options(settings: Settings) -> LintOptions:
                        settings.detected)
 
 
-def _lint_files_cached(
-    files: list[Path], fact_files: list[Path], settings: Settings, jobs: int, cache: Cache, given: Contents
-) -> RunResult:
-    """As ``_lint_files``, reusing what the cache knows (see cache.py for the keys).
-    ``given``: contents that replace files on disk (an editor's buffer on stdin)."""
+def _content_hashes(files: list[Path], cache: Cache, given: Contents) -> tuple[dict[Path, str], Contents]:
+    """Each file's content hash: from the store for a file whose stat (taken before any
+    read) is unchanged, else from its bytes, which are kept (``Contents``) so the run reads
+    no file twice; ``given`` bytes (an editor's buffer) replace the file on disk."""
     hashes: dict[Path, str] = {}
     contents: Contents = dict(given)
-    for path in fact_files:
+    for path in files:
         if isinstance(given.get(path), bytes):
             hashes[path] = content_hash(given[path])
             continue
@@ -326,6 +325,15 @@ def _lint_files_cached(
             contents[path] = ReadStamp.of(status, data)
             known = cache.remember_hash(path, status, data)
         hashes[path] = known
+    return hashes, contents
+
+
+def _lint_files_cached(
+    files: list[Path], fact_files: list[Path], settings: Settings, jobs: int, cache: Cache, given: Contents
+) -> RunResult:
+    """As ``_lint_files``, reusing what the cache knows (see cache.py for the keys).
+    ``given``: contents that replace files on disk (an editor's buffer on stdin)."""
+    hashes, contents = _content_hashes(fact_files, cache, given)
     modules = {path: module_name_for(path)[0] for path in hashes}
     facts: dict[Path, ModuleFacts] = {}
     new = [path for path in hashes if cache.get_digest(modules[path], hashes[path]) is None]
@@ -459,21 +467,7 @@ def index_facts(files: list[Path], cache: Cache | None = None, jobs: int = 1,
     if cache is None:
         computed = run(_facts_job, {}, files)
         return {path: found for path, found in zip(files, computed) if found is not None}
-    hashes: dict[Path, str] = {}
-    contents: Contents = {}
-    for path in files:
-        try:
-            status = os.stat(path)
-        except OSError:
-            continue
-        known = cache.known_hash(path, status)
-        if known is None:
-            data = _read(path)
-            if not isinstance(data, bytes):
-                continue
-            contents[path] = ReadStamp.of(status, data)
-            known = cache.remember_hash(path, status, data)
-        hashes[path] = known
+    hashes, contents = _content_hashes(files, cache, {})
     modules = {path: module_name_for(path)[0] for path in hashes}
     facts: dict[Path, ModuleFacts] = {}
     missing = []
