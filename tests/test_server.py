@@ -279,3 +279,70 @@ def test_without_the_extra_the_command_says_what_to_install(tmp_path: Path):
     assert done.returncode == 2
     assert "pip install 'fastapi-lint[server]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_multi_root_each_folder_with_its_own_settings(client: LanguageClient, tmp_path: Path):
+    roots = []
+    for name, config in (("one", ""), ("two", 'ignore = ["FAPI101"]\n')):
+        root = tmp_path / name
+        (root / "app").mkdir(parents=True)
+        (root / "pyproject.toml").write_text(f'[project]\nname = "{name}"\n\n[tool.fastapi-lint]\n{config}')
+        (root / "app" / "__init__.py").write_text("")
+        (root / "app" / "items.py").write_text(ITEMS)
+        roots.append(root)
+    await client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        workspace_folders=[types.WorkspaceFolder(uri=r.as_uri(), name=r.name) for r in roots]))
+    for root in roots:
+        await open_file(client, root / "app" / "items.py")
+    assert "FAPI101" in codes(await diagnostics(client, roots[0] / "app" / "items.py",
+                                                until=lambda d: "FAPI101" in codes(d)))
+    found = await diagnostics(client, roots[1] / "app" / "items.py", until=lambda d: True)
+    assert "FAPI101" not in codes(found)
+
+
+def test_facts_equal_but_for_lines():
+    from fastapi_lint.api import buffer_facts
+    from fastapi_lint.server.workspace import same_but_lines
+
+    path = Path("/nonexistent/app/items.py")
+    before = buffer_facts(path, ITEMS.encode())
+    moved = buffer_facts(path, ITEMS.replace("router = APIRouter()\n", "\nrouter = APIRouter()\n").encode())
+    changed = buffer_facts(path, ITEMS.replace('"/items/{item_id}"', '"/things/{item_id}"').encode())
+    assert before != moved and same_but_lines(before, moved)
+    assert not same_but_lines(before, changed)
+
+
+def test_a_moved_line_is_linted_at_once_against_the_project_then_exactly(tmp_path: Path, project: Path):
+    from fastapi_lint.server.workspace import Workspace
+
+    workspace = Workspace(folders=[project], use_cache=False)
+    items = project / "app" / "routers" / "items.py"
+    document = workspace.open("items", items, ITEMS, 1)
+    workspace.install(workspace.index(workspace.project_root(items)))
+    assert workspace.lint(document, exact=False) is None and not document.approximate
+    before = workspace.state_of(document).project
+    workspace.change("items", ITEMS.replace('@router.get', '\n@router.get'), 2)  # the route's line moves
+    assert workspace.lint(document, exact=False) is None and document.approximate
+    assert workspace.state_of(document).project is before  # nothing recomputed
+    assert [d.start.line for d in document.lint.result.diagnostics if d.code == "FAPI101"] == [11]
+    assert workspace.lint(document, exact=True) == {"app.routers.items"} and not document.approximate
+    assert [d.start.line for d in document.lint.result.diagnostics if d.code == "FAPI101"] == [11]
+
+
+def test_a_crash_while_linting_one_file_is_logged_and_the_server_goes_on(project: Path, monkeypatch):
+    from fastapi_lint.server.protocol import FastAPILintServer
+
+    server = FastAPILintServer(use_cache=False)
+    logged = []
+    monkeypatch.setattr(server, "log", lambda message, kind=None: logged.append(message))
+    items = project / "app" / "routers" / "items.py"
+    document = server.model.open("items", items, ITEMS, 1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(server.model, "lint", broken)
+    server.lint_now(document)
+    assert any("RuntimeError: boom" in message for message in logged)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import difflib
+import gc
 import logging
 import os
 import re
@@ -41,6 +42,7 @@ from fastapi_lint.server.positions import UTF16, LineIndex
 from fastapi_lint.server.workspace import Document, Workspace
 
 DEBOUNCE_SECONDS = 0.15
+EXACT_DELAY_SECONDS = 0.3
 SOURCE = "fastapi-lint"
 FIX_ALL_KIND = "source.fixAll.fastapi-lint"
 _ENGINE_CODES = (PARSE_ERROR_CODE, INTERNAL_ERROR_CODE)
@@ -107,16 +109,16 @@ class FastAPILintServer(LanguageServer):
 
     # ------------------------------------------------------------ scheduling
 
-    def schedule(self, uri: str, delay: float | None = None) -> None:
+    def schedule(self, uri: str, delay: float | None = None, exact: bool = False) -> None:
         """Lint ``uri`` after ``delay`` seconds (default: the debounce pause), replacing a
-        lint of it not yet started."""
+        lint of it not yet started; ``exact``: the lint that follows an approximate one."""
         delay = self.debounce if delay is None else delay
         previous = self.pending.pop(uri, None)
         if previous is not None:
             previous.cancel()
-        self.pending[uri] = asyncio.ensure_future(self._lint_later(uri, delay))
+        self.pending[uri] = asyncio.ensure_future(self._lint_later(uri, delay, exact))
 
-    async def _lint_later(self, uri: str, delay: float) -> None:
+    async def _lint_later(self, uri: str, delay: float, exact: bool = False) -> None:
         try:
             if delay:
                 await asyncio.sleep(delay)
@@ -129,8 +131,8 @@ class FastAPILintServer(LanguageServer):
         if self.pending.get(uri) is asyncio.current_task():
             del self.pending[uri]
         document = self.model.documents.get(uri)
-        if document is not None and not document.current:
-            self.lint_now(document)
+        if document is not None and (not document.current or exact and document.approximate):
+            self.lint_now(document, exact)
 
     async def ready(self, document: Document) -> None:
         """Wait until the project of ``document`` is indexed and installed."""
@@ -158,14 +160,21 @@ class FastAPILintServer(LanguageServer):
             self.indexing.pop((generation, root.root), None)
         if generation == self.generation:
             self.model.install(state)
+            # The index lives as long as the server: keep the collector from walking it
+            # again and again (a full collection over it takes seconds on a large project).
+            gc.freeze()
             self.log(f"indexed {len(state.facts)} files of {root.root}")
 
-    def lint_now(self, document: Document) -> None:
+    def lint_now(self, document: Document, exact: bool = False) -> None:
         """Lint the buffer now, publish its findings, and schedule the other open files
-        whose findings its change may have changed."""
+        whose findings its change may have changed. A lint that was approximate (the
+        buffer's lines moved, see ``Workspace.lint``) is followed by an exact one once
+        the buffer has been left alone for ``EXACT_DELAY_SECONDS``."""
         try:
-            changed = self.model.lint(document)
+            changed = self.model.lint(document, exact)
             self.publish(document)
+            if document.approximate:
+                self.schedule(document.uri, max(self.debounce, EXACT_DELAY_SECONDS), exact=True)
         except Exception:  # noqa: BLE001 - one file's failure is a log line, never a dead server
             self.log(f"linting {document.path} failed:\n{traceback.format_exc()}", types.MessageType.Error)
             return

@@ -25,6 +25,7 @@ project only (opening one file of an installed library must not index the librar
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import functools
 import io
 import itertools
@@ -98,11 +99,31 @@ class Document:
     linted_text: str | None = None  # the text of ``lint`` (positions are computed on it)
     linted_version: int | None = None
     stale: bool = False  # another file's change may have changed its findings
+    approximate: bool = False  # linted against the project before its lines moved (see Workspace.lint)
 
     @property
     def current(self) -> bool:
         """Its lint is of its text as it is now, with the project as it is now."""
         return self.lint is not None and not self.stale and self.linted_text == self.text
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def same_but_lines(a: object, b: object) -> bool:
+    """``a == b`` for facts, except for the fields named ``line``."""
+    if type(a) is not type(b):
+        return False
+    if dataclasses.is_dataclass(a):
+        names = _FIELDS.get(type(a))
+        if names is None:
+            names = _FIELDS[type(a)] = tuple(f.name for f in dataclasses.fields(a) if f.name != "line")
+        return all(same_but_lines(getattr(a, name), getattr(b, name)) for name in names)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same_but_lines(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_but_lines(value, b[key]) for key, value in a.items())
+    return a == b
 
 
 class ProjectState:
@@ -238,27 +259,36 @@ class Workspace:
             return None
         return buffer_facts(path, data)
 
-    def _overlay(self, state: ProjectState, document: Document, source: bytes | None = None) -> tuple[
-            ModuleFacts | None, set[str] | None]:
-        """Put the buffer's facts into the project; returns them and what changed. A buffer
+    def _overlay(self, state: ProjectState, document: Document, source: bytes | None = None,
+                 exact: bool = True) -> tuple[ModuleFacts | None, set[str] | None, bool]:
+        """Put the buffer's facts into the project; returns the facts to lint it with, what
+        changed, and whether the project was left behind (see :meth:`lint`). A buffer
         with a syntax error leaves the last facts that parsed in the project."""
         found = buffer_facts(document.path, encode_buffer(document.text) if source is None else source)
         previous = state.facts.get(document.path)
         if found is not None and found == previous:
-            return previous, None  # the very object the project holds: rules compare by identity
+            return previous, None, False  # the very object the project holds: rules compare by identity
         if found is not None and found.syntax_error is not None and previous is not None \
                 and previous.syntax_error is None:
-            return found, None
-        return found, state.update(document.path, found)
+            return found, None, False
+        if not exact and found is not None and previous is not None and same_but_lines(found, previous):
+            return previous, None, True
+        return found, state.update(document.path, found), False
 
     def excluded(self, document: Document) -> bool:
         """Excluded by its configuration (as with ``--force-exclude``): not linted."""
         settings = self.project_root(document.path).settings
         return is_excluded(document.path, settings, check_parents=True)
 
-    def lint(self, document: Document) -> set[str] | None:
+    def lint(self, document: Document, exact: bool = True) -> set[str] | None:
         """Lint the buffer as it is now (its project must be installed); returns the names
-        of the modules whose facts changed with it (see :meth:`ProjectState.update`)."""
+        of the modules whose facts changed with it (see :meth:`ProjectState.update`).
+
+        Without ``exact``, a buffer whose facts differ from the project's only in line
+        numbers (a line typed or deleted: every later line moved) is linted against the
+        project as it is, which saves recomputing every project-wide answer that read the
+        module; only a message quoting a line of this module's facts can be off by the
+        lines that moved. ``document.approximate`` then says an exact lint should follow."""
         state = self.state_of(document)
         if state is None:
             raise LookupError("the project of this document is not indexed yet")
@@ -268,9 +298,10 @@ class Workspace:
             document.lint, document.linted_text, document.linted_version = (
                 BufferLint(FileResult(str(document.path)), source), text, document.version)
             return None
-        facts, changed = self._overlay(state, document, source)
+        facts, changed, approximate = self._overlay(state, document, source, exact)
         document.lint = lint_buffer(document.path, source, facts, state.project, state.settings)
         document.linted_text, document.linted_version, document.stale = text, document.version, False
+        document.approximate = approximate
         return changed
 
     def fix_all(self, document: Document, unsafe: bool = False) -> bytes | None:
