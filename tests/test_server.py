@@ -346,3 +346,46 @@ def test_a_crash_while_linting_one_file_is_logged_and_the_server_goes_on(project
     monkeypatch.setattr(server.model, "lint", broken)
     server.lint_now(document)
     assert any("RuntimeError: boom" in message for message in logged)
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_odd_uris_and_file_names_do_not_stop_the_server(client: LanguageClient, project: Path):
+    await start(client, project)
+    odd = project / "app" / "we\nird \u202e name %41.py"
+    odd.write_text(ITEMS)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri="untitled:Untitled-1", language_id="python", version=1, text=ITEMS)))
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+        uri="file://otherhost/share/x.py", language_id="python", version=1, text=ITEMS)))
+    await open_file(client, odd)
+    assert odd.as_uri() != uri(project) and "%0A" in odd.as_uri()
+    assert "FAPI101" in codes(await diagnostics(client, odd, until=lambda d: "FAPI101" in codes(d)))
+    items = project / "app" / "routers" / "items.py"
+    await open_file(client, items)
+    await diagnostics(client, items, until=lambda d: "FAPI101" in codes(d))
+    assert "untitled:Untitled-1" not in client.diagnostics
+
+
+def test_a_broken_configuration_is_logged_once_and_its_files_linted_with_the_defaults(project: Path):
+    from fastapi_lint.server.workspace import Workspace
+
+    (project / "pyproject.toml").write_text('[project]\nname = "demo"\n\n[tool.fastapi-lint]\nno-such-key = 1\n')
+    logged = []
+    workspace = Workspace(folders=[project], use_cache=False, log=logged.append)
+    items = project / "app" / "routers" / "items.py"
+    document = workspace.open("items", items, ITEMS, 1)
+    workspace.install(workspace.index(workspace.project_root(items)))
+    workspace.lint(document)
+    assert "FAPI101" in [d.code for d in document.lint.result.diagnostics]
+    assert len(logged) == 1 and "no-such-key" in logged[0]
+
+
+def test_a_home_directory_root_is_never_walked(tmp_path: Path):
+    from fastapi_lint.server.workspace import Workspace
+
+    workspace = Workspace(folders=[tmp_path / "home" / "me" / "repo"])
+    assert not workspace.wants_index(tmp_path / "home" / "me")  # no marker: only the working directory
+    (tmp_path / "home" / "me").mkdir(parents=True)
+    (tmp_path / "home" / "me" / "pyproject.toml").write_text("")
+    assert workspace.wants_index(tmp_path / "home" / "me")
+    assert workspace.wants_index(tmp_path / "home" / "me" / "repo" / "svc")

@@ -70,6 +70,8 @@ def uri_to_path(uri: str) -> Path | None:
     path = unquote(parsed.path, errors="surrogateescape")
     if not path.startswith("/") or "\x00" in path:
         return None
+    if os.name == "nt" and re.match(r"^/[A-Za-z]:", path):  # file:///C:/project/app.py
+        path = path[1:]
     return Path(os.path.normpath(path))
 
 
@@ -502,8 +504,7 @@ async def _code_actions(ls: FastAPILintServer, params: types.CodeActionParams) -
                         title=f"Suppress {finding.code} with `# noqa: {finding.code}`",
                         kind=types.CodeActionKind.QuickFix, diagnostics=[lsp], edit=_edit(ls, document, [edit])))
     safe = any(fix.applicability is Applicability.SAFE for fix in lint.fixes.values())
-    explicit = bool(only) and any(_wanted([want], FIX_ALL_KIND) or FIX_ALL_KIND.startswith(want) and
-                                  want.startswith(types.CodeActionKind.SourceFixAll) for want in only)
+    explicit = bool(only) and _wanted(only, FIX_ALL_KIND)  # asked for by kind (fix on save): computed now
     if safe and (explicit or _wanted(only, FIX_ALL_KIND) and actions):
         action = types.CodeAction(title="Fix all safe fastapi-lint findings in this file", kind=FIX_ALL_KIND)
         resolve = ls.client_capabilities.text_document and ls.client_capabilities.text_document.code_action \

@@ -47,7 +47,7 @@ from fastapi_lint.discovery import is_excluded, walk
 from fastapi_lint.errors import UsageError
 from fastapi_lint.files import is_inside
 from fastapi_lint.project import EVERY_MODULE, Project, answer_digest, flat_reads
-from fastapi_lint.projects import ProjectRoot, SettingsResolver
+from fastapi_lint.projects import MARKERS, ProjectRoot, SettingsResolver
 
 Log = Callable[[str], None]
 _MIN_FILES_FOR_POOL = 64
@@ -180,6 +180,7 @@ class Workspace:
         self.projects: dict[Path, ProjectState] = {}
         self.resolver = SettingsResolver()
         self._lock = threading.Lock()  # the resolver is shared with the indexing thread
+        self._broken: dict[str, ProjectRoot] = {}  # directory -> fallback, while its configuration is broken
 
     # ------------------------------------------------------------ projects
 
@@ -187,18 +188,25 @@ class Workspace:
         """The project of ``path`` and its settings; a broken configuration is logged and
         its project linted with the defaults (the editor keeps working while it is fixed)."""
         with self._lock:
+            directory = os.path.dirname(os.path.abspath(path))
+            broken = self._broken.get(directory)
+            if broken is not None:
+                return broken
             try:
                 return self.resolver.for_path(path)
             except UsageError as exc:
-                self.log(f"configuration error: {exc}; linting with the default settings")
+                self.log(f"configuration error: {exc}; linting with the default settings until it is fixed")
                 fallback = SettingsResolver(fixed=Settings(root=path.parent), isolated=True)
-                found = fallback.for_path(path)
-                return ProjectRoot(found.root, found.settings)
+                found = self._broken[directory] = fallback.for_path(path)
+                return found
 
     def wants_index(self, root: Path) -> bool:
-        """Index the project at ``root`` from disk: it is inside a workspace folder, or holds one."""
+        """Index the project at ``root`` from disk: it is inside a workspace folder, or it
+        holds one and is marked as a project (``pyproject.toml``, ``.git``...): a root that
+        is only the server's working directory (the home directory...) is never walked."""
         text = os.path.abspath(root)
-        return any(is_inside(text, (os.path.abspath(f),)) or is_inside(os.path.abspath(f), (text,))
+        marked = any(os.path.lexists(os.path.join(text, marker)) for marker in MARKERS)
+        return any(is_inside(text, (os.path.abspath(f),)) or marked and is_inside(os.path.abspath(f), (text,))
                    for f in self.folders)
 
     def index(self, root: ProjectRoot) -> ProjectState:
@@ -337,6 +345,7 @@ class Workspace:
             forget_configs()
             forget_packages()
             self.resolver = SettingsResolver()
+            self._broken.clear()
         self.projects.clear()
         for document in self.documents.values():
             document.lint = None
