@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import difflib
 import gc
 import logging
 import os
 import re
 import traceback
+import uuid
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -151,6 +153,7 @@ class FastAPILintServer(LanguageServer):
     async def _index(self, root, generation: int) -> None:
         loop = asyncio.get_running_loop()
         self.log(f"indexing the project at {root.root}")
+        token = await self._progress(f"fastapi-lint: reading {root.root.name or root.root}")
         try:
             state = await loop.run_in_executor(self.executor, self.model.index, root)
         except Exception as exc:  # noqa: BLE001 - an unreadable project still lints its open files
@@ -160,12 +163,28 @@ class FastAPILintServer(LanguageServer):
             state = ProjectState(root, {}, indexed=False)
         finally:
             self.indexing.pop((generation, root.root), None)
+            if token is not None:
+                with contextlib.suppress(Exception):
+                    self.work_done_progress.end(token, types.WorkDoneProgressEnd())
         if generation == self.generation:
             self.model.install(state)
             # The index lives as long as the server: keep the collector from walking it
             # again and again (a full collection over it takes seconds on a large project).
             gc.freeze()
             self.log(f"indexed {len(state.facts)} files of {root.root}")
+
+    async def _progress(self, title: str) -> str | None:
+        """Start a progress indicator in the client, when it shows them; its token."""
+        window = self.client_capabilities.window
+        if not (window and window.work_done_progress):
+            return None
+        token = f"fastapi-lint-{uuid.uuid4()}"
+        try:
+            await asyncio.wait_for(self.work_done_progress.create_async(token), 5)
+            self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, cancellable=False))
+        except Exception:  # noqa: BLE001 - no progress bar is no reason not to index
+            return None
+        return token
 
     def lint_now(self, document: Document, exact: bool = False) -> None:
         """Lint the buffer now, publish its findings, and schedule the other open files
