@@ -12,7 +12,10 @@ edits to it, timing each from the ``didChange`` to the diagnostics of that versi
   numbers: the buffer is linted against the project as it was (see
   ``Workspace.lint``), and an exact lint follows once the buffer is left alone for
   300 ms;
-- ``exact``: that exact lint (the project updated around the module, the cross-file
+- ``route``: a character typed into (then deleted from) a route's path: the module's
+  facts change for real, so the project is updated around it at once (the cross-file
+  answers that read the module are computed again before the diagnostics);
+- ``exact``: the exact lint (the project updated around the module, the cross-file
   answers that read it computed again), timed from the first publication of a version
   to the second, less the 300 ms pause.
 
@@ -148,6 +151,21 @@ def router_near(package: Path, lines: int = 1000) -> Path:
     return best[1]
 
 
+def route_spot(text: str) -> tuple[int, int] | None:
+    """Where to type inside a route's path (``@router.get("/x...``, the path on the
+    decorator's line or the next), nearest the middle."""
+    lines = text.split("\n")
+    middle = len(lines) // 2
+    for i in sorted(range(len(lines) - 1), key=lambda i: abs(i - middle)):
+        if not re.match(r"^@\w+\.(get|post|put|patch|delete)\(", lines[i]):
+            continue
+        for number in (i, i + 1):
+            match = re.search(r'(?:\(|^)\s*"/', lines[number])
+            if match:
+                return number, match.end()
+    return None
+
+
 def edit_spots(text: str) -> tuple[tuple[int, int], tuple[int, int]]:
     """Where to type, near the middle of the module, in a function body: (line, column)
     after an ``=`` for a space (the facts stay), and the end of a line for a newline
@@ -200,7 +218,11 @@ def run(args: argparse.Namespace) -> dict:
               f"{len(diagnostics)} findings", flush=True)
         keep_spot, facts_spot = edit_spots(text)
         results: dict[str, list[float]] = {}
-        for kind, (line, column), char in (("keep", keep_spot, " "), ("facts", facts_spot, "\n")):
+        kinds = [("keep", keep_spot, " "), ("facts", facts_spot, "\n")]
+        route = route_spot(text)
+        if route is not None:
+            kinds.append(("route", route, "x"))
+        for kind, (line, column), char in kinds:
             times = []
             for number in range(args.warmup + args.edits):
                 typed = number % 2 == 0
@@ -250,14 +272,19 @@ def run(args: argparse.Namespace) -> dict:
             "router_lines": text.count("\n"), "warm_up_s": round(warm_up, 2),
             "edit_keep_ms": {"median": round(statistics.median(results["keep"]), 1), "all": results["keep"]},
             "edit_facts_ms": {"median": round(statistics.median(results["facts"]), 1), "all": results["facts"]},
+            "edit_route_path_ms": ({"median": round(statistics.median(results["route"]), 1), "all": results["route"]}
+                                   if "route" in results else None),
             "exact_after_moved_lines_ms": {"median": round(statistics.median(results["exact"]), 1),
                                            "all": results["exact"]},
             "rss_mb": round(rss), "peak_rss_mb": round(peak),
             "targets": {"median_ms": TARGET_MEDIAN_MS, "rss_mb": TARGET_RSS_MB},
         }
-        worst = max(summary["edit_keep_ms"]["median"], summary["edit_facts_ms"]["median"])
-        print(f"target median <= {TARGET_MEDIAN_MS} ms: {'PASS' if worst <= TARGET_MEDIAN_MS else 'MISS'}; "
-              f"memory <= {TARGET_RSS_MB} MB: {'PASS' if peak <= TARGET_RSS_MB else 'MISS'}")
+        for kind in ("keep", "facts", "route"):
+            if kind in results:
+                median = statistics.median(results[kind])
+                print(f"target median <= {TARGET_MEDIAN_MS} ms ({kind}): "
+                      f"{'PASS' if median <= TARGET_MEDIAN_MS else 'MISS'} ({median:.0f} ms)")
+        print(f"target memory <= {TARGET_RSS_MB} MB: {'PASS' if peak <= TARGET_RSS_MB else 'MISS'} ({peak:.0f} MB peak)")
         return summary
     finally:
         shutil.rmtree(work, ignore_errors=True)

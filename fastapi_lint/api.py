@@ -529,7 +529,7 @@ def lint_buffer(path: Path, source: bytes, facts: ModuleFacts | None, project: P
     result.reads = frozenset(reads)
     result.source_hash = content_hash(source)
     apply_overrides(RunResult([result]), settings)
-    return BufferLint(result, source, module, dict(fixes))
+    return BufferLint(result, source, module if fixes else None, dict(fixes))  # a tree only where a fix edits it
 
 
 def fix_buffer(
