@@ -216,6 +216,14 @@ async def test_fix_all_and_safe_fix_labels(client: LanguageClient, project: Path
         context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.fastapi-lint"])))
     assert [a.kind for a in actions] == ["source.fixAll.fastapi-lint"]
     assert apply(text, actions[0].edit, uri(models)).endswith("    return item.model_dump()\n")
+    # in the light bulb's list it comes without its edit, which codeAction/resolve fills in
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri(models)), range=finding.range,
+        context=types.CodeActionContext(diagnostics=[finding])))
+    fix_all = next(a for a in actions if a.kind == "source.fixAll.fastapi-lint")
+    assert fix_all.edit is None
+    resolved = await client.code_action_resolve_async(fix_all)
+    assert apply(text, resolved.edit, uri(models)).endswith("    return item.model_dump()\n")
 
 
 @pytest.mark.asyncio(loop_scope="function")
