@@ -313,13 +313,7 @@ def lint_source(
     options: LintOptions,
 ) -> FileResult:
     """Lint one file's bytes. ``rule_classes`` are the rules enabled for this path."""
-    def work() -> FileResult:
-        try:
-            return _lint(path, source, facts, project, rule_classes, options).result
-        except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
-            return _crashed(path, exc)
-
-    return _budgeted(path, project, False, work, source)
+    return lint_source_with_fixes(path, source, facts, project, rule_classes, options)[0]
 
 
 def lint_source_with_fixes(
