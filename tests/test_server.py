@@ -237,6 +237,11 @@ async def test_pyproject_change_is_picked_up(client: LanguageClient, project: Pa
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=uri(pyproject), type=types.FileChangeType.Changed)]))
     await diagnostics(client, items, until=lambda d: "FAPI101" not in codes(d))
+    # a client that watches nothing: the next lint notices the configuration changed
+    await asyncio.sleep(0.05)  # a new mtime
+    pyproject.write_text('[project]\nname = "demo"\n\n[tool.fastapi-lint]\n')
+    replace_all(client, items, ITEMS + "\n", 2)
+    await diagnostics(client, items, until=lambda d: "FAPI101" in codes(d))
 
 
 @pytest.mark.asyncio(loop_scope="function")

@@ -192,6 +192,10 @@ class FastAPILintServer(LanguageServer):
         buffer's lines moved, see ``Workspace.lint``) is followed by an exact one once
         the buffer has been left alone for ``EXACT_DELAY_SECONDS``."""
         try:
+            if self.model.config_changed(document):
+                self.log("the project's configuration changed: reading it again")
+                self.reload()
+                return
             changed = self.model.lint(document, exact)
             self.publish(document)
             if document.approximate:

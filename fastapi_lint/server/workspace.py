@@ -107,6 +107,23 @@ class Document:
         return self.lint is not None and not self.stale and self.linted_text == self.text
 
 
+# What a project's settings and detected versions are read from, in its root: a change to
+# any of them reloads (checked before each lint, for clients that do not watch files).
+_CONFIG_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock",
+                 "requirements.txt")
+
+
+def config_stamp(root: Path) -> tuple:
+    found = []
+    for name in _CONFIG_FILES:
+        try:
+            status = os.stat(root / name)
+        except OSError:
+            continue
+        found.append((name, status.st_mtime_ns, status.st_size))
+    return tuple(found)
+
+
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -134,6 +151,7 @@ class ProjectState:
         self.root = root.root
         self.settings = root.settings
         self.indexed = indexed
+        self.stamp = config_stamp(root.root)  # what its configuration files were when it was made
         self.facts = dict(sorted(facts.items(), key=lambda item: item[0].as_posix()))
         self.disk: dict[Path, ModuleFacts] = {}  # what a file's facts were before its buffer replaced them
         self.project = Project(self._modules())
@@ -282,6 +300,11 @@ class Workspace:
         if not exact and found is not None and previous is not None and same_but_lines(found, previous):
             return previous, None, True
         return found, state.update(document.path, found), False
+
+    def config_changed(self, document: Document) -> bool:
+        """A configuration file of the document's project changed since it was read."""
+        state = self.state_of(document)
+        return state is not None and config_stamp(state.root) != state.stamp
 
     def excluded(self, document: Document) -> bool:
         """Excluded by its configuration (as with ``--force-exclude``): not linted."""
