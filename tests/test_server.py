@@ -402,3 +402,71 @@ def test_a_home_directory_root_is_never_walked(tmp_path: Path):
     (tmp_path / "home" / "me" / "pyproject.toml").write_text("")
     assert workspace.wants_index(tmp_path / "home" / "me")
     assert workspace.wants_index(tmp_path / "home" / "me" / "repo" / "svc")
+
+
+def _fixture_projects() -> list[Path]:
+    from conftest import ROOT
+
+    return sorted(p for p in (ROOT / "tests" / "fixtures").iterdir() if p.is_dir())
+
+
+EDITS = [
+    ("@app.get(", "@app.get('/edited')\n@app.get("),
+    ("@router.get(", "@router.post('/edited')\n@router.get("),
+    ("Depends(", "Depends(edited_dependency) or Depends("),
+    ("include_router(", "include_router(edited_router)\nx.include_router("),
+    ("def ", "def edited_function(): pass\n\n\ndef "),
+    ("import ", "import edited_module\nimport "),
+]
+
+
+def _compiles(text: str) -> bool:
+    try:
+        compile(text, "<edited>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def test_the_project_kept_across_edits_answers_as_a_fresh_one(tmp_path: Path):
+    """Project.with_modules keeps memoised answers across an edit: every open file's
+    findings after edits equal those of a project built from scratch."""
+    import shutil
+
+    from fastapi_lint.api import buffer_facts, lint_buffer
+    from fastapi_lint.project import Project
+    from fastapi_lint.server.workspace import Workspace
+
+    def findings(lint):
+        return [(d.code, d.start, d.end, d.message) for d in lint.result.diagnostics]
+
+    checked = 0
+    for fixture in _fixture_projects():
+        root = tmp_path / fixture.name
+        shutil.copytree(fixture, root)
+        (root / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.fastapi-lint]\nselect = ["ALL"]\n')
+        files = sorted(root.rglob("*.py"))
+        workspace = Workspace(folders=[root], use_cache=False)
+        documents = [workspace.open(str(path), path, path.read_text(encoding="utf-8", errors="replace"), 1)
+                     for path in files]
+        if not documents:
+            continue
+        workspace.install(workspace.index(workspace.project_root(files[0])))
+        for document in documents:
+            workspace.lint(document)
+        for document in documents:
+            for needle, replacement in EDITS:
+                edited = document.text.replace(needle, replacement, 1)
+                if edited != document.text and _compiles(edited):
+                    workspace.change(document.uri, edited, 2)
+                    workspace.lint(document)
+                    break
+        state = workspace.state_of(documents[0])
+        fresh = Project(state._modules())
+        for document in documents:
+            workspace.lint(document)  # with the kept answers
+            again = lint_buffer(document.path, document.lint.source, state.facts.get(document.path)
+                                or buffer_facts(document.path, document.lint.source), fresh, state.settings)
+            assert findings(document.lint) == findings(again), (fixture.name, document.path.name)
+            checked += 1
+    assert checked > 100
