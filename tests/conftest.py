@@ -25,3 +25,18 @@ def invoke(*args: str, env: dict | None = None, input: bytes | str | None = None
         raise result.exception
     assert "Traceback" not in result.output
     return result
+
+
+def processes_mentioning(text: str) -> list[int]:
+    """Other live processes whose command line contains ``text`` (left-behind workers)."""
+    import os
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found

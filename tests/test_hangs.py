@@ -36,7 +36,7 @@ from fastapi_lint.files import read_stamped, write_source
 from fastapi_lint.rules import ALL_RULES
 from fastapi_lint.runner import MIN_FILES_FOR_POOL
 
-from conftest import invoke
+from conftest import invoke, processes_mentioning
 
 BlockingCallInAsync = ALL_RULES["FAPI101"]
 
@@ -331,18 +331,6 @@ cli.main()
 """
 
 
-def _processes_mentioning(text: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if text.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                pass
-    return found
-
-
 @POSIX
 @pytest.mark.parametrize(("sig", "jobs", "mode"), [
     (signal.SIGTERM, 1, "plain"), (signal.SIGINT, 1, "plain"),
@@ -387,7 +375,7 @@ def test_signal_ends_a_stuck_run_at_once(tmp_path, sig, jobs, mode):
     assert process.returncode == (143 if sig == signal.SIGTERM else 130), stderr
     assert elapsed < 2, elapsed
     assert b"Traceback" not in stderr
-    assert _processes_mentioning(str(driver)) == []  # no worker left behind
+    assert processes_mentioning(str(driver)) == []  # no worker left behind
     assert [p.name for p in project.iterdir() if not p.name.endswith(".py")] == []  # no temporary file
     for path, original in originals.items():
         data = path.read_bytes()

@@ -31,7 +31,7 @@ from fastapi_lint.rule import Rule
 from fastapi_lint.rules import ALL_RULES
 from fastapi_lint.runner import MIN_FILES_FOR_POOL
 
-from conftest import invoke
+from conftest import invoke, processes_mentioning
 
 BlockingCallInAsync = ALL_RULES["FAPI101"]
 
@@ -205,18 +205,6 @@ cli.main()
 """
 
 
-def _processes_mentioning(text: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if text.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                pass
-    return found
-
-
 @pytest.mark.skipif(not Path("/proc").is_dir() or sys.platform != "linux", reason="needs fork and /proc")
 def test_dead_worker_does_not_hang_the_run(tmp_path):
     project = tmp_path / "deadworker"
@@ -244,7 +232,7 @@ def test_dead_worker_does_not_hang_the_run(tmp_path):
         assert by_path[name] in ([("FAPI900", died)], [("FAPI101", by_path["m00.py"][0][1])]) or \
             by_path[name][0][0] == "FAPI101", (name, by_path[name])
     time.sleep(1.5)
-    assert _processes_mentioning(str(driver)) == []  # no worker left behind
+    assert processes_mentioning(str(driver)) == []  # no worker left behind
 
 
 # ---------------------------------------------------------------- SIGTERM / Ctrl-C during --fix
@@ -309,4 +297,4 @@ def test_interrupted_fix_leaves_files_old_or_new(tmp_path, fixed_template, sig, 
         assert changed < len(originals) or jobs > 1
     assert sorted(p.name for p in project.iterdir() if not p.name.endswith(".py")) == []  # no temp files
     time.sleep(1.5)
-    assert _processes_mentioning(str(project)) == []  # no worker left behind
+    assert processes_mentioning(str(project)) == []  # no worker left behind
