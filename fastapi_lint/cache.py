@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import secrets
 import sqlite3
@@ -52,10 +53,10 @@ _SCHEMA = (
     "CREATE TABLE facts (module BLOB NOT NULL, hash TEXT NOT NULL, digest TEXT NOT NULL, data TEXT,"
     " mac TEXT NOT NULL, PRIMARY KEY (module, hash))",
     "CREATE TABLE results (path BLOB PRIMARY KEY, key TEXT NOT NULL, deps TEXT NOT NULL, every TEXT NOT NULL,"
-    " data TEXT NOT NULL, mac TEXT NOT NULL)",
+    " data TEXT NOT NULL, modules TEXT NOT NULL, questions TEXT NOT NULL, mac TEXT NOT NULL)",
     "CREATE TABLE groups (id TEXT PRIMARY KEY, data TEXT NOT NULL, mac TEXT NOT NULL)",
 )
-_GROUP = "#group"  # a stored read ("#group", id): a ReadGroup kept in its own row
+_GROUP = "#group"  # a stored read ("#group", id) or name "#group<id>": a ReadGroup kept in its own row
 _SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 _BUSY_SECONDS = 5.0
 
@@ -213,9 +214,20 @@ class Cache:
             self._key = _secret_key()
         return self._key
 
-    def _mac(self, table: str, *values: object) -> str:
-        text = codec.dumps((table, *values)).encode("ascii")
-        return hashlib.blake2b(text, key=self.key, digest_size=16).hexdigest()
+    def _mac(self, table: str, *values: str | None) -> str:
+        # Each value length-prefixed (None apart from ""), so no two rows share an input;
+        # no re-encoding of the (large) data, which the MAC covers byte for byte.
+        mac = hashlib.blake2b(key=self.key, digest_size=16)
+        for value in (table, *values):
+            if value is None:
+                mac.update(b"-;")
+            elif not isinstance(value, str):  # never written by us: a forged row, which fails
+                mac.update(b"?;")
+            else:
+                data = value.encode("utf-8", "surrogatepass")
+                mac.update(b"%d;" % len(data))
+                mac.update(data)
+        return mac.hexdigest()
 
     def _prepare_directory(self) -> bool:
         if self._trusted_directory:
@@ -317,7 +329,7 @@ class Cache:
                 [(_blob(module), hashed, found, data, self._mac("facts", module, hashed, found, data))
                  for (module, hashed), (found, data) in self._facts.items()])
             connection.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(_blob(path), *entry, self._mac("results", path, *entry)) for path, entry in self._results.items()])
             connection.executemany(
                 "INSERT OR IGNORE INTO groups VALUES (?, ?, ?)",
@@ -396,35 +408,70 @@ class Cache:
 
     def get_result(self, path: Path, key: tuple, shown: str, digests: ProjectDigests) -> Lookup:
         """The stored result if its key matches and the facts it read are unchanged; when
-        only its queries' answers may have changed, the queries to ask again."""
+        only its queries' answers may have changed, the queries to ask again.
+
+        A result's reads are stored apart from its findings, as the module names (plain
+        JSON, cheap) and the questions (decoded only when they must be asked again): while
+        no module of the project changed, neither is decoded at all."""
         absolute = os.path.abspath(path)
-        rows = self._rows("SELECT key, deps, every, data, mac FROM results WHERE path = ?", (_blob(absolute),))
+        rows = self._rows("SELECT key, deps, every, data, modules, questions, mac FROM results WHERE path = ?",
+                          (_blob(absolute),))
         if not rows:
             return Lookup(None)
-        stored_key, deps, every, data, mac = rows[0]
-        if stored_key != digest(key) or mac != self._mac("results", absolute, stored_key, deps, every, data):
+        stored_key, deps, every, data, modules, questions, mac = rows[0]
+        if stored_key != digest(key) or mac != self._mac("results", absolute, stored_key, deps, every, data,
+                                                         modules, questions):
             return Lookup(None)
         try:
             result = codec.loads(data, FileResult)
-            result.reads = self._load_reads(result.reads)
-        except (codec.DecodeError, TypeError, RecursionError):
-            return Lookup(None)
-        if deps != digests.dependencies(result.reads):
+            if every == digests.every:
+                # No module's facts changed since: nor did what it read, nor any answer.
+                # What it read is not needed then (a result from the store is only shown).
+                result.reads = frozenset({EVERY_MODULE})
+            else:
+                result.reads = self._load_modules(modules)
+                if deps != digests.dependencies(result.reads):
+                    return Lookup(None)
+                if questions:
+                    result.reads |= codec.loads(questions, frozenset)
+        except (codec.DecodeError, TypeError, ValueError, RecursionError):
             return Lookup(None)
         if result.path != shown:  # the same file seen from another working directory
             result = FileResult(shown, [replace(d, path=shown) for d in result.diagnostics], result.suppressed,
                                 reads=result.reads)
-        if every == digests.every:  # no module's facts changed since: nor did any answer
+        if every == digests.every:
             return Lookup(result)
         return Lookup(result, tuple(read for read in flat_reads(result.reads) if isinstance(read, tuple)))
 
     def put_result(self, path: Path, key: tuple, result: FileResult, digests: ProjectDigests) -> None:
-        stored = replace(result, fixed_source=None, source=None, reads=self._stored_reads(result.reads))
+        stored = replace(result, fixed_source=None, source=None, reads=frozenset())
+        modules = sorted(self._group_reference(item) if isinstance(item, ReadGroup) else item
+                         for item in result.reads if not isinstance(item, tuple))
+        questions = frozenset(item for item in result.reads if isinstance(item, tuple))
         self._results[os.path.abspath(path)] = (
-            digest(key), digests.dependencies(result.reads), digests.every, codec.dumps(stored))
+            digest(key), digests.dependencies(result.reads), digests.every, codec.dumps(stored),
+            json.dumps(modules, ensure_ascii=True), codec.dumps(questions) if questions else "")
 
     # Shared groups of reads (project.ReadGroup) are stored once, in their own rows, and
     # referred to by the digest of their content.
+
+    def _group_reference(self, group: ReadGroup) -> str:
+        return _GROUP + self._group_id(group)
+
+    def _load_modules(self, text: str) -> frozenset:
+        names = json.loads(text)
+        if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+            raise codec.DecodeError("modules")
+        loaded: set = set()
+        for name in names:
+            if name.startswith(_GROUP):
+                group = self._load_group(name[len(_GROUP):])
+                if group is None:
+                    raise codec.DecodeError("a group of reads is missing")
+                loaded.add(group)
+            else:
+                loaded.add(name)
+        return frozenset(loaded)
 
     def _stored_reads(self, reads: frozenset) -> frozenset:
         return frozenset((_GROUP, self._group_id(item)) if isinstance(item, ReadGroup) else item for item in reads)

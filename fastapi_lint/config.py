@@ -85,7 +85,9 @@ class Settings:
 
     def rules_for(self, path: Path) -> list[type[Rule]]:
         """The enabled rule classes for one file, after per-file-ignores."""
-        return _rules_for(self, _relative(path, self.root))
+        if not self.per_file_ignores:
+            return _project_rules(self)
+        return _rules_for_file(self, _relative(path, self.root))
 
 
 @lru_cache(maxsize=64)
@@ -108,20 +110,35 @@ def _relative(path: Path, root: Path) -> str:
     return absolute.replace(os.sep, "/")
 
 
-@lru_cache(maxsize=65536)
-def _rules_for(settings: Settings, relative: str) -> list[type[Rule]]:
+@lru_cache(maxsize=64)
+def _project_rules(settings: Settings) -> list[type[Rule]]:
+    """The enabled rules of every file the per-file-ignores do not name, computed once."""
     from fastapi_lint.rules import ALL_RULES
 
-    codes = set(settings.enabled_codes())
+    return [ALL_RULES[code] for code in sorted(_usable_codes(settings))]
+
+
+@lru_cache(maxsize=64)
+def _usable_codes(settings: Settings) -> frozenset[str]:
+    # A rule whose advice the project's versions cannot act on is off, unless asked for by
+    # its exact code (a Pydantic v1 project opting in to v2 migration advice).
+    from fastapi_lint.rules import ALL_RULES
+
+    asked = {c.strip().upper() for c in (*(settings.select or ()), *settings.extend_select)}
+    return frozenset(code for code in settings.enabled_codes()
+                     if code in asked or settings.detected.meets(ALL_RULES[code].requires, every=False))
+
+
+@lru_cache(maxsize=65536)
+def _rules_for_file(settings: Settings, relative: str) -> list[type[Rule]]:
+    from fastapi_lint.rules import ALL_RULES
+
+    codes = set(_usable_codes(settings))
     name = relative.rsplit("/", 1)[-1]
     for pattern, ignored in settings.per_file_ignores:
         if globs.matches(pattern, relative) or ("/" not in pattern and globs.matches(pattern, name)):
             codes -= expand_selectors(ignored, f"per-file-ignores.{pattern}", include_opt_in=True)
-    # A rule whose advice the project's versions cannot act on is off, unless asked for by
-    # its exact code (a Pydantic v1 project opting in to v2 migration advice).
-    asked = {c.strip().upper() for c in (*(settings.select or ()), *settings.extend_select)}
-    return [ALL_RULES[code] for code in sorted(codes)
-            if code in asked or settings.detected.meets(ALL_RULES[code].requires, every=False)]
+    return [ALL_RULES[code] for code in sorted(codes)]
 
 
 def expand_selectors(selectors, where: str, include_opt_in: bool = False) -> set[str]:

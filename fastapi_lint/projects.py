@@ -43,16 +43,26 @@ def _never_roots() -> frozenset[str]:
     return frozenset(os.path.abspath(d) for d in (os.path.expanduser("~"), tempfile.gettempdir(), os.sep))
 
 
-def _marker_root(directory: str) -> str | None:
-    never = _never_roots()
+def _marker_root(directory: str, never: frozenset[str], known: dict[str, str | None]) -> str | None:
+    """The nearest directory at or above ``directory`` holding a project marker; ``known``
+    remembers the answer of every directory visited (siblings share their parents' walk)."""
+    visited = []
     current = directory
-    while True:
+    while current not in known:
+        visited.append(current)
         if current not in never and any(os.path.lexists(os.path.join(current, marker)) for marker in MARKERS):
-            return current
+            found = current
+            break
         parent = os.path.dirname(current)
         if parent == current:
-            return None
+            found = None
+            break
         current = parent
+    else:
+        found = known[current]
+    for below in visited:  # the nearest marker of each is the one found
+        known[below] = found
+    return found
 
 
 def _top_package_parent(directory: str) -> str:
@@ -79,6 +89,8 @@ class SettingsResolver:
         self._fixed_root = fixed_root
         self._by_directory: dict[str, ProjectRoot] = {}
         self._by_root: dict[Path, Settings] = {}
+        self._never_roots = _never_roots()
+        self._marker_roots: dict[str, str | None] = {}
 
     @classmethod
     def single(cls, settings: Settings) -> SettingsResolver:
@@ -95,11 +107,11 @@ class SettingsResolver:
 
     def _resolve(self, directory: str) -> ProjectRoot:
         if self._fixed is not None:
-            root = Path(os.path.abspath(self._fixed.root)) if self._fixed_root else _default_root(directory)
+            root = Path(os.path.abspath(self._fixed.root)) if self._fixed_root else self._default_root(directory)
             base = self._fixed
         else:
             config = None if self._isolated else find_config_in(Path(directory))
-            root = config.parent.absolute() if config is not None else _default_root(directory)
+            root = config.parent.absolute() if config is not None else self._default_root(directory)
             base = None
         settings = self._by_root.get(root)
         if settings is None:
@@ -107,6 +119,15 @@ class SettingsResolver:
                 base = self._overrides(load_settings(root, config) if config is not None else Settings(root=root))
             settings = self._by_root[root] = with_versions(base, root)
         return ProjectRoot(root, settings)
+
+    def _default_root(self, directory: str) -> Path:
+        marked = _marker_root(directory, self._never_roots, self._marker_roots)
+        if marked is not None:
+            return Path(marked)
+        cwd = os.getcwd()
+        if is_inside(directory, (cwd,)) and cwd not in self._never_roots:
+            return Path(cwd)  # as Ruff: without any marker, the working directory is the project
+        return Path(_top_package_parent(directory))
 
     def starts_project(self, directory: str) -> bool:
         """``directory`` has a configuration of its own: below it is another project."""
@@ -121,13 +142,3 @@ def with_versions(settings: Settings, root: Path) -> Settings:
     detected = detect(root, dict(settings.versions))
     target = settings.target_version or default_target_version(detected) or DEFAULT_TARGET_VERSION
     return replace(settings, detected=detected, target_version=target)
-
-
-def _default_root(directory: str) -> Path:
-    marked = _marker_root(directory)
-    if marked is not None:
-        return Path(marked)
-    cwd = os.getcwd()
-    if is_inside(directory, (cwd,)) and cwd not in _never_roots():
-        return Path(cwd)  # as Ruff: without any marker, the working directory is the project
-    return Path(_top_package_parent(directory))
