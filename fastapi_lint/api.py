@@ -8,6 +8,7 @@ and checked by all its enabled rules.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +23,10 @@ from fastapi_lint.engine import (
 from fastapi_lint.fixes import Fix, apply as apply_fixes, reparses
 from fastapi_lint.analysis.facts import ModuleFacts, extract_facts
 from fastapi_lint.analysis.names import forget_packages, module_name_for
-from fastapi_lint.project import Project, answer_digest, pack_reads, unpack_reads
+from fastapi_lint.project import Answers, Deferred, Project, answer_digest, pack_reads, unpack_reads
 from fastapi_lint.cache import NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, digest, facts_digest
 from fastapi_lint.projects import ProjectRoot, SettingsResolver
-from fastapi_lint.runner import map_files
+from fastapi_lint.runner import MIN_FILES_FOR_POOL, map_files
 from fastapi_lint.severity import apply_overrides
 from fastapi_lint.files import ReadStamp, WriteRefused, is_inside, read_stamped, real_roots, write_source
 
@@ -209,11 +210,13 @@ def _facts_and_digest_job(contents: Contents, path: Path) -> tuple[ModuleFacts, 
 _SENT_GROUPS: dict = {}  # per process: the groups of reads this worker has already sent (project.pack_reads)
 
 
-def _lint_job_packed(job: _Job, path: Path) -> tuple[FileResult, list]:
-    """``_lint_job`` with its reads packed to cross to the parent (shared groups once)."""
+def _lint_job_packed(job: _Job, path: Path) -> tuple[FileResult, list, list]:
+    """``_lint_job`` with its reads packed to cross to the parent (shared groups once), and
+    the answers the project learnt meanwhile."""
     result = _lint_job(job, path)
     result.reads, definitions = pack_reads(result.reads, _SENT_GROUPS)
-    return result, definitions
+    answers = job.project.answers
+    return result, definitions, answers.drain() if answers is not None else []
 
 
 def _lint_job(job: _Job, path: Path) -> FileResult:
@@ -270,14 +273,29 @@ def _lint_files(
 
 def _lint_with_facts(
     files: list[Path],
-    facts: dict[Path, ModuleFacts],
+    facts: dict[Path, ModuleFacts] | _FactsOf,
     settings: Settings,
     fix: FixMode | None,
     contents: Contents,
     jobs: int,
     roots: tuple[str, ...] = (),
+    project: Project | None = None,
+    learned: list | None = None,
 ) -> RunResult:
-    project = build_project(list(facts.values()))
+    """Lints ``files`` over ``project`` (built from ``facts`` when not given); the answers
+    the project learns meanwhile, in this process or in workers, are added to ``learned``."""
+    if project is None:
+        project = build_project(list(facts.values()))
+    on_workers = jobs > 1 and len(files) >= MIN_FILES_FOR_POOL
+    if on_workers and isinstance(facts, _FactsOf):
+        # Workers are forked: everything they may read is decoded here first, once (the
+        # store's connection must not cross a fork).
+        facts = {path: found for path in files if (found := facts.get(path)) is not None}
+        project.modules.values()
+    if on_workers and project.answers is not None:
+        if learned is not None:
+            learned.extend(project.answers.drain())
+        project.answers = Answers()  # workers learn, the parent keeps
     options = _options(settings)
     job = _Job(project, facts, settings, options, fix, contents, roots)
     result = RunResult()
@@ -286,8 +304,10 @@ def _lint_with_facts(
     for path, packed in zip(files, map_files(_lint_job_packed, job, files, jobs, "linting")):
         file_result = None
         if packed is not None:
-            file_result, definitions = packed
+            file_result, definitions, answers = packed
             file_result.reads = unpack_reads(file_result.reads, definitions, groups)
+            if learned is not None:
+                learned.extend(answers)
         if file_result is None:
             shown = display_path(path)
             file_result = FileResult(shown, [engine_diagnostic(
@@ -343,10 +363,12 @@ def _lint_files_cached(
         cache.put_facts(modules[path], hashes[path], computed)
     # Each module's facts digest, for the file build_project keeps under that name.
     digests: dict[str, str] = {}
+    kept: dict[str, Path] = {}  # module name -> the file whose facts the project uses
     for path, hashed in hashes.items():
         known = cache.get_digest(modules[path], hashed)
         if known is not None and known != NO_FACTS:  # as build_project, which skips those
             digests.setdefault(modules[path], known)
+            kept.setdefault(modules[path], path)
     project_digests = ProjectDigests(digests)
     settings_key = digest(settings.docs_url, settings.allow_bare_noqa, settings.target_version, settings.detected.key())
 
@@ -364,37 +386,48 @@ def _lint_files_cached(
             elif lookup.result is not None:
                 to_confirm[path] = lookup
 
-    def all_facts() -> dict[Path, ModuleFacts]:
-        lost = []  # a digest without its facts (the facts store was lost or damaged): extract again
-        for path, hashed in hashes.items():
-            if path not in facts:
-                cached = cache.get_facts(modules[path], hashed)
-                if cached is not None:
-                    facts[path] = cached
-                elif cache.get_digest(modules[path], hashed) != NO_FACTS:
-                    lost.append(path)
-        for path, computed in zip(lost, map_files(_facts_and_digest_job, contents, lost, jobs, "indexing")):
-            if computed is not None:
-                facts[path] = computed[0]
-            cache.put_facts(modules[path], hashes[path], computed)
-        return {path: facts[path] for path in hashes if path in facts}  # in the order build_project expects
+    def load(path: Path) -> ModuleFacts | None:
+        """A file's facts, decoded from the store when first needed (extracted again when
+        the store lost them)."""
+        if path not in facts:
+            cached = cache.get_facts(modules[path], hashes[path]) if path in hashes else None
+            if cached is None and path in hashes and cache.get_digest(modules[path], hashes[path]) != NO_FACTS:
+                computed = _facts_and_digest_job(contents, path)
+                cache.put_facts(modules[path], hashes[path], computed)
+                cached = computed[0] if computed is not None else None
+            facts[path] = cached
+        return facts[path]
 
+    def loaded(path: Path) -> ModuleFacts:
+        return load(path) or ModuleFacts(*module_name_for(path))
+
+    answers = cache.answers(project_digests)
+    project = Project({module: Deferred(functools.partial(loaded, path)) for module, path in kept.items()}, answers)
     if to_confirm:
-        project = build_project(list(all_facts().values()))
         for path, lookup in to_confirm.items():
             if _same_answers(project, lookup.questions):
                 found[path] = lookup.result
     missing = [path for path in files if path not in found]
+    learned: list = []
     if missing:
-        fresh = _lint_with_facts(missing, all_facts(), settings, None, contents, jobs)
+        fresh = _lint_with_facts(missing, _FactsOf(load), settings, None, contents, jobs, project=project,
+                                 learned=learned)
         for path, file_result in zip(missing, fresh.files):
             found[path] = file_result
             if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):
                 cache.put_result(path, key(path), file_result, project_digests)
+    cache.put_answers([*answers.drain(), *learned], project_digests)
     if new:
         cache.forget_other_versions({(modules[p], h) for p, h in hashes.items()})
     cache.save()
     return RunResult([found[path] for path in files])
+
+
+class _FactsOf:
+    """Files' facts by path, each loaded when first asked for."""
+
+    def __init__(self, load: Callable[[Path], ModuleFacts | None]):
+        self.get = load
 
 
 def _same_answers(project: Project, questions: tuple) -> bool:

@@ -41,7 +41,7 @@ import fastapi_lint
 from fastapi_lint import codec
 from fastapi_lint.diagnostics import FileResult
 from fastapi_lint.analysis.facts import ModuleFacts
-from fastapi_lint.project import EVERY_MODULE, ReadGroup, flat_reads
+from fastapi_lint.project import EVERY_MODULE, Answers, ReadGroup, flat_reads
 
 CACHE_DIR_NAME = ".fastapi_lint_cache"
 STORE_NAME = "store.sqlite"
@@ -55,6 +55,8 @@ _SCHEMA = (
     "CREATE TABLE results (path BLOB PRIMARY KEY, key TEXT NOT NULL, deps TEXT NOT NULL, every TEXT NOT NULL,"
     " data TEXT NOT NULL, modules TEXT NOT NULL, questions TEXT NOT NULL, mac TEXT NOT NULL)",
     "CREATE TABLE groups (id TEXT PRIMARY KEY, data TEXT NOT NULL, mac TEXT NOT NULL)",
+    "CREATE TABLE answers (key TEXT PRIMARY KEY, modules TEXT NOT NULL, deps TEXT NOT NULL, data TEXT NOT NULL,"
+    " mac TEXT NOT NULL)",
 )
 _GROUP = "#group"  # a stored read ("#group", id) or name "#group<id>": a ReadGroup kept in its own row
 _SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
@@ -82,6 +84,10 @@ def facts_digest(facts: ModuleFacts) -> str:
     """Equal for the facts of equal sources, in whichever process they are extracted:
     extraction and encoding are deterministic."""
     return hashlib.blake2b(codec.dumps(facts).encode("ascii"), digest_size=16).hexdigest()
+
+
+def _question_key(name: str, args: tuple) -> str:
+    return content_hash(codec.dumps((name, args)).encode("ascii"))
 
 
 def _blob(name: str) -> bytes:
@@ -202,6 +208,7 @@ class Cache:
         self._results: dict[str, tuple[str, str, str, str]] = {}
         self._forget: set[tuple[str, str]] = set()
         self._groups: dict[str, str] = {}  # id -> data, to write
+        self._answers: dict[str, tuple[str, str, str]] = {}  # question key -> (modules, deps, data), to write
         self._group_ids: dict[int, tuple[ReadGroup, str]] = {}
         self._loaded_groups: dict[str, ReadGroup | None] = {}
         self._written_ns: int | None = None
@@ -313,7 +320,7 @@ class Cache:
     def save(self) -> None:
         """Write what this run learnt, in one transaction (a locked or read-only store
         only costs speed)."""
-        if not (self._files or self._facts or self._results or self._forget or self._groups):
+        if not (self._files or self._facts or self._results or self._forget or self._groups or self._answers):
             return
         connection = self._open()
         if connection is None:
@@ -334,6 +341,9 @@ class Cache:
             connection.executemany(
                 "INSERT OR IGNORE INTO groups VALUES (?, ?, ?)",
                 [(group, data, self._mac("groups", group, data)) for group, data in self._groups.items()])
+            connection.executemany(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
+                [(key, *entry, self._mac("answers", key, *entry)) for key, entry in self._answers.items()])
             connection.executemany("DELETE FROM facts WHERE module = ? AND hash = ?",
                                    [(_blob(module), hashed) for module, hashed in sorted(self._forget)])
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('written', ?)", (str(time.time_ns()),))
@@ -346,6 +356,7 @@ class Cache:
         self._results.clear()
         self._forget.clear()
         self._groups.clear()
+        self._answers.clear()
 
     def close(self) -> None:
         if self._connection is not None:
@@ -451,6 +462,45 @@ class Cache:
         self._results[os.path.abspath(path)] = (
             digest(key), digests.dependencies(result.reads), digests.every, codec.dumps(stored),
             json.dumps(modules, ensure_ascii=True), codec.dumps(questions) if questions else "")
+
+    # Answers of the project's questions (project.query), kept with the modules each read:
+    # a later run reuses an answer while none of those modules changed, instead of walking
+    # the project again (a one-file edit then decodes only the facts its own lint reads).
+
+    def answers(self, digests: ProjectDigests) -> Answers:
+        """This run's view of the stored answers (``digests``: its modules)."""
+        return Answers(lambda name, args: self._known_answer(name, args, digests))
+
+    def _known_answer(self, name: str, args: tuple, digests: ProjectDigests) -> tuple[object, frozenset[str]] | None:
+        try:
+            key = _question_key(name, args)
+        except TypeError:
+            return None
+        rows = self._rows("SELECT modules, deps, data, mac FROM answers WHERE key = ?", (key,))
+        if not rows:
+            return None
+        modules_text, deps, data, mac = rows[0]
+        if mac != self._mac("answers", key, modules_text, deps, data):
+            return None
+        try:
+            modules = json.loads(modules_text)
+            if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
+                return None
+            read = frozenset(modules)
+            if deps != digests.dependencies(read):
+                return None
+            return codec.loads(data, object), read
+        except (codec.DecodeError, TypeError, ValueError, RecursionError):
+            return None
+
+    def put_answers(self, learned: list[tuple[str, tuple, object, frozenset[str]]], digests: ProjectDigests) -> None:
+        for name, args, value, modules in learned:
+            try:
+                data, key = codec.dumps(value), _question_key(name, args)
+            except TypeError:
+                continue  # not storable: asked again next time
+            self._answers[key] = (
+                json.dumps(sorted(modules), ensure_ascii=True), digests.dependencies(modules), data)
 
     # Shared groups of reads (project.ReadGroup) are stored once, in their own rows, and
     # referred to by the digest of their content.

@@ -119,24 +119,43 @@ def answer_digest(value: object) -> str:
     return repr(canonical(value))
 
 
-class _Modules(dict):
-    """The project's modules by dotted name, noting every read while a recording runs."""
+class Deferred:
+    """A module's facts not decoded yet (a run re-linting one file decodes only the
+    modules it reads): ``load()`` gives them."""
 
-    def __init__(self, modules: dict[str, ModuleFacts], reads: list[set[str]]):
+    __slots__ = ("load",)
+
+    def __init__(self, load: Callable[[], ModuleFacts]):
+        self.load = load
+
+
+class _Modules(dict):
+    """The project's modules by dotted name, noting every read while a recording runs;
+    deferred facts are decoded when first read."""
+
+    def __init__(self, modules: dict[str, ModuleFacts | Deferred], reads: list[set[str]]):
         super().__init__(modules)
         self._reads = reads  # a stack: memoised computations record into their own set
 
     # Only modules that exist are noted: the cache keys every result on the set of module
     # names too, so a module appearing where a lookup found none re-checks everything.
 
+    def _loaded(self, name, found):
+        if type(found) is Deferred:
+            found = found.load()
+            dict.__setitem__(self, name, found)
+        return found
+
     def get(self, name, default=None):
         found = super().get(name, default)
-        if self._reads and found is not default:
-            self._reads[-1].add(name)
+        if found is not default:
+            if self._reads:
+                self._reads[-1].add(name)
+            found = self._loaded(name, found)
         return found
 
     def __getitem__(self, name):
-        found = super().__getitem__(name)
+        found = self._loaded(name, super().__getitem__(name))
         if self._reads:
             self._reads[-1].add(name)
         return found
@@ -161,21 +180,30 @@ class _Modules(dict):
 
     def values(self):
         self._walked()
+        self._load_all()
         return super().values()
 
     def items(self):
         self._walked()
+        self._load_all()
         return super().items()
+
+    def _load_all(self) -> None:
+        for name, found in super().items():
+            if type(found) is Deferred:
+                dict.__setitem__(self, name, found.load())
 
 
 class Project(Resolver):
     """The modules of a project by name; resolution (:class:`Resolver`) over them, recording
     what each computation read."""
 
-    def __init__(self, modules: dict[str, ModuleFacts]):
+    def __init__(self, modules: dict[str, ModuleFacts | Deferred], answers: Answers | None = None):
         self._reads: list[set[str]] = []
         self.modules = _Modules(modules, self._reads)
         self._memo: dict[tuple, tuple[object, frozenset]] = {}
+        self.answers = answers  # what earlier runs answered (the store), and what this one learns
+        self._answer_reads: dict[tuple, frozenset[str]] = {}  # a query's modules (see Answers)
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
@@ -218,15 +246,36 @@ class Project(Resolver):
         key = ("query", name, args)
         entry = self._memo.get(key)
         if entry is None:
-            self._reads.append(set())  # what the answer needs is not what the asker needs
-            try:
-                value = QUERIES[name](self, *args)
-            finally:
-                self._reads.pop()
+            known = self.answers.known(name, args) if self.answers is not None else None
+            if known is not None:
+                value, self._answer_reads[key] = known
+            else:
+                self._reads.append(set())  # what the answer needs is not what the asker needs
+                try:
+                    value = QUERIES[name](self, *args)
+                finally:
+                    found = self._reads.pop()
+                modules = self._answer_reads[key] = self._modules_read(found)
+                if self.answers is not None:
+                    self.answers.learn(name, args, value, modules)
             entry = self._memo[key] = (value, frozenset({("?", name, args, answer_digest(value))}))
         if self._reads:
             self._reads[-1].update(entry[1])
         return entry[0]
+
+    def _modules_read(self, reads: set) -> frozenset[str]:
+        """Every module a computation read, through the groups and the questions it used
+        (``{EVERY_MODULE}`` when it walked them all): what a stored answer depends on."""
+        modules: set[str] = set()
+        for item in flat_reads(reads):
+            if isinstance(item, tuple):
+                item = self._answer_reads.get(("query", item[1], item[2]), frozenset({EVERY_MODULE}))
+                modules.update(item)
+            else:
+                modules.add(item)
+            if EVERY_MODULE in modules:
+                return frozenset({EVERY_MODULE})
+        return frozenset(modules)
 
     def memo(self, key: tuple, compute: Callable[[], T], placeholder: object = None) -> T:
         """``compute()`` once per project; every use records the reads it needed.
@@ -284,6 +333,26 @@ class Project(Resolver):
             return False  # the spelling may be an alias (``from fastapi import Depends as D``)
         symbol = self.resolve(facts, scope, call.callee)
         return bool(symbol and symbol.qualname and canonical(symbol.qualname) in DEPENDS_FUNCTIONS)
+
+
+class Answers:
+    """Answers of ``@query`` questions kept across runs (by the store): ``known`` gives an
+    answer computed earlier while none of the modules it read changed, with those modules;
+    ``learn`` notes an answer this run computed (``learned``, for the store to keep)."""
+
+    def __init__(self, known: Callable[[str, tuple], tuple[object, frozenset[str]] | None] | None = None):
+        self._known = known
+        self.learned: list[tuple[str, tuple, object, frozenset[str]]] = []
+
+    def known(self, name: str, args: tuple) -> tuple[object, frozenset[str]] | None:
+        return self._known(name, args) if self._known is not None else None
+
+    def learn(self, name: str, args: tuple, value: object, modules: frozenset[str]) -> None:
+        self.learned.append((name, args, value, modules))
+
+    def drain(self) -> list[tuple[str, tuple, object, frozenset[str]]]:
+        learned, self.learned = self.learned, []
+        return learned
 
 
 def _immutable(value: object) -> bool:

@@ -3,6 +3,7 @@ cross-file facts invalidate dependants, and a damaged cache is only a slower run
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -18,6 +19,7 @@ import fastapi_lint.engine
 from fastapi_lint.api import lint_paths
 from fastapi_lint.cache import CACHE_DIR_NAME, STORE_NAME, Cache
 from fastapi_lint.config import Settings
+from fastapi_lint.project import QUERIES
 
 from conftest import FIXTURES, invoke
 
@@ -183,13 +185,15 @@ def test_a_lost_facts_store_is_rebuilt_when_a_file_must_be_linted_again(project:
     seen: list[set[str]] = []
     real = fastapi_lint.api._lint_with_facts
 
-    def spy(files, facts, *args, **kwargs):
-        seen.append({path.name for path in facts})
-        return real(files, facts, *args, **kwargs)
+    def spy(files, facts, *args, project=None, **kwargs):
+        result = real(files, facts, *args, project=project, **kwargs)
+        if project is not None:
+            seen.append(set(dict.keys(project.modules)))
+        return result
 
     monkeypatch.setattr(fastapi_lint.api, "_lint_with_facts", spy)
     assert findings(project, Cache(cache_dir)) == findings(project, None)
-    assert seen[0] == {"__init__.py", "main.py", "events.py"}  # the re-lint saw the whole project
+    assert seen[0] == {"app", "app.main", "app.events"}  # the re-lint saw the whole project
 
 
 def test_cli_cache_flags(project: Path, monkeypatch) -> None:
@@ -295,3 +299,60 @@ def test_each_file_is_read_once_per_run(project: Path, monkeypatch) -> None:
         opened.clear()
         findings(project, cache)
         assert sorted(opened) == ["__init__.py", "events.py", "main.py"]
+
+
+ROUTES_MAIN = '''\
+from fastapi import FastAPI
+
+from app import a, b
+
+app = FastAPI()
+app.include_router(a.router)
+app.include_router(b.router)
+'''
+ROUTER = '''\
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/{name}", operation_id="read")  # comment
+def read_{name}() -> dict[str, str]:
+    return {{}}
+'''
+
+
+def test_stored_answers_are_reused_while_what_they_read_is_unchanged(tmp_path: Path, monkeypatch) -> None:
+    """A project-wide question (here: which operationIds clash, over the whole route index)
+    is answered from the store on a run where no module it read changed, and asked again
+    once one did."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "main.py").write_text(ROUTES_MAIN)
+    for name in ("a", "b"):
+        (package / f"{name}.py").write_text(ROUTER.format(name=name))
+    settings = Settings(root=tmp_path, select=("FAPI218",))
+    cache_dir = tmp_path / CACHE_DIR_NAME
+    computed: list[str] = []
+    import fastapi_lint.rules  # noqa: F401 - the rules' modules register their questions
+    for name, function in list(QUERIES.items()):
+        monkeypatch.setitem(QUERIES, name, functools.partial(lambda f, n, *args: computed.append(n) or f(*args),
+                                                              function, name))
+
+    def run(cache: Cache | None) -> list[tuple]:
+        result = lint_paths([tmp_path], settings, cache=cache)
+        return [(Path(d.path).name, d.start.line, d.message) for d in result.diagnostics]
+
+    first = run(Cache(cache_dir))
+    assert [(file, line) for file, line, _ in first] == [("b.py", 6)]
+    asked = [name for name in computed if name.endswith("duplicate_operation_ids")]
+    assert asked
+    computed.clear()
+    b = package / "b.py"
+    b.write_text(b.read_text().replace("# comment", "# edited"))  # new content, same facts
+    assert run(Cache(cache_dir)) == first
+    assert not [name for name in computed if name.endswith("duplicate_operation_ids")]
+    a = package / "a.py"
+    a.write_text(a.read_text().replace('operation_id="read"', 'operation_id="read_a"'))
+    assert run(Cache(cache_dir)) == run(None) == []

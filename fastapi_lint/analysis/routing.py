@@ -30,7 +30,7 @@ from fastapi_lint.analysis.facts import (
 from fastapi_lint.analysis.model import ModuleModel, Registration
 from fastapi_lint.analysis.names import canonical
 from fastapi_lint.analysis.resolution import Symbol
-from fastapi_lint.project import Project
+from fastapi_lint.project import Project, query
 
 OwnerId = tuple[str, str, str]  # (module, scope, name) where the app/router was bound
 
@@ -429,3 +429,34 @@ def _concat(first: tuple | None, second: tuple | None) -> tuple | None:
 def route_index(project: Project) -> RouteIndex:
     """The project's route index, built on first use and kept for the project's lifetime."""
     return project.memo(("route_index",), lambda: RouteIndex(project).build())
+
+
+# Questions with small answers, which the cache keeps per file: a file whose rules need
+# one fact of the route index does not depend on the index itself.
+
+
+@query
+def duplicate_operation_ids(project: Project, module: str) -> tuple:
+    """The path operations registered in ``module`` whose operationId an earlier one of
+    the same app already has, each ``(route call, value, explicit, function, first's
+    explicit, first's function, first's module, first's line)``."""
+    return tuple(
+        (call, this.value, this.explicit, this.function, first.explicit, first.function, first.module,
+         first.registration.line)
+        for (where, call), (this, first) in route_index(project).operation_ids().items() if where == module
+    )
+
+
+@query
+def router_use(project: Project, module: str, name: str) -> tuple[int, bool] | None:
+    """For the router bound to ``name`` at the top of ``module``: how many routes it has
+    and whether anything includes or imports it; None when the index cannot tell (no
+    FastAPI app in the project, or modules imported by name)."""
+    index = route_index(project)
+    if not index.has_fastapi_app or index.dynamic_imports:
+        return None
+    owner_id = (module, MODULE_SCOPE, name)
+    used = (owner_id in index.any_included or name in index.unresolved_included_names
+            or index.referenced_elsewhere(module, name))
+    return len(index.routes.get(owner_id, ())), used
+

@@ -8,7 +8,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.model import CallsInOrder
 from fastapi_lint.analysis.names import call_keyword, dotted_name
-from fastapi_lint.analysis.routing import OperationId, route_index
+from fastapi_lint.analysis.routing import duplicate_operation_ids
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.route_nodes import route_decorators
@@ -31,14 +31,13 @@ class DuplicateOperationName(Rule):
         facts = ctx.model.facts
         self._duplicates = None
         if ctx.project.module_facts(facts.module) is facts:
-            self._module = facts.module
-            self._duplicates = route_index(ctx.project).operation_ids()
+            self._duplicates = {found[0]: found[1:] for found in duplicate_operation_ids(ctx.project, facts.module)}
         self._calls = CallsInOrder(facts, ("add_api_route",))
 
     def _lookup(self, call_value):
         if not self._duplicates:
             return None
-        return self._duplicates.get((self._module, call_value))
+        return self._duplicates.get(call_value)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not self._duplicates:
@@ -48,7 +47,7 @@ class DuplicateOperationName(Rule):
             if found is None:
                 continue
             target = node.name
-            if found[0].explicit:
+            if found[1]:
                 keyword = call_keyword(call, "operation_id")
                 target = keyword if keyword is not None else call
             self.report(target, _message(*found))
@@ -62,17 +61,18 @@ class DuplicateOperationName(Rule):
         call = self._calls.next(spelling)
         found = self._lookup(call) if call is not None else None
         if found is not None:
-            keyword = call_keyword(node, "operation_id") if found[0].explicit else None
+            keyword = call_keyword(node, "operation_id") if found[1] else None
             self.report(keyword if keyword is not None else node, _message(*found))
 
 
-def _message(this: OperationId, first: OperationId) -> str:
-    where = f"`{first.module}` line {first.registration.line}"
-    if this.explicit and first.explicit:
-        how = f"`operation_id=\"{this.value}\"` is also used by `{first.function}` ({where})"
-    elif not this.explicit and not first.explicit and this.function == first.function:
-        how = (f"`{this.function}` gets the operationId `{this.value}` from the `generate_unique_id_function`, "
-               f"the same as `{first.function}` ({where})")
+def _message(value: str, explicit: bool, function: str, first_explicit: bool, first_function: str,
+             first_module: str, first_line: int) -> str:
+    where = f"`{first_module}` line {first_line}"
+    if explicit and first_explicit:
+        how = f"`operation_id=\"{value}\"` is also used by `{first_function}` ({where})"
+    elif not explicit and not first_explicit and function == first_function:
+        how = (f"`{function}` gets the operationId `{value}` from the `generate_unique_id_function`, "
+               f"the same as `{first_function}` ({where})")
     else:
-        how = f"operationId `{this.value}` of `{this.function}` is also the operationId of `{first.function}` ({where})"
+        how = f"operationId `{value}` of `{function}` is also the operationId of `{first_function}` ({where})"
     return f"{how}; duplicate operationIds break generated API clients, make them unique"

@@ -10,7 +10,7 @@ from fastapi_lint.analysis.facts import MODULE_SCOPE
 from fastapi_lint.analysis.names import literal_value
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
-from fastapi_lint.analysis.routing import route_index
+from fastapi_lint.analysis.routing import router_use
 
 
 
@@ -96,9 +96,6 @@ class UnusedRouter(Rule):
         project = self.ctx.project
         if project.module_facts(facts.module) is not facts:
             return  # another file has this module name: the index does not describe this one
-        index = route_index(project)
-        if not index.has_fastapi_app or index.dynamic_imports:
-            return
         names = [name for name, _ in self._candidates]
         for name, call in self._candidates:
             if names.count(name) > 1 or name in self._used or name in self._exported:
@@ -107,12 +104,13 @@ class UnusedRouter(Rule):
             symbol = project.resolve(facts, MODULE_SCOPE, name)
             if symbol is None or symbol.origin != owner_id:
                 continue
-            routes = index.routes.get(owner_id, [])
-            if not routes or owner_id in index.any_included or name in index.unresolved_included_names:
+            use = router_use(project, facts.module, name)
+            if use is None:
+                return  # the project's routes cannot tell
+            routes, used = use
+            if not routes or used:
                 continue
-            if index.referenced_elsewhere(facts.module, name):
-                continue
-            count = f"{len(routes)} route" + ("s" if len(routes) != 1 else "")
+            count = f"{routes} route" + ("s" if routes != 1 else "")
             self.report(
                 call,
                 f"Router `{name}` has {count} but nothing includes it (no `include_router({name})` in the "
