@@ -86,3 +86,13 @@ HTTPX_CLIENT_CLASSES = frozenset({
     "httpx.Client", "httpx._client.Client", "httpx.AsyncClient", "httpx._client.AsyncClient",
 })
 HTTPX_CLIENT_METHODS = frozenset({*_VERBS, "stream", "build_request"})
+
+# ---------------------------------------------------------------- FAPI106
+
+# Responses that iterate the (async) iterable they are given while the response is sent.
+STREAMING_RESPONSE_CLASSES = frozenset({
+    "starlette.responses.StreamingResponse",
+    "sse_starlette.EventSourceResponse",
+    "sse_starlette.sse.EventSourceResponse",
+    "fastapi.sse.EventSourceResponse",
+})
