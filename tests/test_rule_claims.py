@@ -272,3 +272,34 @@ def test_fapi606_assert_validation_vanishes_under_python_O_and_raise_does_not(op
     out = subprocess.run([sys.executable, *flags, str(script)], capture_output=True, text=True, check=True).stdout
     assert f"WithAssert {'accepted' if optimize else 'rejected'}" in out
     assert "WithRaise rejected" in out
+
+
+# ---------------------------------------------------------------- FAPI103 (call_next)
+
+
+def _middleware_app(awaited: bool) -> FastAPI:
+    app = FastAPI()
+
+    @app.middleware("http")
+    async def passthrough(request, call_next):
+        if awaited:
+            return await call_next(request)
+        return call_next(request)
+
+    @app.get("/")
+    def root() -> dict[str, bool]:
+        return {"ok": True}
+
+    return app
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # "coroutine ... was never awaited"
+def test_fapi103_a_middleware_returning_call_next_unawaited_answers_500():
+    client = TestClient(_middleware_app(awaited=False), raise_server_exceptions=False)
+    assert client.get("/").status_code == 500
+
+
+def test_fapi103_a_middleware_awaiting_call_next_answers():
+    client = TestClient(_middleware_app(awaited=True))
+    response = client.get("/")
+    assert response.status_code == 200 and response.json() == {"ok": True}

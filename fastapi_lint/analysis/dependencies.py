@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.coroutines import ASYNC_SESSION_CLASSES, SYNC_SESSION_CLASSES, YIELDING_GENERICS
+from fastapi_lint.data.coroutines import (
+    ASYNC_SESSION_CLASSES,
+    ASYNC_SESSIONMAKERS,
+    SYNC_SESSION_CLASSES,
+    SYNC_SESSIONMAKERS,
+    YIELDING_GENERICS,
+)
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq, Subscript, Value
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext
-from fastapi_lint.analysis.parameters import qualname_of
+from fastapi_lint.analysis.parameters import SignatureParam, qualname_of
 
 # Bases whose instances are not callable (and that add no ``__call__``).
 _NOT_CALLABLE_BASES = frozenset({
@@ -342,3 +348,57 @@ def provided_type(project: Project, facts: ModuleFacts, function: FunctionFacts)
 def marker_name(call: cst.Call) -> str:
     name = dotted_name(call.func) or "Depends"
     return name.rsplit(".", 1)[-1]
+
+
+def param_session_kind(project: Project, param: SignatureParam) -> str | None:
+    """``"sync"``/``"async"`` when a parameter of an endpoint or dependency is a SQLAlchemy
+    session: by its annotation or by what its ``Depends(...)`` dependency provides. An
+    annotation or dependency that says async wins (a sync-looking one is then a mistake)."""
+    declared = session_kind(project, param.type)
+    provided = None
+    if param.marker in DEPENDS_FUNCTIONS and param.marker_call is not None:
+        target = param.marker_call.arg(0, "dependency")
+        if isinstance(target, Ref):
+            facts, scope = param.home
+            found = project.project_function(project.resolve(facts, scope, target.dotted))
+            if found is not None:
+                provided = session_kind(project, provided_type(project, *found))
+    if ASYNC in (declared, provided):
+        return ASYNC
+    return SYNC if SYNC in (declared, provided) else None
+
+
+def symbol_session_kind(project: Project, symbol: Symbol | None) -> str | None:
+    """``"sync"``/``"async"`` when a name is bound to a SQLAlchemy session: an instance of a
+    session class, or what calling a ``sessionmaker``/``async_sessionmaker`` gives
+    (``async with async_session() as session:``, ``db = SessionLocal()``)."""
+    if symbol is None:
+        return None
+    kind = session_kind(project, symbol.instance_of)
+    if kind is not None or symbol.call is None or symbol.origin is None or symbol.call.callee is None:
+        return kind
+    module, scope, _ = symbol.origin
+    facts = project.module_facts(module)
+    if facts is None:
+        return None
+    return sessionmaker_kind(project, project.resolve(facts, scope, symbol.call.callee))
+
+
+def sessionmaker_kind(project: Project, maker: Symbol | None) -> str | None:
+    """``"sync"``/``"async"`` for a ``sessionmaker(...)``/``async_sessionmaker(...)`` instance
+    (``sessionmaker(class_=AsyncSession)`` makes async sessions)."""
+    if maker is None or maker.instance_of is None:
+        return None
+    made = canonical(maker.instance_of)
+    if made in ASYNC_SESSIONMAKERS:
+        return ASYNC
+    if made not in SYNC_SESSIONMAKERS:
+        return None
+    class_ = maker.call.kwarg("class_") if maker.call is not None else None
+    if class_ is None:
+        return SYNC
+    if not isinstance(class_, Ref) or maker.origin is None:
+        return None
+    facts = project.module_facts(maker.origin[0])
+    symbol = project.resolve(facts, maker.origin[1], class_.dotted) if facts is not None else None
+    return session_kind(project, symbol.qualname) if symbol is not None else None
