@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Union
 
 from fastapi_lint.analysis.names import resolve_relative
+from fastapi_lint.data.coroutines import SYNC_SESSION_METHODS
 
 MODULE_SCOPE = ""
 _MAX_DEPTH = 6  # how deep a value summary goes; deeper parts become Other()
@@ -203,6 +204,11 @@ class FunctionFacts:
     # Attribute names read in the body (`x.path_params`); a dict, not a set, so equal
     # sources pickle to equal bytes whatever the string hash seed (see cache.facts_digest).
     attributes: dict[str, None] = field(default_factory=dict)
+    # Un-awaited calls of a method a SQLAlchemy session has, by the callee's dotted spelling
+    # (``db.query``, ``self.session.execute``): what a helper does with a session it is given.
+    session_calls: dict[str, None] = field(default_factory=dict)
+    # ``self.session = session``: attribute target spelling -> the plain name assigned.
+    stores: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -444,6 +450,11 @@ class _Extractor:
             return
         # Simple statements.
         self.expressions(stmt, scope, func)
+        if isinstance(stmt, ast.Assign) and func is not None and isinstance(stmt.value, ast.Name):
+            for target in stmt.targets:
+                spelled = dotted_of(target) if isinstance(target, ast.Attribute) else None
+                if spelled:
+                    func.stores[spelled] = stmt.value.id
         if isinstance(stmt, ast.Assign):
             value = summarise(stmt.value)
             for target in stmt.targets:
@@ -476,14 +487,19 @@ class _Extractor:
 
     def expressions(self, node: ast.AST, scope: str, func: FunctionFacts | None) -> None:
         """Record interesting calls, awaits, yields and walrus bindings below ``node``."""
+        awaited: set[int] = set()
         for sub in in_source_order(node):
             if isinstance(sub, ast.Call):
                 callee = dotted_of(sub.func)
                 if callee and (callee.rsplit(".", 1)[-1] in INTERESTING_CALLS or callee in self.call_aliases):
                     value = summarise(sub)
                     self.facts.calls.append(ScopedCall(scope, value))
+                if (func is not None and callee and "." in callee and id(sub) not in awaited
+                        and callee.rsplit(".", 1)[-1] in SYNC_SESSION_METHODS):
+                    func.session_calls[callee] = None
             elif func is not None and isinstance(sub, ast.Await):
                 func.has_await = True
+                awaited.add(id(sub.value))
             elif func is not None and isinstance(sub, (ast.Yield, ast.YieldFrom)):
                 func.has_yield = True
             elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
