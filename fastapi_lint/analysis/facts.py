@@ -243,6 +243,10 @@ class ModuleFacts:
     functions: dict[str, FunctionFacts] = field(default_factory=dict)
     classes: dict[str, ClassFacts] = field(default_factory=dict)
     calls: list[ScopedCall] = field(default_factory=list)  # calls the model cares about
+    # Other calls that hand what may be an app to a callable (``setup(app)``,
+    # ``hooks.install(app=application)``): an argument spelled like an app or bound in the
+    # scope to a ``FastAPI(...)``/``Starlette(...)`` call; no ``*args``. The resolver decides.
+    handoffs: list[ScopedCall] = field(default_factory=list)
     syntax_error: tuple[str, int, int] | None = None  # Python's (message, line, column)
     star_imports: list[str] = field(default_factory=list)  # modules of `from X import *`
     # Every name or module imported anywhere in the module, also where a later binding
@@ -260,6 +264,12 @@ INTERESTING_CALLS = frozenset({
     "FastAPI", "APIRouter", "Starlette",
     "import_module", "__import__",  # dynamic imports (a router loaded by name is not unused)
 })
+
+
+def _app_like(name: str) -> bool:
+    """A name spelled like an application object: ``app``, ``application``, ``api_app``, ``app_``..."""
+    name = name.lower()
+    return name in ("app", "application") or name.endswith(("_app", "_application")) or name.startswith("app_")
 
 
 # ---------------------------------------------------------------- the join with libcst
@@ -494,6 +504,8 @@ class _Extractor:
                 if callee and (callee.rsplit(".", 1)[-1] in INTERESTING_CALLS or callee in self.call_aliases):
                     value = summarise(sub)
                     self.facts.calls.append(ScopedCall(scope, value))
+                elif callee and self._hands_off_app(sub, scope):
+                    self.facts.handoffs.append(ScopedCall(scope, summarise(sub)))
                 if (func is not None and callee and "." in callee and id(sub) not in awaited
                         and callee.rsplit(".", 1)[-1] in SYNC_SESSION_METHODS):
                     func.session_calls[callee] = None
@@ -508,6 +520,21 @@ class _Extractor:
                 func.has_await = True
             elif func is not None and isinstance(sub, ast.Attribute):
                 func.attributes[sub.attr] = None
+
+    def _hands_off_app(self, call: ast.Call, scope: str) -> bool:
+        if any(isinstance(arg, ast.Starred) for arg in call.args):
+            return False
+        for keyword, value in [*((None, a) for a in call.args), *((k.arg, k.value) for k in call.keywords)]:
+            spelled = dotted_of(value)
+            if spelled is None:
+                continue
+            if keyword == "app" or _app_like(spelled.rsplit(".", 1)[-1]):
+                return True
+            binding = self.facts.scopes[scope].bindings.get(spelled)
+            if binding is not None and isinstance(binding.value, CallValue) and binding.value.callee \
+                    and binding.value.callee.rsplit(".", 1)[-1] in ("FastAPI", "Starlette"):
+                return True
+        return False
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str) -> None:
         key = self.keys.next(scope, node.name)
