@@ -303,3 +303,76 @@ def test_fapi103_a_middleware_awaiting_call_next_answers():
     client = TestClient(_middleware_app(awaited=True))
     response = client.get("/")
     assert response.status_code == 200 and response.json() == {"ok": True}
+
+
+# ---------------------------------------------------------------- FAPI503
+
+
+def _app_with_lifespan(events: list[str]) -> FastAPI:
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(app):
+        events.append("startup")
+        yield
+        events.append("shutdown")
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.get("/")
+    def root() -> dict[str, bool]:
+        return {"ok": True}
+
+    return app
+
+
+def test_fapi503_a_testclient_outside_with_never_runs_the_lifespan():
+    events: list[str] = []
+    client = TestClient(_app_with_lifespan(events))
+    assert client.get("/").status_code == 200
+    assert events == []
+
+
+def test_fapi503_a_testclient_in_with_runs_the_lifespan():
+    events: list[str] = []
+    with TestClient(_app_with_lifespan(events)) as client:
+        assert client.get("/").status_code == 200
+    assert events == ["startup", "shutdown"]
+
+
+def test_fapi503_a_replaced_lifespan_context_is_what_runs():
+    from contextlib import asynccontextmanager
+
+    events: list[str] = []
+    app = _app_with_lifespan(events)
+
+    @asynccontextmanager
+    async def noop(app):
+        yield
+
+    app.router.lifespan_context = noop
+    with TestClient(app) as client:
+        assert client.get("/").status_code == 200
+    assert events == []  # the app's own startup work is switched off on purpose
+
+
+def test_fapi503_startup_handlers_registered_in_a_helper_need_with_too():
+    import warnings
+
+    events: list[str] = []
+
+    def install(app):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+
+            @app.on_event("startup")
+            async def warm() -> None:
+                events.append("startup")
+
+    app = FastAPI()
+    install(app)
+    TestClient(app).get("/")
+    assert events == []
+    with TestClient(app):
+        pass
+    assert events == ["startup"]
