@@ -7,13 +7,11 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.coroutines import SYNC_SESSION_METHODS
-from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.analysis.facts import CallValue, Ref
 from fastapi_lint.analysis.dependencies import (
-    ASYNC,
     SYNC,
     helper_session_call,
-    provided_type,
+    param_session_kind,
     repository_session_call,
     session_kind,
     symbol_session_kind,
@@ -55,29 +53,8 @@ class SyncSessionInAsync(Rule):
         }
 
     def _is_sync_session(self, param: SignatureParam) -> bool:
-        project = self.ctx.project
-        declared = session_kind(project, param.type)
-        provided = None
-        if param.marker in DEPENDS_FUNCTIONS and param.marker_call is not None:
-            target = param.marker_call.arg(0, "dependency")
-            if isinstance(target, Ref):
-                provided = session_kind(project, self._dependency_type(param, target))
-        if declared == ASYNC or provided == ASYNC:
-            return False  # the annotation or the dependency says async: trust it
-        return SYNC in (declared, provided)
-
-    def _dependency_type(self, param: SignatureParam, target: Ref) -> str | None:
-        project = self.ctx.project
-        facts, scope = param.home
-        symbol = project.resolve(facts, scope, target.dotted)
-        if symbol is None or symbol.project_ref is None:
-            return None
-        module, key = symbol.project_ref
-        home = project.module_facts(module)
-        function = home.functions.get(key) if home is not None else None
-        if function is None:
-            return None
-        return provided_type(project, home, function)
+        # the annotation or the dependency says async: trust it
+        return param_session_kind(self.ctx.project, param) == SYNC
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.ctx.in_async_function():
