@@ -43,21 +43,28 @@ def streamed_async_generators(project: Project, facts: ModuleFacts, function: Fu
         tuple[ModuleFacts, FunctionFacts]]:
     """The project async generators (``async def`` with ``yield``) whose objects ``function``
     returns wrapped in a streaming response: ``return StreamingResponse(gen(), ...)``,
-    ``EventSourceResponse(content=gen())``, or through a local (``stream = gen()``). The
+    ``EventSourceResponse(content=gen())``, or through locals (``stream = gen()``,
+    ``response = StreamingResponse(stream)`` ... ``return response``). The
     generator may be nested in ``function`` or defined in any module. Whether each one
     awaits is its ``has_await``."""
     found = []
+    scope = facts.scopes.get(function.key)
+
+    def local_value(value):
+        """What a local name is bound to in the function (``response = StreamingResponse(...)``)."""
+        if isinstance(value, Ref) and scope is not None:
+            binding = scope.bindings.get(value.dotted)
+            return binding.value if binding is not None and binding.kind == "value" else None
+        return value
+
     for value in function.return_values:
+        value = local_value(value)
         if not isinstance(value, CallValue) or value.callee is None:
             continue
         response = project.resolve(facts, function.key, value.callee)
         if response is None or not project.is_subclass(response.qualname, STREAMING_RESPONSE_CLASSES):
             continue
-        content = value.arg(0, "content")
-        if isinstance(content, Ref):  # `stream = gen()` ... `StreamingResponse(stream)`
-            scope = facts.scopes.get(function.key)
-            binding = scope.bindings.get(content.dotted) if scope is not None else None
-            content = binding.value if binding is not None and binding.kind == "value" else None
+        content = local_value(value.arg(0, "content"))  # `stream = gen()` ... `StreamingResponse(stream)`
         if not isinstance(content, CallValue) or content.callee is None:
             continue
         generator = project.project_function(project.resolve(facts, function.key, content.callee))
