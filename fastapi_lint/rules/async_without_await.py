@@ -1,5 +1,5 @@
 """FAPI106 async-without-await (opt-in): an ``async def`` path operation that never awaits
-(one that only streams an async generator is not reported: its work runs in the generator)."""
+(one that streams an async generator that awaits is not reported: its async work runs there)."""
 
 from __future__ import annotations
 
@@ -36,9 +36,10 @@ class AsyncWithoutAwait(Rule):
         # is an async generator, which has to be `async def`.
         if function is None or function.has_await or function.has_yield:
             return
-        # `return StreamingResponse(gen())` over an async generator: the streaming work runs
-        # in the generator, not here (whether the generator awaits is FAPI109's question).
-        if streamed_async_generators(self.ctx.project, model.facts, function):
+        # `return StreamingResponse(gen())` over an async generator that awaits: the async
+        # work is delegated to the generator. (A generator that never awaits leaves the
+        # whole response on the loop: the endpoint stays reported, the generator is FAPI109's.)
+        if any(generator.has_await for _, generator in streamed_async_generators(self.ctx.project, model.facts, function)):
             return
         self.report(
             node.name,
