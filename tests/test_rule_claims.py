@@ -272,3 +272,107 @@ def test_fapi606_assert_validation_vanishes_under_python_O_and_raise_does_not(op
     out = subprocess.run([sys.executable, *flags, str(script)], capture_output=True, text=True, check=True).stdout
     assert f"WithAssert {'accepted' if optimize else 'rejected'}" in out
     assert "WithRaise rejected" in out
+
+
+# ---------------------------------------------------------------- FAPI103 (call_next)
+
+
+def _middleware_app(awaited: bool) -> FastAPI:
+    app = FastAPI()
+
+    @app.middleware("http")
+    async def passthrough(request, call_next):
+        if awaited:
+            return await call_next(request)
+        return call_next(request)
+
+    @app.get("/")
+    def root() -> dict[str, bool]:
+        return {"ok": True}
+
+    return app
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # "coroutine ... was never awaited"
+def test_fapi103_a_middleware_returning_call_next_unawaited_answers_500():
+    client = TestClient(_middleware_app(awaited=False), raise_server_exceptions=False)
+    assert client.get("/").status_code == 500
+
+
+def test_fapi103_a_middleware_awaiting_call_next_answers():
+    client = TestClient(_middleware_app(awaited=True))
+    response = client.get("/")
+    assert response.status_code == 200 and response.json() == {"ok": True}
+
+
+# ---------------------------------------------------------------- FAPI503
+
+
+def _app_with_lifespan(events: list[str]) -> FastAPI:
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(app):
+        events.append("startup")
+        yield
+        events.append("shutdown")
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.get("/")
+    def root() -> dict[str, bool]:
+        return {"ok": True}
+
+    return app
+
+
+def test_fapi503_a_testclient_outside_with_never_runs_the_lifespan():
+    events: list[str] = []
+    client = TestClient(_app_with_lifespan(events))
+    assert client.get("/").status_code == 200
+    assert events == []
+
+
+def test_fapi503_a_testclient_in_with_runs_the_lifespan():
+    events: list[str] = []
+    with TestClient(_app_with_lifespan(events)) as client:
+        assert client.get("/").status_code == 200
+    assert events == ["startup", "shutdown"]
+
+
+def test_fapi503_a_replaced_lifespan_context_is_what_runs():
+    from contextlib import asynccontextmanager
+
+    events: list[str] = []
+    app = _app_with_lifespan(events)
+
+    @asynccontextmanager
+    async def noop(app):
+        yield
+
+    app.router.lifespan_context = noop
+    with TestClient(app) as client:
+        assert client.get("/").status_code == 200
+    assert events == []  # the app's own startup work is switched off on purpose
+
+
+def test_fapi503_startup_handlers_registered_in_a_helper_need_with_too():
+    import warnings
+
+    events: list[str] = []
+
+    def install(app):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+
+            @app.on_event("startup")
+            async def warm() -> None:
+                events.append("startup")
+
+    app = FastAPI()
+    install(app)
+    TestClient(app).get("/")
+    assert events == []
+    with TestClient(app):
+        pass
+    assert events == ["startup"]

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.coroutines import ASYNC_SESSION_CLASSES, SYNC_SESSION_CLASSES, YIELDING_GENERICS
+from fastapi_lint.data.coroutines import (
+    ASYNC_SESSION_CLASSES,
+    ASYNC_SESSIONMAKERS,
+    SYNC_SESSION_CLASSES,
+    SYNC_SESSIONMAKERS,
+    YIELDING_GENERICS,
+)
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
-from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, Seq, Subscript, Value
+from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Seq, Subscript, Value
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext
-from fastapi_lint.analysis.parameters import qualname_of
+from fastapi_lint.analysis.parameters import SignatureParam, qualname_of
 
 # Bases whose instances are not callable (and that add no ``__call__``).
 _NOT_CALLABLE_BASES = frozenset({
@@ -342,3 +348,145 @@ def provided_type(project: Project, facts: ModuleFacts, function: FunctionFacts)
 def marker_name(call: cst.Call) -> str:
     name = dotted_name(call.func) or "Depends"
     return name.rsplit(".", 1)[-1]
+
+
+def param_session_kind(project: Project, param: SignatureParam) -> str | None:
+    """``"sync"``/``"async"`` when a parameter of an endpoint or dependency is a SQLAlchemy
+    session: by its annotation or by what its ``Depends(...)`` dependency provides. An
+    annotation or dependency that says async wins (a sync-looking one is then a mistake)."""
+    declared = session_kind(project, param.type)
+    provided = None
+    if param.marker in DEPENDS_FUNCTIONS and param.marker_call is not None:
+        target = param.marker_call.arg(0, "dependency")
+        if isinstance(target, Ref):
+            facts, scope = param.home
+            found = project.project_function(project.resolve(facts, scope, target.dotted))
+            if found is not None:
+                provided = session_kind(project, provided_type(project, *found))
+    if ASYNC in (declared, provided):
+        return ASYNC
+    return SYNC if SYNC in (declared, provided) else None
+
+
+def symbol_session_kind(project: Project, symbol: Symbol | None) -> str | None:
+    """``"sync"``/``"async"`` when a name is bound to a SQLAlchemy session: an instance of a
+    session class, or what calling a ``sessionmaker``/``async_sessionmaker`` gives
+    (``async with async_session() as session:``, ``db = SessionLocal()``)."""
+    if symbol is None:
+        return None
+    kind = session_kind(project, symbol.instance_of)
+    if kind is not None or symbol.call is None or symbol.origin is None or symbol.call.callee is None:
+        return kind
+    module, scope, _ = symbol.origin
+    facts = project.module_facts(module)
+    if facts is None:
+        return None
+    return sessionmaker_kind(project, project.resolve(facts, scope, symbol.call.callee))
+
+
+def sessionmaker_kind(project: Project, maker: Symbol | None) -> str | None:
+    """``"sync"``/``"async"`` for a ``sessionmaker(...)``/``async_sessionmaker(...)`` instance
+    (``sessionmaker(class_=AsyncSession)`` makes async sessions)."""
+    if maker is None or maker.instance_of is None:
+        return None
+    made = canonical(maker.instance_of)
+    if made in ASYNC_SESSIONMAKERS:
+        return ASYNC
+    if made not in SYNC_SESSIONMAKERS:
+        return None
+    class_ = maker.call.kwarg("class_") if maker.call is not None else None
+    if class_ is None:
+        return SYNC
+    if not isinstance(class_, Ref) or maker.origin is None:
+        return None
+    facts = project.module_facts(maker.origin[0])
+    symbol = project.resolve(facts, maker.origin[1], class_.dotted) if facts is not None else None
+    return session_kind(project, symbol.qualname) if symbol is not None else None
+
+
+# ---------------------------------------------------------------- helpers a session is handed to
+
+
+def _bound_param(function: FunctionFacts, index: int | None, keyword: str | None, method: bool) -> Param | None:
+    """The parameter of ``function`` an argument binds: positional ``index`` (after ``self``
+    for a method) or ``keyword``."""
+    positional = [p for p in function.params if p.kind == "positional"]
+    if method:
+        positional = positional[1:]
+    if index is not None:
+        return positional[index] if index < len(positional) else None
+    return next((p for p in function.params if p.name == keyword and p.kind in ("positional", "keyword")), None)
+
+
+def session_call_in(project: Project, facts: ModuleFacts, function: FunctionFacts, name: str) -> str | None:
+    """The first un-awaited session method call ``function`` makes on its parameter (or
+    attribute spelling) ``name`` (``db.query``, ``self.session.execute``), or None; a parameter
+    annotated as an ``AsyncSession`` or rebound in the body makes none."""
+    head = name.split(".", 1)[0]
+    scope = facts.scopes.get(function.key)
+    binding = scope.bindings.get(head) if scope is not None else None
+    if binding is None or binding.kind != "param":
+        return None
+    if "." not in name and session_kind(project, project.annotation_type(facts, function.key, binding.value)) == ASYNC:
+        return None
+    found = [callee for callee in function.session_calls if callee.rpartition(".")[0] == name]
+    # name a call that talks to the database before `add`, which only stages an object
+    return next((c for c in found if c.rpartition(".")[2] not in ("add", "add_all")), found[0] if found else None)
+
+
+def helper_session_call(project: Project, callee: Symbol | None, index: int | None, keyword: str | None) -> str | None:
+    """``crud.create_user(db, ...)``: when the project function ``callee`` runs session
+    methods on the parameter the argument at ``index`` (or ``keyword``) binds, the first
+    such call as spelled there (``db.query``), else None."""
+    found = project.project_function(callee)
+    if found is None:
+        return None
+    facts, function = found
+    if any(not is_cache_decorator(project, facts, function.scope, d) for d in function.decorators):
+        return None  # a decorator may change what the call does
+    method = function.scope in facts.classes
+    param = _bound_param(function, index, keyword, method)
+    return session_call_in(project, facts, function, param.name) if param is not None else None
+
+
+def _class_function(project: Project, qualname: str, name: str) -> tuple[ModuleFacts, FunctionFacts] | None:
+    for ancestor in ancestors(project, qualname):
+        ref = project.project_class(ancestor) if ancestor else None
+        if ref is None:
+            continue
+        facts, klass = ref
+        function = facts.functions.get(f"{klass.key}/{name}")
+        if function is not None:
+            return facts, function
+    return None
+
+
+def repository_session_call(
+    project: Project, class_qualname: str | None, index: int | None, keyword: str | None, method: str
+) -> str | None:
+    """``UserRepo(db).get(...)``: when the project class stores the constructor argument at
+    ``index`` (or ``keyword``) in an attribute (``self.session = session`` in ``__init__``,
+    its own or a base's) and its ``method`` runs session methods on that attribute, the
+    first such call as spelled there (``self.session.query``), else None."""
+    if class_qualname is None or project.project_class(class_qualname) is None:
+        return None
+    init = _class_function(project, class_qualname, "__init__")
+    target = _class_function(project, class_qualname, method)
+    if init is None or target is None:
+        return None
+    init_facts, init_function = init
+    if init_function.decorators or target[1].decorators:
+        return None  # a static/class method or property: not the instance the session was stored in
+    param = _bound_param(init_function, index, keyword, method=True)
+    positional = [p.name for p in init_function.params if p.kind == "positional"]
+    target_positional = [p.name for p in target[1].params if p.kind == "positional"]
+    if param is None or not positional or not target_positional:
+        return None
+    init_self, target_self = positional[0], target_positional[0]
+    for spelled, value in init_function.stores.items():
+        owner, _, attr = spelled.partition(".")
+        if value == param.name and owner == init_self and attr and "." not in attr:
+            found = session_call_in(project, target[0], target[1], f"{target_self}.{attr}")
+            if found is not None:
+                return found
+    return None

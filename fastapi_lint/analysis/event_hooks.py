@@ -13,6 +13,7 @@ from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
+from fastapi_lint.analysis.model import app_param_origins, app_passed_for
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.project import Project
 from fastapi_lint.rule import Rule
@@ -39,19 +40,18 @@ class EventHookIndex:
             for function in facts.functions.values():
                 for decorator in function.decorators:
                     if isinstance(decorator, CallValue) and (decorator.callee or "").endswith(".on_event"):
-                        origin = _owner_origin(project, facts, function.scope, decorator.callee)
-                        if origin is not None:
+                        for origin in _owner_origins(project, facts, function.scope, decorator.callee):
                             self.decorators[origin] = self.decorators.get(origin, 0) + 1
             for scoped in facts.calls:
                 callee = scoped.call.callee or ""
                 method = callee.rpartition(".")[2]
                 if method not in ("add_event_handler", "include_router"):
                     continue
+                if method == "add_event_handler":
+                    self.handler_calls.update(_owner_origins(project, facts, scoped.scope, callee))
+                    continue
                 origin = _owner_origin(project, facts, scoped.scope, callee)
                 if origin is None:
-                    continue
-                if method == "add_event_handler":
-                    self.handler_calls.add(origin)
                     continue
                 router = scoped.call.arg(0, "router")
                 symbol = project.resolve(facts, scoped.scope, router.dotted) if isinstance(router, Ref) else None
@@ -87,6 +87,28 @@ class EventHookIndex:
 
 def event_hook_index(project: Project) -> EventHookIndex:
     return project.memo(("event_hook_index",), lambda: EventHookIndex(project))
+
+
+def _owner_origins(project: Project, facts: ModuleFacts, scope: str, callee: str) -> tuple:
+    """The owners a hook registration is made on: the app/router the receiver resolves to,
+    or, for the unannotated parameter of a helper (``def setup(app): app.on_event(...)``),
+    every app the helper is called with."""
+    origin = _owner_origin(project, facts, scope, callee)
+    if origin is not None:
+        return (origin,)
+    receiver = callee.rpartition(".")[0]
+    if "." in receiver or app_passed_for(project, facts, scope, receiver) is None:
+        return ()
+    return tuple(o for o in app_param_origins(project, facts.module, scope, receiver) if o[0])
+
+
+def hook_owner(project: Project, facts: ModuleFacts, scope: str, receiver: str) -> Symbol | None:
+    """The app or router an ``add_event_handler``/``on_event`` receiver is: what it resolves
+    to, or the app a helper's unannotated parameter is bound to at its call sites."""
+    symbol = project.resolve(facts, scope, receiver)
+    if project.kind_of(symbol) is not None:
+        return symbol
+    return app_passed_for(project, facts, scope, receiver) if "." not in receiver else None
 
 
 def _owner_origin(project: Project, facts: ModuleFacts, scope: str, callee: str) -> tuple | None:
@@ -199,7 +221,8 @@ class EventHookRule(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "add_event_handler":
-            owner = self.ctx.resolve(func.value)
+            receiver = dotted_name(func.value)
+            owner = hook_owner(self.ctx.project, self.ctx.model.facts, self.ctx.scope_key, receiver) if receiver else None
             if self.ctx.project.kind_of(owner):
                 handler = call_positional(node, 1) or call_keyword(node, "func")
                 name = dotted_name(handler.value) if handler else None

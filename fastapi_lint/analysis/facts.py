@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Union
 
 from fastapi_lint.analysis.names import resolve_relative
+from fastapi_lint.data.coroutines import SYNC_SESSION_METHODS
 
 MODULE_SCOPE = ""
 _MAX_DEPTH = 6  # how deep a value summary goes; deeper parts become Other()
@@ -203,6 +204,11 @@ class FunctionFacts:
     # Attribute names read in the body (`x.path_params`); a dict, not a set, so equal
     # sources pickle to equal bytes whatever the string hash seed (see cache.facts_digest).
     attributes: dict[str, None] = field(default_factory=dict)
+    # Un-awaited calls of a method a SQLAlchemy session has, by the callee's dotted spelling
+    # (``db.query``, ``self.session.execute``): what a helper does with a session it is given.
+    session_calls: dict[str, None] = field(default_factory=dict)
+    # ``self.session = session``: attribute target spelling -> the plain name assigned.
+    stores: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -237,6 +243,10 @@ class ModuleFacts:
     functions: dict[str, FunctionFacts] = field(default_factory=dict)
     classes: dict[str, ClassFacts] = field(default_factory=dict)
     calls: list[ScopedCall] = field(default_factory=list)  # calls the model cares about
+    # Other calls that hand what may be an app to a callable (``setup(app)``,
+    # ``hooks.install(app=application)``): an argument spelled like an app or bound in the
+    # scope to a ``FastAPI(...)``/``Starlette(...)`` call; no ``*args``. The resolver decides.
+    handoffs: list[ScopedCall] = field(default_factory=list)
     syntax_error: tuple[str, int, int] | None = None  # Python's (message, line, column)
     star_imports: list[str] = field(default_factory=list)  # modules of `from X import *`
     # Every name or module imported anywhere in the module, also where a later binding
@@ -254,6 +264,12 @@ INTERESTING_CALLS = frozenset({
     "FastAPI", "APIRouter", "Starlette",
     "import_module", "__import__",  # dynamic imports (a router loaded by name is not unused)
 })
+
+
+def _app_like(name: str) -> bool:
+    """A name spelled like an application object: ``app``, ``application``, ``api_app``, ``app_``..."""
+    name = name.lower()
+    return name in ("app", "application") or name.endswith(("_app", "_application")) or name.startswith("app_")
 
 
 # ---------------------------------------------------------------- the join with libcst
@@ -444,6 +460,11 @@ class _Extractor:
             return
         # Simple statements.
         self.expressions(stmt, scope, func)
+        if isinstance(stmt, ast.Assign) and func is not None and isinstance(stmt.value, ast.Name):
+            for target in stmt.targets:
+                spelled = dotted_of(target) if isinstance(target, ast.Attribute) else None
+                if spelled:
+                    func.stores[spelled] = stmt.value.id
         if isinstance(stmt, ast.Assign):
             value = summarise(stmt.value)
             for target in stmt.targets:
@@ -476,14 +497,21 @@ class _Extractor:
 
     def expressions(self, node: ast.AST, scope: str, func: FunctionFacts | None) -> None:
         """Record interesting calls, awaits, yields and walrus bindings below ``node``."""
+        awaited: set[int] = set()
         for sub in in_source_order(node):
             if isinstance(sub, ast.Call):
                 callee = dotted_of(sub.func)
                 if callee and (callee.rsplit(".", 1)[-1] in INTERESTING_CALLS or callee in self.call_aliases):
                     value = summarise(sub)
                     self.facts.calls.append(ScopedCall(scope, value))
+                elif callee and self._hands_off_app(sub, scope):
+                    self.facts.handoffs.append(ScopedCall(scope, summarise(sub)))
+                if (func is not None and callee and "." in callee and id(sub) not in awaited
+                        and callee.rsplit(".", 1)[-1] in SYNC_SESSION_METHODS):
+                    func.session_calls[callee] = None
             elif func is not None and isinstance(sub, ast.Await):
                 func.has_await = True
+                awaited.add(id(sub.value))
             elif func is not None and isinstance(sub, (ast.Yield, ast.YieldFrom)):
                 func.has_yield = True
             elif isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
@@ -492,6 +520,21 @@ class _Extractor:
                 func.has_await = True
             elif func is not None and isinstance(sub, ast.Attribute):
                 func.attributes[sub.attr] = None
+
+    def _hands_off_app(self, call: ast.Call, scope: str) -> bool:
+        if any(isinstance(arg, ast.Starred) for arg in call.args):
+            return False
+        for keyword, value in [*((None, a) for a in call.args), *((k.arg, k.value) for k in call.keywords)]:
+            spelled = dotted_of(value)
+            if spelled is None:
+                continue
+            if keyword == "app" or _app_like(spelled.rsplit(".", 1)[-1]):
+                return True
+            binding = self.facts.scopes[scope].bindings.get(spelled)
+            if binding is not None and isinstance(binding.value, CallValue) and binding.value.callee \
+                    and binding.value.callee.rsplit(".", 1)[-1] in ("FastAPI", "Starlette"):
+                return True
+        return False
 
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: str) -> None:
         key = self.keys.next(scope, node.name)

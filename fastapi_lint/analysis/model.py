@@ -15,7 +15,7 @@ from fastapi_lint.data.fastapi_names import (
 )
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, ScopedCall
 from fastapi_lint.analysis.resolution import Symbol
-from fastapi_lint.project import Project
+from fastapi_lint.project import Project, query
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,10 @@ class ModuleModel:
         receiver, _, method = callee.rpartition(".")
         symbol = self.project.resolve(self.facts, scope, receiver)
         kind = self.project.kind_of(symbol)
+        if kind is None and method in ("on_event", "add_event_handler"):
+            # `def setup(app): @app.on_event("startup") ...` called as `setup(app)`
+            symbol = app_passed_for(self.project, self.facts, scope, receiver)
+            kind = "app" if symbol is not None else None
         return (symbol, kind, method) if kind else None
 
     def _register(self, call: CallValue, scope: str, key: str, index: int) -> None:
@@ -153,6 +157,66 @@ class ModuleModel:
         if value is None or (isinstance(value, Const) and value.value is None):
             return None
         return value
+
+
+# ---------------------------------------------------------------- apps handed to helpers
+
+
+def app_passed_for(project: Project, facts: ModuleFacts, scope: str, name: str) -> Symbol | None:
+    """The app a helper's unannotated parameter is bound to where the helper is called
+    (``def setup(app): ...`` called as ``setup(app)`` or ``hooks.setup(app=app)`` anywhere in
+    the project): ``name`` must be such a parameter of the function ``scope``, every call
+    site that binds it to an object the resolver knows must bind an app, and at least one
+    must. The symbol carries the app's constructor call (its ``lifespan=``...) but no origin:
+    code registered in the helper is not code of the app's module. None otherwise."""
+    function = facts.functions.get(scope)
+    binding = facts.scopes[scope].bindings.get(name) if scope in facts.scopes else None
+    if function is None or binding is None or binding.kind != "param" or binding.value is not None:
+        return None
+    if not any(p.name == name and p.annotation is None for p in function.params):
+        return None
+    origins = app_param_origins(project, facts.module, scope, name)
+    if not origins:
+        return None
+    module, app_scope, app_name = origins[0]
+    home = project.module_facts(module) if module else None
+    symbol = project.resolve(home, app_scope, app_name) if home is not None else None
+    if symbol is None or project.kind_of(symbol) != "app":
+        return Symbol(instance_of="fastapi.FastAPI")
+    return Symbol(instance_of=symbol.instance_of, call=symbol.call)
+
+
+@query
+def app_param_origins(project: Project, module: str, function_key: str, name: str) -> tuple:
+    """Where the apps bound to parameter ``name`` of the project function ``function_key``
+    at its call sites are defined: a sorted tuple of binding origins (module, scope, name),
+    ``("", "", "")`` for an app known only by its type. Empty when no call site binds an
+    app, or when one binds an object the resolver knows that is not an app."""
+    facts = project.module_facts(module)
+    function = facts.functions.get(function_key) if facts is not None else None
+    if function is None or function.scope in facts.classes:
+        return ()
+    positional = [p.name for p in function.params if p.kind == "positional"]
+    index = positional.index(name) if name in positional else None
+    found: set[tuple] = set()
+    for other in project.modules.values():
+        for scoped in other.handoffs:
+            call = scoped.call
+            if not call.callee or call.callee.rsplit(".", 1)[-1] != function.name:
+                continue
+            callee = project.resolve(other, scoped.scope, call.callee)
+            if callee is None or callee.project_ref != (module, function_key):
+                continue
+            value = call.args[index] if index is not None and index < len(call.args) else call.kwarg(name)
+            if not isinstance(value, Ref):
+                continue  # not given, or not a name: unknown
+            symbol = project.resolve(other, scoped.scope, value.dotted)
+            kind = project.kind_of(symbol)
+            if kind == "app":
+                found.add(symbol.origin or ("", "", ""))
+            elif symbol is not None and (symbol.instance_of is not None or symbol.value is not None):
+                return ()  # a router or some other known object: not (only) apps
+    return tuple(sorted(found))
 
 
 class CallsInOrder:

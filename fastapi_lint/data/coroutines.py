@@ -21,6 +21,12 @@ ASYNC_SESSION_CLASSES = frozenset({
     "sqlmodel.ext.asyncio.session.AsyncSession",
 })
 
+# Factories of sessions: calling an instance gives a session of that kind.
+SYNC_SESSIONMAKERS = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.session.sessionmaker"})
+ASYNC_SESSIONMAKERS = frozenset({
+    "sqlalchemy.ext.asyncio.async_sessionmaker", "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+})
+
 # Session methods that talk to the database (or may flush/autoflush).
 SYNC_SESSION_METHODS = frozenset({
     "query", "execute", "scalar", "scalars", "commit", "add", "add_all", "refresh", "delete",
@@ -42,6 +48,12 @@ _WEBSOCKET = frozenset({
     "receive_bytes", "receive", "accept", "close",
 })
 _REQUEST = frozenset({"json", "body", "form", "is_disconnected"})
+# AsyncSession's coroutine methods (``add``, ``add_all``, ``expunge``, ``begin`` are not).
+ASYNC_SESSION_COROUTINES = frozenset({
+    "execute", "commit", "refresh", "scalar", "scalars", "get", "get_one", "delete", "flush",
+    "rollback", "close", "stream", "stream_scalars", "merge", "run_sync", "invalidate", "connection",
+    "exec",  # SQLModel's AsyncSession
+})
 
 # class qualname -> its coroutine methods (subclasses defined in the project count too).
 COROUTINE_METHODS: dict[str, frozenset[str]] = {
@@ -49,7 +61,11 @@ COROUTINE_METHODS: dict[str, frozenset[str]] = {
     "starlette.datastructures.UploadFile": _UPLOAD_FILE,
     "starlette.websockets.WebSocket": _WEBSOCKET,
     "starlette.requests.Request": _REQUEST,
+    **{name: ASYNC_SESSION_COROUTINES for name in ASYNC_SESSION_CLASSES},
 }
+
+# Starlette's HTTP middleware base class: ``dispatch(self, request, call_next)``.
+HTTP_MIDDLEWARE_BASES = frozenset({"starlette.middleware.base.BaseHTTPMiddleware"})
 
 # Module-level coroutine functions.
 COROUTINE_FUNCTIONS = frozenset({"asyncio.sleep", "anyio.sleep"})
@@ -86,3 +102,13 @@ HTTPX_CLIENT_CLASSES = frozenset({
     "httpx.Client", "httpx._client.Client", "httpx.AsyncClient", "httpx._client.AsyncClient",
 })
 HTTPX_CLIENT_METHODS = frozenset({*_VERBS, "stream", "build_request"})
+
+# ---------------------------------------------------------------- FAPI106
+
+# Responses that iterate the (async) iterable they are given while the response is sent.
+STREAMING_RESPONSE_CLASSES = frozenset({
+    "starlette.responses.StreamingResponse",
+    "sse_starlette.EventSourceResponse",
+    "sse_starlette.sse.EventSourceResponse",
+    "fastapi.sse.EventSourceResponse",
+})

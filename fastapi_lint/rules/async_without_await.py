@@ -1,10 +1,12 @@
-"""FAPI106 async-without-await (opt-in): an ``async def`` path operation that never awaits."""
+"""FAPI106 async-without-await (opt-in): an ``async def`` path operation that never awaits
+(one that streams an async generator that awaits is not reported: its async work runs there)."""
 
 from __future__ import annotations
 
 import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
+from fastapi_lint.analysis.responses import streamed_async_generators
 from fastapi_lint.rule import Rule, Severity
 
 
@@ -33,6 +35,11 @@ class AsyncWithoutAwait(Rule):
         # function's own body (nested defs have their own facts); a body with `yield`
         # is an async generator, which has to be `async def`.
         if function is None or function.has_await or function.has_yield:
+            return
+        # `return StreamingResponse(gen())` over an async generator that awaits: the async
+        # work is delegated to the generator. (A generator that never awaits leaves the
+        # whole response on the loop: the endpoint stays reported, the generator is FAPI109's.)
+        if any(generator.has_await for _, generator in streamed_async_generators(self.ctx.project, model.facts, function)):
             return
         self.report(
             node.name,

@@ -1,12 +1,20 @@
-"""FAPI103 missing-await: a coroutine method of ``UploadFile``/``WebSocket``/``Request``
-(or ``asyncio.sleep``) called without ``await`` inside ``async def``, its coroutine
-dropped or used as if it were the result."""
+"""FAPI103 missing-await: a coroutine method of ``UploadFile``/``WebSocket``/``Request``/
+``AsyncSession`` (or ``asyncio.sleep``, or an HTTP middleware's ``call_next``) called without
+``await`` inside ``async def``, its coroutine dropped or used as if it were the result."""
 
 from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.coroutines import COROUTINE_FUNCTIONS, COROUTINE_METHODS
+from fastapi_lint.data.coroutines import (
+    ASYNC_SESSION_COROUTINES,
+    COROUTINE_FUNCTIONS,
+    COROUTINE_METHODS,
+    HTTP_MIDDLEWARE_BASES,
+)
+from fastapi_lint.analysis.dependencies import ASYNC, param_session_kind, symbol_session_kind
+from fastapi_lint.analysis.facts import Const
+from fastapi_lint.analysis.parameters import signature
 from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.analysis.names import canonical, dotted_name
 from fastapi_lint.analysis.file_view import FileView
@@ -32,6 +40,54 @@ class MissingAwait(Rule):
         # Enclosing lambdas / generator expressions: an `await` added there would be
         # invalid (lambda body) or turn the generator into an async generator.
         self._no_await_depth = 0
+        # async function key -> (name of its `call_next` parameter or None, names of the
+        # parameters its signature makes `AsyncSession`s through a dependency)
+        self._functions: dict[str, tuple[str | None, frozenset[str]]] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if node.asynchronous is None:
+            return
+        key = self.ctx.key_of(node)
+        model = self.ctx.model
+        function = model.function(key)
+        if function is None:
+            return
+        sessions: frozenset[str] = frozenset()
+        if model.is_endpoint(key) or model.is_dependency(key):
+            project = self.ctx.project
+            sessions = frozenset(
+                param.name for param in signature(project, model.facts, function)
+                if param_session_kind(project, param) == ASYNC
+            )
+        self._functions[key] = (self._call_next_param(key, function), sessions)
+
+    def _call_next_param(self, key: str, function) -> str | None:
+        """``call_next`` of ``@app.middleware("http") async def f(request, call_next)`` or of
+        ``BaseHTTPMiddleware.dispatch(self, request, call_next)`` in a subclass."""
+        index = None
+        for registration in self.ctx.model.registrations_of(key, "middleware"):
+            if registration.decorator_index is not None and registration.call.arg(0, "middleware_type") == Const("http"):
+                index = 1
+        if index is None and function.name == "dispatch":
+            klass = self.ctx.model.facts.classes.get(function.scope)
+            if klass is not None and self.ctx.project.is_subclass(
+                    self.ctx.model.facts.qualname_of_key(klass.key), HTTP_MIDDLEWARE_BASES):
+                index = 2
+        positional = [p for p in function.params if p.kind == "positional"]
+        return positional[index].name if index is not None and index < len(positional) else None
+
+    def _bound_here(self, name: str) -> str | None:
+        """The kind of the binding of ``name`` in the innermost function (None when unbound there)."""
+        function = self.ctx.function_node
+        key = self.ctx.key_of(function) if isinstance(function, cst.FunctionDef) else None
+        scope = self.ctx.model.facts.scopes.get(key) if key else None
+        binding = scope.bindings.get(name) if scope is not None else None
+        return binding.kind if binding is not None else None
+
+    def _current(self) -> tuple[str | None, frozenset[str]]:
+        function = self.ctx.function_node
+        key = self.ctx.key_of(function) if isinstance(function, cst.FunctionDef) else None
+        return self._functions.get(key, (None, frozenset())) if key else (None, frozenset())
 
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
@@ -49,6 +105,13 @@ class MissingAwait(Rule):
     # Positions where an un-awaited coroutine is evidently dropped or misused. A call
     # passed as an argument (gather, create_task), returned, yielded or put in a
     # container may be awaited elsewhere, so those positions are never checked.
+
+    def visit_Return(self, node: cst.Return) -> None:
+        # An HTTP middleware must return the response: `return call_next(request)` returns
+        # the coroutine. (Other returned coroutines may be awaited by the caller.)
+        value = node.value
+        if isinstance(value, cst.Call) and self._is_call_next(value):
+            self._check(value, "the middleware returns a coroutine instead of the response")
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self._check(node.value, "its coroutine is created and dropped, so it never runs", wrap=False)
@@ -127,7 +190,8 @@ class MissingAwait(Rule):
         function = self.ctx.function_node
         if function is None or self._coroutine(value) is None:
             return
-        escapes = _Escapes(target.value)
+        # A middleware returning its `call_next(...)` coroutine is the bug, not an escape.
+        escapes = _Escapes(target.value, returns=not self._is_call_next(value))
         function.body.visit(escapes)
         if not escapes.found:
             self._check(value, "the variable holds a coroutine, not the result", wrap=False)
@@ -167,6 +231,11 @@ class MissingAwait(Rule):
 
     def _coroutine(self, call: cst.Call) -> str | None:
         """How to spell the callee when the call returns a coroutine, else None."""
+        if self._is_call_next(call):
+            return "call_next"
+        session = self._async_session_method(call)
+        if session is not None:
+            return session
         callee = self.ctx.callee(call)
         if callee is None:
             return None
@@ -181,6 +250,34 @@ class MissingAwait(Rule):
             return f"{callee.receiver_type.rsplit('.', 1)[-1]}.{callee.attr}"
         if callee.qualname is not None and canonical(callee.qualname) in COROUTINE_FUNCTIONS:
             return dotted_name(call.func) or canonical(callee.qualname)
+        return None
+
+    def _is_call_next(self, call: cst.Call) -> bool:
+        func = call.func
+        if not isinstance(func, cst.Name) or not self.ctx.in_async_function():
+            return False
+        call_next, _ = self._current()
+        return func.value == call_next and self._bound_here(func.value) == "param"
+
+    def _async_session_method(self, call: cst.Call) -> str | None:
+        """``session.commit()`` on a session known as an ``AsyncSession`` only through its
+        dependency (``session=Depends(get_session)``) or an ``async_sessionmaker``
+        (``async with async_session() as session:``); annotated receivers go through
+        ``COROUTINE_METHODS``."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+            return None
+        if func.attr.value not in ASYNC_SESSION_COROUTINES:
+            return None
+        receiver = func.value.value
+        _, sessions = self._current()
+        kind = self._bound_here(receiver)
+        if kind == "param" and receiver in sessions:
+            return f"{receiver}.{func.attr.value}"
+        if kind == "param":
+            return None  # its annotation, if any, is read through COROUTINE_METHODS
+        if symbol_session_kind(self.ctx.project, self.ctx.resolve(func.value)) == ASYNC:
+            return f"{receiver}.{func.attr.value}"
         return None
 
     def _methods_of(self, type_qualname: str) -> frozenset[str] | None:
@@ -214,9 +311,10 @@ def _callee_name(call: cst.Call) -> str | None:
 class _Escapes(cst.CSTVisitor):
     """Whether a variable holding a coroutine reaches a place where it may be awaited."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, returns: bool = True):
         super().__init__()
         self.name = name
+        self.returns = returns  # whether `return name` may hand it to a caller that awaits it
         self.found = False
 
     def _is_name(self, node: cst.CSTNode | None) -> bool:
@@ -235,7 +333,7 @@ class _Escapes(cst.CSTVisitor):
             self.found |= any(self._is_name(arg.value) for arg in node.args)
 
     def visit_Return(self, node: cst.Return) -> None:
-        self.found |= self._is_name(node.value)
+        self.found |= self.returns and self._is_name(node.value)
 
     def visit_Yield(self, node: cst.Yield) -> None:
         self.found |= self._is_name(node.value)

@@ -1,14 +1,22 @@
 """FAPI102 sync-session-in-async: a synchronous SQLAlchemy/SQLModel ``Session`` used
-inside an ``async def`` path operation or dependency."""
+inside an ``async def`` path operation or dependency, directly or through a project helper
+or repository class it is handed to."""
 
 from __future__ import annotations
 
 import libcst as cst
 
 from fastapi_lint.data.coroutines import SYNC_SESSION_METHODS
-from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
-from fastapi_lint.analysis.facts import Ref
-from fastapi_lint.analysis.dependencies import ASYNC, SYNC, provided_type, session_kind
+from fastapi_lint.analysis.facts import CallValue, Ref
+from fastapi_lint.analysis.dependencies import (
+    SYNC,
+    helper_session_call,
+    param_session_kind,
+    repository_session_call,
+    session_kind,
+    symbol_session_kind,
+)
+from fastapi_lint.analysis.names import source_text
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.parameters import SignatureParam, signature
@@ -45,58 +53,119 @@ class SyncSessionInAsync(Rule):
         }
 
     def _is_sync_session(self, param: SignatureParam) -> bool:
-        project = self.ctx.project
-        declared = session_kind(project, param.type)
-        provided = None
-        if param.marker in DEPENDS_FUNCTIONS and param.marker_call is not None:
-            target = param.marker_call.arg(0, "dependency")
-            if isinstance(target, Ref):
-                provided = session_kind(project, self._dependency_type(param, target))
-        if declared == ASYNC or provided == ASYNC:
-            return False  # the annotation or the dependency says async: trust it
-        return SYNC in (declared, provided)
-
-    def _dependency_type(self, param: SignatureParam, target: Ref) -> str | None:
-        project = self.ctx.project
-        facts, scope = param.home
-        symbol = project.resolve(facts, scope, target.dotted)
-        if symbol is None or symbol.project_ref is None:
-            return None
-        module, key = symbol.project_ref
-        home = project.module_facts(module)
-        function = home.functions.get(key) if home is not None else None
-        if function is None:
-            return None
-        return provided_type(project, home, function)
+        # the annotation or the dependency says async: trust it
+        return param_session_kind(self.ctx.project, param) == SYNC
 
     def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
-            return
-        if func.attr.value not in SYNC_SESSION_METHODS or not self.ctx.in_async_function():
+        if not self.ctx.in_async_function():
             return
         function = self.ctx.function_node
         key = self.ctx.key_of(function)
         names = self._sessions.get(key)
-        if names is None or id(node) in self._awaited:
-            return  # not an async endpoint/dependency, or an awaited call
-        # The name must be bound in the function itself: a parameter found to be a sync
-        # session (a rebinding in the body hides it), or a local `Session(engine)`.
-        receiver = func.value.value
+        if names is None:
+            return  # not an async endpoint/dependency
+        func = node.func
+        if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+                and func.attr.value in SYNC_SESSION_METHODS and self._is_sync(func.value, key, names)):
+            if id(node) not in self._awaited:  # `await session.execute(...)` is an async session
+                self._report_direct(node, func, function)
+            return
+        self._check_helper(node, function, key, names)
+
+    def _is_sync(self, expr: cst.BaseExpression, key: str, names: set[str]) -> bool:
+        """A name bound in the function itself to a sync session: a parameter found to be
+        one (a rebinding in the body hides it), or a local value (``Session(engine)``,
+        ``SessionLocal()``)."""
+        if not isinstance(expr, cst.Name):
+            return False
         scope = self.ctx.model.facts.scopes.get(key)
-        binding = scope.bindings.get(receiver) if scope else None
+        binding = scope.bindings.get(expr.value) if scope else None
         if binding is None:
-            return
+            return False
         if binding.kind == "param":
-            if receiver not in names:
-                return
-        elif binding.kind != "value" or session_kind(self.ctx.project, self.ctx.type_of(func.value)) != SYNC:
-            return
+            return expr.value in names
+        if binding.kind != "value":
+            return False
+        project = self.ctx.project
+        return SYNC in (session_kind(project, self.ctx.type_of(expr)), symbol_session_kind(project, self.ctx.resolve(expr)))
+
+    def _report_direct(self, node: cst.Call, func: cst.Attribute, function: cst.FunctionDef) -> None:
         self.report(
             node,
-            f"Synchronous SQLAlchemy `Session.{func.attr.value}()` on `{receiver}` inside "
+            f"Synchronous SQLAlchemy `Session.{func.attr.value}()` on `{func.value.value}` inside "
             f"`async def {function.name.value}` blocks the event loop; use an `AsyncSession` and "
             "`await` it, or declare the function with plain `def`",
+        )
+
+    # ------------------------------------------------------------ a session handed to a helper
+
+    def _session_args(self, args, key: str, names: set[str]):
+        """(index or None, keyword or None, name) of each argument that is a sync session."""
+        index = 0
+        for arg in args:
+            if arg.star:
+                return
+            if arg.keyword is None:
+                if self._is_sync(arg.value, key, names):
+                    yield index, None, arg.value.value
+                index += 1
+            elif self._is_sync(arg.value, key, names):
+                yield None, arg.keyword.value, arg.value.value
+
+    def _check_helper(self, node: cst.Call, function: cst.FunctionDef, key: str, names: set[str]) -> None:
+        project = self.ctx.project
+        func = node.func
+        # `crud.create_user(db, ...)`: a project function running queries on that parameter
+        for index, keyword, name in self._session_args(node.args, key, names):
+            found = helper_session_call(project, self.ctx.callee(node), index, keyword)
+            if found is not None:
+                self._report_helper(node, function, name, found)
+                return
+        if not isinstance(func, cst.Attribute):
+            return
+        # `UserRepo(db).get(...)`, or `repo = UserRepo(db)` ... `repo.get(...)`: a project
+        # class that keeps the session and whose method runs queries on it
+        constructor = func.value
+        if isinstance(constructor, cst.Call):
+            klass = self.ctx.callee(constructor)
+            arguments = list(self._session_args(constructor.args, key, names))
+        elif isinstance(constructor, cst.Name):
+            symbol = self.ctx.resolve(constructor)
+            if symbol is None or symbol.call is None or symbol.origin is None or symbol.origin[1] != key:
+                return
+            klass = project.resolve(self.ctx.model.facts, key, symbol.call.callee) if symbol.call.callee else None
+            arguments = list(self._summary_session_args(symbol.call, key, names))
+        else:
+            return
+        if klass is None or klass.qualname is None:
+            return
+        for index, keyword, name in arguments:
+            found = repository_session_call(project, klass.qualname, index, keyword, func.attr.value)
+            if found is not None:
+                self._report_helper(node, function, name, found)
+                return
+
+    def _summary_session_args(self, call: CallValue, key: str, names: set[str]):
+        """``_session_args`` for the facts summary of a constructor call bound to a local."""
+        def is_sync(value) -> bool:
+            return isinstance(value, Ref) and value.dotted.isidentifier() and self._is_sync(
+                cst.Name(value.dotted), key, names)
+
+        for index, value in enumerate(call.args):
+            if is_sync(value):
+                yield index, None, value.dotted
+        for keyword, value in call.kwargs:
+            if keyword is not None and is_sync(value):
+                yield None, keyword, value.dotted
+
+    def _report_helper(self, node: cst.Call, function: cst.FunctionDef, name: str, found: str) -> None:
+        spelled = source_text(node.func, 60)
+        self.report(
+            node,
+            f"`{spelled}(...)` runs queries on the synchronous SQLAlchemy `Session` `{name}` "
+            f"(`{found}()`) inside `async def {function.name.value}`, which blocks the event loop; use an "
+            "`AsyncSession` and `await` it, run the helper with `await run_in_threadpool(...)`, or declare "
+            "the function with plain `def`",
         )
 
     # ``await session.execute(...)``: an awaited call is not a sync-session call.

@@ -36,7 +36,34 @@ class TestClientWithoutLifespan(Rule):
         super().__init__(ctx)
         self._managed: set[int] = set()  # calls used directly as context managers
         self._entered: set[str] = set()  # names used in `with name:` / `name.__enter__()`
-        self._pending: list[tuple[cst.Call, list[str], str, cst.CSTNode | None, Fix | None]] = []
+        self._pending: list[tuple[cst.Call, list[str], str, cst.CSTNode | None, Fix | None, tuple | None]] = []
+        self._replaced: set[tuple] = set()  # origins of apps whose lifespan this module replaces
+
+    # ``app.router.lifespan_context = noop`` (or ``on_startup = []``, ``on_startup.clear()``,
+    # ``monkeypatch.setattr(app.router, "lifespan_context", noop)``) anywhere in the module:
+    # the test deliberately runs the app without its startup work.
+
+    def _replaces(self, router: cst.BaseExpression) -> None:
+        if isinstance(router, cst.Attribute) and router.attr.value == "router":
+            symbol = self.ctx.resolve(router.value)
+            if symbol is not None and symbol.origin is not None and self.ctx.project.kind_of(symbol) == "app":
+                self._replaced.add(symbol.origin)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Attribute) and target.target.attr.value in _STARTUP_ATTRIBUTES:
+                self._replaces(target.target.value)
+
+    def _replacing_call(self, node: cst.Call) -> None:
+        func = node.func
+        method = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if method == "clear" and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute) \
+                and func.value.attr.value in ("on_startup", "on_shutdown"):
+            self._replaces(func.value.value)
+        elif method in ("setattr", "object") and len(node.args) >= 2:
+            name = node.args[1].value
+            if isinstance(name, cst.SimpleString) and name.evaluated_value in _STARTUP_ATTRIBUTES:
+                self._replaces(node.args[0].value)
 
     def visit_With(self, node: cst.With) -> None:
         for item in node.items:
@@ -48,6 +75,7 @@ class TestClientWithoutLifespan(Rule):
                     self._entered.add(name)
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._replacing_call(node)
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value in ("enter_context", "__enter__"):
             if func.attr.value == "enter_context":
@@ -69,6 +97,8 @@ class TestClientWithoutLifespan(Rule):
         reason = self._lifecycle(app_arg.value)
         if reason is None:
             return
+        symbol = None if isinstance(app_arg.value, cst.Call) else self.ctx.resolve(app_arg.value)
+        origin = symbol.origin if symbol is not None else None
         spelled = dotted_name(func) or "TestClient"
         app = dotted_name(app_arg.value) or (
             f"{dotted_name(app_arg.value.func)}()" if isinstance(app_arg.value, cst.Call) and
@@ -78,7 +108,7 @@ class TestClientWithoutLifespan(Rule):
             f"`{spelled}({app})` is not used as a context manager, so {reason}; "
             f"use `with {spelled}({app}) as client:`"
         )
-        self._pending.append((node, self._targets(node), message, self.ctx.current_statement, self._fix(node)))
+        self._pending.append((node, self._targets(node), message, self.ctx.current_statement, self._fix(node), origin))
 
     def _lifecycle(self, expr: cst.BaseExpression) -> str | None:
         project = self.ctx.project
@@ -105,9 +135,11 @@ class TestClientWithoutLifespan(Rule):
         return [n for n in names if n]
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for node, targets, message, owner_statement, fix in self._pending:
+        for node, targets, message, owner_statement, fix, origin in self._pending:
             if any(t in self._entered for t in targets):
                 continue  # `client = TestClient(app)` ... `with client:`
+            if origin is not None and origin in self._replaced:
+                continue  # the module replaces the app's lifespan/startup handlers on purpose
             self.ctx.reports.append(Report(self, node, message, owner_statement, fix))
 
     # ------------------------------------------------------------ fix (pytest fixtures only)
@@ -177,6 +209,9 @@ class TestClientWithoutLifespan(Rule):
             return "Iterator", []
         return None
 
+
+# Attributes of an app's router that hold its startup work.
+_STARTUP_ATTRIBUTES = frozenset({"lifespan_context", "on_startup", "on_shutdown"})
 
 _PYTEST_FIXTURES = frozenset({"pytest.fixture", "_pytest.fixtures.fixture"})
 
