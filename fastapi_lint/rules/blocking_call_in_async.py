@@ -6,7 +6,7 @@ import libcst as cst
 
 from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, blocking_method_advice
 from fastapi_lint.fixes import Fix, Import, annotation_fix
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.names import as_imported, canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 
@@ -36,8 +36,8 @@ class BlockingCallInAsync(Rule):
         function = self.ctx.function_node
         self.report(
             node,
-            f"Blocking call `{spelled}()` inside `async def {function.name.value}` stalls the event loop; "
-            f"use {advice}",
+            as_imported(f"Blocking call `{spelled}()` inside `async def {function.name.value}` stalls the event "
+                        f"loop; use {advice}", self.ctx.model.facts.imported),
             fix=annotation_fix(self.ctx, self._async_sleep(node)) if spelled == "time.sleep" else None,
         )
 
