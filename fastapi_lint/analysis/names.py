@@ -153,3 +153,27 @@ def literal_value(node: cst.BaseExpression):
             items.append(literal_value(element.value))
         return tuple(items)
     raise ValueError("not a literal")
+
+
+def is_main_guard(node: cst.If) -> bool:
+    """``if __name__ == "__main__":`` (either side of the ``==``): a script's entry point."""
+    test = node.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, cst.Equal):
+        return False
+    sides = (test.left, target.comparator)
+    names = [side for side in sides if isinstance(side, cst.Name) and side.value == "__name__"]
+    strings = [side for side in sides if isinstance(side, cst.SimpleString) and side.evaluated_value == "__main__"]
+    return len(names) == 1 and len(strings) == 1
+
+
+def in_main_block(statements: list[cst.CSTNode]) -> bool:
+    """Whether the innermost of ``statements`` (the enclosing statements, outermost first) is
+    in the body of an ``if __name__ == "__main__":`` (not its ``elif``/``else``): code that
+    runs only as a script, never in a served app."""
+    for outer, inner in zip(statements, statements[1:]):
+        if type(outer) is cst.If and is_main_guard(outer) and any(child is inner for child in outer.body.body):
+            return True
+    return False

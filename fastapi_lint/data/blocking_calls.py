@@ -55,6 +55,10 @@ BLOCKING_FUNCTIONS: dict[str, str] = {
     "smtplib.SMTP_SSL": "an async SMTP client (`aiosmtplib`) or a background task",
 }
 
+# Calls a project declares blocking (`extend-blocking-calls`): their library has no async
+# twin we know of, so the advice is to move them off the loop.
+DECLARED_ADVICE = "`await run_in_threadpool(...)` (declared blocking in `extend-blocking-calls`)"
+
 ALL_METHODS = None  # marker: every method of the type blocks, except the listed harmless ones
 
 # type qualname -> (blocking methods, or ALL_METHODS; methods that never do I/O; advice)

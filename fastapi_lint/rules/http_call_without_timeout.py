@@ -39,8 +39,8 @@ class HttpCallWithoutTimeout(Rule):
         if callee is None:
             return
         kind = self._kind(callee)
-        if kind is None:
-            return
+        if kind is None or self.ctx.outside_server():
+            return  # not an HTTP call, or a test's / a script's: no server waits on it
         library, spelled = kind
         spelled = as_imported(spelled, self.ctx.model.facts.imported)
         if callee.receiver_type is not None and isinstance(node.func, cst.Attribute):
