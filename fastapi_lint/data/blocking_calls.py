@@ -55,6 +55,9 @@ BLOCKING_FUNCTIONS: dict[str, str] = {
     "smtplib.SMTP_SSL": "an async SMTP client (`aiosmtplib`) or a background task",
 }
 
+# Calls that return at once when given this flag among their arguments (``os.waitpid(pid, os.WNOHANG)``).
+NONBLOCKING_WITH_FLAG: dict[str, str] = {f"os.{name}": "WNOHANG" for name in ("wait3", "wait4", "waitpid", "waitid")}
+
 # Calls a project declares blocking (`extend-blocking-calls`): their library has no async
 # twin we know of, so the advice is to move them off the loop.
 DECLARED_ADVICE = "`await run_in_threadpool(...)` (declared blocking in `extend-blocking-calls`)"

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, DECLARED_ADVICE, blocking_method_advice
+from fastapi_lint.data.blocking_calls import (
+    BLOCKING_FUNCTIONS,
+    DECLARED_ADVICE,
+    NONBLOCKING_WITH_FLAG,
+    blocking_method_advice,
+)
 from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.analysis.names import as_imported, canonical
 from fastapi_lint.analysis.file_view import FileView
@@ -33,6 +38,9 @@ class BlockingCallInAsync(Rule):
         spelled, advice = self._blocking(callee)
         if advice is None or self.ctx.outside_server():
             return  # not blocking, or a test's / a script's code: no server loop to stall
+        flag = NONBLOCKING_WITH_FLAG.get(spelled)
+        if flag is not None and any(_names(arg.value, flag) for arg in node.args):
+            return  # e.g. os.waitpid(pid, os.WNOHANG) returns at once
         function = self.ctx.function_node
         self.report(
             node,
@@ -72,3 +80,14 @@ class BlockingCallInAsync(Rule):
         classes = frozenset(name.rpartition(".")[0] for name in self.ctx.extend_blocking_calls
                             if name.rpartition(".")[2] == method)
         return bool(classes) and self.ctx.project.is_subclass(receiver_type, classes)
+
+
+def _names(expr: cst.BaseExpression, name: str) -> bool:
+    """Whether ``expr`` mentions ``name`` (``os.WNOHANG``, ``WNOHANG | WUNTRACED``)."""
+    if isinstance(expr, cst.Name):
+        return expr.value == name
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value == name
+    if isinstance(expr, cst.BinaryOperation):
+        return _names(expr.left, name) or _names(expr.right, name)
+    return False
