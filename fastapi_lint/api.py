@@ -320,7 +320,8 @@ def _lint_with_facts(
 
 def _options(settings: Settings) -> LintOptions:
     return LintOptions(settings.docs_url, settings.allow_bare_noqa, settings.target_version or DEFAULT_TARGET_VERSION,
-                       settings.detected)
+                       settings.detected, frozenset(settings.extend_blocking_calls), settings.test_paths,
+                       str(settings.root))
 
 
 def _content_hashes(files: list[Path], cache: Cache, given: Contents) -> tuple[dict[Path, str], Contents]:
@@ -370,7 +371,8 @@ def _lint_files_cached(
             digests.setdefault(modules[path], known)
             kept.setdefault(modules[path], path)
     project_digests = ProjectDigests(digests)
-    settings_key = digest(settings.docs_url, settings.allow_bare_noqa, settings.target_version, settings.detected.key())
+    settings_key = digest(settings.docs_url, settings.allow_bare_noqa, settings.target_version, settings.detected.key(),
+                          settings.extend_blocking_calls, settings.test_paths)
 
     def key(path: Path) -> tuple:
         codes = tuple(sorted(rule.code for rule in settings.rules_for(path)))

@@ -36,9 +36,13 @@ DEFAULT_EXCLUDE = (
     "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".fastapi_lint_cache",
     "build", "dist", "site-packages", "__pypackages__", ".eggs", "*.egg-info",
 )
+# Test files, where blocking calls stall no server (FAPI101, FAPI105 skip them outside the app
+# code the file itself defines): pytest's file names and test folders. A glob without `/`
+# matches the file name, one with `/` the path relative to the configuration's directory.
+DEFAULT_TEST_PATHS = ("test_*.py", "*_test.py", "conftest.py", "**/tests/**", "**/test/**")
 _LIST_KEYS = ("select", "ignore", "extend-select", "exclude", "extend-exclude")
 _KNOWN_KEYS = frozenset({*_LIST_KEYS, "per-file-ignores", "target-version", "docs-url", "severity", "fail-on", "versions",
-                         "respect-gitignore"})
+                         "respect-gitignore", "extend-blocking-calls", "test-paths"})
 # Severities, least severe first: `fail-on`/`--exit-non-zero-on` gates on this order.
 SEVERITY_LEVELS = ("info", "warning", "error")
 
@@ -65,6 +69,8 @@ class Settings:
     fail_on: str = "info"  # the least severe finding that makes the exit code 1
     versions: tuple[tuple[str, str], ...] = ()  # (package, version) from [tool.fastapi-lint.versions]
     detected: ProjectVersions = ProjectVersions()  # what the project uses (projects.py fills it in)
+    extend_blocking_calls: tuple[str, ...] = ()  # qualified names FAPI101 treats as blocking too
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS  # globs of test files (see DEFAULT_TEST_PATHS)
 
     @property
     def excludes(self) -> tuple[str, ...]:
@@ -303,6 +309,11 @@ def settings_from_table(table: dict, path: Path) -> Settings:
         values["severity"] = _severities(table["severity"], f"{where} `severity`")
     if "fail-on" in table:
         values["fail_on"] = check_level(table["fail-on"], f"{where} `fail-on`")
+    if "extend-blocking-calls" in table:
+        values["extend_blocking_calls"] = _qualified_names(table["extend-blocking-calls"], f"{where} `extend-blocking-calls`")
+    if "test-paths" in table:
+        values["test_paths"] = tuple(_file_glob(glob, f"{where} `test-paths`")
+                                     for glob in _string_list(table["test-paths"], f"{where} `test-paths`"))
     if "respect-gitignore" in table:
         if not isinstance(table["respect-gitignore"], bool):
             raise ConfigError(f"{where} `respect-gitignore` must be true or false")
@@ -390,6 +401,20 @@ def _configured_versions(value, where: str) -> tuple[tuple[str, str], ...]:
         if not isinstance(version, str) or parse_version(version.lstrip("<>=~^!")) is None:
             raise ConfigError(f"{where}.{package} must be a version such as \"1.10\" or a range such as \">=2,<3\"")
     return tuple(sorted((package.lower(), version) for package, version in value.items()))
+
+
+def _qualified_names(value, where: str) -> tuple[str, ...]:
+    """Dotted names of functions or methods (``mylib.slow``, ``mylib.Client.fetch``): a module
+    and a name at least, each part an identifier."""
+    names = _string_list(value, where)
+    for name in names:
+        parts = name.split(".")
+        if len(parts) < 2 or not all(part.isidentifier() for part in parts):
+            raise ConfigError(
+                f"{where}: {name!r} is not a qualified name; give the module and the function "
+                f"(\"mylib.slow\") or the class and the method (\"mylib.Client.fetch\")"
+            )
+    return tuple(dict.fromkeys(names))
 
 
 def _string_list(value, where: str) -> tuple[str, ...]:

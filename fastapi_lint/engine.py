@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
+import os
 import re
 import signal
 import sys
@@ -26,7 +27,7 @@ from typing import Callable
 
 import libcst as cst
 
-from fastapi_lint import fixes, noqa, unused_noqa
+from fastapi_lint import fixes, globs, noqa, unused_noqa
 from fastapi_lint.diagnostics import (
     INTERNAL_ERROR_CODE,
     PARSE_ERROR_CODE,
@@ -77,6 +78,20 @@ class LintOptions:
     allow_bare_noqa: bool = False
     target_version: str = "py310"  # of the linted code, e.g. "py39"
     versions: ProjectVersions = ProjectVersions()  # the project's dependencies (versions.py)
+    extend_blocking_calls: frozenset[str] = frozenset()  # `extend-blocking-calls`: FAPI101 reads them
+    test_paths: tuple[str, ...] = ()  # `test-paths` globs, matched against a file's path below ``root``
+    root: str = ""  # the configuration's directory
+
+    def is_test_file(self, path: str) -> bool:
+        """Whether ``path`` is a test file: a glob without ``/`` matches its name, one with ``/``
+        its path relative to ``root``."""
+        if not self.test_paths:
+            return False
+        absolute, base = os.path.abspath(path), os.path.abspath(self.root or ".")
+        inside = absolute.startswith(base.rstrip(os.sep) + os.sep)
+        relative = (os.path.relpath(absolute, base) if inside else absolute).replace(os.sep, "/")
+        name = relative.rsplit("/", 1)[-1]
+        return any(globs.matches(glob, relative if "/" in glob else name) for glob in self.test_paths)
 
     @property
     def python(self) -> tuple[int, int]:
@@ -530,7 +545,8 @@ def _lint(
             "run fastapi-lint with a newer Python to lint this file", line, column))
         return lint
 
-    ctx = FileContext(path, model, module, options.python, options.versions)
+    ctx = FileContext(path, model, module, options.python, options.versions,
+                      extend_blocking_calls=options.extend_blocking_calls, in_test_file=options.is_test_file(path))
     rules = []
     for cls in wanted:
         _at(_in_rule(cls))

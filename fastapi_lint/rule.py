@@ -20,7 +20,7 @@ from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.fixes import Fix
 from fastapi_lint.versions import ProjectVersions
 from fastapi_lint.analysis.model import ModuleModel
-from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.names import canonical, dotted_name, in_main_block
 from fastapi_lint.analysis.resolution import Symbol
 
 
@@ -94,13 +94,16 @@ class FileContext:
 
     def __init__(
         self, path: str, model: ModuleModel, module: cst.Module | None = None, python: tuple[int, int] = (3, 10),
-        versions: ProjectVersions = ProjectVersions(),
+        versions: ProjectVersions = ProjectVersions(), extend_blocking_calls: frozenset[str] = frozenset(),
+        in_test_file: bool = False,
     ):
         self.path = path
         self.versions = versions  # what the project uses: rules whose advice depends on a version ask
         self.model = model
         self.module = module  # the tree being visited: fixes build new code with its config
         self.python = python  # target version of the linted code: fixes write syntax it supports
+        self.extend_blocking_calls = extend_blocking_calls  # the `extend-blocking-calls` setting
+        self.in_test_file = in_test_file  # the file matches the `test-paths` setting
         self.project = model.project
         self.reports: list[Report] = []
         self._scope_keys: list[str] = [""]
@@ -170,6 +173,18 @@ class FileContext:
     def in_async_function(self) -> bool:
         node = self.function_node
         return isinstance(node, cst.FunctionDef) and node.asynchronous is not None
+
+    def outside_server(self) -> bool:
+        """Whether the current code never runs in a served app: it is under
+        ``if __name__ == "__main__":``, or in a test file (``test-paths``) outside the endpoints,
+        dependencies and lifespans the file itself defines (``ModuleModel.runs_in_app``).
+        The async-blocking rules skip such code: it stalls a test or a script, not a server."""
+        if in_main_block(self._statements):
+            return True
+        if not self.in_test_file:
+            return False
+        key = next((frame.key for frame in reversed(self._functions) if frame.key is not None), None)
+        return not self.model.runs_in_app(key)
 
     def key_of(self, node: cst.FunctionDef | cst.ClassDef) -> str | None:
         """The facts key of a def/class that is being visited (or whose body we are in)."""

@@ -18,7 +18,8 @@ _KEYS = {
     "select": "select", "extend_select": "extend-select", "ignore": "ignore", "exclude": "exclude",
     "extend_exclude": "extend-exclude", "per_file_ignores": "per-file-ignores", "target_version": "target-version",
     "docs_url": "docs-url", "respect_gitignore": "respect-gitignore", "severity": "severity", "fail_on": "fail-on",
-    "versions": "versions", "allow_bare_noqa": "allow-bare-noqa",
+    "versions": "versions", "allow_bare_noqa": "allow-bare-noqa", "extend_blocking_calls": "extend-blocking-calls",
+    "test_paths": "test-paths",
 }
 
 

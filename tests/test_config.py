@@ -436,6 +436,14 @@ def test_lint_paths_api_honours_settings_excludes(tmp_path):
         ('per-file-ignores = { "../other/*" = ["FAPI101"] }\n', ["per-file-ignores", "'../other/*'", "never match"]),
         ('per-file-ignores = { "tests\\\\*.py" = ["FAPI101"] }\n', ["per-file-ignores", "separate directories"]),
         ('per-file-ignores = { "" = ["FAPI101"] }\n', ["per-file-ignores", "empty glob"]),
+        # extend-blocking-calls: qualified names only
+        ('extend-blocking-calls = "mylib.slow"\n', ["`extend-blocking-calls`", "list of strings"]),
+        ('extend-blocking-calls = ["slow"]\n', ["`extend-blocking-calls`", "'slow' is not a qualified name"]),
+        ('extend-blocking-calls = ["mylib.slow()"]\n', ["`extend-blocking-calls`", "'mylib.slow()'"]),
+        ('extend-blocking-calls = ["mylib..slow"]\n', ["`extend-blocking-calls`", "'mylib..slow'"]),
+        # test-paths: globs, as in per-file-ignores
+        ('test-paths = "tests"\n', ["`test-paths`", "list of strings"]),
+        ('test-paths = ["../tests/**"]\n', ["`test-paths`", "never match"]),
     ],
 )
 def test_more_config_errors_exit_2_naming_file_and_key(project, body, expected):
@@ -490,3 +498,83 @@ def test_unknown_code_on_the_command_line_names_the_flag_source(project):
     result = invoke("--isolated", "--ignore", "FAPI1234", "proj")
     assert result.exit_code == 2
     assert "command line" in result.stderr and "'FAPI1234'" in result.stderr and "`ignore`" in result.stderr
+
+
+# ---------------------------------------------------------------- extend-blocking-calls, test-paths
+
+DECLARED = '''\
+import mylib
+from mylib import Client
+
+
+class Retrying(Client):
+    pass
+
+
+async def refresh(client: Client) -> None:
+    mylib.slow()
+    client.fetch("/a")
+    Retrying().fetch("/b")
+    client.close()
+    mylib.fast()
+'''
+
+
+def test_extend_blocking_calls_declares_functions_and_methods(project):
+    write(project / "src" / "app" / "jobs.py", DECLARED)
+    configure(project, 'select = ["FAPI101"]\nextend-blocking-calls = ["mylib.slow", "mylib.Client.fetch"]\n')
+    jobs = [item for item in findings("proj") if item["path"].endswith("jobs.py")]
+    assert sorted(item["line"] for item in jobs) == [10, 11, 12]
+    assert all("extend-blocking-calls" in item["message"] for item in jobs)
+    configure(project, 'select = ["FAPI101"]\n')
+    assert not [item for item in findings("proj") if item["path"].endswith("jobs.py")]
+
+
+def test_a_changed_extend_blocking_calls_relints_cached_files(project, monkeypatch):
+    write(project / "src" / "app" / "jobs.py", DECLARED)
+    monkeypatch.chdir(project)
+
+    def rows() -> list[int]:
+        result = invoke("--output-format", "json", "src")  # with the cache
+        assert result.exit_code in (0, 1), result.output
+        return sorted(item["line"] for item in json.loads(result.stdout) if item["path"].endswith("jobs.py"))
+
+    configure(project, 'select = ["FAPI101"]\nextend-blocking-calls = ["mylib.slow"]\n')
+    assert rows() == [10]
+    assert rows() == [10]  # warm
+    configure(project, 'select = ["FAPI101"]\nextend-blocking-calls = ["mylib.slow", "mylib.Client.fetch"]\n')
+    assert rows() == [10, 11, 12]
+    configure(project, 'select = ["FAPI101"]\nextend-blocking-calls = ["mylib.slow"]\ntest-paths = ["src/**"]\n')
+    assert rows() == []  # a changed test-paths re-lints too: jobs.py is now a test file
+
+
+HELPER = '''\
+import time
+
+
+async def wait_for_worker() -> None:
+    time.sleep(1)
+'''
+
+
+def test_test_paths_default_and_configured(project):
+    for name in ("tests/helpers.py", "test/helpers.py", "src/app/test_jobs.py", "src/app/jobs_test.py",
+                 "src/conftest.py", "src/app/jobs.py", "src/app/testing.py", "src/test_data/loader.py"):
+        write(project / name, HELPER)
+    configure(project, 'select = ["FAPI101"]\n')
+    flagged = {item["path"] for item in findings("proj")}
+    # The files of the `project` fixture: main.py, and tests/test_api.py whose endpoint is the app's.
+    assert flagged == {MAIN, TESTS, "proj/src/app/jobs.py", "proj/src/app/testing.py", "proj/src/test_data/loader.py"}
+    configure(project, 'select = ["FAPI101"]\ntest-paths = ["src/app/**"]\n')
+    flagged = {item["path"] for item in findings("proj")}
+    assert "proj/tests/helpers.py" in flagged and "proj/src/app/jobs.py" not in flagged
+    configure(project, 'select = ["FAPI101"]\ntest-paths = []\n')
+    assert len({item["path"] for item in findings("proj")}) == 10
+
+
+def test_show_settings_lists_extend_blocking_calls_and_test_paths(project):
+    configure(project, 'extend-blocking-calls = ["mylib.slow"]\n')
+    result = invoke("--show-settings", "proj/src/app/main.py")
+    assert result.exit_code == 0, result.output
+    assert 'extend-blocking-calls = ["mylib.slow"]  # pyproject.toml' in result.stdout
+    assert 'test-paths = ["test_*.py", "*_test.py", "conftest.py", "**/tests/**", "**/test/**"]  # default' in result.stdout

@@ -18,7 +18,7 @@ from functools import cached_property
 
 from fastapi_lint.analysis.facts import CallValue, ClassFacts, Const, FString, Lambda, ModuleFacts, Ref, Seq, Subscript, Value
 from fastapi_lint.analysis.model import ModuleModel
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.names import canonical, package_aliases
 from fastapi_lint.analysis.resolution import UNKNOWN, Symbol
 from fastapi_lint.project import Project, query
 
@@ -97,7 +97,7 @@ class FileView:
         facts = self.facts
         if facts.star_imports or _imports_dynamically(facts):
             return True
-        wanted = tuple(sorted(set(packages)))
+        wanted = tuple(sorted({spelled for package in packages for spelled in package_aliases(package)}))
         targets = _import_targets(facts)
         if any(_under(target, wanted) for target in targets):
             return True

@@ -143,6 +143,28 @@ class ModuleModel:
     def is_dependency(self, function_key: str | None) -> bool:
         return bool(function_key) and self.project.is_dependency(self.facts.qualname_of_key(function_key))
 
+    def runs_in_app(self, function_key: str | None) -> bool:
+        """Whether the function is app code of this module: an endpoint, a websocket handler, a
+        dependency, or a lifespan given to an app made here. In a test file (the ``test-paths``
+        setting) only that code runs in a served app's loop; the rest stalls a test, not a server."""
+        if not function_key:
+            return False
+        if self.is_endpoint(function_key) or self.is_websocket_handler(function_key):
+            return True
+        return self.is_dependency(function_key) or function_key in self._lifespans()
+
+    def _lifespans(self) -> frozenset[str]:
+        """Keys of this module's functions passed as ``lifespan=`` by a call of this module."""
+        found = set()
+        for scoped in self.facts.calls:
+            value = scoped.call.kwarg("lifespan")
+            if not isinstance(value, Ref):
+                continue
+            symbol = self.project.resolve(self.facts, scoped.scope, value.dotted)
+            if symbol is not None and symbol.project_ref is not None and symbol.project_ref[0] == self.facts.module:
+                found.add(symbol.project_ref[1])
+        return frozenset(found)
+
     def function(self, function_key: str | None) -> FunctionFacts | None:
         return self.facts.functions.get(function_key) if function_key else None
 

@@ -12,12 +12,45 @@ from functools import lru_cache
 
 import libcst as cst
 
-from fastapi_lint.data.fastapi_names import CANONICAL
+from fastapi_lint.data.fastapi_names import CANONICAL, MODULE_ALIASES
+
+_ALIASED = tuple(MODULE_ALIASES)
 
 
 def canonical(qualname: str) -> str:
-    """Map re-exports to one spelling (``fastapi.applications.FastAPI`` -> ``fastapi.FastAPI``)."""
+    """Map re-exports to one spelling (``fastapi.applications.FastAPI`` -> ``fastapi.FastAPI``),
+    and a successor package's names to the original's (``httpx2.Client`` -> ``httpx.Client``)."""
+    if qualname.startswith(_ALIASED):
+        head, dot, rest = qualname.partition(".")
+        original = MODULE_ALIASES.get(head)
+        if original is not None:
+            qualname = original + dot + rest
     return CANONICAL.get(qualname, qualname)
+
+
+def package_aliases(package: str) -> tuple[str, ...]:
+    """``package`` and how its successors spell it (``httpx`` -> ``httpx``, ``httpx2``)."""
+    return (package, *(alias + package[len(original):] for alias, original in MODULE_ALIASES.items()
+                       if package == original or package.startswith(original + ".")))
+
+
+def imported_package(imported, package: str) -> str:
+    """How a file whose import targets are ``imported`` spells ``package``: the original when it
+    imports it, else a successor it imports (``httpx2``), else the original."""
+    spellings = package_aliases(package)
+    for spelled in spellings:
+        if any(target == spelled or target.startswith(spelled + ".") for target in imported):
+            return spelled
+    return package
+
+
+def as_imported(text: str, imported) -> str:
+    """A message naming ``httpx.…`` as a file that imports the successor (``httpx2``) instead
+    spells it (names read through :func:`canonical` lose the successor's spelling)."""
+    for alias, original in MODULE_ALIASES.items():
+        if f"{original}." in text and imported_package(imported, original) == alias:
+            text = text.replace(f"{original}.", f"{alias}.")
+    return text
 
 
 def module_name_for(path: str | os.PathLike) -> tuple[str, bool]:
@@ -120,3 +153,27 @@ def literal_value(node: cst.BaseExpression):
             items.append(literal_value(element.value))
         return tuple(items)
     raise ValueError("not a literal")
+
+
+def is_main_guard(node: cst.If) -> bool:
+    """``if __name__ == "__main__":`` (either side of the ``==``): a script's entry point."""
+    test = node.test
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, cst.Equal):
+        return False
+    sides = (test.left, target.comparator)
+    names = [side for side in sides if isinstance(side, cst.Name) and side.value == "__name__"]
+    strings = [side for side in sides if isinstance(side, cst.SimpleString) and side.evaluated_value == "__main__"]
+    return len(names) == 1 and len(strings) == 1
+
+
+def in_main_block(statements: list[cst.CSTNode]) -> bool:
+    """Whether the innermost of ``statements`` (the enclosing statements, outermost first) is
+    in the body of an ``if __name__ == "__main__":`` (not its ``elif``/``else``): code that
+    runs only as a script, never in a served app."""
+    for outer, inner in zip(statements, statements[1:]):
+        if type(outer) is cst.If and is_main_guard(outer) and any(child is inner for child in outer.body.body):
+            return True
+    return False

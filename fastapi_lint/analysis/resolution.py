@@ -32,7 +32,13 @@ from fastapi_lint.analysis.facts import (
 )
 from fastapi_lint.analysis.names import canonical
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
-from fastapi_lint.data.types import CALL_RETURNS
+from fastapi_lint.data.types import (
+    CALL_RETURNS,
+    CELERY_TASK_CALLS,
+    CELERY_TASK_DECORATORS,
+    CONTEXT_MANAGER_DECORATORS,
+    GENERATOR_TYPES,
+)
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_HOPS = 24  # alias chains longer than this are treated as unknown (and cycles end)
@@ -193,8 +199,43 @@ class Resolver:
             target = self.modules[module]
             function = target.functions.get(key)
             if function is not None:
+                if self._decorated_by(target, function, CONTEXT_MANAGER_DECORATORS):
+                    return self._yielded_type(target, function, hops)
                 return self.annotation_type(target, function.scope, function.returns, hops + 1)
+        elif self._is_celery_task_call(qualname, hops):
+            return "celery.result.AsyncResult"
         return qualname
+
+    def _decorated_by(self, facts: ModuleFacts, function: FunctionFacts, wanted: frozenset[str]) -> bool:
+        for decorator in function.decorators:
+            dotted = decorator.callee if isinstance(decorator, CallValue) else (
+                decorator.dotted if isinstance(decorator, Ref) else None)
+            symbol = self.resolve(facts, function.scope, dotted) if dotted else None
+            if symbol is None:
+                continue
+            name = symbol.qualname or (f"{symbol.receiver_type}.{symbol.attr}" if symbol.receiver_type else None)
+            if name is not None and canonical(name) in wanted:
+                return True
+        return False
+
+    def _yielded_type(self, facts: ModuleFacts, function: FunctionFacts, hops: int) -> str | None:
+        """What a ``@contextmanager`` generator annotated ``-> Iterator[X]`` (or ``Generator[X, ...]``)
+        yields: X is what ``with cm() as x`` binds."""
+        returns = function.returns
+        if not isinstance(returns, Subscript) or not returns.base or not returns.items:
+            return None
+        base = self.resolve(facts, function.scope, returns.base, hops + 1)
+        if base is None or base.qualname is None or canonical(base.qualname) not in GENERATOR_TYPES:
+            return None
+        return self.annotation_type(facts, function.scope, returns.items[0], hops + 1)
+
+    def _is_celery_task_call(self, qualname: str, hops: int) -> bool:
+        """``task.delay``/``task.apply_async`` of a project function decorated as a celery task."""
+        task, _, attr = qualname.rpartition(".")
+        if attr not in CELERY_TASK_CALLS or not task:
+            return False
+        found = self.project_function(self.resolve_qualname(task, hops + 1))
+        return found is not None and self._decorated_by(*found, CELERY_TASK_DECORATORS)
 
     def annotation_type(self, facts: ModuleFacts, scope: str, annotation: Value | None, hops: int = 0) -> str | None:
         """The class an annotation names, looking through Optional/Annotated/``X | None``."""

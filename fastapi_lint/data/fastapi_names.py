@@ -32,6 +32,11 @@ CANONICAL = {
        for name in ("Query", "Path", "Body", "Header", "Cookie", "Form", "File")},
 }
 
+# Packages that are a drop-in successor of one the tables name: every name in them reads as
+# the same name in the original (``httpx2.AsyncClient`` is ``httpx.AsyncClient``), so each
+# table entry, rule and fix that knows the original knows the successor too.
+MODULE_ALIASES = {"httpx2": "httpx"}
+
 APP_CLASSES = frozenset({"fastapi.FastAPI", "starlette.Starlette"})
 ROUTER_CLASSES = frozenset({"fastapi.APIRouter"})
 DEPENDS_FUNCTIONS = frozenset({"fastapi.Depends", "fastapi.Security"})

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.fixes import Fix, Import, expression
-from fastapi_lint.analysis.names import call_keyword, dotted_name
+from fastapi_lint.analysis.names import call_keyword, dotted_name, imported_package
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 
@@ -50,11 +50,17 @@ class AsyncClientAppArgument(Rule):
         if advice is None:
             return
         spelled = dotted_name(node.func) or qualname
-        self.report(
-            node,
-            f"`{spelled}(app=...)` was deprecated in httpx 0.27 and removed in 0.28 (TypeError); pass {advice}",
-            fix=self._fix(node, qualname),
-        )
+        package = self._package()
+        if package != "httpx":  # a successor (httpx2) forked after the removal: never accepted
+            advice = advice.replace("httpx.", f"{package}.")
+            why = f"is not accepted by {package} (removed in httpx 0.28: TypeError)"
+        else:
+            why = "was deprecated in httpx 0.27 and removed in 0.28 (TypeError)"
+        self.report(node, f"`{spelled}(app=...)` {why}; pass {advice}", fix=self._fix(node, qualname))
+
+    def _package(self) -> str:
+        """``httpx``, or the successor package (``httpx2``) this file uses instead."""
+        return imported_package(self.ctx.model.facts.imported, "httpx")
 
     def _fix(self, node: cst.Call, qualname: str) -> Fix | None:
         """``app=X`` -> ``transport=ASGITransport(app=X)`` (``WSGITransport`` for the sync client): what
@@ -80,13 +86,14 @@ class AsyncClientAppArgument(Rule):
         candidates = []
         if isinstance(node.func, cst.Attribute):
             candidates.append(node.func.value)
-        candidates.append(cst.Name("httpx"))
+        package = self._package()
+        candidates.append(cst.Name(package))
         for module in candidates:
             if self.ctx.qualname(module) == "httpx" and dotted_name(module):
                 return f"{dotted_name(module)}.{transport}", []
         bound = self.ctx.resolve(cst.Name(transport))
         if bound is None:
-            return transport, [Import("httpx", transport)]
+            return transport, [Import(package, transport)]
         qualname = self.ctx.qualname(cst.Name(transport)) or ""
         if qualname.startswith("httpx.") and qualname.endswith(f".{transport}"):
             return transport, []

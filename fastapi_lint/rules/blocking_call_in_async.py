@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, blocking_method_advice
+from fastapi_lint.data.blocking_calls import (
+    BLOCKING_FUNCTIONS,
+    DECLARED_ADVICE,
+    NONBLOCKING_WITH_FLAG,
+    blocking_method_advice,
+)
 from fastapi_lint.fixes import Fix, Import, annotation_fix
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.names import as_imported, canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 
@@ -31,13 +36,16 @@ class BlockingCallInAsync(Rule):
         if callee is None:
             return
         spelled, advice = self._blocking(callee)
-        if advice is None:
-            return
+        if advice is None or self.ctx.outside_server():
+            return  # not blocking, or a test's / a script's code: no server loop to stall
+        flag = NONBLOCKING_WITH_FLAG.get(spelled)
+        if flag is not None and any(_names(arg.value, flag) for arg in node.args):
+            return  # e.g. os.waitpid(pid, os.WNOHANG) returns at once
         function = self.ctx.function_node
         self.report(
             node,
-            f"Blocking call `{spelled}()` inside `async def {function.name.value}` stalls the event loop; "
-            f"use {advice}",
+            as_imported(f"Blocking call `{spelled}()` inside `async def {function.name.value}` stalls the event "
+                        f"loop; use {advice}", self.ctx.model.facts.imported),
             fix=annotation_fix(self.ctx, self._async_sleep(node)) if spelled == "time.sleep" else None,
         )
 
@@ -50,12 +58,36 @@ class BlockingCallInAsync(Rule):
         sleep = call.with_changes(func=cst.Attribute(cst.Name("asyncio"), cst.Name("sleep")))
         return Fix.replace(call, cst.Await(sleep), unsafe=True, imports=[Import("asyncio")])
 
-    @staticmethod
-    def _blocking(callee) -> tuple[str, str | None]:
+    def _blocking(self, callee) -> tuple[str, str | None]:
+        declared = self.ctx.extend_blocking_calls
         if callee.receiver_type is not None:
             spelled = f"{callee.receiver_type.rsplit('.', 1)[-1]}.{callee.attr}"
-            return spelled, blocking_method_advice(callee.receiver_type, callee.attr)
+            advice = blocking_method_advice(callee.receiver_type, callee.attr)
+            if advice is None and declared and self._declared_method(callee.receiver_type, callee.attr):
+                advice = DECLARED_ADVICE
+            return spelled, advice
         if callee.qualname is None:
             return "", None
         qualname = canonical(callee.qualname)
-        return qualname.removeprefix("builtins."), BLOCKING_FUNCTIONS.get(qualname)
+        advice = BLOCKING_FUNCTIONS.get(qualname)
+        if advice is None and (qualname in declared or callee.qualname in declared):
+            advice = DECLARED_ADVICE
+        return qualname.removeprefix("builtins."), advice
+
+    def _declared_method(self, receiver_type: str, method: str) -> bool:
+        """``mylib.Client.fetch`` in `extend-blocking-calls`: ``fetch`` on an instance of
+        ``mylib.Client`` or of a project class deriving from it."""
+        classes = frozenset(name.rpartition(".")[0] for name in self.ctx.extend_blocking_calls
+                            if name.rpartition(".")[2] == method)
+        return bool(classes) and self.ctx.project.is_subclass(receiver_type, classes)
+
+
+def _names(expr: cst.BaseExpression, name: str) -> bool:
+    """Whether ``expr`` mentions ``name`` (``os.WNOHANG``, ``WNOHANG | WUNTRACED``)."""
+    if isinstance(expr, cst.Name):
+        return expr.value == name
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value == name
+    if isinstance(expr, cst.BinaryOperation):
+        return _names(expr.left, name) or _names(expr.right, name)
+    return False

@@ -7,7 +7,7 @@ import libcst as cst
 
 from fastapi_lint.data.coroutines import HTTP_CLIENT_CLASSES
 from fastapi_lint.analysis.facts import CallValue, Ref
-from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.names import as_imported, canonical, dotted_name
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 
@@ -55,9 +55,9 @@ class ClientPerRequest(Rule):
             return
         self.report(
             node,
-            f"`{spelled}()` is created on every call of {role} `{function.name.value}`, paying a new "
-            "connection pool and TLS handshakes per request; create one client in the lifespan and "
-            "reuse it (via `app.state` or a dependency)",
+            as_imported(f"`{spelled}()` is created on every call of {role} `{function.name.value}`, paying a new "
+                        "connection pool and TLS handshakes per request; create one client in the lifespan and "
+                        "reuse it (via `app.state` or a dependency)", self.ctx.model.facts.imported),
         )
 
     def _is_cached(self, key: str) -> bool:

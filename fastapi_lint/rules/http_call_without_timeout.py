@@ -15,7 +15,7 @@ from fastapi_lint.data.coroutines import (
     REQUESTS_SESSION_METHODS,
     REQUESTS_SESSION_REQUEST_TIMEOUT_INDEX,
 )
-from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name
+from fastapi_lint.analysis.names import as_imported, call_keyword, canonical, dotted_name
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
@@ -39,9 +39,10 @@ class HttpCallWithoutTimeout(Rule):
         if callee is None:
             return
         kind = self._kind(callee)
-        if kind is None:
-            return
+        if kind is None or self.ctx.outside_server():
+            return  # not an HTTP call, or a test's / a script's: no server waits on it
         library, spelled = kind
+        spelled = as_imported(spelled, self.ctx.model.facts.imported)
         if callee.receiver_type is not None and isinstance(node.func, cst.Attribute):
             receiver = dotted_name(node.func.value)
             if receiver is not None:

@@ -18,7 +18,7 @@ from fastapi_lint.data.taint import (
 )
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Severity
-from fastapi_lint.analysis.names import call_keyword, canonical
+from fastapi_lint.analysis.names import as_imported, call_keyword, canonical
 from fastapi_lint.analysis.flow import (
     UPLOAD,
     Flow,
@@ -90,7 +90,7 @@ class _SinkFlow(Flow):
 
     def _http(self, node: cst.Call, qualname: str | None):
         if qualname in HTTP_FUNCTIONS:
-            return HTTP_FUNCTIONS[qualname], f"{qualname}()"
+            return HTTP_FUNCTIONS[qualname], as_imported(f"{qualname}()", self.ctx.model.facts.imported)
         func = node.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in HTTP_CLIENT_METHODS:
             return None
