@@ -846,7 +846,10 @@ def request_sources(ctx: FileContext, key: str | None, *, plain_path: bool) -> d
         for param in path_parameters(path):
             convertors.setdefault(param.name, set()).add(param.convertor)
     env: dict[str, Taint] = {}
+    bound = bound_parameter(ctx, function)
     for sp in _signature_or_none(ctx, function):
+        if sp.name == bound:
+            continue  # ``self``/``cls`` of a class-based view: the instance, never request data
         marker = sp.marker
         if marker in ("fastapi.Depends", "fastapi.Security", "fastapi.File"):
             continue
@@ -882,6 +885,37 @@ def request_sources(ctx: FileContext, key: str | None, *, plain_path: bool) -> d
             what = "query parameter"
         env[sp.name] = Taint(f"{what} `{sp.name}`", kind=kind[0], model=kind[1])
     return env
+
+
+_NOT_BOUND_DECORATORS = frozenset({"builtins.staticmethod"})
+
+
+def bound_parameter(ctx: FileContext, function) -> str | None:
+    """The name of the parameter a method receives its instance or class in (the first
+    positional parameter of a function defined in a class body, unless it is a
+    ``@staticmethod``), or ``self``/``cls`` when spelled so; None for a plain function.
+
+    Class-based views (fastapi-utils/fastapi-restful ``@cbv``, controller classes whose
+    methods carry route decorators) bind it to the view object, never to request data."""
+    params = [p for p in function.params if p.kind not in ("vararg", "kwarg")]
+    if not params:
+        return None
+    first = params[0]
+    if first.kind != "positional":
+        return None
+    facts = ctx.model.facts
+    if function.scope in facts.classes:
+        for decorator in function.decorators:
+            if not isinstance(decorator, Ref):
+                continue
+            resolved = ctx.project.resolve(facts, function.scope, decorator.dotted)
+            qualname = resolved.qualname if resolved is not None else None
+            if qualname in _NOT_BOUND_DECORATORS or (qualname is None and decorator.dotted == "staticmethod"):
+                return None
+        return first.name
+    if first.name in ("self", "cls") and first.annotation is None:
+        return first.name
+    return None
 
 
 def _signature_or_none(ctx: FileContext, function) -> list:
