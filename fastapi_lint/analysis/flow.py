@@ -80,6 +80,10 @@ class Taint:
     model: str | None = None  # class qualname for MODEL values
     resolved: bool = False  # went through resolve()/realpath()/abspath(): a full path to compare
     text: str | None = None  # FAPI407: the leading literal text of a string
+    # FAPI407: whether every tainted part of a SQL string sits where an identifier goes
+    # (``FROM {table}``, ``"{schema}"``): True, False, or None while not known.
+    identifier: bool | None = None
+    spliced: str | None = None  # FAPI407: the source of the (first) value formatted into SQL
 
 
 def union(*taints: Taint | None) -> Taint | None:
@@ -194,7 +198,7 @@ class Flow:
             for item in node.items:
                 taint = self.expr(item.item)
                 if item.asname is not None:
-                    self.bind(item.asname.name, self.entered(taint))
+                    self.bind(item.asname.name, self.entered(taint), item.item)
             self.suite(node.body)
         elif isinstance(node, (cst.Try, cst.TryStar)):
             self.suite(node.body)
