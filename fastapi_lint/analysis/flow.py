@@ -44,7 +44,7 @@ from fastapi_lint.data.taint import (
     PROPAGATING_FUNCTIONS,
     PROPAGATING_METHODS,
 )
-from fastapi_lint.analysis.facts import Const, ModuleFacts, Param, Ref, Subscript, Value
+from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Param, Ref, Subscript, Value
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.project import Project, query
@@ -822,6 +822,59 @@ def field_kind(ctx: FileContext, model: str | None, attr: str, depth: int = 0) -
                 if found is not None:
                     return found
     return None
+
+
+_CLOSED_EXTRA = frozenset({"ignore", "forbid"})
+
+
+def fields_are_keys(ctx, model: str | None) -> bool:
+    """Whether the keys of ``model.model_dump()`` can only be the field names the project's
+    model declares: a class of the project (and its project bases) that does not allow extra
+    fields (``extra="allow"`` in ``model_config`` or a ``class Config``)."""
+    project = ctx.project
+    seen = 0
+    pending = [model]
+    while pending:
+        qualname = pending.pop()
+        if qualname is None or qualname in PYDANTIC_MODELS:
+            continue
+        seen += 1
+        if seen > 8:
+            return False
+        symbol = project.resolve_qualname(qualname)
+        if symbol is None or symbol.project_ref is None:
+            return False  # a library's model: its configuration is unknown
+        module, key = symbol.project_ref
+        facts = project.modules.get(module)
+        klass = facts.classes.get(key) if facts else None
+        scope = facts.scopes.get(key) if facts else None
+        if klass is None or scope is None:
+            return False
+        config = scope.bindings.get("model_config")
+        if config is not None:
+            value = config.value if config.kind == "value" else None
+            if not isinstance(value, CallValue):
+                return False
+            extra = value.kwarg("extra")
+            if extra is not None and not (isinstance(extra, Const) and extra.value in _CLOSED_EXTRA):
+                return False
+            if any(name is None for name, _ in value.kwargs):
+                return False  # ``ConfigDict(**options)``
+        inner = facts.scopes.get(f"{key}/Config")
+        if inner is not None and "extra" in inner.bindings:
+            binding = inner.bindings["extra"]
+            value = binding.value if binding.kind == "value" else None
+            if not (isinstance(value, Const) and value.value in _CLOSED_EXTRA):
+                return False
+        for base in klass.bases:
+            if isinstance(base, Ref):
+                resolved = project.resolve(facts, klass.scope, base.dotted)
+                if resolved is None or resolved.qualname is None:
+                    return False
+                pending.append(resolved.qualname)
+            else:
+                return False
+    return True
 
 
 _VALIDATING_KWARGS = ("pattern", "regex", "enum")
