@@ -34,7 +34,17 @@ from fastapi_lint.data.taint import (
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Severity
 from fastapi_lint.analysis.facts import Const
-from fastapi_lint.analysis.flow import MODEL, Flow, FlowRule, Taint, arg_at, fields_are_keys, string_literal, value_kind
+from fastapi_lint.analysis.flow import (
+    MODEL,
+    Flow,
+    FlowRule,
+    Taint,
+    arg_at,
+    bound_parameter,
+    fields_are_keys,
+    string_literal,
+    value_kind,
+)
 from fastapi_lint.analysis.parameters import signature
 
 CONST = "const"  # an untainted string whose leading literal text is ``text``
@@ -480,11 +490,12 @@ class SqlStringFormatting(FlowRule):
             params = []
         model = self.ctx.model
         helper = not model.routes_of(key) and not model.is_dependency(key)
+        bound = bound_parameter(self.ctx, function_facts)
         for sp in params:
             if sp.type in SQL_DRIVER_CLASSES:
                 drivers[sp.name] = SQL_DRIVER_CLASSES[sp.type]
                 continue
-            if sp.name in _NOT_DATA or sp.type in SQL_SAFE_TYPES:
+            if sp.name in _NOT_DATA or sp.name == bound or sp.type in SQL_SAFE_TYPES:
                 continue
             if helper and sp.type_value is None and _numeric_default(sp.param.default):
                 continue  # ``def page(conn, limit=50)``: callers pass numbers
