@@ -55,3 +55,17 @@ def test_identifier_findings_suggest_an_allow_list() -> None:
     assert "allow-list" in table and "psycopg.sql.Identifier" in table and "bound parameters cannot" in table
     values = [m for (name, _), m in messages.items() if name == "users.py"]
     assert values and all("pass the values as bound parameters" in m for m in values)
+
+
+def test_mixed_values_and_names_get_both_pieces_of_advice(tmp_path: Path) -> None:
+    (tmp_path / "helpers.py").write_text(
+        "def drop_fk(conn, table: str, constraint: str):\n"
+        "    conn.execute(\n"
+        "        f\"SELECT 1 FROM information_schema.table_constraints WHERE table_name = '{table}'; \"\n"
+        "        f\"ALTER TABLE {table} DROP CONSTRAINT {constraint}\"\n"
+        "    )\n",
+        encoding="utf-8",
+    )
+    result = lint_paths([tmp_path], Settings(root=tmp_path, select=("FAPI407",)))
+    [finding] = result.diagnostics
+    assert "bound parameters" in finding.message and "allow-list" in finding.message

@@ -84,6 +84,7 @@ class Taint:
     # (``FROM {table}``, ``"{schema}"``): True, False, or None while not known.
     identifier: bool | None = None
     spliced: str | None = None  # FAPI407: the source of the (first) value formatted into SQL
+    some_identifier: bool = False  # FAPI407: at least one tainted part sits where an identifier goes
 
 
 def union(*taints: Taint | None) -> Taint | None:

@@ -130,6 +130,7 @@ def _sql(source: str, text: str | None, spliced: list[tuple]) -> Taint:
     """A SQL-kind string formatted from the tainted ``(value, SQL text before it[, text after
     it])`` entries (``None`` for unknown text)."""
     identifier: bool | None = None
+    some = False
     name = None
     for value, before, *rest in spliced:
         if not tainted(value):
@@ -141,7 +142,8 @@ def _sql(source: str, text: str | None, spliced: list[tuple]) -> Taint:
         else:
             found = identifier_position(before, rest[0] if rest else None)
         identifier = found if identifier is None else identifier and found
-    return Taint(source, kind=SQL, text=text, identifier=bool(identifier), spliced=name)
+        some = some or found or (value.kind == SQL and value.some_identifier)
+    return Taint(source, kind=SQL, text=text, identifier=bool(identifier), spliced=name, some_identifier=some)
 
 
 def _placeholder_text(text: str | None, mark: str) -> str | None:
@@ -365,6 +367,7 @@ class _SqlFlow(Flow):
                 if tainted(arg) and arg.kind != FIELDS:  # joined field names are constants
                     return Taint(arg.source if arg.kind == SQL else "`.join()`", kind=SQL, text=None,
                                  identifier=arg.identifier if arg.kind == SQL else None,
+                                 some_identifier=arg.kind == SQL and arg.some_identifier,
                                  spliced=(arg.spliced or arg.source) if arg.kind == SQL else arg.source)
                 return _const("", False)
             if name in _STRING_METHODS:
@@ -456,6 +459,11 @@ class _SqlFlow(Flow):
                 f"SQL built with {taint.source}{where} is passed to `{what}`; pass the values as bound "
                 "parameters (`:name` / `%s` with a parameters argument) instead of formatting them into the query"
             )
+            if taint.some_identifier:
+                message += (
+                    ", and check the names formatted in where an identifier goes (which cannot be bound) "
+                    "against an allow-list, or quote them as identifiers"
+                )
         self.report(value if isinstance(value, _REPORTABLE) else call, message)
 
 
