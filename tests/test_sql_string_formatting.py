@@ -24,6 +24,9 @@ from fastapi_lint.config import Settings
         ("SELECT * FROM users WHERE ", " = :value", True),
         ("UPDATE t SET ", " = $1", True),
         ("SELECT * FROM users WHERE name = '", "'", False),
+        ('SELECT * FROM users WHERE name = "', '"', False),  # SQLite/MySQL: a string, not a name
+        ('SELECT * FROM users WHERE name LIKE "', '%"', False),
+        ('SELECT "', '" FROM users', True),
         ("SELECT * FROM users WHERE TABLE_NAME = '", "'", False),
         ("SELECT * FROM users WHERE id = ", "", False),
         ("SELECT * FROM users WHERE ", "", False),  # a whole condition: a fragment, not a name

@@ -68,6 +68,7 @@ _IDENTIFIER_WORDS = frozenset({
 _IDENTIFIER_OPENERS = ('"', "`", "[", ".", ":")
 # A value that starts a condition (``WHERE {column} = :v``, ``AND {column} IN (...)``) is a column.
 _COMPARISONS = ("=", "<", ">", "!=")
+_VALUE_WORDS = frozenset({"LIKE", "ILIKE", "IN", "VALUES", "THEN", "ELSE", "IS", "BETWEEN", "AND", "OR"})
 _CONDITION_WORDS = frozenset({"WHERE", "AND", "OR", "ON", "SET", "NOT", "HAVING", "WHEN"})
 _STRING_METHODS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize",
                              "replace", "casefold", "removeprefix", "removesuffix", "format", "format_map"})
@@ -106,6 +107,10 @@ def identifier_position(before: str | None, after: str | None = None) -> bool:
     if before is None or before.count("'") % 2:
         return False
     tail = before.rstrip()
+    if tail.endswith('"'):
+        # ``"{schema}"`` is a quoted name, but SQLite and MySQL also read ``= "{value}"`` as a string
+        ahead = tail[:-1].rstrip()
+        return not (ahead.endswith(("=", "<", ">", ",", "(")) or (ahead and ahead.rsplit(None, 1)[-1].upper() in _VALUE_WORDS))
     if tail.endswith(_IDENTIFIER_OPENERS):
         return True
     if tail and tail.rsplit(None, 1)[-1].upper() in _IDENTIFIER_WORDS:
