@@ -17,6 +17,7 @@ annotated, add their own sinks (``cursor()``, ``run()``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import libcst as cst
 
@@ -61,7 +62,7 @@ _SQL_START = re.compile(r"\s*(?:\(\s*)?(?:" + "|".join(SQL_KEYWORDS) + r")\b", r
 _IDENTIFIER_WORDS = frozenset({
     "FROM", "JOIN", "INTO", "UPDATE", "TABLE", "EXISTS", "SCHEMA", "VIEW", "INDEX", "SEQUENCE",
     "DATABASE", "TRUNCATE", "COLUMN", "CONSTRAINT", "TO", "BY", "SELECT", "DISTINCT", "TYPE",
-    "FUNCTION", "TRIGGER", "ROLE", "EXTENSION", "REFERENCES", "TABLESPACE",
+    "FUNCTION", "TRIGGER", "ROLE", "EXTENSION", "REFERENCES", "TABLESPACE", "USING",
 })
 # Characters that open a quoted identifier (``"{schema}"``, `` `{table}` ``, ``[{name}]``) or
 # qualify one (``{schema}.{table}``), or names a bind parameter or a type (``:{name}``, ``::{type}``).
@@ -149,6 +150,13 @@ def _sql(source: str, text: str | None, spliced: list[tuple]) -> Taint:
         identifier = found if identifier is None else identifier and found
         some = some or found or (value.kind == SQL and value.some_identifier)
     return Taint(source, kind=SQL, text=text, identifier=bool(identifier), spliced=name, some_identifier=some)
+
+
+def _data(taint: Taint) -> Taint:
+    """Plain data derived from a tainted value; from a SQL string, named after what was formatted in."""
+    if taint.kind == SQL and taint.spliced:
+        return Taint(taint.spliced)
+    return Taint(taint.source)
 
 
 def _placeholder_text(text: str | None, mark: str) -> str | None:
@@ -303,7 +311,7 @@ class _SqlFlow(Flow):
                 return t
         for t in taints:
             if tainted(t):
-                return Taint(t.source)
+                return _data(t)
         return _const("", False)
 
     e_Tuple = e_List = e_Set = _sequence
@@ -338,7 +346,7 @@ class _SqlFlow(Flow):
             return _const("", False)  # iterating a model's dump yields its field names
         if taint is not None and taint.kind == ITEMS:
             return Taint(taint.source, kind=PAIR)
-        return Taint(taint.source) if tainted(taint) else None
+        return _data(taint) if tainted(taint) else None
 
     def comprehension_result(self, element: Taint | None) -> Taint | None:
         return element if tainted(element) else _const("", False)
@@ -346,7 +354,7 @@ class _SqlFlow(Flow):
     def unpacked(self, value, taint, index):
         if taint is not None and taint.kind == PAIR and index == 0:
             return _const("", False)  # the field name of a ``(name, value)`` pair
-        return Taint(taint.source) if tainted(taint) else None
+        return _data(taint) if tainted(taint) else None
 
     def call_result(self, node: cst.Call, receiver: Taint | None, args: list[Taint | None]) -> Taint | None:
         func = node.func
@@ -396,7 +404,7 @@ class _SqlFlow(Flow):
                 return receiver
         if name in ("startswith", "endswith", "isalnum", "isdigit", "isidentifier", "count", "find", "index"):
             return None
-        return Taint(receiver.source)  # a method of a tainted value: still the caller's data
+        return _data(receiver)  # a method of a tainted value: still the caller's data
 
     # ------------------------------------------------------------ sinks
 
@@ -437,10 +445,10 @@ class _SqlFlow(Flow):
             return
         for added in args:
             if added is not None and added.kind == SQL:
-                self.env[name] = Taint(added.source, kind=SQL, text=None)
+                self.env[name] = replace(added, text=None)
                 return
             if tainted(added):
-                self.env[name] = Taint(added.source)
+                self.env[name] = _data(added)
                 return
 
     def _check(self, call: cst.Call, value: cst.BaseExpression, what: str, need_sql: bool) -> None:
