@@ -44,7 +44,7 @@ from fastapi_lint.data.taint import (
     PROPAGATING_FUNCTIONS,
     PROPAGATING_METHODS,
 )
-from fastapi_lint.analysis.facts import Const, ModuleFacts, Param, Ref, Subscript, Value
+from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Param, Ref, Subscript, Value
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.project import Project, query
@@ -80,6 +80,11 @@ class Taint:
     model: str | None = None  # class qualname for MODEL values
     resolved: bool = False  # went through resolve()/realpath()/abspath(): a full path to compare
     text: str | None = None  # FAPI407: the leading literal text of a string
+    # FAPI407: whether every tainted part of a SQL string sits where an identifier goes
+    # (``FROM {table}``, ``"{schema}"``): True, False, or None while not known.
+    identifier: bool | None = None
+    spliced: str | None = None  # FAPI407: the source of the (first) value formatted into SQL
+    some_identifier: bool = False  # FAPI407: at least one tainted part sits where an identifier goes
 
 
 def union(*taints: Taint | None) -> Taint | None:
@@ -194,7 +199,7 @@ class Flow:
             for item in node.items:
                 taint = self.expr(item.item)
                 if item.asname is not None:
-                    self.bind(item.asname.name, self.entered(taint))
+                    self.bind(item.asname.name, self.entered(taint), item.item)
             self.suite(node.body)
         elif isinstance(node, (cst.Try, cst.TryStar)):
             self.suite(node.body)
@@ -820,6 +825,59 @@ def field_kind(ctx: FileContext, model: str | None, attr: str, depth: int = 0) -
     return None
 
 
+_CLOSED_EXTRA = frozenset({"ignore", "forbid"})
+
+
+def fields_are_keys(ctx, model: str | None) -> bool:
+    """Whether the keys of ``model.model_dump()`` can only be the field names the project's
+    model declares: a class of the project (and its project bases) that does not allow extra
+    fields (``extra="allow"`` in ``model_config`` or a ``class Config``)."""
+    project = ctx.project
+    seen = 0
+    pending = [model]
+    while pending:
+        qualname = pending.pop()
+        if qualname is None or qualname in PYDANTIC_MODELS:
+            continue
+        seen += 1
+        if seen > 8:
+            return False
+        symbol = project.resolve_qualname(qualname)
+        if symbol is None or symbol.project_ref is None:
+            return False  # a library's model: its configuration is unknown
+        module, key = symbol.project_ref
+        facts = project.modules.get(module)
+        klass = facts.classes.get(key) if facts else None
+        scope = facts.scopes.get(key) if facts else None
+        if klass is None or scope is None:
+            return False
+        config = scope.bindings.get("model_config")
+        if config is not None:
+            value = config.value if config.kind == "value" else None
+            if not isinstance(value, CallValue):
+                return False
+            extra = value.kwarg("extra")
+            if extra is not None and not (isinstance(extra, Const) and extra.value in _CLOSED_EXTRA):
+                return False
+            if any(name is None for name, _ in value.kwargs):
+                return False  # ``ConfigDict(**options)``
+        inner = facts.scopes.get(f"{key}/Config")
+        if inner is not None and "extra" in inner.bindings:
+            binding = inner.bindings["extra"]
+            value = binding.value if binding.kind == "value" else None
+            if not (isinstance(value, Const) and value.value in _CLOSED_EXTRA):
+                return False
+        for base in klass.bases:
+            if isinstance(base, Ref):
+                resolved = project.resolve(facts, klass.scope, base.dotted)
+                if resolved is None or resolved.qualname is None:
+                    return False
+                pending.append(resolved.qualname)
+            else:
+                return False
+    return True
+
+
 _VALIDATING_KWARGS = ("pattern", "regex", "enum")
 
 
@@ -846,7 +904,10 @@ def request_sources(ctx: FileContext, key: str | None, *, plain_path: bool) -> d
         for param in path_parameters(path):
             convertors.setdefault(param.name, set()).add(param.convertor)
     env: dict[str, Taint] = {}
+    bound = bound_parameter(ctx, function)
     for sp in _signature_or_none(ctx, function):
+        if sp.name == bound:
+            continue  # ``self``/``cls`` of a class-based view: the instance, never request data
         marker = sp.marker
         if marker in ("fastapi.Depends", "fastapi.Security", "fastapi.File"):
             continue
@@ -882,6 +943,37 @@ def request_sources(ctx: FileContext, key: str | None, *, plain_path: bool) -> d
             what = "query parameter"
         env[sp.name] = Taint(f"{what} `{sp.name}`", kind=kind[0], model=kind[1])
     return env
+
+
+_NOT_BOUND_DECORATORS = frozenset({"builtins.staticmethod"})
+
+
+def bound_parameter(ctx: FileContext, function) -> str | None:
+    """The name of the parameter a method receives its instance or class in (the first
+    positional parameter of a function defined in a class body, unless it is a
+    ``@staticmethod``), or ``self``/``cls`` when spelled so; None for a plain function.
+
+    Class-based views (fastapi-utils/fastapi-restful ``@cbv``, controller classes whose
+    methods carry route decorators) bind it to the view object, never to request data."""
+    params = [p for p in function.params if p.kind not in ("vararg", "kwarg")]
+    if not params:
+        return None
+    first = params[0]
+    if first.kind != "positional":
+        return None
+    facts = ctx.model.facts
+    if function.scope in facts.classes:
+        for decorator in function.decorators:
+            if not isinstance(decorator, Ref):
+                continue
+            resolved = ctx.project.resolve(facts, function.scope, decorator.dotted)
+            qualname = resolved.qualname if resolved is not None else None
+            if qualname in _NOT_BOUND_DECORATORS or (qualname is None and decorator.dotted == "staticmethod"):
+                return None
+        return first.name
+    if first.name in ("self", "cls") and first.annotation is None:
+        return first.name
+    return None
 
 
 def _signature_or_none(ctx: FileContext, function) -> list:

@@ -114,3 +114,29 @@ TRUSTED_HOST_MIDDLEWARE = frozenset({
     "starlette.middleware.trustedhost.TrustedHostMiddleware",
     "fastapi.middleware.trustedhost.TrustedHostMiddleware",
 })
+
+# FAPI404: where the claims of an unverified decode may go without deciding anything:
+# logging and metrics. Callables by qualname; receivers by the qualname they resolve to
+# (``from loguru import logger``) or the factory they were made by (``logging.getLogger()``),
+# with the methods that only record their arguments.
+LOGGING_FUNCTIONS = frozenset({
+    "builtins.print", "logging.debug", "logging.info", "logging.warning", "logging.warn",
+    "logging.error", "logging.exception", "logging.critical", "logging.log",
+    "warnings.warn",
+})
+LOGGER_OBJECTS = frozenset({"logging", "logging.root", "loguru.logger", "structlog"})
+LOGGER_FACTORIES = frozenset({
+    "logging.getLogger", "logging.Logger", "logging.LoggerAdapter", "logging.getLoggerClass",
+    "structlog.get_logger", "structlog.getLogger", "structlog.stdlib.get_logger",
+    "structlog.wrap_logger", "loguru.logger.bind",
+})
+LOGGER_METHODS = frozenset({
+    "debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log",
+    "msg", "trace", "success",
+})
+METRIC_FACTORIES = frozenset({
+    f"prometheus_client.{module}{name}"
+    for module in ("", "metrics.")
+    for name in ("Counter", "Gauge", "Histogram", "Summary", "Info", "Enum")
+})
+METRIC_METHODS = frozenset({"labels", "inc", "dec", "set", "observe", "info", "state"})

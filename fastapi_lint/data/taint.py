@@ -139,6 +139,35 @@ SQL_EXECUTE_METHODS = frozenset({
     "execute", "executemany", "executescript", "fetch", "fetchrow", "fetchval", "fetch_all",
     "fetch_one", "fetch_val", "iterate", "exec_driver_sql", "mogrify", "copy_expert",
 })
+# Connections whose type is known from how they were made or annotated, and the methods of
+# each driver that take SQL text as ``(position, keyword)``: asyncpg ``Connection.cursor()``
+# (the other asyncpg methods are in SQL_EXECUTE_METHODS) and pg8000's ``Connection.run()``.
+SQL_DRIVER_FACTORIES = {
+    "asyncpg.connect": "asyncpg",
+    "asyncpg.connection.connect": "asyncpg",
+    "asyncpg.create_pool": "asyncpg",
+    "asyncpg.pool.create_pool": "asyncpg",
+    "pg8000.native.Connection": "pg8000",
+    "pg8000.connect": "pg8000",
+    "pg8000.Connection": "pg8000",
+    "pg8000.legacy.Connection": "pg8000",
+}
+SQL_DRIVER_CLASSES = {
+    "asyncpg.Connection": "asyncpg",
+    "asyncpg.connection.Connection": "asyncpg",
+    "asyncpg.Pool": "asyncpg",
+    "asyncpg.pool.Pool": "asyncpg",
+    "asyncpg.pool.PoolConnectionProxy": "asyncpg",
+    "pg8000.native.Connection": "pg8000",
+    "pg8000.Connection": "pg8000",
+    "pg8000.legacy.Connection": "pg8000",
+}
+# Methods of a known connection or pool that hand out another connection of the same driver.
+SQL_DRIVER_ACQUIRE = frozenset({"acquire"})
+SQL_DRIVER_METHODS: dict[str, dict[str, tuple[int, str]]] = {
+    "asyncpg": {"cursor": (0, "query")},
+    "pg8000": {"run": (0, "sql")},
+}
 SQL_KEYWORDS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "DROP", "ALTER",
                 "REPLACE", "MERGE", "TRUNCATE", "UPSERT")
 # Conversions whose result cannot carry SQL syntax.

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.security import JWT_DECODERS
+from fastapi_lint.data.security import (
+    JWT_DECODERS,
+    LOGGER_FACTORIES,
+    LOGGER_METHODS,
+    LOGGER_OBJECTS,
+    LOGGING_FUNCTIONS,
+    METRIC_FACTORIES,
+    METRIC_METHODS,
+)
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.analysis.file_view import FileView, packages_of
 from fastapi_lint.rule import FileContext, Rule, Severity
@@ -36,7 +44,10 @@ def _algorithms(ctx: FileContext, node: cst.BaseExpression) -> list | object:
 
 
 def _disables_verification(ctx: FileContext, options: cst.BaseExpression) -> bool:
-    """``{"verify_signature": False}`` or ``dict(verify_signature=False)``."""
+    """``{"verify_signature": False}`` or ``dict(verify_signature=False)``, written in the call
+    or held by a local or module-level name (``opts = {...}; jwt.decode(t, key, options=opts)``)."""
+    if isinstance(options, cst.Name):
+        return any(_disables_verification(ctx, value) for value in _dict_values_of(ctx, options.value))
     if isinstance(options, cst.Dict):
         for element in options.elements:
             if (
@@ -50,6 +61,168 @@ def _disables_verification(ctx: FileContext, options: cst.BaseExpression) -> boo
         flag = call_keyword(options, "verify_signature")
         return flag is not None and constant_value(ctx, flag.value) is False
     return False
+
+
+def _dict_values_of(ctx: FileContext, name: str) -> list[cst.BaseExpression]:
+    """What ``name`` is bound to in the enclosing function, else at module level: the values
+    of its plain assignments, and ``{"key": value}`` for each ``name["key"] = value``."""
+    function = ctx.function_node
+    if isinstance(function, cst.FunctionDef):
+        if any(p.name.value == name for p in _all_params(function.params)):
+            return []
+        found = _Bindings(name)
+        function.body.visit(found)
+        if found.bound:
+            return found.values
+    module = ctx.module
+    if module is None:
+        return []
+    found = _Bindings(name)
+    for statement in module.body:
+        if isinstance(statement, (cst.SimpleStatementLine, cst.If, cst.Try)):
+            statement.visit(found)
+    return found.values
+
+
+def _all_params(params: cst.Parameters) -> list[cst.Param]:
+    found = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            found.append(star)
+    return found
+
+
+class _Bindings(cst.CSTVisitor):
+    """Assignments to one name, not looking into nested defs and classes."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values: list[cst.BaseExpression] = []
+        self.bound = False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._target(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._target(node.target, node.value)
+
+    def _target(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name) and target.value == self.name:
+            self.bound = True
+            self.values.append(value)
+        elif (
+            isinstance(target, cst.Subscript)
+            and isinstance(target.value, cst.Name)
+            and target.value.value == self.name
+            and len(target.slice) == 1
+            and isinstance(target.slice[0].slice, cst.Index)
+        ):
+            key = target.slice[0].slice.value
+            self.values.append(cst.Dict([cst.DictElement(key, value)]))
+
+
+def _is_logger(ctx: FileContext, expr: cst.BaseExpression) -> bool:
+    """``logger`` from ``logging.getLogger()``/``structlog.get_logger()``, loguru's ``logger``,
+    the ``logging`` module, or ``logger.bind(...)`` of one of them."""
+    if isinstance(expr, cst.Call):
+        func = expr.func
+        if ctx.qualname(func) in LOGGER_FACTORIES:
+            return True
+        return isinstance(func, cst.Attribute) and func.attr.value in ("bind", "opt", "getChild") and _is_logger(
+            ctx, func.value
+        )
+    if not isinstance(expr, (cst.Name, cst.Attribute)):
+        return False
+    symbol = ctx.resolve(expr)
+    if symbol is None:
+        return False
+    return symbol.qualname in LOGGER_OBJECTS or symbol.instance_of in LOGGER_FACTORIES
+
+
+def _is_metric(ctx: FileContext, expr: cst.BaseExpression) -> bool:
+    """A prometheus_client metric, or ``metric.labels(...)`` of one."""
+    if isinstance(expr, cst.Call):
+        func = expr.func
+        return isinstance(func, cst.Attribute) and func.attr.value == "labels" and _is_metric(ctx, func.value)
+    if not isinstance(expr, (cst.Name, cst.Attribute)):
+        return False
+    symbol = ctx.resolve(expr)
+    return symbol is not None and symbol.instance_of in METRIC_FACTORIES
+
+
+def records_only(ctx: FileContext, call: cst.Call) -> bool:
+    """A call that only records its arguments: logging, ``print``, a metric update."""
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        method = func.attr.value
+        if method in LOGGER_METHODS and _is_logger(ctx, func.value):
+            return True
+        if method in METRIC_METHODS and _is_metric(ctx, func.value):
+            return True
+        if method not in LOGGER_METHODS and method != "warn":
+            return False
+    elif not isinstance(func, cst.Name) or func.value not in ("print", "warn", *LOGGER_METHODS):
+        return False
+    return ctx.qualname(func) in LOGGING_FUNCTIONS
+
+
+class _Uses(cst.CSTVisitor):
+    """Counts the reads of one name: inside the arguments of a recording call, and elsewhere."""
+
+    def __init__(self, ctx: FileContext, name: str) -> None:
+        self.ctx = ctx
+        self.name = name
+        self.recording = 0
+        self.logged = 0
+        self.other = 0
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        records = records_only(self.ctx, node)
+        node.func.visit(self)
+        self.recording += records
+        for arg in node.args:
+            arg.value.visit(self)
+        self.recording -= records
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)
+        return False
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
+        if isinstance(node.target, cst.Name):
+            return False  # a store, not a read
+        return True
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
+        if not isinstance(node.target, cst.Name):
+            node.target.visit(self)
+        node.annotation.visit(self)
+        if node.value is not None:
+            node.value.visit(self)
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            if self.recording:
+                self.logged += 1
+            else:
+                self.other += 1
 
 
 class JwtDecodeUnverified(Rule):
@@ -66,6 +239,8 @@ class JwtDecodeUnverified(Rule):
     def __init__(self, ctx):
         super().__init__(ctx)
         self._labelled_unverified: set[int] = set()
+        self._assigned: dict[int, str] = {}  # id(call) -> the local name its result is bound to
+        self._recording: list[int] = []  # ids of the logging/metric calls being visited
 
     def visit_Assign(self, node: cst.Assign) -> None:
         """``unverified_claims = jwt.decode(..., options={"verify_signature": False})`` says
@@ -74,8 +249,40 @@ class JwtDecodeUnverified(Rule):
             isinstance(t.target, cst.Name) and "unverified" in t.target.value.lower() for t in node.targets
         ):
             self._labelled_unverified.add(id(node.value))
+        if isinstance(node.value, cst.Call) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._assigned[id(node.value)] = node.targets[0].target.value
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.value, cst.Call) and isinstance(node.target, cst.Name):
+            self._assigned[id(node.value)] = node.target.value
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        if self._recording and self._recording[-1] == id(original_node):
+            self._recording.pop()
+
+    def _only_recorded(self, node: cst.Call) -> bool:
+        """The decoded claims only feed logging or metrics: the call is an argument of a
+        logging/metric call, or its result is bound to a local name that is read only there
+        (at least once). A bare ``jwt.decode(...)`` statement is not: its only effect is the
+        exception it raises, which is how code uses it as a (forgeable) validity check."""
+        if self._recording:
+            return True
+        name = self._assigned.get(id(node))
+        function = self.ctx.function_node
+        if name is None or not isinstance(function, cst.FunctionDef):
+            return False
+        uses = _Uses(self.ctx, name)
+        function.body.visit(uses)
+        return uses.logged > 0 and uses.other == 0
 
     def visit_Call(self, node: cst.Call) -> None:
+        try:
+            self._decode(node)
+        finally:
+            if records_only(self.ctx, node):
+                self._recording.append(id(node))
+
+    def _decode(self, node: cst.Call) -> None:
         qualname = self.ctx.qualname(node.func)
         library = JWT_DECODERS.get(qualname) if qualname else None
         if library is None:
@@ -84,7 +291,7 @@ class JwtDecodeUnverified(Rule):
         options = call_keyword(node, "options") or call_positional(node, _OPTIONS_POSITION)
         verify = call_keyword(node, "verify")
         if options is not None and _disables_verification(self.ctx, options.value):
-            if id(node) in self._labelled_unverified:
+            if id(node) in self._labelled_unverified or self._only_recorded(node):
                 return
             self.report(
                 options,
