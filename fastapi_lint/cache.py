@@ -58,7 +58,7 @@ _SCHEMA = (
     "CREATE TABLE answers (key TEXT PRIMARY KEY, modules TEXT NOT NULL, deps TEXT NOT NULL, data TEXT NOT NULL,"
     " mac TEXT NOT NULL)",
 )
-_GROUP = "#group"  # a stored read ("#group", id) or name "#group<id>": a ReadGroup kept in its own row
+_GROUP = "#group"  # a stored read "#group<id>" (no module name starts with "#"): a ReadGroup kept in its own row
 _SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 _BUSY_SECONDS = 5.0
 
@@ -456,8 +456,7 @@ class Cache:
 
     def put_result(self, path: Path, key: tuple, result: FileResult, digests: ProjectDigests) -> None:
         stored = replace(result, fixed_source=None, source=None, reads=frozenset())
-        modules = sorted(self._group_reference(item) if isinstance(item, ReadGroup) else item
-                         for item in result.reads if not isinstance(item, tuple))
+        modules = sorted(self._stored_reads(item for item in result.reads if not isinstance(item, tuple)))
         questions = frozenset(item for item in result.reads if isinstance(item, tuple))
         self._results[os.path.abspath(path)] = (
             digest(key), digests.dependencies(result.reads), digests.every, codec.dumps(stored),
@@ -505,26 +504,14 @@ class Cache:
     # Shared groups of reads (project.ReadGroup) are stored once, in their own rows, and
     # referred to by the digest of their content.
 
-    def _group_reference(self, group: ReadGroup) -> str:
-        return _GROUP + self._group_id(group)
-
     def _load_modules(self, text: str) -> frozenset:
         names = json.loads(text)
         if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
             raise codec.DecodeError("modules")
-        loaded: set = set()
-        for name in names:
-            if name.startswith(_GROUP):
-                group = self._load_group(name[len(_GROUP):])
-                if group is None:
-                    raise codec.DecodeError("a group of reads is missing")
-                loaded.add(group)
-            else:
-                loaded.add(name)
-        return frozenset(loaded)
+        return self._load_reads(frozenset(names))
 
-    def _stored_reads(self, reads: frozenset) -> frozenset:
-        return frozenset((_GROUP, self._group_id(item)) if isinstance(item, ReadGroup) else item for item in reads)
+    def _stored_reads(self, reads) -> frozenset:
+        return frozenset(_GROUP + self._group_id(item) if isinstance(item, ReadGroup) else item for item in reads)
 
     def _group_id(self, group: ReadGroup) -> str:
         known = self._group_ids.get(id(group))
@@ -539,8 +526,8 @@ class Cache:
             raise codec.DecodeError("reads")
         loaded = set()
         for item in reads:
-            if isinstance(item, tuple) and len(item) == 2 and item[0] == _GROUP:
-                group = self._load_group(item[1])
+            if isinstance(item, str) and item.startswith(_GROUP):
+                group = self._load_group(item[len(_GROUP):])
                 if group is None:
                     raise codec.DecodeError("a group of reads is missing")
                 loaded.add(group)

@@ -62,8 +62,8 @@ class SyncSessionInAsync(Rule):
         function = self.ctx.function_node
         key = self.ctx.key_of(function)
         names = self._sessions.get(key)
-        if names is None:
-            return  # not an async endpoint/dependency
+        if names is None or self.ctx.outside_server():
+            return  # not an async endpoint/dependency, or code a served app never runs
         func = node.func
         if (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
                 and func.attr.value in SYNC_SESSION_METHODS and self._is_sync(func.value, key, names)):
