@@ -12,6 +12,7 @@ is shown as ``{?spelling}`` and the row is marked not static.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from fastapi_lint.analysis.facts import (
     MODULE_SCOPE, CallValue, Const, FString, Lambda, ModuleFacts, Ref, Seq, Subscript, Value,
 )
 from fastapi_lint.analysis.routing import OwnerId, RouteIndex, route_index
-from fastapi_lint.analysis.url_templates import path_matcher, path_parameters
+from fastapi_lint.analysis.url_templates import _PARAM, path_matcher, path_parameters, sample_path
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
 from fastapi_lint.data.status_codes import status_code_of
 from fastapi_lint.project import Project
@@ -55,6 +56,13 @@ class RouteRow:
     # loop), "call" (in a function other than the one that builds its router), "import"
     # (registered by a module other than the router's, when that module is imported).
     condition: str | None = None
+    # Where the row comes from, for the conflict analysis (not shown): one Step per level,
+    # from the app down to the registration (see ``unreachable``).
+    trail: tuple = field(default=(), compare=False, repr=False)
+    registration: object = field(default=None, compare=False, repr=False)  # model.Registration
+    module: str | None = field(default=None, compare=False, repr=False)  # the registering module
+    # registered on an earlier object bound to the same name (``app = FastAPI()`` again below)
+    rebound: bool = field(default=False, compare=False, repr=False)
 
     def as_dict(self) -> dict:
         return {
@@ -88,6 +96,20 @@ class AppTable:
     @property
     def conditional(self) -> int:
         return sum(row.condition is not None for row in self.rows)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One level of a row's way down from its app: the entry of one app or router's route
+    list the row is (a route registration) or is under (an ``include_router``)."""
+
+    entry: object  # the Registration (or mount call), by identity
+    module: str  # where the entry is registered
+    scope: str
+    line: int
+    path: str  # the row's path as that app or router sees it, before its own prefix
+    static: bool
+    condition: str | None  # as RouteRow.condition, for this entry
 
 
 @dataclass(frozen=True)
@@ -161,6 +183,7 @@ class RouteTable:
         for include in self.index.includes:
             self._children.setdefault(include.parent, []).append(include)
         self._mounts: dict[OwnerId, list] = {}
+        self.reached: set[OwnerId] = set()  # apps and routers walked so far
         # the index's apps and routers, and those only seen mounting something (the
         # index is the project's, shared with the rules: not extended in place)
         self.owners = dict(self.index.owners)
@@ -196,6 +219,25 @@ class RouteTable:
             table.rows = [_renumber(row, i) for i, row in enumerate(rows)]
             tables.append(table)
         return tables
+
+    def routers(self) -> list[tuple[str, list[RouteRow]]]:
+        """``(label, rows)`` of every router (or app the tables do not list) that no app
+        walked by :meth:`apps` reaches: its own routes and includes, its prefix applied.
+        Routers nothing includes come first, so a router another one includes is walked
+        under it. Call after :meth:`apps`."""
+        includers: dict[OwnerId, int] = {}
+        for include in self.index.includes:
+            if include.child is not None:
+                includers[include.child] = includers.get(include.child, 0) + 1
+        found = []
+        owners = sorted(set(self.index.routes) | set(self._children) | set(self._mounts))
+        for origin in sorted(owners, key=lambda origin: (origin in includers, origin)):
+            if origin in self.reached or origin not in self.owners:
+                continue
+            label = _label(origin)
+            rows = self._rows(label, origin, 0, frozenset())
+            found.append((label, [_renumber(row, i) for i, row in enumerate(rows)]))
+        return found
 
     def _builtin_rows(self, label: str, origin: OwnerId) -> list[RouteRow]:
         """What ``FastAPI.setup()`` adds before any route: the schema and the docs pages.
@@ -260,29 +302,45 @@ class RouteTable:
         entries.sort(key=lambda entry: entry[0])
         rows: list[RouteRow] = []
         label = _label(owner_id)
+        self.reached.add(owner_id)
         for _, kind, item in entries:
             if kind == "route":
                 module, registration = item
                 line = registration.line
-                condition = self._condition(owner_id, module, line, self._scope_of(
-                    self.project.modules[module], registration.call, registration))
-                rows.append(_replace(self._route_row(app, label, *item), condition=condition))
+                scope = self._scope_of(self.project.modules[module], registration.call, registration)
+                condition = self._condition(owner_id, module, line, scope)
+                row = self._route_row(app, label, *item)
+                owner = registration.owner
+                rebound = owner.call is not None and owner.origin is not None and owner.origin[0] == module \
+                    and owner.call.line > line
+                step = Step(registration, module, scope, line, row.path, row.static, condition)
+                rows.append(_replace(row, condition=condition, trail=(step,), registration=registration,
+                                     module=module, rebound=rebound))
             elif kind == "mount":
                 module, scoped = item
                 condition = self._condition(owner_id, module, scoped.call.line, scoped.scope)
-                rows.append(_replace(self._mount_row(app, label, *item), condition=condition))
+                row = self._mount_row(app, label, *item)
+                step = Step(scoped, module, scoped.scope, scoped.call.line, row.path, row.static, condition)
+                rows.append(_replace(row, condition=condition, trail=(step,), module=module))
             else:
                 include = item
                 condition = self._condition(owner_id, include.module, include.registration.line, include.scope)
                 if include.child is None:
                     target = include.call.arg(0, "router")
-                    rows.append(RouteRow(app, label, "include", (), "{?" + show(target) + "}", False, None, None,
+                    path = "{?" + show(target) + "}"
+                    step = Step(include.registration, include.module, include.scope, include.registration.line,
+                                path, False, condition)
+                    rows.append(RouteRow(app, label, "include", (), path, False, None, None,
                                          show(target), self.files.get(include.module), include.registration.line,
-                                         None, None, None, None, None, None, condition=condition))
+                                         None, None, None, None, None, None, condition=condition, trail=(step,),
+                                         module=include.module))
                     continue
                 context = self._include_context(include)
                 for row in self._rows(app, include.child, depth + 1, seen | {owner_id}):
                     row = _under(context, row)
+                    step = Step(include.registration, include.module, include.scope, include.registration.line,
+                                row.path, row.static, condition)
+                    row = _replace(row, trail=(step, *row.trail))
                     rows.append(row if row.condition or not condition else _replace(row, condition=condition))
         return [_under(own, row) if row.kind != "builtin" else row for row in rows]
 
@@ -652,5 +710,210 @@ def _parameters(row: RouteRow) -> int:
 
 def build_tables(project: Project, files: dict[str, str] | None = None) -> list[AppTable]:
     return RouteTable(project, files).apps()
+
+
+# ---------------------------------------------------------------- unreachable routes
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """``later`` can never serve the requests ``earlier`` takes first (FAPI205/FAPI206)."""
+
+    earlier: RouteRow  # a route, websocket or mount
+    later: RouteRow
+    level: int  # index in both trails of the entries of the app or router where they part
+    methods: frozenset[str]  # the methods ``later`` loses ("WEBSOCKET" for websockets)
+    duplicate: bool  # the same path; else ``earlier`` matches every request of ``later``'s path
+
+    @property
+    def earlier_path(self) -> str:
+        """The earlier route's path as the app or router they share sees it."""
+        return self.earlier.trail[self.level].path
+
+    @property
+    def later_path(self) -> str:
+        return self.later.trail[self.level].path
+
+    @property
+    def same_router(self) -> bool:
+        """Both registered directly on the one app or router where they part."""
+        return len(self.earlier.trail) == len(self.later.trail) == self.level + 1
+
+
+# Values a request could carry in a parameter of each convertor: the later route is
+# unreachable only if the earlier one matches all of them, not just one sample.
+_PROBES = {
+    "str": ("x", "7", "1.5", "a-b.c"),
+    "int": ("0", "42"),
+    "float": ("0", "1.5"),
+    "uuid": ("00000000-0000-0000-0000-000000000000",),
+    "path": ("x", "x/y"),
+}
+_MAX_PROBES = 64
+_FIXED_WIDTH = frozenset(_PROBES) - {"path"}
+_ANY_SHAPE = "any"
+_KEYED_SEGMENTS = 8  # at most 2**8 lookups per route
+_ALL_METHODS = frozenset({"*"})
+
+
+def _row_methods(row: RouteRow) -> frozenset[str] | None:
+    if row.kind == "websocket":
+        return frozenset({"WEBSOCKET"})
+    if row.kind == "mount":
+        return _ALL_METHODS
+    if row.kind != "route" or not row.methods or "?" in row.methods:
+        return None
+    return frozenset(row.methods)
+
+
+def _keys(path: str, mount: bool = False) -> tuple[object, tuple]:
+    """The bucket ``path`` is filed under, and the buckets of earlier paths to compare it with.
+
+    A template without a ``path`` (or custom) convertor matches a fixed number of segments,
+    each either a literal or one with a parameter, which matches any literal: an earlier
+    template can only match every request of a later one when it has the same count and,
+    segment by segment, the same literal or a parameter. So a path is filed under its
+    segments with parameters as None, and looked up under every way of replacing its
+    literals by None: a handful of lookups instead of every pair (5,000 routes of one shape
+    on one router exist). Literals past the first ``_KEYED_SEGMENTS`` count as parameters
+    in both, which only widens the comparison. Mounts and ``path`` convertors match any
+    number of segments: they are filed under ``_ANY_SHAPE``, which every path looks in."""
+    if mount or any(p.convertor not in _FIXED_WIDTH for p in path_parameters(path)):
+        return _ANY_SHAPE, (_ANY_SHAPE,)
+    shape = [None if "{" in segment or i >= _KEYED_SEGMENTS else segment
+             for i, segment in enumerate(path.split("/"))]
+    choices = [(segment, None) if segment is not None else (None,) for segment in shape]
+    return tuple(shape), (*itertools.product(*choices), _ANY_SHAPE)
+
+
+def captures(earlier: str, later: str) -> bool:
+    """Whether the template ``earlier`` matches every request path the template ``later``
+    accepts (checked on probe values of each parameter; each check is linear)."""
+    matcher = path_matcher(earlier)
+    sample = sample_path(later)
+    if matcher is None or sample is None or not matcher.fullmatch(sample):
+        return False
+    params = path_parameters(later)
+    if not params:
+        return True
+    probes = [_PROBES.get(p.convertor) for p in params]
+    if None in probes:
+        return False
+    pieces = _split(later)
+    for n, combination in enumerate(itertools.product(*probes)):
+        if n >= _MAX_PROBES:
+            break
+        concrete = "".join(piece if isinstance(piece, str) else combination[piece] for piece in pieces)
+        if not matcher.fullmatch(concrete):
+            return False
+    return True
+
+
+def _split(path: str) -> list:
+    """The template as literal strings and parameter indexes, e.g. ['/a/', 0, '/b']."""
+    out: list = []
+    end = 0
+    for index, found in enumerate(_PARAM.finditer(path)):
+        out.append(path[end:found.start()])
+        out.append(index)
+        end = found.end()
+    out.append(path[end:])
+    return out
+
+
+def unreachable(rows: list[RouteRow]) -> list[Conflict]:
+    """Routes of one route list (an app's, in matching order) an earlier route or mount
+    answers first: for each later route, every earlier one that matches all its requests
+    for a method it has, in matching order. Two rows are compared where their ways down
+    from the app part: under the app or router they share, at its entries for each (a
+    route registration, or the ``include_router`` each is under); only when those two
+    entries are registered in one module and one scope, so that they run in source order,
+    and when nothing below the earlier entry makes the earlier route conditional (a
+    registration in another module or in a function). Paths are compared as that app or
+    router sees them, so a prefix not known above it does not matter."""
+    candidates = [(row, _row_methods(row)) for row in rows]
+    groups: dict[tuple, list] = {}  # (owner key, module, scope) -> [current entry, pending, {key: [index]}]
+    found: list[Conflict] = []
+    for index, (row, methods) in enumerate(candidates):
+        if methods is None or not row.trail or row.rebound:
+            continue
+        mount = row.kind == "mount"
+        later: list[tuple[int, int]] = []
+        owner_key: tuple = ()
+        for level, step in enumerate(row.trail):
+            group = groups.setdefault((owner_key, step.module, step.scope), [None, [], {}])
+            owner_key += (id(step.entry),)
+            if group[0] is not step.entry:
+                for earlier, key in group[1]:
+                    group[2].setdefault(key, []).append(earlier)
+                group[0], group[1] = step.entry, []
+            if not step.static:
+                continue
+            own_key, lookups = _keys(step.path)
+            if not mount:
+                later.extend((earlier, level) for key in lookups for earlier in group[2].get(key, ()))
+            if not _earlier_conditional(row, level):
+                group[1].append((index, _keys(step.path, mount)[0] if mount else own_key))
+        for earlier_index, level in sorted(later):
+            conflict = _conflict(candidates[earlier_index], (row, methods), level)
+            if conflict is not None:
+                found.append(conflict)
+    return found
+
+
+def _earlier_conditional(row: RouteRow, level: int) -> bool:
+    return any(step.condition is not None for step in row.trail[level + 1:])
+
+
+def _conflict(earlier_pair, later_pair, level: int) -> Conflict | None:
+    earlier, earlier_methods = earlier_pair
+    later, methods = later_pair
+    if earlier.registration is not None and earlier.registration is later.registration:
+        return None  # one route reached twice (its router included twice): FAPI217's
+    overlap = methods if earlier.kind == "mount" else earlier_methods & methods
+    if not overlap:
+        return None
+    first, second = earlier.trail[level].path, later.trail[level].path
+    if earlier.kind == "mount":
+        if not captures(first + "/{path:path}", second):
+            return None
+        return Conflict(earlier, later, level, overlap, False)
+    if first == second:
+        return Conflict(earlier, later, level, overlap, True)
+    if not path_parameters(first):
+        return None
+    one, other = earlier.registration, later.registration
+    if one is not None and other is not None and one.function_key is not None \
+            and one.function_key == other.function_key and earlier.module == later.module:
+        return None  # one endpoint under both paths: whichever matches, the same code runs
+    if not captures(first, second):
+        return None
+    return Conflict(earlier, later, level, overlap, False)
+
+
+def registration_key(registration) -> tuple | None:
+    """What identifies a registration in both passes (the model's registrations are
+    rebuilt for each use; their facts are the same)."""
+    if registration is None or not hasattr(registration, "function_key"):
+        return None
+    return (registration.kind, registration.call, registration.decorator_index, registration.function_key)
+
+
+def route_conflicts(project: Project) -> dict[str, dict[tuple, list[Conflict]]]:
+    """Every :class:`Conflict` of the project's apps (and of the routers no app includes),
+    by the module of the later route and its :func:`registration_key`, earliest first.
+    Built once per project; FAPI205 and FAPI206 read it."""
+    return project.memo(("route_conflicts",), lambda: _route_conflicts(project))
+
+
+def _route_conflicts(project: Project) -> dict[str, dict[tuple, list[Conflict]]]:
+    table = RouteTable(project)
+    lists = [app.rows for app in table.apps()] + [rows for _, rows in table.routers()]
+    out: dict[str, dict[tuple, list[Conflict]]] = {}
+    for rows in lists:
+        for conflict in unreachable(rows):
+            later = conflict.later
+            out.setdefault(later.module or "", {}).setdefault(registration_key(later.registration), []).append(conflict)
+    return out
 
 
