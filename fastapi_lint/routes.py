@@ -74,7 +74,8 @@ def conditional_lines(source: bytes) -> frozenset[int]:
                     if hasattr(child, "lineno") else None
                 if start is None and hasattr(child, "body"):  # a match case
                     for stmt in child.body:
-                        lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+                        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+                        lines.update(range(first, (stmt.end_lineno or stmt.lineno) + 1))
                     continue
                 lines.update(range(start, (child.end_lineno or child.lineno) + 1))
     return frozenset(lines)

@@ -378,3 +378,44 @@ def test_a_router_class_with_its_own_init_makes_its_prefix_unknown(tmp_path, mon
     data = json.loads(invoke("routes", "--isolated", "--output-format", "json", ".").output)
     rows = data["apps"][0]["routes"]
     assert [(r["path"], r["static"]) for r in rows] == [("{?Versioned}/a", False), ("/p/b", True)]
+
+
+# ---------------------------------------------------------------- unreachable routes: the table and FAPI205/206
+
+
+def _starlette_first(app, kind: str, method: str, path: str):
+    """The first route of the running app that takes the request in full (Starlette's order)."""
+    from starlette.routing import Match
+
+    scope = {"type": "websocket" if kind == "websocket" else "http", "method": method, "path": path,
+             "root_path": "", "headers": [], "query_string": b""}
+    for route in _flatten(app.routes):
+        found, _ = route.matches(scope)
+        if found == Match.FULL:
+            return route
+    return None
+
+
+@pytest.mark.parametrize("fixture", ["FAPI205", "FAPI206"])
+def test_unreachable_rows_are_the_rule_findings_and_starlette_agrees(fixture, imported):
+    """The rows the table marks unreachable are the routes FAPI205/FAPI206 report, and the
+    running app hands a request for each of them to another route."""
+    from fastapi_lint.analysis.url_templates import sample_path
+
+    copy, packages = imported(FIXTURES / fixture)
+    data = json.loads(invoke("routes", "--isolated", "--app", "app.main:app", "--output-format", "json", ".").output)
+    (app,) = data["apps"]
+    marked = {(row["file"], row["line"]): row for row in app["routes"] if row["unreachable"]}
+    check = invoke("check", "--isolated", "--no-cache", "--select", "FAPI205,FAPI206", "--output-format", "json", ".")
+    findings = {(f["path"], f["line"]): f["code"] for f in json.loads(check.output)}
+    assert {key: row["unreachable"]["code"] for key, row in marked.items()} == findings
+    running = _load(copy, "app.main", packages).app
+    for row in marked.values():
+        earlier = app["routes"][row["unreachable"]["by"]]
+        method = "GET" if row["kind"] == "websocket" else row["methods"][0]
+        served = _starlette_first(running, row["kind"], method, sample_path(row["path"]))
+        assert served is not None and served.name != row["name"], row
+        if earlier["kind"] == "mount":
+            assert served.path == earlier["path"], row
+        else:
+            assert served.name == earlier["name"], row

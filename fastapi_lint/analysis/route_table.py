@@ -97,6 +97,21 @@ class AppTable:
     def conditional(self) -> int:
         return sum(row.condition is not None for row in self.rows)
 
+    def unreachable(self) -> dict[int, Conflict]:
+        """The rows (by order) an earlier row answers every request of, with the first one:
+        what FAPI205 (shadowed) and FAPI206 (duplicate) report. Two rows both under a
+        condition of their own are left out: the ``if`` and the ``else`` of one statement
+        never both register (the rules tell them apart in the source)."""
+        found: dict[int, Conflict] = {}
+        for conflict in unreachable(self.rows):
+            one, other = conflict.earlier.trail[conflict.level], conflict.later.trail[conflict.level]
+            if one.branch and other.branch:
+                continue
+            known = found.get(conflict.later.order)
+            if known is None or (conflict.duplicate and not known.duplicate):
+                found[conflict.later.order] = conflict
+        return found
+
 
 @dataclass(frozen=True)
 class Step:
@@ -110,6 +125,7 @@ class Step:
     path: str  # the row's path as that app or router sees it, before its own prefix
     static: bool
     condition: str | None  # as RouteRow.condition, for this entry
+    branch: bool = False  # under an if/try/match/loop (known only when the table is given branches)
 
 
 @dataclass(frozen=True)
@@ -313,14 +329,15 @@ class RouteTable:
                 owner = registration.owner
                 rebound = owner.call is not None and owner.origin is not None and owner.origin[0] == module \
                     and owner.call.line > line
-                step = Step(registration, module, scope, line, row.path, row.static, condition)
+                step = Step(registration, module, scope, line, row.path, row.static, condition, self._branch(module, line))
                 rows.append(_replace(row, condition=condition, trail=(step,), registration=registration,
                                      module=module, rebound=rebound))
             elif kind == "mount":
                 module, scoped = item
                 condition = self._condition(owner_id, module, scoped.call.line, scoped.scope)
                 row = self._mount_row(app, label, *item)
-                step = Step(scoped, module, scoped.scope, scoped.call.line, row.path, row.static, condition)
+                step = Step(scoped, module, scoped.scope, scoped.call.line, row.path, row.static, condition,
+                            self._branch(module, scoped.call.line))
                 rows.append(_replace(row, condition=condition, trail=(step,), module=module))
             else:
                 include = item
@@ -329,7 +346,7 @@ class RouteTable:
                     target = include.call.arg(0, "router")
                     path = "{?" + show(target) + "}"
                     step = Step(include.registration, include.module, include.scope, include.registration.line,
-                                path, False, condition)
+                                path, False, condition, self._branch(include.module, include.registration.line))
                     rows.append(RouteRow(app, label, "include", (), path, False, None, None,
                                          show(target), self.files.get(include.module), include.registration.line,
                                          None, None, None, None, None, None, condition=condition, trail=(step,),
@@ -339,7 +356,7 @@ class RouteTable:
                 for row in self._rows(app, include.child, depth + 1, seen | {owner_id}):
                     row = _under(context, row)
                     step = Step(include.registration, include.module, include.scope, include.registration.line,
-                                row.path, row.static, condition)
+                                row.path, row.static, condition, self._branch(include.module, include.registration.line))
                     row = _replace(row, trail=(step, *row.trail))
                     rows.append(row if row.condition or not condition else _replace(row, condition=condition))
         return [_under(own, row) if row.kind != "builtin" else row for row in rows]
@@ -360,6 +377,9 @@ class RouteTable:
         if line in self.branches.get(module, ()):
             return "branch"
         return None
+
+    def _branch(self, module: str, line: int) -> bool:
+        return line in self.branches.get(module, ())
 
     @staticmethod
     def _at(owner_id: OwnerId, module: str, line: int, within: int) -> tuple:
