@@ -408,7 +408,12 @@ def test_unreachable_rows_are_the_rule_findings_and_starlette_agrees(fixture, im
     marked = {(row["file"], row["line"]): row for row in app["routes"] if row["unreachable"]}
     check = invoke("check", "--isolated", "--no-cache", "--select", "FAPI205,FAPI206", "--output-format", "json", ".")
     findings = {(f["path"], f["line"]): f["code"] for f in json.loads(check.output)}
-    assert {key: row["unreachable"]["code"] for key, row in marked.items()} == findings
+    table = {key: row["unreachable"]["code"] for key, row in marked.items()}
+    # The same, but for two routes in one branch of an `if` (the rules see the branches;
+    # the table only knows the rows are conditional, and leaves conditional earlier rows out).
+    conditional = {(row["file"], row["line"]) for row in app["routes"] if row["condition"] == "branch"}
+    assert table == {key: code for key, code in findings.items() if key not in conditional or key in table}
+    assert fixture == "FAPI205" or set(findings) - set(table) == {("app/main.py", 39)}
     running = _load(copy, "app.main", packages).app
     for row in marked.values():
         earlier = app["routes"][row["unreachable"]["by"]]

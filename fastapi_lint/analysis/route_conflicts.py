@@ -4,8 +4,9 @@ them in each app's route list in Starlette's matching order (prefixes and includ
 modules applied), the list ``fastapi-lint routes`` prints. :class:`RouteTableRule` joins
 them with the file being linted: it collects the file's route and ``include_router``
 nodes during the traversal (see :class:`~fastapi_lint.analysis.route_nodes.RouteWalker`),
-drops the pairs the facts cannot tell apart from code that never runs together (two
-registrations in the ``if`` and the ``else`` of one statement) and reports each later
+drops the pairs the facts cannot tell apart from code that does not always run together
+(the ``if`` and the ``else`` of one statement; an earlier route under an ``if`` the later
+one is not in, which overrides it only when the condition holds) and reports each later
 route once, on its path."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.route_nodes import Entry, RouteWalker, exclusive
+from fastapi_lint.analysis.route_nodes import Entry, RouteWalker
 from fastapi_lint.analysis.route_table import Conflict, registration_key, route_conflicts
 
 
@@ -48,15 +49,18 @@ class RouteTableRule(RouteWalker):
 
     @staticmethod
     def _never_together(conflict: Conflict, entries: dict, module: str) -> bool:
-        """The two entries where the routes part sit in different branches of one ``if`` or
-        ``match`` of this file, or the earlier route is registered under a condition of this
-        file below that point: the route table (from the facts) does not know branches."""
+        """The earlier of the two entries where the routes part is under an ``if`` or ``match``
+        branch of this file the later one is not in, or the earlier route is registered under
+        a condition of this file below that point: the route table (from the facts) does not
+        know branches."""
         level = conflict.level
         one, other = conflict.earlier.trail[level], conflict.later.trail[level]
         if one.module == other.module == module:
             first = entries.get(registration_key(one.entry))
             second = entries.get(registration_key(other.entry))
-            if first is not None and second is not None and exclusive(first, second):
+            if first is not None and second is not None and not set(first.branches) <= set(second.branches):
+                # the earlier one is under a condition the later one is not (an override
+                # behind a setting), or in another branch of the same statement
                 return True
         for step in conflict.earlier.trail[level + 1:]:
             if step.module == module:

@@ -99,13 +99,14 @@ class AppTable:
 
     def unreachable(self) -> dict[int, Conflict]:
         """The rows (by order) an earlier row answers every request of, with the first one:
-        what FAPI205 (shadowed) and FAPI206 (duplicate) report. Two rows both under a
-        condition of their own are left out: the ``if`` and the ``else`` of one statement
-        never both register (the rules tell them apart in the source)."""
+        what FAPI205 (shadowed) and FAPI206 (duplicate) report. An earlier row registered
+        under a condition (``if``, ``try``, ``match``, a loop) is left out: it takes the
+        requests only when the condition holds, and may be the other branch of the later
+        one's statement (the rules, which see the branches, report two rows in one branch)."""
         found: dict[int, Conflict] = {}
         for conflict in unreachable(self.rows):
             one, other = conflict.earlier.trail[conflict.level], conflict.later.trail[conflict.level]
-            if one.branch and other.branch:
+            if one.branch:
                 continue
             known = found.get(conflict.later.order)
             if known is None or (conflict.duplicate and not known.duplicate):
