@@ -774,7 +774,8 @@ _MAX_PROBES = 64
 _FIXED_WIDTH = frozenset(_PROBES) - {"path"}
 _ANY_SHAPE = "any"
 _KEYED_SEGMENTS = 8  # at most 2**8 lookups per route
-_ALL_METHODS = frozenset({"*"})
+_ALL_METHODS = frozenset({"*"})  # a mount takes every method
+_KEPT = 16  # earlier routes kept per path shape and method
 
 
 def _row_methods(row: RouteRow) -> frozenset[str] | None:
@@ -844,37 +845,44 @@ def _split(path: str) -> list:
 
 def unreachable(rows: list[RouteRow]) -> list[Conflict]:
     """Routes of one route list (an app's, in matching order) an earlier route or mount
-    answers first: for each later route, every earlier one that matches all its requests
-    for a method it has, in matching order. Two rows are compared where their ways down
-    from the app part: under the app or router they share, at its entries for each (a
-    route registration, or the ``include_router`` each is under); only when those two
-    entries are registered in one module and one scope, so that they run in source order,
-    and when nothing below the earlier entry makes the earlier route conditional (a
-    registration in another module or in a function). Paths are compared as that app or
-    router sees them, so a prefix not known above it does not matter."""
+    answers first: for each later route, the earlier ones that match all its requests for
+    a method it has, in matching order (the first ``_KEPT`` of each path shape and method:
+    a route needs one, and thousands of copies of one route exist). Two rows are compared
+    where their ways down from the app part: under the app or router they share, at its
+    entries for each (a route registration, or the ``include_router`` each is under); only
+    when those two entries are registered in one module and one scope, so that they run in
+    source order, and when nothing below the earlier entry makes the earlier route
+    conditional (a registration in another module or in a function). Paths are compared as
+    that app or router sees them, so a prefix not known above it does not matter."""
     candidates = [(row, _row_methods(row)) for row in rows]
-    groups: dict[tuple, list] = {}  # (owner key, module, scope) -> [current entry, pending, {key: [index]}]
+    # (owner key, module, scope) -> [current entry, pending rows, {(shape, method): [index]}]
+    groups: dict[tuple, list] = {}
     found: list[Conflict] = []
     for index, (row, methods) in enumerate(candidates):
         if methods is None or not row.trail or row.rebound:
             continue
         mount = row.kind == "mount"
-        later: list[tuple[int, int]] = []
+        later: set[tuple[int, int]] = set()
         owner_key: tuple = ()
         for level, step in enumerate(row.trail):
             group = groups.setdefault((owner_key, step.module, step.scope), [None, [], {}])
             owner_key += (id(step.entry),)
             if group[0] is not step.entry:
-                for earlier, key in group[1]:
-                    group[2].setdefault(key, []).append(earlier)
+                for earlier, keys in group[1]:
+                    for key in keys:
+                        bucket = group[2].setdefault(key, [])
+                        if len(bucket) < _KEPT:
+                            bucket.append(earlier)
                 group[0], group[1] = step.entry, []
             if not step.static:
                 continue
-            own_key, lookups = _keys(step.path)
+            own_key, lookups = _keys(step.path, mount)
             if not mount:
-                later.extend((earlier, level) for key in lookups for earlier in group[2].get(key, ()))
+                for key in lookups:
+                    for method in (*methods, "*"):
+                        later.update((earlier, level) for earlier in group[2].get((key, method), ()))
             if not _earlier_conditional(row, level):
-                group[1].append((index, _keys(step.path, mount)[0] if mount else own_key))
+                group[1].append((index, [(own_key, method) for method in methods]))
         for earlier_index, level in sorted(later):
             conflict = _conflict(candidates[earlier_index], (row, methods), level)
             if conflict is not None:
