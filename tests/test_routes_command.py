@@ -424,3 +424,71 @@ def test_unreachable_rows_are_the_rule_findings_and_starlette_agrees(fixture, im
             assert served.path == earlier["path"], row
         else:
             assert served.name == earlier["name"], row
+
+
+# ---------------------------------------------------------------- routes=[...]: Starlette apps and constructors
+
+
+_ROUTE_LISTS = '''\
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route, WebSocketRoute
+import starlette.routing as routing
+
+
+async def homepage(request): ...
+async def users(request): ...
+async def user(request): ...
+async def chat(websocket): ...
+def api_items(): ...
+
+
+user_routes = [
+    Route("/", users, methods=["GET", "POST"]),
+    Route("/{username}", user, name="user_detail"),
+]
+routes = [
+    Route("/", homepage),
+    Mount("/users", routes=user_routes, name="users"),
+    routing.WebSocketRoute("/ws", chat),
+    Route("/users/{username}/edit", user, methods=["put"]),
+]
+app = Starlette(debug=True, routes=routes)
+
+sub = Starlette(routes=[Route("/health", homepage)])
+api = FastAPI(routes=[Route("/plain", homepage), APIRoute("/items", api_items)], docs_url=None)
+api.mount("/sub", sub)
+router = APIRouter(prefix="/ignored", routes=[Route("/listed", homepage, name="listed")])
+
+
+@router.get("/decorated")
+def decorated(): ...
+
+
+api.include_router(router, prefix="/r")
+'''
+
+
+def test_route_lists_of_starlette_and_constructors_equal_the_running_apps(tmp_path, imported):
+    source = tmp_path / "src" / "lists"
+    (source / "lists").mkdir(parents=True)
+    (source / "lists" / "__init__.py").write_text("")
+    (source / "lists" / "main.py").write_text(_ROUTE_LISTS)
+    copy, packages = imported(source)
+    data = json.loads(invoke("routes", "--isolated", "--output-format", "json", ".").output)
+    apps = {app["app"]: app for app in data["apps"]}
+    assert set(apps) == {"lists.main:app", "lists.main:sub", "lists.main:api"}
+    module = _load(copy, "lists.main", packages)
+    for name, app in apps.items():
+        assert app["unresolved"] == 0 and app["conditional"] == 0, name
+        assert _static_rows(app) == _runtime_rows(getattr(module, name.partition(":")[2])), name
+    # the prefix of the router does not apply to its routes=[...] (FastAPI adds it in add_api_route)
+    assert [row["path"] for row in apps["lists.main:api"]["routes"]][-2:] == ["/r/listed", "/r/ignored/decorated"]
+    # The mount takes /users/{username}/edit first (Starlette tries only the mount's own
+    # routes): --match says so. The table marks it for FAPI205 only for a registered route,
+    # which the rule can report on (a Route(...) of a list has no registration node).
+    rows = apps["lists.main:app"]["routes"]
+    assert rows[3]["unreachable"] is None
+    served = invoke("routes", "--isolated", "--app", "lists.main:app", "--match", "PUT /users/ann/edit", ".")
+    assert "-> MOUNT /users" in served.output

@@ -21,11 +21,14 @@ from fastapi_lint.analysis.facts import (
 )
 from fastapi_lint.analysis.routing import OwnerId, RouteIndex, route_index
 from fastapi_lint.analysis.url_templates import _PARAM, path_matcher, path_parameters, sample_path
-from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
+from fastapi_lint.analysis.names import canonical
+from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS, ROUTE_OBJECTS
 from fastapi_lint.data.status_codes import status_code_of
 from fastapi_lint.project import Project
 
 _FASTAPI_APP = frozenset({"fastapi.FastAPI"})
+_STARLETTE_APP = frozenset({"starlette.Starlette", "fastapi.FastAPI"})
+_CONSTRUCTORS = frozenset({"Starlette", "FastAPI", "APIRouter"})
 _STARLETTE_ROUTE = frozenset({"route", "add_route"})  # starlette.routing.Route: HEAD with GET
 _MAX_DEPTH = 8
 
@@ -211,6 +214,7 @@ class RouteTable:
                     self.unattributed.setdefault(name.split(".")[0], []).append(
                         (self.files.get(name, name), registration.line))
         for name, facts in project.modules.items():
+            self._constructed(facts)
             for scoped in facts.calls:
                 callee = scoped.call.callee or ""
                 if callee.rsplit(".", 1)[-1] != "mount" or "." not in callee:
@@ -220,19 +224,38 @@ class RouteTable:
                     self.owners.setdefault(owner.origin, owner)
                     self._mounts.setdefault(owner.origin, []).append((name, scoped))
 
+    def _constructed(self, facts: ModuleFacts) -> None:
+        """Starlette apps, and apps and routers given ``routes=[...]``, that nothing is
+        registered on (the index knows the others)."""
+        for scope in facts.scopes.values():
+            for name, binding in scope.bindings.items():
+                value = binding.value
+                if binding.kind != "value" or not isinstance(value, CallValue) or not value.callee:
+                    continue
+                if value.callee.rsplit(".", 1)[-1] not in _CONSTRUCTORS and not value.has_kwarg("routes"):
+                    continue
+                symbol = self.project.resolve(facts, scope.key, name)
+                if symbol is not None and symbol.origin is not None and symbol.call is not None \
+                        and self.project.kind_of(symbol):
+                    self.owners.setdefault(symbol.origin, symbol)
+
     # ------------------------------------------------------------ apps
 
     def apps(self) -> list[AppTable]:
         tables = []
         for origin, symbol in sorted(self.owners.items()):
-            if symbol.call is None or not self.project.is_subclass(symbol.instance_of, _FASTAPI_APP):
+            if symbol.call is None or not self.project.is_subclass(symbol.instance_of, _STARLETTE_APP):
                 continue
             module, scope, name = origin
             label = f"{module}:{name}" if scope == MODULE_SCOPE else f"{module}:{scope}.{name}"
             table = AppTable(label, origin, self.files.get(module), symbol.call.line,
                              unattributed=tuple(self.unattributed.get(module.split(".")[0], ())),
                              redirect_slashes=symbol.call.kwarg("redirect_slashes") != Const(False))
-            rows = self._builtin_rows(label, origin) + self._rows(label, origin, 0, frozenset())
+            # FastAPI(routes=[...]): the list, then what setup() adds, then the registrations
+            listed = self._listed_rows(label, origin)
+            builtin = self._builtin_rows(label, origin) if self.project.is_subclass(symbol.instance_of, _FASTAPI_APP) \
+                else []
+            rows = listed + builtin + self._rows(label, origin, 0, frozenset(), listed=False)
             table.rows = [_renumber(row, i) for i, row in enumerate(rows)]
             tables.append(table)
         return tables
@@ -301,12 +324,14 @@ class RouteTable:
 
     # ------------------------------------------------------------ the walk
 
-    def _rows(self, app: str, owner_id: OwnerId, depth: int, seen: frozenset) -> list[RouteRow]:
+    def _rows(self, app: str, owner_id: OwnerId, depth: int, seen: frozenset, listed: bool = True) -> list[RouteRow]:
         """The rows of ``owner_id`` in matching order, their paths relative to its includer
-        (its own prefix, tags and dependencies applied)."""
+        (its own prefix, tags and dependencies applied; not to its ``routes=[...]``, which
+        come first, as they are)."""
         owner = self.owners.get(owner_id)
         if owner is None or depth > _MAX_DEPTH or owner_id in seen:
             return []
+        first = self._listed_rows(app, owner_id) if listed else []
         facts = self.project.modules.get(owner_id[0])
         own = self._own_context(owner, facts, owner_id[1])
         entries = []
@@ -360,7 +385,105 @@ class RouteTable:
                                 row.path, row.static, condition, self._branch(include.module, include.registration.line))
                     row = _replace(row, trail=(step, *row.trail))
                     rows.append(row if row.condition or not condition else _replace(row, condition=condition))
-        return [_under(own, row) if row.kind != "builtin" else row for row in rows]
+        return first + [_under(own, row) if row.kind != "builtin" else row for row in rows]
+
+    # ------------------------------------------------------------ routes=[...]
+
+    def _listed_rows(self, app: str, owner_id: OwnerId) -> list[RouteRow]:
+        """The rows of ``routes=[Route(...), Mount(...), WebSocketRoute(...)]`` given to the
+        app's or router's constructor (its prefix does not apply to them)."""
+        owner = self.owners.get(owner_id)
+        ctor = owner.call if owner is not None else None
+        facts = self.project.modules.get(owner_id[0])
+        if ctor is None or facts is None or not ctor.has_kwarg("routes"):
+            return []
+        self.reached.add(owner_id)
+        rows = self._route_list(app, _label(owner_id), facts, owner_id[1], ctor.kwarg("routes"), ctor.line, 0)
+        branch = self._branch(owner_id[0], ctor.line)
+        return [_replace(row, trail=(Step(row.registration, owner_id[0], owner_id[1], ctor.line, row.path, row.static,
+                                          None, branch),), registration=None) for row in rows]
+
+    def _route_list(self, app: str, router: str, facts: ModuleFacts, scope: str, value, line: int,
+                    depth: int) -> list[RouteRow]:
+        if value is None or (isinstance(value, Const) and value.value in (None, ())):
+            return []
+        if isinstance(value, Ref) and depth < 3:
+            symbol = self.project.resolve(facts, scope, value.dotted)
+            if symbol is not None and symbol.origin is not None and symbol.value is not None:
+                other = self.project.modules.get(symbol.origin[0])
+                if other is not None:
+                    return self._route_list(app, router, other, symbol.origin[1], symbol.value, line, depth + 1)
+        if isinstance(value, Seq):
+            rows = []
+            for item in value.items:
+                rows.extend(self._route_item(app, router, facts, scope, item, line))
+            return rows
+        return [self._unknown_row(app, router, facts.module, value, line)]
+
+    def _unknown_row(self, app: str, router: str, module: str, value, line: int) -> RouteRow:
+        shown = show(value)
+        # registration: the summary, by identity, for the trail (see _listed_rows)
+        return RouteRow(app, router, "include", (), "{?" + shown + "}", False, None, None, shown,
+                        self.files.get(module), getattr(value, "line", line), None, None, None, None, None, None,
+                        registration=value, module=module)
+
+    def _route_item(self, app: str, router: str, facts: ModuleFacts, scope: str, item, line: int) -> list[RouteRow]:
+        kind = None
+        if isinstance(item, CallValue) and item.callee:
+            symbol = self.project.resolve(facts, scope, item.callee)
+            kind = ROUTE_OBJECTS.get(canonical(symbol.qualname)) if symbol is not None and symbol.qualname else None
+        if kind is None or kind == "host":
+            return [self._unknown_row(app, router, facts.module, item, line)]
+        path, static = self._string(facts, scope, item.arg(0, "path"), "")
+        if item.arg(0, "path") is None or any(name is None for name, _ in item.kwargs):
+            path, static = "{?path}", False
+        explicit = item.kwarg("name")
+        name = explicit.value if isinstance(explicit, Const) and isinstance(explicit.value, str) else None
+        if kind == "mount":
+            target = item.arg(1, "app")
+            handler = show(target) if target is not None else "routes=[...]"
+            return [RouteRow(app, router, "mount", (), path.rstrip("/"), static, name, None, handler,
+                             self.files.get(facts.module), item.line, None, None, None, None, None, None,
+                             registration=item, module=facts.module)]
+        endpoint = item.arg(1, "endpoint")
+        handler, function, is_class = None, None, False
+        if isinstance(endpoint, Ref):
+            symbol = self.project.resolve(facts, scope, endpoint.dotted)
+            handler = endpoint.dotted
+            if symbol is not None and symbol.project_ref is not None:
+                module, key = symbol.project_ref
+                other = self.project.modules.get(module)
+                if other is not None:
+                    handler = other.qualname_of_key(key)
+                    function = other.functions.get(key)
+                    is_class = key in other.classes
+            elif symbol is not None and symbol.qualname:
+                handler = symbol.qualname
+        elif endpoint is not None:
+            handler = show(endpoint)
+        if name is None and explicit in (None, Const(None)) and isinstance(endpoint, Ref):
+            name = endpoint.dotted.rsplit(".", 1)[-1]  # starlette.routing.get_name: __name__
+        if kind == "websocket":
+            return [RouteRow(app, router, "websocket", (), path, static, name, None, handler,
+                             self.files.get(facts.module), item.line, (), (), None, None, False, "websocket",
+                             registration=item, module=facts.module)]
+        value = item.kwarg("methods")
+        if value is None or value == Const(None):
+            if kind == "api_route":
+                methods: tuple[str, ...] = ("GET",)
+            elif is_class or function is None and not isinstance(endpoint, Ref):
+                methods = ("?",)  # an HTTPEndpoint class answers the methods it defines
+            else:
+                methods = ("GET", "HEAD")
+        elif isinstance(value, Const) and isinstance(value.value, tuple):
+            methods = tuple(sorted({str(m).upper() for m in value.value}))
+            if kind == "route" and "GET" in methods and "HEAD" not in methods:
+                methods = tuple(sorted((*methods, "HEAD")))
+        else:
+            methods = ("?",)
+        return [RouteRow(app, router, "route", methods, path, static, name, None, handler,
+                         self.files.get(facts.module), item.line, (), (), None, None, False, None,
+                         registration=item, module=facts.module)]
 
     def _position(self, owner_id: OwnerId, module: str, registration) -> tuple:
         if registration.decorator_index is not None and registration.function_key:
@@ -862,6 +985,9 @@ def unreachable(rows: list[RouteRow]) -> list[Conflict]:
         if methods is None or not row.trail or row.rebound:
             continue
         mount = row.kind == "mount"
+        # A route of a ``routes=[...]`` list has no registration to report on: it is only
+        # compared as an earlier one, so the table marks nothing the rules cannot report.
+        reported = not mount and row.registration is not None
         later: set[tuple[int, int]] = set()
         owner_key: tuple = ()
         for level, step in enumerate(row.trail):
@@ -877,7 +1003,7 @@ def unreachable(rows: list[RouteRow]) -> list[Conflict]:
             if not step.static:
                 continue
             own_key, lookups = _keys(step.path, mount)
-            if not mount:
+            if reported:
                 for key in lookups:
                     for method in (*methods, "*"):
                         later.update((earlier, level) for earlier in group[2].get((key, method), ()))
