@@ -492,3 +492,25 @@ def test_route_lists_of_starlette_and_constructors_equal_the_running_apps(tmp_pa
     assert rows[3]["unreachable"] is None
     served = invoke("routes", "--isolated", "--app", "lists.main:app", "--match", "PUT /users/ann/edit", ".")
     assert "-> MOUNT /users" in served.output
+
+
+# ---------------------------------------------------------------- FastAPI's docs examples, imported for real
+
+
+DOCS_SRC = Path("/work/corpus/fastapi-docs-src")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DOCS_SRC.is_dir(), reason="the benchmark corpus is not here")
+def test_fastapi_docs_examples_route_tables():
+    """bench/docs_routes.py: every docs_src/*/tutorial*.py app that imports with the installed
+    FastAPI (in a child process) has the route list the table gives, or the table marks what
+    it does not know."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import docs_routes
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    report = docs_routes.compare(DOCS_SRC)
+    assert report["mismatch"] == {}
+    assert report["compared"] >= 200 and report["match_rate"] >= 0.95
