@@ -193,7 +193,7 @@ class RouteTable:
     a condition (inside an ``if``, ``try``, ``match`` or loop: the facts do not say)."""
 
     def __init__(self, project: Project, files: dict[str, str] | None = None,
-                 branches: dict[str, frozenset[int]] | None = None):
+                 branches=None):  # {module: lines}, or anything with its .get
         self.project = project
         self.index: RouteIndex = route_index(project)
         self.files = files or {}
