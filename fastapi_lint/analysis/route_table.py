@@ -31,6 +31,7 @@ _STARLETTE_APP = frozenset({"starlette.Starlette", "fastapi.FastAPI"})
 _CONSTRUCTORS = frozenset({"Starlette", "FastAPI", "APIRouter"})
 _STARLETTE_ROUTE = frozenset({"route", "add_route"})  # starlette.routing.Route: HEAD with GET
 _MAX_DEPTH = 8
+_MAX_WALK = 20_000  # rows and router walks per app before includes are given up on
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,7 @@ class RouteTable:
             self._children.setdefault(include.parent, []).append(include)
         self._mounts: dict[OwnerId, list] = {}
         self.reached: set[OwnerId] = set()  # apps and routers walked so far
+        self._spent = 0  # rows and walks of the current app (see _MAX_WALK)
         # the index's apps and routers, and those only seen mounting something (the
         # index is the project's, shared with the rules: not extended in place)
         self.owners = dict(self.index.owners)
@@ -252,6 +254,7 @@ class RouteTable:
                              unattributed=tuple(self.unattributed.get(module.split(".")[0], ())),
                              redirect_slashes=symbol.call.kwarg("redirect_slashes") != Const(False))
             # FastAPI(routes=[...]): the list, then what setup() adds, then the registrations
+            self._spent = 0
             listed = self._listed_rows(label, origin)
             builtin = self._builtin_rows(label, origin) if self.project.is_subclass(symbol.instance_of, _FASTAPI_APP) \
                 else []
@@ -270,6 +273,7 @@ class RouteTable:
             if include.child is not None:
                 includers[include.child] = includers.get(include.child, 0) + 1
         found = []
+        self._spent = 0  # one budget for all of them: past it, each is walked without its includes
         owners = sorted(set(self.index.routes) | set(self._children) | set(self._mounts))
         for origin in sorted(owners, key=lambda origin: (origin in includers, origin)):
             if origin in self.reached or origin not in self.owners:
@@ -331,6 +335,7 @@ class RouteTable:
         owner = self.owners.get(owner_id)
         if owner is None or depth > _MAX_DEPTH or owner_id in seen:
             return []
+        self._spent += 1
         first = self._listed_rows(app, owner_id) if listed else []
         facts = self.project.modules.get(owner_id[0])
         own = self._own_context(owner, facts, owner_id[1])
@@ -378,8 +383,18 @@ class RouteTable:
                                          None, None, None, None, None, None, condition=condition, trail=(step,),
                                          module=include.module))
                     continue
+                if self._spent > _MAX_WALK:
+                    # routers included by several routers each, level after level: the
+                    # ways down multiply; past the budget an include is one unknown row
+                    step = Step(include.registration, include.module, include.scope, include.registration.line,
+                                "{?…}", False, condition, self._branch(include.module, include.registration.line))
+                    rows.append(RouteRow(app, label, "include", (), "{?…}", False, None, None, show(
+                        include.call.arg(0, "router")), self.files.get(include.module), include.registration.line,
+                        None, None, None, None, None, None, condition=condition, trail=(step,), module=include.module))
+                    continue
                 context = self._include_context(include)
                 for row in self._rows(app, include.child, depth + 1, seen | {owner_id}):
+                    self._spent += 1
                     row = _under(context, row)
                     step = Step(include.registration, include.module, include.scope, include.registration.line,
                                 row.path, row.static, condition, self._branch(include.module, include.registration.line))
