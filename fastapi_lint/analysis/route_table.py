@@ -29,6 +29,9 @@ from fastapi_lint.project import Project
 _FASTAPI_APP = frozenset({"fastapi.FastAPI"})
 _STARLETTE_APP = frozenset({"starlette.Starlette", "fastapi.FastAPI"})
 _CONSTRUCTORS = frozenset({"Starlette", "FastAPI", "APIRouter"})
+# FastAPI's attributes holding the URLs of what setup() adds, and their defaults
+_APP_URLS = {"openapi_url": "/openapi.json", "docs_url": "/docs", "redoc_url": "/redoc",
+             "swagger_ui_oauth2_redirect_url": "/docs/oauth2-redirect"}
 _STARLETTE_ROUTE = frozenset({"route", "add_route"})  # starlette.routing.Route: HEAD with GET
 _MAX_DEPTH = 8
 _MAX_WALK = 20_000  # rows and router walks per app before includes are given up on
@@ -564,6 +567,18 @@ class RouteTable:
                     return found
         return None
 
+    def _app_url(self, app, attr: str) -> str | None:
+        """``app.docs_url`` and the like of a FastAPI app whose constructor call shows it
+        (``custom_docs_ui``: ``@app.get(app.swagger_ui_oauth2_redirect_url)``)."""
+        if app is None or app.call is None or app.origin is None \
+                or not self.project.is_subclass(app.instance_of, _FASTAPI_APP) \
+                or any(name is None for name, _ in app.call.kwargs) or self._custom_init(app.instance_of):
+            return None
+        if not app.call.has_kwarg(attr):
+            return _APP_URLS[attr]
+        value = app.call.kwarg(attr)
+        return value.value if isinstance(value, Const) and isinstance(value.value, str) else None
+
     def _include_context(self, include) -> _Context:
         call = include.call
         facts = self.project.modules.get(include.module)
@@ -584,6 +599,11 @@ class RouteTable:
             symbol = self.project.resolve(facts, scope, value.dotted)
             if symbol is not None and isinstance(symbol.value, Const) and isinstance(symbol.value.value, str):
                 return symbol.value.value, True
+            receiver, _, attr = value.dotted.rpartition(".")
+            if attr in _APP_URLS and receiver:
+                found = self._app_url(self.project.resolve(facts, scope, receiver), attr)
+                if found is not None:
+                    return found, True
         if isinstance(value, FString):
             parts = [p if isinstance(p, str) else "{?" + show(p) + "}" for p in value.parts]
             return "".join(parts), False
