@@ -33,7 +33,7 @@ def route_tables(paths: list[Path], resolver: SettingsResolver) -> list[AppTable
     for root in sorted(groups):
         project, members = groups[root]
         named = {module_name_for(path)[0] for path in members}
-        facts, shown, branches = [], {}, {}
+        facts, shown, branches = [], {}, _Branches()
         for path in project_files(members, project, resolver):
             try:
                 data = path.read_bytes()
@@ -46,10 +46,29 @@ def route_tables(paths: list[Path], resolver: SettingsResolver) -> list[AppTable
             if found.module not in shown:
                 shown[found.module] = display_path(path)
                 if found.calls or found.functions:
-                    branches[found.module] = conditional_lines(data)
+                    branches.paths[found.module] = path
         table = RouteTable(build_project(facts), shown, branches)
         tables.extend(app for app in table.apps() if app.origin[0] in named)
     return tables
+
+
+class _Branches:
+    """``conditional_lines`` of a module, read when the route table first asks (it asks
+    only about the modules that register something: a second parse of every file would
+    take as long as the facts)."""
+
+    def __init__(self):
+        self.paths: dict[str, Path] = {}
+        self._lines: dict[str, frozenset[int]] = {}
+
+    def get(self, module: str, default=frozenset()) -> frozenset[int]:
+        if module not in self._lines:
+            path = self.paths.get(module)
+            try:
+                self._lines[module] = conditional_lines(path.read_bytes()) if path is not None else default
+            except OSError:
+                self._lines[module] = default
+        return self._lines[module]
 
 
 _BRANCHING = (ast.If, ast.Try, ast.For, ast.AsyncFor, ast.While) + ((ast.Match,) if hasattr(ast, "Match") else ()) \
@@ -74,7 +93,8 @@ def conditional_lines(source: bytes) -> frozenset[int]:
                     if hasattr(child, "lineno") else None
                 if start is None and hasattr(child, "body"):  # a match case
                     for stmt in child.body:
-                        lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+                        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+                        lines.update(range(first, (stmt.end_lineno or stmt.lineno) + 1))
                     continue
                 lines.update(range(start, (child.end_lineno or child.lineno) + 1))
     return frozenset(lines)

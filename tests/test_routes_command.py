@@ -378,3 +378,157 @@ def test_a_router_class_with_its_own_init_makes_its_prefix_unknown(tmp_path, mon
     data = json.loads(invoke("routes", "--isolated", "--output-format", "json", ".").output)
     rows = data["apps"][0]["routes"]
     assert [(r["path"], r["static"]) for r in rows] == [("{?Versioned}/a", False), ("/p/b", True)]
+
+
+# ---------------------------------------------------------------- unreachable routes: the table and FAPI205/206
+
+
+def _starlette_first(app, kind: str, method: str, path: str):
+    """The first route of the running app that takes the request in full (Starlette's order)."""
+    from starlette.routing import Match
+
+    scope = {"type": "websocket" if kind == "websocket" else "http", "method": method, "path": path,
+             "root_path": "", "headers": [], "query_string": b""}
+    for route in _flatten(app.routes):
+        found, _ = route.matches(scope)
+        if found == Match.FULL:
+            return route
+    return None
+
+
+@pytest.mark.parametrize("fixture", ["FAPI205", "FAPI206"])
+def test_unreachable_rows_are_the_rule_findings_and_starlette_agrees(fixture, imported):
+    """The rows the table marks unreachable are the routes FAPI205/FAPI206 report, and the
+    running app hands a request for each of them to another route."""
+    from fastapi_lint.analysis.url_templates import sample_path
+
+    copy, packages = imported(FIXTURES / fixture)
+    data = json.loads(invoke("routes", "--isolated", "--app", "app.main:app", "--output-format", "json", ".").output)
+    (app,) = data["apps"]
+    marked = {(row["file"], row["line"]): row for row in app["routes"] if row["unreachable"]}
+    check = invoke("check", "--isolated", "--no-cache", "--select", "FAPI205,FAPI206", "--output-format", "json", ".")
+    findings = {(f["path"], f["line"]): f["code"] for f in json.loads(check.output)}
+    table = {key: row["unreachable"]["code"] for key, row in marked.items()}
+    # The same, but for two routes in one branch of an `if` (the rules see the branches;
+    # the table only knows the rows are conditional, and leaves conditional earlier rows out).
+    conditional = {(row["file"], row["line"]) for row in app["routes"] if row["condition"] == "branch"}
+    assert table == {key: code for key, code in findings.items() if key not in conditional or key in table}
+    assert fixture == "FAPI205" or set(findings) - set(table) == {("app/main.py", 39)}
+    running = _load(copy, "app.main", packages).app
+    for row in marked.values():
+        earlier = app["routes"][row["unreachable"]["by"]]
+        method = "GET" if row["kind"] == "websocket" else row["methods"][0]
+        served = _starlette_first(running, row["kind"], method, sample_path(row["path"]))
+        assert served is not None and served.name != row["name"], row
+        if earlier["kind"] == "mount":
+            assert served.path == earlier["path"], row
+        else:
+            assert served.name == earlier["name"], row
+
+
+# ---------------------------------------------------------------- routes=[...]: Starlette apps and constructors
+
+
+_ROUTE_LISTS = '''\
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route, WebSocketRoute
+import starlette.routing as routing
+
+
+async def homepage(request): ...
+async def users(request): ...
+async def user(request): ...
+async def chat(websocket): ...
+def api_items(): ...
+
+
+user_routes = [
+    Route("/", users, methods=["GET", "POST"]),
+    Route("/{username}", user, name="user_detail"),
+]
+routes = [
+    Route("/", homepage),
+    Mount("/users", routes=user_routes, name="users"),
+    routing.WebSocketRoute("/ws", chat),
+    Route("/users/{username}/edit", user, methods=["put"]),
+]
+app = Starlette(debug=True, routes=routes)
+
+sub = Starlette(routes=[Route("/health", homepage)])
+api = FastAPI(routes=[Route("/plain", homepage), APIRoute("/items", api_items)], docs_url=None)
+api.mount("/sub", sub)
+router = APIRouter(prefix="/ignored", routes=[Route("/listed", homepage, name="listed")])
+
+
+@router.get("/decorated")
+def decorated(): ...
+
+
+api.include_router(router, prefix="/r")
+'''
+
+
+def test_route_lists_of_starlette_and_constructors_equal_the_running_apps(tmp_path, imported):
+    source = tmp_path / "src" / "lists"
+    (source / "lists").mkdir(parents=True)
+    (source / "lists" / "__init__.py").write_text("")
+    (source / "lists" / "main.py").write_text(_ROUTE_LISTS)
+    copy, packages = imported(source)
+    data = json.loads(invoke("routes", "--isolated", "--output-format", "json", ".").output)
+    apps = {app["app"]: app for app in data["apps"]}
+    assert set(apps) == {"lists.main:app", "lists.main:sub", "lists.main:api"}
+    module = _load(copy, "lists.main", packages)
+    for name, app in apps.items():
+        assert app["unresolved"] == 0 and app["conditional"] == 0, name
+        assert _static_rows(app) == _runtime_rows(getattr(module, name.partition(":")[2])), name
+    # the prefix of the router does not apply to its routes=[...] (FastAPI adds it in add_api_route)
+    assert [row["path"] for row in apps["lists.main:api"]["routes"]][-2:] == ["/r/listed", "/r/ignored/decorated"]
+    # The mount takes /users/{username}/edit first (Starlette tries only the mount's own
+    # routes): --match says so. The table marks it for FAPI205 only for a registered route,
+    # which the rule can report on (a Route(...) of a list has no registration node).
+    rows = apps["lists.main:app"]["routes"]
+    assert rows[3]["unreachable"] is None
+    served = invoke("routes", "--isolated", "--app", "lists.main:app", "--match", "PUT /users/ann/edit", ".")
+    assert "-> MOUNT /users" in served.output
+
+
+# ---------------------------------------------------------------- FastAPI's docs examples, imported for real
+
+
+DOCS_SRC = Path("/work/corpus/fastapi-docs-src")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DOCS_SRC.is_dir(), reason="the benchmark corpus is not here")
+def test_fastapi_docs_examples_route_tables():
+    """bench/docs_routes.py: every docs_src/*/tutorial*.py app that imports with the installed
+    FastAPI (in a child process) has the route list the table gives, or the table marks what
+    it does not know."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import docs_routes
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    report = docs_routes.compare(DOCS_SRC)
+    assert report["mismatch"] == {}
+    assert report["compared"] >= 250 and report["match_rate"] >= 0.95
+
+
+def test_routers_included_many_ways_give_a_table_with_unknown_includes(tmp_path, monkeypatch):
+    """Routers each included by every router of the level above, level after level: the ways
+    down multiply (8**7); past a budget the table shows the remaining includes as unknown."""
+    width, depth = 8, 8
+    lines = ["from fastapi import FastAPI, APIRouter", "app = FastAPI(openapi_url=None)"]
+    lines += [f"r{level}_{j} = APIRouter()" for level in range(depth) for j in range(width)]
+    lines += ["@r0_0.get('/x')", "def x(): ..."]
+    lines += [f"r{level}_{j}.include_router(r{level - 1}_{k})"
+              for level in range(1, depth) for j in range(width) for k in range(width)]
+    lines += [f"app.include_router(r{depth - 1}_{j})" for j in range(width)]
+    (tmp_path / "main.py").write_text("\n".join(lines) + "\n")
+    monkeypatch.chdir(tmp_path)
+    (app,) = json.loads(invoke("routes", "--isolated", "--output-format", "json", ".").output)["apps"]
+    kinds = {row["kind"] for row in app["routes"]}
+    assert kinds == {"route", "include"} and app["unresolved"] > 0
+    assert all(row["path"] == "/x" for row in app["routes"] if row["kind"] == "route")

@@ -1,80 +1,82 @@
-"""Conflicting routes of one app or router (FAPI205 shadowed-route, FAPI206 duplicate-route):
-pairs of registrations, in registration order, on the same object and in the same scope,
-that can both run and share a method. :class:`RouteTableRule` collects them during the
-traversal (see :class:`~fastapi_lint.analysis.route_nodes.RouteWalker`) and reports each
-later route once."""
+"""Routes that can never be reached (FAPI205 shadowed-route, FAPI206 duplicate-route), as
+the route table says: :func:`~fastapi_lint.analysis.route_table.route_conflicts` finds
+them in each app's route list in Starlette's matching order (prefixes and includes across
+modules applied), the list ``fastapi-lint routes`` prints. :class:`RouteTableRule` joins
+them with the file being linted: it collects the file's route and ``include_router``
+nodes during the traversal (see :class:`~fastapi_lint.analysis.route_nodes.RouteWalker`),
+drops the pairs the facts cannot tell apart from code that does not always run together
+(the ``if`` and the ``else`` of one statement; an earlier route under an ``if`` the later
+one is not in, which overrides it only when the condition holds) and reports each later
+route once, on its path."""
 
 from __future__ import annotations
-
 
 import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.route_nodes import Entry, RouteWalker, exclusive
-
-
-def route_methods(entry: Entry) -> frozenset[str]:
-    if entry.registration.kind == "websocket":
-        return frozenset({"WEBSOCKET"})
-    return frozenset(entry.registration.methods)
+from fastapi_lint.analysis.route_nodes import Entry, RouteWalker
+from fastapi_lint.analysis.route_table import Conflict, registration_key, route_conflicts
 
 
 def shown_methods(methods: frozenset[str]) -> str:
     return "/".join(sorted(methods))
 
 
-def conflicting_pairs(entries: list[Entry], keys):
-    """(earlier, later) registrations on the same object, in the same scope, that can
-    both run, for overlapping methods. ``keys(path)`` gives the bucket a path is filed
-    under and the buckets of earlier paths that may conflict with it: comparing every
-    pair is quadratic, and apps with thousands of routes on one router exist."""
-    by_owner: dict[tuple, list[tuple[Entry, frozenset[str]]]] = {}
-    for entry in entries:
-        methods = route_methods(entry)
-        if entry.registration.path is None or not methods:
-            continue
-        by_owner.setdefault((entry.registration.owner.origin, entry.scope), []).append((entry, methods))
-    for group in by_owner.values():
-        earlier_by_key: dict[object, list[int]] = {}
-        for position, (later, methods) in enumerate(group):
-            own_key, conflicting_keys = keys(later.registration.path)
-            candidates = sorted(i for key in conflicting_keys for i in earlier_by_key.get(key, ()))
-            for i in candidates:
-                earlier, earlier_methods = group[i]
-                overlap = earlier_methods & methods
-                if overlap and not exclusive(earlier, later):
-                    yield earlier, later, overlap
-            earlier_by_key.setdefault(own_key, []).append(position)
-
-
 class RouteTableRule(RouteWalker):
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/path-params/#order-matters"
+    kinds = frozenset({"route", "websocket", "include_router"})
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return len(view.model.of_kind("route")) + len(view.model.of_kind("websocket")) > 1
+        return view.has("route", "websocket") and view.facts.module in route_conflicts(view.project)
 
     def leave_Module(self, node: cst.Module) -> None:
-        pairs = list(conflicting_pairs(self.entries, self.keys))
-        reported = self.skipped(pairs)
-        for earlier, later, overlap in pairs:
-            if id(later) in reported:
+        module = self.ctx.model.facts.module
+        conflicts = route_conflicts(self.ctx.project).get(module)
+        if not conflicts:
+            return
+        entries = {registration_key(entry.registration): entry for entry in self.entries}
+        for entry in self.entries:
+            if entry.registration.kind not in ("route", "websocket"):
                 continue
-            message = self.conflict(earlier, later, shown_methods(overlap))
+            found = conflicts.get(registration_key(entry.registration))
+            if not found:
+                continue
+            usable = [c for c in found if not self._never_together(c, entries, module)]
+            message = self.message(usable, entry) if usable else None
             if message is not None:
-                # A later route is reported once, for the first earlier route that answers first.
-                reported.add(id(later))
-                self.report(later.path_node, message)
+                self.report(entry.path_node, message)
 
     @staticmethod
-    def keys(path: str) -> tuple[object, tuple]:
-        """The bucket ``path`` is filed under, and the buckets of earlier paths to compare it with."""
-        return path, (path,)
+    def _never_together(conflict: Conflict, entries: dict, module: str) -> bool:
+        """The earlier of the two entries where the routes part is under an ``if`` or ``match``
+        branch of this file the later one is not in, or the earlier route is registered under
+        a condition of this file below that point: the route table (from the facts) does not
+        know branches."""
+        level = conflict.level
+        one, other = conflict.earlier.trail[level], conflict.later.trail[level]
+        if one.module == other.module == module:
+            first = entries.get(registration_key(one.entry))
+            second = entries.get(registration_key(other.entry))
+            if first is not None and second is not None and not set(first.branches) <= set(second.branches):
+                # the earlier one is under a condition the later one is not (an override
+                # behind a setting), or in another branch of the same statement
+                return True
+        for step in conflict.earlier.trail[level + 1:]:
+            if step.module == module:
+                below = entries.get(registration_key(step.entry))
+                if below is not None and below.branches:
+                    return True
+        return False
 
-    def skipped(self, pairs: list) -> set[int]:
-        """ids of the later entries not to report at all."""
-        return set()
-
-    def conflict(self, earlier: Entry, later: Entry, methods: str) -> str | None:
-        """The message when ``earlier`` keeps requests from reaching ``later``, else None."""
+    def message(self, conflicts: list[Conflict], entry: Entry) -> str | None:
+        """The message for the later route ``entry`` given what answers first, else None."""
         raise NotImplementedError
+
+
+def where(conflict: Conflict) -> str:
+    """How a message points at the earlier route: its line, or its file and line."""
+    earlier = conflict.earlier
+    if earlier.module == conflict.later.module:
+        return f"line {earlier.line}"
+    return f"{earlier.module}, line {earlier.line}"

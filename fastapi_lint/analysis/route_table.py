@@ -12,6 +12,7 @@ is shown as ``{?spelling}`` and the row is marked not static.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -19,14 +20,21 @@ from fastapi_lint.analysis.facts import (
     MODULE_SCOPE, CallValue, Const, FString, Lambda, ModuleFacts, Ref, Seq, Subscript, Value,
 )
 from fastapi_lint.analysis.routing import OwnerId, RouteIndex, route_index
-from fastapi_lint.analysis.url_templates import path_matcher, path_parameters
-from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
+from fastapi_lint.analysis.url_templates import _PARAM, path_matcher, path_parameters, sample_path
+from fastapi_lint.analysis.names import canonical
+from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS, ROUTE_OBJECTS
 from fastapi_lint.data.status_codes import status_code_of
 from fastapi_lint.project import Project
 
 _FASTAPI_APP = frozenset({"fastapi.FastAPI"})
+_STARLETTE_APP = frozenset({"starlette.Starlette", "fastapi.FastAPI"})
+_CONSTRUCTORS = frozenset({"Starlette", "FastAPI", "APIRouter"})
+# FastAPI's attributes holding the URLs of what setup() adds, and their defaults
+_APP_URLS = {"openapi_url": "/openapi.json", "docs_url": "/docs", "redoc_url": "/redoc",
+             "swagger_ui_oauth2_redirect_url": "/docs/oauth2-redirect"}
 _STARLETTE_ROUTE = frozenset({"route", "add_route"})  # starlette.routing.Route: HEAD with GET
 _MAX_DEPTH = 8
+_MAX_WALK = 20_000  # rows and router walks per app before includes are given up on
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,13 @@ class RouteRow:
     # loop), "call" (in a function other than the one that builds its router), "import"
     # (registered by a module other than the router's, when that module is imported).
     condition: str | None = None
+    # Where the row comes from, for the conflict analysis (not shown): one Step per level,
+    # from the app down to the registration (see ``unreachable``).
+    trail: tuple = field(default=(), compare=False, repr=False)
+    registration: object = field(default=None, compare=False, repr=False)  # model.Registration
+    module: str | None = field(default=None, compare=False, repr=False)  # the registering module
+    # registered on an earlier object bound to the same name (``app = FastAPI()`` again below)
+    rebound: bool = field(default=False, compare=False, repr=False)
 
     def as_dict(self) -> dict:
         return {
@@ -88,6 +103,37 @@ class AppTable:
     @property
     def conditional(self) -> int:
         return sum(row.condition is not None for row in self.rows)
+
+    def unreachable(self) -> dict[int, Conflict]:
+        """The rows (by order) an earlier row answers every request of, with the first one:
+        what FAPI205 (shadowed) and FAPI206 (duplicate) report. An earlier row registered
+        under a condition (``if``, ``try``, ``match``, a loop) is left out: it takes the
+        requests only when the condition holds, and may be the other branch of the later
+        one's statement (the rules, which see the branches, report two rows in one branch)."""
+        found: dict[int, Conflict] = {}
+        for conflict in unreachable(self.rows):
+            one, other = conflict.earlier.trail[conflict.level], conflict.later.trail[conflict.level]
+            if one.branch:
+                continue
+            known = found.get(conflict.later.order)
+            if known is None or (conflict.duplicate and not known.duplicate):
+                found[conflict.later.order] = conflict
+        return found
+
+
+@dataclass(frozen=True)
+class Step:
+    """One level of a row's way down from its app: the entry of one app or router's route
+    list the row is (a route registration) or is under (an ``include_router``)."""
+
+    entry: object  # the Registration (or mount call), by identity
+    module: str  # where the entry is registered
+    scope: str
+    line: int
+    path: str  # the row's path as that app or router sees it, before its own prefix
+    static: bool
+    condition: str | None  # as RouteRow.condition, for this entry
+    branch: bool = False  # under an if/try/match/loop (known only when the table is given branches)
 
 
 @dataclass(frozen=True)
@@ -151,7 +197,7 @@ class RouteTable:
     a condition (inside an ``if``, ``try``, ``match`` or loop: the facts do not say)."""
 
     def __init__(self, project: Project, files: dict[str, str] | None = None,
-                 branches: dict[str, frozenset[int]] | None = None):
+                 branches=None):  # {module: lines}, or anything with its .get
         self.project = project
         self.index: RouteIndex = route_index(project)
         self.files = files or {}
@@ -161,6 +207,8 @@ class RouteTable:
         for include in self.index.includes:
             self._children.setdefault(include.parent, []).append(include)
         self._mounts: dict[OwnerId, list] = {}
+        self.reached: set[OwnerId] = set()  # apps and routers walked so far
+        self._spent = 0  # rows and walks of the current app (see _MAX_WALK)
         # the index's apps and routers, and those only seen mounting something (the
         # index is the project's, shared with the rules: not extended in place)
         self.owners = dict(self.index.owners)
@@ -171,6 +219,7 @@ class RouteTable:
                     self.unattributed.setdefault(name.split(".")[0], []).append(
                         (self.files.get(name, name), registration.line))
         for name, facts in project.modules.items():
+            self._constructed(facts)
             for scoped in facts.calls:
                 callee = scoped.call.callee or ""
                 if callee.rsplit(".", 1)[-1] != "mount" or "." not in callee:
@@ -180,22 +229,62 @@ class RouteTable:
                     self.owners.setdefault(owner.origin, owner)
                     self._mounts.setdefault(owner.origin, []).append((name, scoped))
 
+    def _constructed(self, facts: ModuleFacts) -> None:
+        """Starlette apps, and apps and routers given ``routes=[...]``, that nothing is
+        registered on (the index knows the others)."""
+        for scope in facts.scopes.values():
+            for name, binding in scope.bindings.items():
+                value = binding.value
+                if binding.kind != "value" or not isinstance(value, CallValue) or not value.callee:
+                    continue
+                if value.callee.rsplit(".", 1)[-1] not in _CONSTRUCTORS and not value.has_kwarg("routes"):
+                    continue
+                symbol = self.project.resolve(facts, scope.key, name)
+                if symbol is not None and symbol.origin is not None and symbol.call is not None \
+                        and self.project.kind_of(symbol):
+                    self.owners.setdefault(symbol.origin, symbol)
+
     # ------------------------------------------------------------ apps
 
     def apps(self) -> list[AppTable]:
         tables = []
         for origin, symbol in sorted(self.owners.items()):
-            if symbol.call is None or not self.project.is_subclass(symbol.instance_of, _FASTAPI_APP):
+            if symbol.call is None or not self.project.is_subclass(symbol.instance_of, _STARLETTE_APP):
                 continue
             module, scope, name = origin
             label = f"{module}:{name}" if scope == MODULE_SCOPE else f"{module}:{scope}.{name}"
             table = AppTable(label, origin, self.files.get(module), symbol.call.line,
                              unattributed=tuple(self.unattributed.get(module.split(".")[0], ())),
                              redirect_slashes=symbol.call.kwarg("redirect_slashes") != Const(False))
-            rows = self._builtin_rows(label, origin) + self._rows(label, origin, 0, frozenset())
+            # FastAPI(routes=[...]): the list, then what setup() adds, then the registrations
+            self._spent = 0
+            listed = self._listed_rows(label, origin)
+            builtin = self._builtin_rows(label, origin) if self.project.is_subclass(symbol.instance_of, _FASTAPI_APP) \
+                else []
+            rows = listed + builtin + self._rows(label, origin, 0, frozenset(), listed=False)
             table.rows = [_renumber(row, i) for i, row in enumerate(rows)]
             tables.append(table)
         return tables
+
+    def routers(self) -> list[tuple[str, list[RouteRow]]]:
+        """``(label, rows)`` of every router (or app the tables do not list) that no app
+        walked by :meth:`apps` reaches: its own routes and includes, its prefix applied.
+        Routers nothing includes come first, so a router another one includes is walked
+        under it. Call after :meth:`apps`."""
+        includers: dict[OwnerId, int] = {}
+        for include in self.index.includes:
+            if include.child is not None:
+                includers[include.child] = includers.get(include.child, 0) + 1
+        found = []
+        self._spent = 0  # one budget for all of them: past it, each is walked without its includes
+        owners = sorted(set(self.index.routes) | set(self._children) | set(self._mounts))
+        for origin in sorted(owners, key=lambda origin: (origin in includers, origin)):
+            if origin in self.reached or origin not in self.owners:
+                continue
+            label = _label(origin)
+            rows = self._rows(label, origin, 0, frozenset())
+            found.append((label, [_renumber(row, i) for i, row in enumerate(rows)]))
+        return found
 
     def _builtin_rows(self, label: str, origin: OwnerId) -> list[RouteRow]:
         """What ``FastAPI.setup()`` adds before any route: the schema and the docs pages.
@@ -242,12 +331,15 @@ class RouteTable:
 
     # ------------------------------------------------------------ the walk
 
-    def _rows(self, app: str, owner_id: OwnerId, depth: int, seen: frozenset) -> list[RouteRow]:
+    def _rows(self, app: str, owner_id: OwnerId, depth: int, seen: frozenset, listed: bool = True) -> list[RouteRow]:
         """The rows of ``owner_id`` in matching order, their paths relative to its includer
-        (its own prefix, tags and dependencies applied)."""
+        (its own prefix, tags and dependencies applied; not to its ``routes=[...]``, which
+        come first, as they are)."""
         owner = self.owners.get(owner_id)
         if owner is None or depth > _MAX_DEPTH or owner_id in seen:
             return []
+        self._spent += 1
+        first = self._listed_rows(app, owner_id) if listed else []
         facts = self.project.modules.get(owner_id[0])
         own = self._own_context(owner, facts, owner_id[1])
         entries = []
@@ -260,31 +352,156 @@ class RouteTable:
         entries.sort(key=lambda entry: entry[0])
         rows: list[RouteRow] = []
         label = _label(owner_id)
+        self.reached.add(owner_id)
         for _, kind, item in entries:
             if kind == "route":
                 module, registration = item
                 line = registration.line
-                condition = self._condition(owner_id, module, line, self._scope_of(
-                    self.project.modules[module], registration.call, registration))
-                rows.append(_replace(self._route_row(app, label, *item), condition=condition))
+                scope = self._scope_of(self.project.modules[module], registration.call, registration)
+                condition = self._condition(owner_id, module, line, scope)
+                row = self._route_row(app, label, *item)
+                owner = registration.owner
+                rebound = owner.call is not None and owner.origin is not None and owner.origin[0] == module \
+                    and owner.call.line > line
+                step = Step(registration, module, scope, line, row.path, row.static, condition, self._branch(module, line))
+                rows.append(_replace(row, condition=condition, trail=(step,), registration=registration,
+                                     module=module, rebound=rebound))
             elif kind == "mount":
                 module, scoped = item
                 condition = self._condition(owner_id, module, scoped.call.line, scoped.scope)
-                rows.append(_replace(self._mount_row(app, label, *item), condition=condition))
+                row = self._mount_row(app, label, *item)
+                step = Step(scoped, module, scoped.scope, scoped.call.line, row.path, row.static, condition,
+                            self._branch(module, scoped.call.line))
+                rows.append(_replace(row, condition=condition, trail=(step,), module=module))
             else:
                 include = item
                 condition = self._condition(owner_id, include.module, include.registration.line, include.scope)
                 if include.child is None:
                     target = include.call.arg(0, "router")
-                    rows.append(RouteRow(app, label, "include", (), "{?" + show(target) + "}", False, None, None,
+                    path = "{?" + show(target) + "}"
+                    step = Step(include.registration, include.module, include.scope, include.registration.line,
+                                path, False, condition, self._branch(include.module, include.registration.line))
+                    rows.append(RouteRow(app, label, "include", (), path, False, None, None,
                                          show(target), self.files.get(include.module), include.registration.line,
-                                         None, None, None, None, None, None, condition=condition))
+                                         None, None, None, None, None, None, condition=condition, trail=(step,),
+                                         module=include.module))
+                    continue
+                if self._spent > _MAX_WALK:
+                    # routers included by several routers each, level after level: the
+                    # ways down multiply; past the budget an include is one unknown row
+                    step = Step(include.registration, include.module, include.scope, include.registration.line,
+                                "{?…}", False, condition, self._branch(include.module, include.registration.line))
+                    rows.append(RouteRow(app, label, "include", (), "{?…}", False, None, None, show(
+                        include.call.arg(0, "router")), self.files.get(include.module), include.registration.line,
+                        None, None, None, None, None, None, condition=condition, trail=(step,), module=include.module))
                     continue
                 context = self._include_context(include)
                 for row in self._rows(app, include.child, depth + 1, seen | {owner_id}):
+                    self._spent += 1
                     row = _under(context, row)
+                    step = Step(include.registration, include.module, include.scope, include.registration.line,
+                                row.path, row.static, condition, self._branch(include.module, include.registration.line))
+                    row = _replace(row, trail=(step, *row.trail))
                     rows.append(row if row.condition or not condition else _replace(row, condition=condition))
-        return [_under(own, row) if row.kind != "builtin" else row for row in rows]
+        return first + [_under(own, row) if row.kind != "builtin" else row for row in rows]
+
+    # ------------------------------------------------------------ routes=[...]
+
+    def _listed_rows(self, app: str, owner_id: OwnerId) -> list[RouteRow]:
+        """The rows of ``routes=[Route(...), Mount(...), WebSocketRoute(...)]`` given to the
+        app's or router's constructor (its prefix does not apply to them)."""
+        owner = self.owners.get(owner_id)
+        ctor = owner.call if owner is not None else None
+        facts = self.project.modules.get(owner_id[0])
+        if ctor is None or facts is None or not ctor.has_kwarg("routes"):
+            return []
+        self.reached.add(owner_id)
+        rows = self._route_list(app, _label(owner_id), facts, owner_id[1], ctor.kwarg("routes"), ctor.line, 0)
+        branch = self._branch(owner_id[0], ctor.line)
+        return [_replace(row, trail=(Step(row.registration, owner_id[0], owner_id[1], ctor.line, row.path, row.static,
+                                          None, branch),), registration=None) for row in rows]
+
+    def _route_list(self, app: str, router: str, facts: ModuleFacts, scope: str, value, line: int,
+                    depth: int) -> list[RouteRow]:
+        if value is None or (isinstance(value, Const) and value.value in (None, ())):
+            return []
+        if isinstance(value, Ref) and depth < 3:
+            symbol = self.project.resolve(facts, scope, value.dotted)
+            if symbol is not None and symbol.origin is not None and symbol.value is not None:
+                other = self.project.modules.get(symbol.origin[0])
+                if other is not None:
+                    return self._route_list(app, router, other, symbol.origin[1], symbol.value, line, depth + 1)
+        if isinstance(value, Seq):
+            rows = []
+            for item in value.items:
+                rows.extend(self._route_item(app, router, facts, scope, item, line))
+            return rows
+        return [self._unknown_row(app, router, facts.module, value, line)]
+
+    def _unknown_row(self, app: str, router: str, module: str, value, line: int) -> RouteRow:
+        shown = show(value)
+        # registration: the summary, by identity, for the trail (see _listed_rows)
+        return RouteRow(app, router, "include", (), "{?" + shown + "}", False, None, None, shown,
+                        self.files.get(module), getattr(value, "line", line), None, None, None, None, None, None,
+                        registration=value, module=module)
+
+    def _route_item(self, app: str, router: str, facts: ModuleFacts, scope: str, item, line: int) -> list[RouteRow]:
+        kind = None
+        if isinstance(item, CallValue) and item.callee:
+            symbol = self.project.resolve(facts, scope, item.callee)
+            kind = ROUTE_OBJECTS.get(canonical(symbol.qualname)) if symbol is not None and symbol.qualname else None
+        if kind is None or kind == "host":
+            return [self._unknown_row(app, router, facts.module, item, line)]
+        path, static = self._string(facts, scope, item.arg(0, "path"), "")
+        if item.arg(0, "path") is None or any(name is None for name, _ in item.kwargs):
+            path, static = "{?path}", False
+        explicit = item.kwarg("name")
+        name = explicit.value if isinstance(explicit, Const) and isinstance(explicit.value, str) else None
+        if kind == "mount":
+            target = item.arg(1, "app")
+            handler = show(target) if target is not None else "routes=[...]"
+            return [RouteRow(app, router, "mount", (), path.rstrip("/"), static, name, None, handler,
+                             self.files.get(facts.module), item.line, None, None, None, None, None, None,
+                             registration=item, module=facts.module)]
+        endpoint = item.arg(1, "endpoint")
+        handler, function, is_class = None, None, False
+        if isinstance(endpoint, Ref):
+            symbol = self.project.resolve(facts, scope, endpoint.dotted)
+            handler = endpoint.dotted
+            if symbol is not None and symbol.project_ref is not None:
+                module, key = symbol.project_ref
+                other = self.project.modules.get(module)
+                if other is not None:
+                    handler = other.qualname_of_key(key)
+                    function = other.functions.get(key)
+                    is_class = key in other.classes
+            elif symbol is not None and symbol.qualname:
+                handler = symbol.qualname
+        elif endpoint is not None:
+            handler = show(endpoint)
+        if name is None and explicit in (None, Const(None)) and isinstance(endpoint, Ref):
+            name = endpoint.dotted.rsplit(".", 1)[-1]  # starlette.routing.get_name: __name__
+        if kind == "websocket":
+            return [RouteRow(app, router, "websocket", (), path, static, name, None, handler,
+                             self.files.get(facts.module), item.line, (), (), None, None, False, "websocket",
+                             registration=item, module=facts.module)]
+        value = item.kwarg("methods")
+        if value is None or value == Const(None):
+            if kind == "api_route":
+                methods: tuple[str, ...] = ("GET",)
+            elif is_class or function is None and not isinstance(endpoint, Ref):
+                methods = ("?",)  # an HTTPEndpoint class answers the methods it defines
+            else:
+                methods = ("GET", "HEAD")
+        elif isinstance(value, Const) and isinstance(value.value, tuple):
+            methods = tuple(sorted({str(m).upper() for m in value.value}))
+            if kind == "route" and "GET" in methods and "HEAD" not in methods:
+                methods = tuple(sorted((*methods, "HEAD")))
+        else:
+            methods = ("?",)
+        return [RouteRow(app, router, "route", methods, path, static, name, None, handler,
+                         self.files.get(facts.module), item.line, (), (), None, None, False, None,
+                         registration=item, module=facts.module)]
 
     def _position(self, owner_id: OwnerId, module: str, registration) -> tuple:
         if registration.decorator_index is not None and registration.function_key:
@@ -302,6 +519,9 @@ class RouteTable:
         if line in self.branches.get(module, ()):
             return "branch"
         return None
+
+    def _branch(self, module: str, line: int) -> bool:
+        return line in self.branches.get(module, ())
 
     @staticmethod
     def _at(owner_id: OwnerId, module: str, line: int, within: int) -> tuple:
@@ -347,6 +567,18 @@ class RouteTable:
                     return found
         return None
 
+    def _app_url(self, app, attr: str) -> str | None:
+        """``app.docs_url`` and the like of a FastAPI app whose constructor call shows it
+        (``custom_docs_ui``: ``@app.get(app.swagger_ui_oauth2_redirect_url)``)."""
+        if app is None or app.call is None or app.origin is None \
+                or not self.project.is_subclass(app.instance_of, _FASTAPI_APP) \
+                or any(name is None for name, _ in app.call.kwargs) or self._custom_init(app.instance_of):
+            return None
+        if not app.call.has_kwarg(attr):
+            return _APP_URLS[attr]
+        value = app.call.kwarg(attr)
+        return value.value if isinstance(value, Const) and isinstance(value.value, str) else None
+
     def _include_context(self, include) -> _Context:
         call = include.call
         facts = self.project.modules.get(include.module)
@@ -367,6 +599,11 @@ class RouteTable:
             symbol = self.project.resolve(facts, scope, value.dotted)
             if symbol is not None and isinstance(symbol.value, Const) and isinstance(symbol.value.value, str):
                 return symbol.value.value, True
+            receiver, _, attr = value.dotted.rpartition(".")
+            if attr in _APP_URLS and receiver:
+                found = self._app_url(self.project.resolve(facts, scope, receiver), attr)
+                if found is not None:
+                    return found, True
         if isinstance(value, FString):
             parts = [p if isinstance(p, str) else "{?" + show(p) + "}" for p in value.parts]
             return "".join(parts), False
@@ -652,5 +889,221 @@ def _parameters(row: RouteRow) -> int:
 
 def build_tables(project: Project, files: dict[str, str] | None = None) -> list[AppTable]:
     return RouteTable(project, files).apps()
+
+
+# ---------------------------------------------------------------- unreachable routes
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """``later`` can never serve the requests ``earlier`` takes first (FAPI205/FAPI206)."""
+
+    earlier: RouteRow  # a route, websocket or mount
+    later: RouteRow
+    level: int  # index in both trails of the entries of the app or router where they part
+    methods: frozenset[str]  # the methods ``later`` loses ("WEBSOCKET" for websockets)
+    duplicate: bool  # the same path; else ``earlier`` matches every request of ``later``'s path
+
+    @property
+    def earlier_path(self) -> str:
+        """The earlier route's path as the app or router they share sees it."""
+        return self.earlier.trail[self.level].path
+
+    @property
+    def later_path(self) -> str:
+        return self.later.trail[self.level].path
+
+    @property
+    def same_router(self) -> bool:
+        """Both registered directly on the one app or router where they part."""
+        return len(self.earlier.trail) == len(self.later.trail) == self.level + 1
+
+
+# Values a request could carry in a parameter of each convertor: the later route is
+# unreachable only if the earlier one matches all of them, not just one sample.
+_PROBES = {
+    "str": ("x", "7", "1.5", "a-b.c"),
+    "int": ("0", "42"),
+    "float": ("0", "1.5"),
+    "uuid": ("00000000-0000-0000-0000-000000000000",),
+    "path": ("x", "x/y"),
+}
+_MAX_PROBES = 64
+_FIXED_WIDTH = frozenset(_PROBES) - {"path"}
+_ANY_SHAPE = "any"
+_KEYED_SEGMENTS = 8  # at most 2**8 lookups per route
+_ALL_METHODS = frozenset({"*"})  # a mount takes every method
+_KEPT = 16  # earlier routes kept per path shape and method
+
+
+def _row_methods(row: RouteRow) -> frozenset[str] | None:
+    if row.kind == "websocket":
+        return frozenset({"WEBSOCKET"})
+    if row.kind == "mount":
+        return _ALL_METHODS
+    if row.kind != "route" or not row.methods or "?" in row.methods:
+        return None
+    return frozenset(row.methods)
+
+
+def _keys(path: str, mount: bool = False) -> tuple[object, tuple]:
+    """The bucket ``path`` is filed under, and the buckets of earlier paths to compare it with.
+
+    A template without a ``path`` (or custom) convertor matches a fixed number of segments,
+    each either a literal or one with a parameter, which matches any literal: an earlier
+    template can only match every request of a later one when it has the same count and,
+    segment by segment, the same literal or a parameter. So a path is filed under its
+    segments with parameters as None, and looked up under every way of replacing its
+    literals by None: a handful of lookups instead of every pair (5,000 routes of one shape
+    on one router exist). Literals past the first ``_KEYED_SEGMENTS`` count as parameters
+    in both, which only widens the comparison. Mounts and ``path`` convertors match any
+    number of segments: they are filed under ``_ANY_SHAPE``, which every path looks in."""
+    if mount or any(p.convertor not in _FIXED_WIDTH for p in path_parameters(path)):
+        return _ANY_SHAPE, (_ANY_SHAPE,)
+    shape = [None if "{" in segment or i >= _KEYED_SEGMENTS else segment
+             for i, segment in enumerate(path.split("/"))]
+    choices = [(segment, None) if segment is not None else (None,) for segment in shape]
+    return tuple(shape), (*itertools.product(*choices), _ANY_SHAPE)
+
+
+def captures(earlier: str, later: str) -> bool:
+    """Whether the template ``earlier`` matches every request path the template ``later``
+    accepts (checked on probe values of each parameter; each check is linear)."""
+    matcher = path_matcher(earlier)
+    sample = sample_path(later)
+    if matcher is None or sample is None or not matcher.fullmatch(sample):
+        return False
+    params = path_parameters(later)
+    if not params:
+        return True
+    probes = [_PROBES.get(p.convertor) for p in params]
+    if None in probes:
+        return False
+    pieces = _split(later)
+    for n, combination in enumerate(itertools.product(*probes)):
+        if n >= _MAX_PROBES:
+            break
+        concrete = "".join(piece if isinstance(piece, str) else combination[piece] for piece in pieces)
+        if not matcher.fullmatch(concrete):
+            return False
+    return True
+
+
+def _split(path: str) -> list:
+    """The template as literal strings and parameter indexes, e.g. ['/a/', 0, '/b']."""
+    out: list = []
+    end = 0
+    for index, found in enumerate(_PARAM.finditer(path)):
+        out.append(path[end:found.start()])
+        out.append(index)
+        end = found.end()
+    out.append(path[end:])
+    return out
+
+
+def unreachable(rows: list[RouteRow]) -> list[Conflict]:
+    """Routes of one route list (an app's, in matching order) an earlier route or mount
+    answers first: for each later route, the earlier ones that match all its requests for
+    a method it has, in matching order (the first ``_KEPT`` of each path shape and method:
+    a route needs one, and thousands of copies of one route exist). Two rows are compared
+    where their ways down from the app part: under the app or router they share, at its
+    entries for each (a route registration, or the ``include_router`` each is under); only
+    when those two entries are registered in one module and one scope, so that they run in
+    source order, and when nothing below the earlier entry makes the earlier route
+    conditional (a registration in another module or in a function). Paths are compared as
+    that app or router sees them, so a prefix not known above it does not matter."""
+    candidates = [(row, _row_methods(row)) for row in rows]
+    # (owner key, module, scope) -> [current entry, pending rows, {(shape, method): [index]}]
+    groups: dict[tuple, list] = {}
+    found: list[Conflict] = []
+    for index, (row, methods) in enumerate(candidates):
+        if methods is None or not row.trail or row.rebound:
+            continue
+        mount = row.kind == "mount"
+        # A route of a ``routes=[...]`` list has no registration to report on: it is only
+        # compared as an earlier one, so the table marks nothing the rules cannot report.
+        reported = not mount and row.registration is not None
+        later: set[tuple[int, int]] = set()
+        owner_key: tuple = ()
+        for level, step in enumerate(row.trail):
+            group = groups.setdefault((owner_key, step.module, step.scope), [None, [], {}])
+            owner_key += (id(step.entry),)
+            if group[0] is not step.entry:
+                for earlier, keys in group[1]:
+                    for key in keys:
+                        bucket = group[2].setdefault(key, [])
+                        if len(bucket) < _KEPT:
+                            bucket.append(earlier)
+                group[0], group[1] = step.entry, []
+            if not step.static:
+                continue
+            own_key, lookups = _keys(step.path, mount)
+            if reported:
+                for key in lookups:
+                    for method in (*methods, "*"):
+                        later.update((earlier, level) for earlier in group[2].get((key, method), ()))
+            if not _earlier_conditional(row, level):
+                group[1].append((index, [(own_key, method) for method in methods]))
+        for earlier_index, level in sorted(later):
+            conflict = _conflict(candidates[earlier_index], (row, methods), level)
+            if conflict is not None:
+                found.append(conflict)
+    return found
+
+
+def _earlier_conditional(row: RouteRow, level: int) -> bool:
+    return any(step.condition is not None for step in row.trail[level + 1:])
+
+
+def _conflict(earlier_pair, later_pair, level: int) -> Conflict | None:
+    earlier, earlier_methods = earlier_pair
+    later, methods = later_pair
+    if earlier.registration is not None and earlier.registration is later.registration:
+        return None  # one route reached twice (its router included twice): FAPI217's
+    overlap = methods if earlier.kind == "mount" else earlier_methods & methods
+    if not overlap:
+        return None
+    first, second = earlier.trail[level].path, later.trail[level].path
+    if earlier.kind == "mount":
+        if not captures(first + "/{path:path}", second):
+            return None
+        return Conflict(earlier, later, level, overlap, False)
+    if first == second:
+        return Conflict(earlier, later, level, overlap, True)
+    if not path_parameters(first):
+        return None
+    one, other = earlier.registration, later.registration
+    if one is not None and other is not None and one.function_key is not None \
+            and one.function_key == other.function_key and earlier.module == later.module:
+        return None  # one endpoint under both paths: whichever matches, the same code runs
+    if not captures(first, second):
+        return None
+    return Conflict(earlier, later, level, overlap, False)
+
+
+def registration_key(registration) -> tuple | None:
+    """What identifies a registration in both passes (the model's registrations are
+    rebuilt for each use; their facts are the same)."""
+    if registration is None or not hasattr(registration, "function_key"):
+        return None
+    return (registration.kind, registration.call, registration.decorator_index, registration.function_key)
+
+
+def route_conflicts(project: Project) -> dict[str, dict[tuple, list[Conflict]]]:
+    """Every :class:`Conflict` of the project's apps (and of the routers no app includes),
+    by the module of the later route and its :func:`registration_key`, earliest first.
+    Built once per project; FAPI205 and FAPI206 read it."""
+    return project.memo(("route_conflicts",), lambda: _route_conflicts(project))
+
+
+def _route_conflicts(project: Project) -> dict[str, dict[tuple, list[Conflict]]]:
+    table = RouteTable(project)
+    lists = [app.rows for app in table.apps()] + [rows for _, rows in table.routers()]
+    out: dict[str, dict[tuple, list[Conflict]]] = {}
+    for rows in lists:
+        for conflict in unreachable(rows):
+            later = conflict.later
+            out.setdefault(later.module or "", {}).setdefault(registration_key(later.registration), []).append(conflict)
+    return out
 
 

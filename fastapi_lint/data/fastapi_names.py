@@ -72,3 +72,14 @@ NON_JSON_RESPONSE_CLASSES = frozenset({
     "fastapi.sse.EventSourceResponse",
 })
 RESPONSE_CLASSES = JSON_RESPONSE_CLASSES | NON_JSON_RESPONSE_CLASSES
+
+# Route objects listed in ``routes=[...]`` of Starlette(), FastAPI(), APIRouter() and Mount():
+# what each is to the route table (route_table.py).
+ROUTE_OBJECTS = {
+    "starlette.routing.Route": "route",
+    "fastapi.routing.APIRoute": "api_route",
+    "starlette.routing.WebSocketRoute": "websocket",
+    "fastapi.routing.APIWebSocketRoute": "websocket",
+    "starlette.routing.Mount": "mount",
+    "starlette.routing.Host": "host",
+}

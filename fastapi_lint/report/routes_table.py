@@ -56,6 +56,9 @@ def _summary(tables: list[AppTable]) -> str:
     conditional = sum(t.conditional for t in tables)
     if conditional:
         text += f"; {conditional} registered only under a condition (marked ?)"
+    unreachable = sum(len(t.unreachable()) for t in tables)
+    if unreachable:
+        text += f"; {unreachable} never reached: an earlier route takes their requests (FAPI205/FAPI206)"
     unattributed = max((len(t.unattributed) for t in tables), default=0)
     if unattributed:
         text += (f"; {unattributed} registration{'s' if unattributed != 1 else ''} on an app or router passed "
@@ -84,12 +87,21 @@ def _json(tables: list[AppTable], stream: TextIO) -> None:
             {"app": t.app, "file": t.file, "line": t.line, "unresolved": t.unresolved,
              "conditional": t.conditional,
              "unattributed": [{"file": file, "line": line} for file, line in t.unattributed],
-             "routes": [row.as_dict() for row in t.rows]}
+             "routes": [_json_row(row, unreachable.get(row.order))
+                        for unreachable in (t.unreachable(),) for row in t.rows]}
             for t in tables
         ],
         "unresolved": sum(t.unresolved for t in tables),
     }
     stream.write(json.dumps(json_safe(data), indent=2) + "\n")
+
+
+def _json_row(row: RouteRow, conflict) -> dict:
+    data = row.as_dict()
+    # what FAPI205/FAPI206 report: the earlier row (by order) that answers every request first
+    data["unreachable"] = None if conflict is None else {
+        "code": "FAPI206" if conflict.duplicate else "FAPI205", "by": conflict.earlier.order}
+    return data
 
 
 def _csv(tables: list[AppTable], stream: TextIO) -> None:

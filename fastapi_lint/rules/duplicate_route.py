@@ -1,12 +1,12 @@
-"""FAPI206 duplicate-route: the same method and path registered twice on one app/router."""
+"""FAPI206 duplicate-route: the same method and path registered twice in one app's route
+table (on one app or router, or through two includes)."""
 
 from __future__ import annotations
 
-
-
 from fastapi_lint.rule import Severity
 from fastapi_lint.analysis.route_nodes import Entry
-from fastapi_lint.analysis.route_conflicts import RouteTableRule
+from fastapi_lint.analysis.route_conflicts import RouteTableRule, shown_methods, where
+from fastapi_lint.analysis.route_table import Conflict
 
 
 class DuplicateRoute(RouteTableRule):
@@ -14,14 +14,19 @@ class DuplicateRoute(RouteTableRule):
     name = "duplicate-route"
     summary = "The same method and path registered twice on one app/router"
     severity = Severity.ERROR
-    fastapi_docs = "https://fastapi.tiangolo.com/tutorial/path-params/#order-matters"
 
-    def conflict(self, earlier: Entry, later: Entry, methods: str) -> str | None:
-        path = later.registration.path
-        if earlier.registration.path != path:
+    def message(self, conflicts: list[Conflict], entry: Entry) -> str | None:
+        conflict = next((conflict for conflict in conflicts if conflict.duplicate), None)
+        if conflict is None:
             return None
+        methods, path = shown_methods(conflict.methods), conflict.later_path
+        if conflict.same_router:
+            return (
+                f"`{methods} {path}` is already registered on `{entry.receiver}` ({where(conflict)}); requests "
+                "never reach this second registration, remove it or give it another path"
+            )
         return (
-            f"`{methods} {path}` is already registered on `{later.receiver}` (line "
-            f"{earlier.registration.line}); requests never reach this second registration, remove "
-            "it or give it another path"
+            f"`{methods} {path}` is already in the route list of `{conflict.later.app}` ({where(conflict)}, "
+            "through another include); requests never reach this second registration, remove it or give it "
+            "another path"
         )
