@@ -19,6 +19,7 @@ import json
 from typing import Any
 
 from fastapi_lint.diagnostics import Applicability, Diagnostic, FileResult, Location, Severity
+from fastapi_lint.analysis.route_table import RouteClash
 from fastapi_lint.analysis.facts import (
     Binding,
     CallValue,
@@ -40,6 +41,7 @@ from fastapi_lint.analysis.facts import (
 _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     Const, Ref, CallValue, Subscript, Seq, Other, Lambda, FString, Binding, Param, FunctionFacts,
     ClassFacts, Scope, ScopedCall, ModuleFacts, Location, Diagnostic, FileResult,
+    RouteClash,  # an answer the store keeps (analysis/route_table.py)
 )}
 _ENUMS: dict[str, type[enum.Enum]] = {cls.__name__: cls for cls in (Severity, Applicability)}
 _FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls)) for name, cls in _CLASSES.items()}

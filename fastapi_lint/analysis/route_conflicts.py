@@ -15,10 +15,10 @@ import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.route_nodes import Entry, RouteWalker
-from fastapi_lint.analysis.route_table import Conflict, registration_key, route_conflicts
+from fastapi_lint.analysis.route_table import RouteClash, registration_key, route_clashes
 
 
-def shown_methods(methods: frozenset[str]) -> str:
+def shown_methods(methods) -> str:
     return "/".join(sorted(methods))
 
 
@@ -28,11 +28,13 @@ class RouteTableRule(RouteWalker):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.has("route", "websocket") and view.facts.module in route_conflicts(view.project)
+        return view.has("route", "websocket") and bool(route_clashes(view.project, view.facts.module))
 
     def leave_Module(self, node: cst.Module) -> None:
         module = self.ctx.model.facts.module
-        conflicts = route_conflicts(self.ctx.project).get(module)
+        conflicts: dict[tuple, list[RouteClash]] = {}
+        for clash in route_clashes(self.ctx.project, module):
+            conflicts.setdefault(clash.later, []).append(clash)
         if not conflicts:
             return
         entries = {registration_key(entry.registration): entry for entry in self.entries}
@@ -48,35 +50,26 @@ class RouteTableRule(RouteWalker):
                 self.report(entry.path_node, message)
 
     @staticmethod
-    def _never_together(conflict: Conflict, entries: dict, module: str) -> bool:
+    def _never_together(conflict: RouteClash, entries: dict, module: str) -> bool:
         """The earlier of the two entries where the routes part is under an ``if`` or ``match``
         branch of this file the later one is not in, or the earlier route is registered under
         a condition of this file below that point: the route table (from the facts) does not
         know branches."""
-        level = conflict.level
-        one, other = conflict.earlier.trail[level], conflict.later.trail[level]
-        if one.module == other.module == module:
-            first = entries.get(registration_key(one.entry))
-            second = entries.get(registration_key(other.entry))
+        (one_module, one_key), (other_module, other_key) = conflict.parting
+        if one_module == other_module == module:
+            first = entries.get(one_key)
+            second = entries.get(other_key)
             if first is not None and second is not None and not set(first.branches) <= set(second.branches):
                 # the earlier one is under a condition the later one is not (an override
                 # behind a setting), or in another branch of the same statement
                 return True
-        for step in conflict.earlier.trail[level + 1:]:
-            if step.module == module:
-                below = entries.get(registration_key(step.entry))
+        for step_module, step_key in conflict.below:
+            if step_module == module:
+                below = entries.get(step_key)
                 if below is not None and below.branches:
                     return True
         return False
 
-    def message(self, conflicts: list[Conflict], entry: Entry) -> str | None:
+    def message(self, conflicts: list[RouteClash], entry: Entry) -> str | None:
         """The message for the later route ``entry`` given what answers first, else None."""
         raise NotImplementedError
-
-
-def where(conflict: Conflict) -> str:
-    """How a message points at the earlier route: its line, or its file and line."""
-    earlier = conflict.earlier
-    if earlier.module == conflict.later.module:
-        return f"line {earlier.line}"
-    return f"{earlier.module}, line {earlier.line}"

@@ -24,7 +24,7 @@ from fastapi_lint.analysis.url_templates import _PARAM, path_matcher, path_param
 from fastapi_lint.analysis.names import canonical
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS, ROUTE_OBJECTS
 from fastapi_lint.data.status_codes import status_code_of
-from fastapi_lint.project import Project
+from fastapi_lint.project import Project, query
 
 _FASTAPI_APP = frozenset({"fastapi.FastAPI"})
 _STARLETTE_APP = frozenset({"starlette.Starlette", "fastapi.FastAPI"})
@@ -1106,4 +1106,43 @@ def _route_conflicts(project: Project) -> dict[str, dict[tuple, list[Conflict]]]
             out.setdefault(later.module or "", {}).setdefault(registration_key(later.registration), []).append(conflict)
     return out
 
+
+@dataclass(frozen=True)
+class RouteClash:
+    """What FAPI205/FAPI206 need of one :class:`Conflict`, as plain values: the answer of a
+    question about one module (``route_clashes``), which the store keeps, so a file is
+    linted again without rebuilding the project's route table while it is unchanged."""
+
+    later: tuple  # registration_key of the later route
+    parting: tuple  # ((module, registration_key) of the earlier entry, of the later) where the routes part
+    below: tuple  # (module, registration_key) of each entry under the earlier entry, down to the earlier route
+    methods: tuple  # sorted; the methods the later route loses
+    duplicate: bool
+    earlier_kind: str  # route | websocket | mount
+    earlier_path: str
+    later_path: str
+    where: str  # how a message points at the earlier route: "line N" or "module, line N"
+    same_router: bool
+    app: str
+
+
+@query
+def route_clashes(project: Project, module: str) -> tuple[RouteClash, ...]:
+    """The conflicts of the routes registered in ``module``, earliest first."""
+    def step(one: Step) -> tuple:
+        return (one.module, registration_key(one.entry))
+
+    out = []
+    for key, conflicts in route_conflicts(project).get(module, {}).items():
+        for conflict in conflicts:
+            earlier, later, level = conflict.earlier, conflict.later, conflict.level
+            where = (f"line {earlier.line}" if earlier.module == later.module
+                     else f"{earlier.module}, line {earlier.line}")
+            out.append(RouteClash(
+                key, (step(earlier.trail[level]), step(later.trail[level])),
+                tuple(step(below) for below in earlier.trail[level + 1:]), tuple(sorted(conflict.methods)),
+                conflict.duplicate, earlier.kind, conflict.earlier_path, conflict.later_path, where,
+                conflict.same_router, later.app,
+            ))
+    return tuple(out)
 
