@@ -327,6 +327,67 @@ def _lookup_method(project: Project, facts: ModuleFacts, class_key: str, name: s
     return _ABSENT
 
 
+# ---------------------------------------------------------------- what a function calls
+
+
+def reads_attribute(project: Project, facts: ModuleFacts, function: FunctionFacts, attribute: str,
+                    depth: int = 2) -> bool:
+    """Whether ``function``, or a project function it calls up to ``depth`` calls deep, reads
+    ``.attribute`` (``request.path_params``). Callees are followed across modules: functions,
+    classes (their ``__init__``) and, through the first parameter of a method, the methods of
+    its own class and its project bases (``self._load(...)``)."""
+    seen = {(facts.module, function.key)}
+    level = [(facts, function)]
+    for _ in range(depth + 1):
+        following = []
+        for home, current in level:
+            if attribute in current.attributes:
+                return True
+            for callee in called_functions(project, home, current):
+                ident = (callee[0].module, callee[1].key)
+                if ident not in seen:
+                    seen.add(ident)
+                    following.append(callee)
+        level = following
+    return False
+
+
+def called_functions(project: Project, facts: ModuleFacts, function: FunctionFacts):
+    """``(facts, function)`` of the project functions ``function`` calls, where known."""
+    first = function.params[0].name if function.params and function.params[0].kind == "positional" else None
+    for dotted in function.callees:
+        head, _, rest = dotted.partition(".")
+        if rest and "." not in rest and head == first and function.scope in facts.classes:
+            found = _lookup_method(project, facts, function.scope, rest, 0)
+            if isinstance(found, DependencyCallable) and found.function is not None:
+                yield found.facts, found.function
+            continue
+        definition = project.definition(project.resolve(facts, function.key, dotted))
+        if definition is None:
+            continue
+        home, target = definition
+        if isinstance(target, FunctionFacts):
+            yield home, target
+        else:  # a class: calling it runs its __init__
+            found = _lookup_method(project, home, target.key, "__init__", 0)
+            if isinstance(found, DependencyCallable) and found.function is not None:
+                yield found.facts, found.function
+
+
+def class_methods(project: Project, dependency: DependencyCallable) -> list[DependencyCallable]:
+    """For a method of a class (a class dependency's ``__init__``, an instance's ``__call__``):
+    the class's ``__init__`` and ``__call__`` (through its project bases), else nothing."""
+    function = dependency.function
+    if function is None or not dependency.bound or function.scope not in dependency.facts.classes:
+        return []
+    found = []
+    for name in ("__init__", "__call__"):
+        method = _lookup_method(project, dependency.facts, function.scope, name, 0)
+        if isinstance(method, DependencyCallable) and method.function is not None:
+            found.append(method)
+    return found
+
+
 # ---------------------------------------------------------------- in the libcst pass
 
 
