@@ -255,6 +255,51 @@ class Resolver:
         found = self.definition(symbol)
         return found if found is not None and isinstance(found[1], FunctionFacts) else None
 
+    def method(self, class_qualname: str | None, name: str,
+               depth: int = 0) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """The def of method ``name`` in a project class or, in order, its project bases."""
+        found = self.project_class(canonical(class_qualname)) if class_qualname and depth <= 8 else None
+        if found is None:
+            return None
+        facts, klass = found
+        function = facts.functions.get(f"{klass.key}/{name}")
+        if function is not None:
+            return facts, function
+        for base in klass.bases:
+            if isinstance(base, Ref):
+                symbol = self.resolve(facts, klass.scope, base.dotted)
+                inherited = self.method(symbol.qualname, name, depth + 1) if symbol and symbol.qualname else None
+                if inherited is not None:
+                    return inherited
+        return None
+
+    def called_function(self, callee: Symbol | None) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """The project def a call runs: a function, a method of a known instance
+        (``service.login()``, also inherited) or one named through its class
+        (``AuthService.denied()``)."""
+        if callee is None:
+            return None
+        if callee.receiver_type is not None:
+            return self.method(callee.receiver_type, callee.attr) if callee.attr else None
+        found = self.project_function(callee)
+        if found is not None or not callee.qualname or callee.project_ref is not None:
+            return found
+        owner, _, attr = callee.qualname.rpartition(".")
+        return self.method(owner, attr) if owner and self.project_class(owner) is not None else None
+
+    def declared_return_type(self, callee: Symbol | None) -> str | None:
+        """The class a called project def's return annotation names (what :meth:`called_function`
+        finds), looking through ``Optional``/``Annotated`` and string annotations."""
+        found = self.called_function(callee)
+        if found is None:
+            return None
+        facts, function = found
+        return self.annotation_type(facts, function.scope, function.returns)
+
+    def binding(self, facts: ModuleFacts, scope: str, name: str) -> tuple[str, Binding] | None:
+        """``(scope, binding)`` of the binding ``name`` means in ``scope`` (Python's scoping)."""
+        return self._lookup(facts, scope, name)
+
     def project_class_defines(self, qualname: str | None, method: str, stop: frozenset[str], depth: int = 0) -> bool:
         """Whether a project class, or a project class it derives from, defines ``method``
         (the search ends at the classes of ``stop``, e.g. FastAPI's own)."""
