@@ -85,7 +85,10 @@ class Resolver:
             return None
         head, _, rest = dotted.partition(".")
         found = self._lookup(facts, scope, head)
-        if found is None:
+        star = self._star_imported(facts, head) if found is None and facts.star_imports else None
+        if star is not None:
+            symbol = self.resolve_qualname(star, hops + 1)
+        elif found is None:
             if head in _BUILTINS:
                 symbol = Symbol(qualname=f"builtins.{head}")
             else:
@@ -117,6 +120,29 @@ class Resolver:
                 qualname=qualname
             )
         return Symbol(qualname=canonical(qualname))
+
+    def _star_imported(self, facts: ModuleFacts, name: str, seen: set[str] | None = None) -> str | None:
+        """``module.name`` when ``name`` comes from ``from module import *`` of a project module
+        (the last such import that exports it: a public module-level name, or one its
+        ``__all__`` lists when ``__all__`` is a literal)."""
+        seen = set() if seen is None else seen
+        seen.add(facts.module)
+        for module in reversed(facts.star_imports):
+            target = self.modules.get(module) if module not in seen and len(seen) < _MAX_HOPS else None
+            if target is None:
+                continue
+            bindings = target.scopes[MODULE_SCOPE].bindings if MODULE_SCOPE in target.scopes else {}
+            exported = bindings.get("__all__")
+            if exported is not None and exported.kind == "value" and isinstance(exported.value, Const) \
+                    and isinstance(exported.value.value, tuple):
+                if name in exported.value.value and name in bindings:
+                    return f"{module}.{name}"
+                continue
+            if name in bindings and not name.startswith("_"):
+                return f"{module}.{name}"
+            if target.star_imports and not name.startswith("_") and self._star_imported(target, name, seen):
+                return f"{module}.{name}"  # re-exported from further down
+        return None
 
     @staticmethod
     def _lookup(facts: ModuleFacts, scope: str, name: str) -> tuple[str, Binding] | None:

@@ -76,6 +76,10 @@ class PydanticV1Method(PydanticV1Rule):
 
     def _instance_model(self, receiver: cst.BaseExpression) -> str | None:
         """The model class of an instance value, where it is known."""
+        if isinstance(receiver, cst.Name):
+            looped = self.loop_model(receiver)
+            if looped is not None:
+                return looped
         typed = self.ctx.type_of(receiver)
         if typed is not None and self.is_model(typed):
             return typed
