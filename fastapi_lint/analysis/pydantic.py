@@ -255,13 +255,14 @@ class PydanticV1Rule(Rule):
         typed = self.ctx.type_of(value)
         if typed is not None and self.is_model(typed):
             return typed
-        if isinstance(value, cst.Call):
-            callee = self.ctx.callee(value)
-            if callee is not None and callee.qualname:
-                owner, _, attr = callee.qualname.rpartition(".")
-                if attr in CONSTRUCTORS and self.is_model(owner):
-                    return owner
-        return None
+        return self.constructed(self.ctx.callee(value)) if isinstance(value, cst.Call) else None
+
+    def constructed(self, callee) -> str | None:
+        """``Model.model_validate`` (and the other constructors) -> ``Model``."""
+        if callee is None or not callee.qualname:
+            return None
+        owner, _, attr = callee.qualname.rpartition(".")
+        return owner if attr in CONSTRUCTORS and self.is_model(owner) else None
 
     def enclosing_class(self) -> cst.ClassDef | None:
         """The class whose body directly holds the node being visited (not through a def)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.pydantic_v2 import CLASS_METHOD_ADVICE, CLASS_METHODS, CONSTRUCTORS, INSTANCE_METHODS
+from fastapi_lint.data.pydantic_v2 import CLASS_METHOD_ADVICE, CLASS_METHODS, INSTANCE_METHODS
 from fastapi_lint.analysis.facts import CallValue, Const
 from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.analysis.names import canonical, dotted_name
@@ -84,14 +84,14 @@ class PydanticV1Method(PydanticV1Rule):
         if typed is not None and self.is_model(typed):
             return typed
         if isinstance(receiver, cst.Call):
-            return self._constructed(self.ctx.callee(receiver))
+            return self.constructed(self.ctx.callee(receiver))
         if isinstance(receiver, cst.Name):
             symbol = self.ctx.resolve(receiver)
             if symbol is not None and symbol.call is not None and symbol.call.callee and symbol.origin:
                 module, scope, _ = symbol.origin
                 facts = self.ctx.project.module_facts(module)
                 if facts is not None:
-                    made = self._constructed(self.ctx.project.resolve(facts, scope, symbol.call.callee))
+                    made = self.constructed(self.ctx.project.resolve(facts, scope, symbol.call.callee))
                     if made is not None:
                         return made
             return self._self_model(receiver, want_class=False)
@@ -106,15 +106,6 @@ class PydanticV1Method(PydanticV1Rule):
             return None
         if isinstance(receiver, cst.Name):
             return self._self_model(receiver, want_class=True)
-        return None
-
-    def _constructed(self, callee) -> str | None:
-        """``Model.model_validate`` (and friends) -> ``Model``."""
-        if callee is None or not callee.qualname:
-            return None
-        owner, _, attr = callee.qualname.rpartition(".")
-        if attr in CONSTRUCTORS and self.is_model(owner):
-            return owner
         return None
 
     def _self_model(self, receiver: cst.Name, want_class: bool) -> str | None:
