@@ -19,15 +19,12 @@ from dataclasses import dataclass
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import PARAM_FUNCTIONS
-from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Subscript, Value
+from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Value
 from fastapi_lint.analysis.names import canonical
 from fastapi_lint.rule import FileContext
-from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.analysis.resolution import ANNOTATED, OPTIONAL, UNION, Symbol  # noqa: F401 - re-exported
 from fastapi_lint.project import Project
 
-ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
-OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
-UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 SEQUENCES = frozenset({
     "builtins.list", "builtins.set", "builtins.frozenset", "builtins.tuple",
     "typing.List", "typing.Set", "typing.FrozenSet", "typing.Tuple", "typing.Sequence",
@@ -121,47 +118,27 @@ def qualname_of(project: Project, facts: ModuleFacts, scope: str, dotted: str | 
 
 def _annotated(project, facts, scope, annotation) -> tuple[tuple[ModuleFacts, str], tuple] | None:
     """``(home, items)`` of an ``Annotated[...]`` annotation, following a type alias."""
-    if isinstance(annotation, Ref):
-        alias = project.type_alias(project.resolve(facts, scope, annotation.dotted))
-        if alias is None:
-            return None
-        facts, scope, annotation = alias
-    if isinstance(annotation, Subscript) and annotation.items and qualname_of(project, facts, scope, annotation.base) in ANNOTATED:
-        return (facts, scope), annotation.items
-    return None
+    form = project.type_form(facts, scope, annotation)
+    return ((form.facts, form.scope), form.items) if form.kind == "annotated" else None
 
 
 def admits_none(project: Project, facts: ModuleFacts, scope: str, annotation: Value | None, depth: int = 0) -> bool | None:
     """Whether a type annotation accepts None: True, False, or None when it cannot be told."""
     if depth > 8:
         return None
-    if isinstance(annotation, Const):
-        return True if annotation.value is None else None  # string annotations are not read
-    if isinstance(annotation, Ref):
-        if annotation.dotted == "None":
+    form = project.type_form(facts, scope, annotation)
+    if form.kind == "none":
+        return True
+    if form.kind == "class":
+        if form.qualname in _ANY:
             return True
-        symbol = project.resolve(facts, scope, annotation.dotted)
-        if symbol is not None and symbol.qualname:
-            qualname = canonical(symbol.qualname)
-            if qualname in _ANY:
-                return True
-            return None if qualname.startswith(("typing.", "typing_extensions.")) else False
-        alias = project.type_alias(symbol)
-        return admits_none(project, *alias, depth + 1) if alias else None
-    if isinstance(annotation, Subscript):
-        if annotation.base == "|":
-            answers = [admits_none(project, facts, scope, item, depth + 1) for item in annotation.items]
-            return True if True in answers else (None if None in answers else False)
-        base = qualname_of(project, facts, scope, annotation.base)
-        if base in OPTIONAL:
-            return True
-        if base in ANNOTATED and annotation.items:
-            return admits_none(project, facts, scope, annotation.items[0], depth + 1)
-        if base in UNION:
-            answers = [admits_none(project, facts, scope, item, depth + 1) for item in annotation.items]
-            return True if True in answers else (None if None in answers else False)
-        return False if base else None
-    return None
+        return None if form.qualname.startswith(("typing.", "typing_extensions.")) else False
+    if form.kind == "union":
+        answers = [admits_none(project, form.facts, form.scope, item, depth + 1) for item in form.items]
+        return True if True in answers else (None if None in answers else False)
+    if form.kind == "annotated":
+        return admits_none(project, form.facts, form.scope, form.items[0], depth + 1)
+    return False if form.kind == "generic" else None
 
 
 # ---------------------------------------------------------------- dependencies, recursively
@@ -437,28 +414,21 @@ def element_types(project: Project, facts: ModuleFacts, scope: str, value: Value
     ``None`` entries are dropped; an unreadable part gives ``(None, False)``."""
     if depth > 6 or value is None:
         return [(None, False)]
-    if isinstance(value, Const) and value.value is None:
+    form = project.type_form(facts, scope, value)
+    home = (form.facts, form.scope)
+    if form.kind == "none":
         return []
-    if isinstance(value, Ref):
-        if value.dotted == "None":
-            return []
-        symbol = project.resolve(facts, scope, value.dotted)
-        if symbol is not None and symbol.qualname:
-            return [(canonical(symbol.qualname), False)]
-        alias = project.type_alias(symbol)
-        return element_types(project, *alias, depth + 1) if alias else [(None, False)]
-    if isinstance(value, Subscript):
-        if value.base == "|":
-            return [t for item in value.items for t in element_types(project, facts, scope, item, depth + 1)]
-        base = qualname_of(project, facts, scope, value.base)
-        if base in OPTIONAL or base in UNION:
-            return [t for item in value.items for t in element_types(project, facts, scope, item, depth + 1)]
-        if base in ANNOTATED and value.items:
-            return element_types(project, facts, scope, value.items[0], depth + 1)
-        if base in SEQUENCES and value.items:
-            items = [i for i in value.items if not (isinstance(i, Ref) and i.dotted == "Ellipsis")]
-            inner = [t for item in items for t in element_types(project, facts, scope, item, depth + 1)]
+    if form.kind == "class":
+        return [(form.qualname, False)]
+    if form.kind == "union":
+        return [t for item in form.items for t in element_types(project, *home, item, depth + 1)]
+    if form.kind == "annotated":
+        return element_types(project, *home, form.items[0], depth + 1)
+    if form.kind == "generic":
+        if form.qualname in SEQUENCES and form.items:
+            items = [i for i in form.items if not (isinstance(i, Ref) and i.dotted == "Ellipsis")]
+            inner = [t for item in items for t in element_types(project, *home, item, depth + 1)]
             return [(name, True) for name, _ in inner]
-        return [(base, False)]
+        return [(form.qualname, False)]
     return [(None, False)]
 

@@ -228,11 +228,8 @@ class PydanticV1Rule(Rule):
         return name if name and self.is_model(name) else None
 
     def _returned_model(self, callee) -> str | None:
-        found = self.ctx.project.called_function(callee)
-        if found is None:
-            return None
-        facts, function = found
-        return self._sequence_model(facts, function.scope, function.returns) if function.returns else None
+        found = self.ctx.project.declared_return(callee)
+        return self._sequence_model(*found) if found is not None else None
 
     def _appended_model(self, region: cst.CSTNode, name: str) -> str | None:
         """A list bound once to ``[]`` and only appended models, iterated, returned or measured."""
@@ -274,23 +271,8 @@ class PydanticV1Rule(Rule):
 
     def class_chain(self, qualname: str):
         """``(facts, class key)`` of the class and its project base classes (MRO-ish order)."""
-        seen: set[str] = set()
-        todo = [qualname]
-        while todo and len(seen) < 24:
-            current = canonical(todo.pop(0))
-            if current in seen:
-                continue
-            seen.add(current)
-            ref = self.ctx.project.project_class(current)
-            if ref is None:
-                continue
-            facts, klass = ref
+        for facts, klass in self.ctx.project.class_chain(qualname):
             yield facts, klass.key
-            for base in klass.bases:
-                if isinstance(base, Ref):
-                    symbol = self.ctx.project.resolve(facts, klass.scope, base.dotted)
-                    if symbol is not None and symbol.qualname:
-                        todo.append(symbol.qualname)
 
     def class_binds(self, qualname: str, name: str) -> bool:
         """The class or one of its project bases binds ``name`` (a method or a field)."""
