@@ -44,8 +44,8 @@ _FINAL = frozenset({"typing.Final", "typing_extensions.Final", "typing.ClassVar"
 
 @dataclass(frozen=True)
 class TypeForm:
-    """What an annotation is at its top level, once type aliases (in any module) and string
-    annotations naming a class are followed: every reader of annotations asks
+    """What an annotation is at its top level, once type aliases (in any module) and (where the
+    reader wants them) string annotations naming a class are followed: every reader of annotations asks
     :meth:`Resolver.type_form` and looks through ``Optional``/``Annotated`` from here.
 
     kind: ``"none"`` (``None``); ``"class"`` (``qualname``); ``"union"`` (``items`` are the
@@ -248,14 +248,16 @@ class Resolver:
                 return self.annotation_type(target, function.scope, function.returns, hops + 1)
         return qualname
 
-    def type_form(self, facts: ModuleFacts, scope: str, annotation: Value | None, hops: int = 0) -> TypeForm:
-        """The top level of an annotation (:class:`TypeForm`), following type aliases and
-        string annotations that name a class (``"Item"``, ``"models.Item"``)."""
+    def type_form(self, facts: ModuleFacts, scope: str, annotation: Value | None, hops: int = 0,
+                  strings: bool = False) -> TypeForm:
+        """The top level of an annotation (:class:`TypeForm`), following type aliases and, with
+        ``strings``, string annotations that name a class (``"Item"``, ``"models.Item"``); without
+        it a string annotation is ``"unknown"`` (how the parameter readers take them)."""
         while hops <= _MAX_HOPS:
             if is_none(annotation):
                 return TypeForm("none", facts, scope)
             if isinstance(annotation, Const) and isinstance(annotation.value, str):
-                if not annotation.value.replace(".", "").isidentifier():
+                if not strings or not annotation.value.replace(".", "").isidentifier():
                     break
                 annotation = Ref(annotation.value)
             if isinstance(annotation, Ref):
@@ -288,7 +290,7 @@ class Resolver:
     def annotation_type(self, facts: ModuleFacts, scope: str, annotation: Value | None, hops: int = 0) -> str | None:
         """The class an annotation names, looking through ``Optional``/``Annotated``/
         ``X | None``/``Final``/``ClassVar`` (a union of several classes names none)."""
-        form = self.type_form(facts, scope, annotation, hops)
+        form = self.type_form(facts, scope, annotation, hops, strings=True)
         if form.kind == "class":
             return form.qualname
         if form.kind == "union":
