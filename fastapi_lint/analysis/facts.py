@@ -209,6 +209,9 @@ class FunctionFacts:
     session_calls: dict[str, None] = field(default_factory=dict)
     # ``self.session = session``: attribute target spelling -> the plain name assigned.
     stores: dict[str, str] = field(default_factory=dict)
+    # Dotted spellings of the callees of every call in the body (``helper``, ``self.load``,
+    # ``utils.read_tenant``), in first-seen order; a dict for the same reason.
+    callees: dict[str, None] = field(default_factory=dict)
 
 
 @dataclass
@@ -501,6 +504,8 @@ class _Extractor:
         for sub in in_source_order(node):
             if isinstance(sub, ast.Call):
                 callee = dotted_of(sub.func)
+                if func is not None and callee:
+                    func.callees[callee] = None
                 if callee and (callee.rsplit(".", 1)[-1] in INTERESTING_CALLS or callee in self.call_aliases):
                     value = summarise(sub)
                     self.facts.calls.append(ScopedCall(scope, value))

@@ -19,15 +19,12 @@ from dataclasses import dataclass
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import PARAM_FUNCTIONS
-from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Subscript, Value
+from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Value
 from fastapi_lint.analysis.names import canonical
 from fastapi_lint.rule import FileContext
-from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.analysis.resolution import ANNOTATED, OPTIONAL, UNION, Symbol  # noqa: F401 - re-exported
 from fastapi_lint.project import Project
 
-ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
-OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
-UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 SEQUENCES = frozenset({
     "builtins.list", "builtins.set", "builtins.frozenset", "builtins.tuple",
     "typing.List", "typing.Set", "typing.FrozenSet", "typing.Tuple", "typing.Sequence",
@@ -121,47 +118,27 @@ def qualname_of(project: Project, facts: ModuleFacts, scope: str, dotted: str | 
 
 def _annotated(project, facts, scope, annotation) -> tuple[tuple[ModuleFacts, str], tuple] | None:
     """``(home, items)`` of an ``Annotated[...]`` annotation, following a type alias."""
-    if isinstance(annotation, Ref):
-        alias = project.type_alias(project.resolve(facts, scope, annotation.dotted))
-        if alias is None:
-            return None
-        facts, scope, annotation = alias
-    if isinstance(annotation, Subscript) and annotation.items and qualname_of(project, facts, scope, annotation.base) in ANNOTATED:
-        return (facts, scope), annotation.items
-    return None
+    form = project.type_form(facts, scope, annotation)
+    return ((form.facts, form.scope), form.items) if form.kind == "annotated" else None
 
 
 def admits_none(project: Project, facts: ModuleFacts, scope: str, annotation: Value | None, depth: int = 0) -> bool | None:
     """Whether a type annotation accepts None: True, False, or None when it cannot be told."""
     if depth > 8:
         return None
-    if isinstance(annotation, Const):
-        return True if annotation.value is None else None  # string annotations are not read
-    if isinstance(annotation, Ref):
-        if annotation.dotted == "None":
+    form = project.type_form(facts, scope, annotation)
+    if form.kind == "none":
+        return True
+    if form.kind == "class":
+        if form.qualname in _ANY:
             return True
-        symbol = project.resolve(facts, scope, annotation.dotted)
-        if symbol is not None and symbol.qualname:
-            qualname = canonical(symbol.qualname)
-            if qualname in _ANY:
-                return True
-            return None if qualname.startswith(("typing.", "typing_extensions.")) else False
-        alias = project.type_alias(symbol)
-        return admits_none(project, *alias, depth + 1) if alias else None
-    if isinstance(annotation, Subscript):
-        if annotation.base == "|":
-            answers = [admits_none(project, facts, scope, item, depth + 1) for item in annotation.items]
-            return True if True in answers else (None if None in answers else False)
-        base = qualname_of(project, facts, scope, annotation.base)
-        if base in OPTIONAL:
-            return True
-        if base in ANNOTATED and annotation.items:
-            return admits_none(project, facts, scope, annotation.items[0], depth + 1)
-        if base in UNION:
-            answers = [admits_none(project, facts, scope, item, depth + 1) for item in annotation.items]
-            return True if True in answers else (None if None in answers else False)
-        return False if base else None
-    return None
+        return None if form.qualname.startswith(("typing.", "typing_extensions.")) else False
+    if form.kind == "union":
+        answers = [admits_none(project, form.facts, form.scope, item, depth + 1) for item in form.items]
+        return True if True in answers else (None if None in answers else False)
+    if form.kind == "annotated":
+        return admits_none(project, form.facts, form.scope, form.items[0], depth + 1)
+    return False if form.kind == "generic" else None
 
 
 # ---------------------------------------------------------------- dependencies, recursively
@@ -327,6 +304,67 @@ def _lookup_method(project: Project, facts: ModuleFacts, class_key: str, name: s
     return _ABSENT
 
 
+# ---------------------------------------------------------------- what a function calls
+
+
+def reads_attribute(project: Project, facts: ModuleFacts, function: FunctionFacts, attribute: str,
+                    depth: int = 2) -> bool:
+    """Whether ``function``, or a project function it calls up to ``depth`` calls deep, reads
+    ``.attribute`` (``request.path_params``). Callees are followed across modules: functions,
+    classes (their ``__init__``) and, through the first parameter of a method, the methods of
+    its own class and its project bases (``self._load(...)``)."""
+    seen = {(facts.module, function.key)}
+    level = [(facts, function)]
+    for _ in range(depth + 1):
+        following = []
+        for home, current in level:
+            if attribute in current.attributes:
+                return True
+            for callee in called_functions(project, home, current):
+                ident = (callee[0].module, callee[1].key)
+                if ident not in seen:
+                    seen.add(ident)
+                    following.append(callee)
+        level = following
+    return False
+
+
+def called_functions(project: Project, facts: ModuleFacts, function: FunctionFacts):
+    """``(facts, function)`` of the project functions ``function`` calls, where known."""
+    first = function.params[0].name if function.params and function.params[0].kind == "positional" else None
+    for dotted in function.callees:
+        head, _, rest = dotted.partition(".")
+        if rest and "." not in rest and head == first and function.scope in facts.classes:
+            found = _lookup_method(project, facts, function.scope, rest, 0)
+            if isinstance(found, DependencyCallable) and found.function is not None:
+                yield found.facts, found.function
+            continue
+        definition = project.definition(project.resolve(facts, function.key, dotted))
+        if definition is None:
+            continue
+        home, target = definition
+        if isinstance(target, FunctionFacts):
+            yield home, target
+        else:  # a class: calling it runs its __init__
+            found = _lookup_method(project, home, target.key, "__init__", 0)
+            if isinstance(found, DependencyCallable) and found.function is not None:
+                yield found.facts, found.function
+
+
+def class_methods(project: Project, dependency: DependencyCallable) -> list[DependencyCallable]:
+    """For a method of a class (a class dependency's ``__init__``, an instance's ``__call__``):
+    the class's ``__init__`` and ``__call__`` (through its project bases), else nothing."""
+    function = dependency.function
+    if function is None or not dependency.bound or function.scope not in dependency.facts.classes:
+        return []
+    found = []
+    for name in ("__init__", "__call__"):
+        method = _lookup_method(project, dependency.facts, function.scope, name, 0)
+        if isinstance(method, DependencyCallable) and method.function is not None:
+            found.append(method)
+    return found
+
+
 # ---------------------------------------------------------------- in the libcst pass
 
 
@@ -376,28 +414,21 @@ def element_types(project: Project, facts: ModuleFacts, scope: str, value: Value
     ``None`` entries are dropped; an unreadable part gives ``(None, False)``."""
     if depth > 6 or value is None:
         return [(None, False)]
-    if isinstance(value, Const) and value.value is None:
+    form = project.type_form(facts, scope, value)
+    home = (form.facts, form.scope)
+    if form.kind == "none":
         return []
-    if isinstance(value, Ref):
-        if value.dotted == "None":
-            return []
-        symbol = project.resolve(facts, scope, value.dotted)
-        if symbol is not None and symbol.qualname:
-            return [(canonical(symbol.qualname), False)]
-        alias = project.type_alias(symbol)
-        return element_types(project, *alias, depth + 1) if alias else [(None, False)]
-    if isinstance(value, Subscript):
-        if value.base == "|":
-            return [t for item in value.items for t in element_types(project, facts, scope, item, depth + 1)]
-        base = qualname_of(project, facts, scope, value.base)
-        if base in OPTIONAL or base in UNION:
-            return [t for item in value.items for t in element_types(project, facts, scope, item, depth + 1)]
-        if base in ANNOTATED and value.items:
-            return element_types(project, facts, scope, value.items[0], depth + 1)
-        if base in SEQUENCES and value.items:
-            items = [i for i in value.items if not (isinstance(i, Ref) and i.dotted == "Ellipsis")]
-            inner = [t for item in items for t in element_types(project, facts, scope, item, depth + 1)]
+    if form.kind == "class":
+        return [(form.qualname, False)]
+    if form.kind == "union":
+        return [t for item in form.items for t in element_types(project, *home, item, depth + 1)]
+    if form.kind == "annotated":
+        return element_types(project, *home, form.items[0], depth + 1)
+    if form.kind == "generic":
+        if form.qualname in SEQUENCES and form.items:
+            items = [i for i in form.items if not (isinstance(i, Ref) and i.dotted == "Ellipsis")]
+            inner = [t for item in items for t in element_types(project, *home, item, depth + 1)]
             return [(name, True) for name, _ in inner]
-        return [(base, False)]
+        return [(form.qualname, False)]
     return [(None, False)]
 

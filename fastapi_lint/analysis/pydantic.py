@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.pydantic_v2 import FIELD_VALIDATOR, MODEL_BASES, MODEL_VALIDATOR, VALIDATORS
-from fastapi_lint.analysis.facts import MODULE_SCOPE, Ref
-from fastapi_lint.analysis.names import canonical, literal_value
+from fastapi_lint.data.pydantic_v2 import CONSTRUCTORS, FIELD_VALIDATOR, MODEL_BASES, MODEL_VALIDATOR, VALIDATORS
+from fastapi_lint.analysis.facts import MODULE_SCOPE, CallValue, Const, Ref
+from fastapi_lint.analysis.names import canonical, dotted_name, literal_value
+from fastapi_lint.analysis.parameters import element_types
 from fastapi_lint.rule import Rule
 
 
@@ -37,6 +38,8 @@ class PydanticV1Rule(Rule):
         self._compat: list[cst.CSTNode] = []
         self._blocks: list[cst.CSTNode] = []  # enclosing IndentedBlocks
         self._model_cache: dict[str | None, bool] = {}
+        self._loops: list[_Loop] = []  # loops whose body is being visited, innermost last
+        self._pending_loops: dict[int, _Loop] = {}  # id(loop body) -> the loop
 
     # ------------------------------------------------------------ traversal state
 
@@ -57,12 +60,53 @@ class PydanticV1Rule(Rule):
         default = module.default_indent if module is not None else "    "
         self._indents.append(node.indent if node.indent is not None else default)
         self._blocks.append(node)
+        self._enter_loop_body(node)
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
         self._indents.pop()
         self._blocks.pop()
         if self._compat and self._compat[-1] is original_node:
             self._compat.pop()
+        self._leave_loop_body(original_node)
+
+    # A loop variable's class is known inside the loop's body (and a comprehension's element)
+    # when the iterable's elements are models: see :meth:`loop_model`.
+
+    def visit_For(self, node: cst.For) -> None:
+        if isinstance(node.target, cst.Name):
+            self._pending_loops[id(node.body)] = _Loop(node.target.value, node.iter, node.body,
+                                                       self.ctx.scope_key, self.ctx.function_node)
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._pending_loops.pop(id(original_node.body), None)
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self._enter_loop_body(node)
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self._leave_loop_body(original_node)
+
+    def _enter_loop_body(self, node: cst.CSTNode) -> None:
+        loop = self._pending_loops.get(id(node))
+        if loop is not None:
+            self._loops.append(loop)
+
+    def _leave_loop_body(self, node: cst.CSTNode) -> None:
+        if self._loops and self._loops[-1].body is node:
+            self._loops.pop()
+
+    def _visit_comprehension(self, node) -> None:
+        comp = node.for_in
+        if comp.inner_for_in is None and isinstance(comp.target, cst.Name):
+            self._loops.append(_Loop(comp.target.value, comp.iter, node, self.ctx.scope_key,
+                                     self.ctx.function_node, comprehension=True))
+
+    def _leave_comprehension(self, node) -> None:
+        if self._loops and self._loops[-1].body is node:
+            self._loops.pop()
+
+    visit_ListComp = visit_SetComp = visit_GeneratorExp = visit_DictComp = _visit_comprehension
+    leave_ListComp = leave_SetComp = leave_GeneratorExp = leave_DictComp = _leave_comprehension
 
     def visit_Try(self, node: cst.Try) -> None:
         if any(self._catches_compat(h) for h in node.handlers):
@@ -128,6 +172,95 @@ class PydanticV1Rule(Rule):
                     return True
         return False
 
+    def loop_model(self, name: cst.Name) -> str | None:
+        """The model class of a loop variable (``for m in items: m.dict()``, also in a
+        comprehension) when every element of the iterable is a model of that class: the
+        iterable is annotated ``list[Model]`` (a parameter, a local, a module variable), is
+        returned by a project function declared ``-> list[Model]``, or is a local list filled
+        only by ``items.append(Model(...))``. None when unknown, also when the loop body binds
+        the name again."""
+        for loop in reversed(self._loops):
+            if loop.target == name.value:
+                if loop.model is _UNSET:
+                    loop.model = self._loop_model(loop)
+                return loop.model
+        return None
+
+    def _loop_model(self, loop: _Loop) -> str | None:
+        if _binds(loop.body if not loop.comprehension else loop.body.elt, loop.target):
+            return None
+        iterable = loop.iterable.expression if isinstance(loop.iterable, cst.Await) else loop.iterable
+        project, facts = self.ctx.project, self.ctx.model.facts
+        if isinstance(iterable, cst.Call):
+            callee = project.resolve(facts, loop.scope, dotted_name(iterable.func) or "")
+            return self._returned_model(callee)
+        if not isinstance(iterable, cst.Name):
+            return None
+        found = project.binding(facts, loop.scope, iterable.value)
+        if found is None:
+            return None
+        scope, binding = found
+        declared = binding.annotation if binding.kind == "value" else binding.value if binding.kind == "param" else None
+        if declared is not None:
+            return self._sequence_model(facts, scope, declared)  # a declared type: trusted
+        if binding.kind != "value" or scope != loop.scope:
+            return None
+        region = loop.function if isinstance(loop.function, cst.FunctionDef) else (
+            self.ctx.module if loop.scope == MODULE_SCOPE else None)
+        if region is None:
+            return None
+        value = binding.value
+        if isinstance(value, CallValue) and value.callee and (value.args or value.kwargs or value.callee != "list"):
+            if _binding_sites(region, iterable.value) != 1:
+                return None
+            return self._returned_model(project.resolve(facts, scope, value.callee))
+        if value == Const(()) or (isinstance(value, CallValue) and value.callee == "list"):
+            return self._appended_model(region, iterable.value)
+        return None
+
+    def _sequence_model(self, facts, scope: str, annotation) -> str | None:
+        """``Model`` for ``list[Model]``-like annotations (also ``Optional``, ``Annotated``)."""
+        kinds = element_types(self.ctx.project, facts, scope, annotation)
+        names = {name for name, _ in kinds}
+        if not kinds or not all(in_sequence for _, in_sequence in kinds) or len(names) != 1:
+            return None
+        [name] = names
+        return name if name and self.is_model(name) else None
+
+    def _returned_model(self, callee) -> str | None:
+        found = self.ctx.project.declared_return(callee)
+        return self._sequence_model(*found) if found is not None else None
+
+    def _appended_model(self, region: cst.CSTNode, name: str) -> str | None:
+        """A list bound once to ``[]`` and only appended models, iterated, returned or measured."""
+        uses = _ListUses(name)
+        try:
+            region.visit(uses)
+        except RecursionError:
+            return None
+        if uses.bindings != 1 or not uses.appended or any(id(n) not in uses.allowed for n in uses.names):
+            return None
+        models = {self.value_model(value) for value in uses.appended}
+        if len(models) != 1:
+            return None
+        [model] = models
+        return model
+
+    def value_model(self, value: cst.BaseExpression) -> str | None:
+        """The model class of a value built here: ``Model(...)``, ``Model.model_validate(...)``
+        (and the other constructors), or a variable bound to one."""
+        typed = self.ctx.type_of(value)
+        if typed is not None and self.is_model(typed):
+            return typed
+        return self.constructed(self.ctx.callee(value)) if isinstance(value, cst.Call) else None
+
+    def constructed(self, callee) -> str | None:
+        """``Model.model_validate`` (and the other constructors) -> ``Model``."""
+        if callee is None or not callee.qualname:
+            return None
+        owner, _, attr = callee.qualname.rpartition(".")
+        return owner if attr in CONSTRUCTORS and self.is_model(owner) else None
+
     def enclosing_class(self) -> cst.ClassDef | None:
         """The class whose body directly holds the node being visited (not through a def)."""
         return self._defs[-1] if self._defs and isinstance(self._defs[-1], cst.ClassDef) else None
@@ -138,23 +271,8 @@ class PydanticV1Rule(Rule):
 
     def class_chain(self, qualname: str):
         """``(facts, class key)`` of the class and its project base classes (MRO-ish order)."""
-        seen: set[str] = set()
-        todo = [qualname]
-        while todo and len(seen) < 24:
-            current = canonical(todo.pop(0))
-            if current in seen:
-                continue
-            seen.add(current)
-            ref = self.ctx.project.project_class(current)
-            if ref is None:
-                continue
-            facts, klass = ref
+        for facts, klass in self.ctx.project.class_chain(qualname):
             yield facts, klass.key
-            for base in klass.bases:
-                if isinstance(base, Ref):
-                    symbol = self.ctx.project.resolve(facts, klass.scope, base.dotted)
-                    if symbol is not None and symbol.qualname:
-                        todo.append(symbol.qualname)
 
     def class_binds(self, qualname: str, name: str) -> bool:
         """The class or one of its project bases binds ``name`` (a method or a field)."""
@@ -173,6 +291,149 @@ class PydanticV1Rule(Rule):
 
     def in_compat_branch(self) -> bool:
         return bool(self._compat)
+
+
+_UNSET = object()
+
+
+class _Loop:
+    """A ``for`` loop or single-``for`` comprehension binding a plain name."""
+
+    def __init__(self, target: str, iterable: cst.BaseExpression, body: cst.CSTNode, scope: str,
+                 function: cst.CSTNode | None, comprehension: bool = False):
+        self.target, self.iterable, self.body, self.scope = target, iterable, body, scope
+        self.function, self.comprehension = function, comprehension
+        self.model: object = _UNSET
+
+
+class _ListUses(cst.CSTVisitor):
+    """Every use of the variable ``name`` below a node, and which ones are harmless for a list
+    of models: ``name = []`` (counted in ``bindings``), ``name.append(x)`` (``x`` collected),
+    ``for ... in name``, ``return name``, ``len(name)``."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.names: list[cst.Name] = []
+        self.allowed: set[int] = set()
+        self.appended: list[cst.BaseExpression] = []
+        self.bindings = 0
+
+    def _is_name(self, node: cst.CSTNode | None) -> bool:
+        return isinstance(node, cst.Name) and node.value == self.name
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.names.append(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.allowed.add(id(node.attr))  # ``x.name``: an attribute, not the variable
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.allowed.add(id(node.keyword))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func, args = node.func, node.args
+        single = len(args) == 1 and not args[0].star and args[0].keyword is None
+        if isinstance(func, cst.Attribute) and self._is_name(func.value) and func.attr.value == "append" and single:
+            self.allowed.add(id(func.value))
+            self.appended.append(args[0].value)
+        elif isinstance(func, cst.Name) and func.value == "len" and single and self._is_name(args[0].value):
+            self.allowed.add(id(args[0].value))
+
+    def visit_For(self, node: cst.For) -> None:
+        if self._is_name(node.iter):
+            self.allowed.add(id(node.iter))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        if self._is_name(node.iter):
+            self.allowed.add(id(node.iter))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self._is_name(node.value):
+            self.allowed.add(id(node.value))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if self._is_name(target.target):
+                self.bindings += 1
+                self.allowed.add(id(target.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self._is_name(node.target):
+            self.bindings += 1
+            self.allowed.add(id(node.target))
+
+
+def _binding_sites(region: cst.CSTNode, name: str) -> int:
+    """How many statements below ``region`` bind ``name``; a large number when unknown."""
+    uses = _ListUses(name)
+    try:
+        region.visit(uses)
+    except RecursionError:
+        return 99
+    return uses.bindings + (99 if _binds(region, name, assignments=False) else 0)
+
+
+def _binds(node: cst.CSTNode, name: str, assignments: bool = True) -> bool:
+    """Whether code below ``node`` binds ``name`` (``assignments``: also by ``=``)."""
+    found = False
+
+    class Binder(cst.CSTVisitor):
+        def _target(self, target: cst.CSTNode | None) -> None:
+            nonlocal found
+            if target is not None and any(isinstance(n, cst.Name) and n.value == name for n in _names_in(target)):
+                found = True
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if assignments:
+                for target in node.targets:
+                    self._target(target.target)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            if assignments:
+                self._target(node.target)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            self._target(node.target)
+
+        def visit_For(self, node: cst.For) -> None:
+            self._target(node.target)
+
+        def visit_CompFor(self, node: cst.CompFor) -> None:
+            self._target(node.target)
+
+        def visit_AsName(self, node: cst.AsName) -> None:
+            self._target(node.name)
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+            self._target(node.target)
+
+        def visit_Del(self, node: cst.Del) -> None:
+            self._target(node.target)
+
+        def visit_Global(self, node: cst.Global) -> None:
+            self._target(cst.Tuple([cst.Element(n.name) for n in node.names]))
+
+        def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+            self._target(cst.Tuple([cst.Element(n.name) for n in node.names]))
+
+    try:
+        node.visit(Binder())
+    except RecursionError:
+        return True
+    return found
+
+
+def _names_in(target: cst.CSTNode) -> list[cst.CSTNode]:
+    """The plain names a binding target binds (through tuples, lists, starred)."""
+    if isinstance(target, cst.Name):
+        return [target]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for element in target.elements for n in _names_in(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return _names_in(target.value)
+    return []
 
 
 def ends_early(body: cst.BaseSuite) -> bool:

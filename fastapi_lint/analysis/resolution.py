@@ -42,8 +42,34 @@ from fastapi_lint.data.types import (
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_HOPS = 24  # alias chains longer than this are treated as unknown (and cycles end)
-_WRAPPER_TYPES = frozenset({"typing.Optional", "typing.Annotated", "typing_extensions.Annotated",
-                            "typing.Final", "typing_extensions.Final", "typing.ClassVar"})
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+_FINAL = frozenset({"typing.Final", "typing_extensions.Final", "typing.ClassVar"})
+
+
+@dataclass(frozen=True)
+class TypeForm:
+    """What an annotation is at its top level, once type aliases (in any module) and (where the
+    reader wants them) string annotations naming a class are followed: every reader of annotations asks
+    :meth:`Resolver.type_form` and looks through ``Optional``/``Annotated`` from here.
+
+    kind: ``"none"`` (``None``); ``"class"`` (``qualname``); ``"union"`` (``items`` are the
+    alternatives, ``None`` among them for ``Optional[X]``, ``Union[X, None]``, ``X | None``);
+    ``"annotated"`` (``items``: the type, then the metadata); ``"generic"`` (``qualname`` of
+    the subscripted class, e.g. ``builtins.list``, ``typing.Final``, and its ``items``);
+    ``"unknown"``. ``facts``/``scope``: where the names in ``items`` resolve (an alias's home)."""
+
+    kind: str
+    facts: ModuleFacts
+    scope: str
+    qualname: str | None = None
+    items: tuple = ()
+
+
+def is_none(value: Value | None) -> bool:
+    """The annotation ``None``."""
+    return value == Const(None) or (isinstance(value, Ref) and value.dotted == "None")
 
 
 @dataclass(frozen=True)
@@ -91,7 +117,10 @@ class Resolver:
             return None
         head, _, rest = dotted.partition(".")
         found = self._lookup(facts, scope, head)
-        if found is None:
+        star = self._star_imported(facts, head) if found is None and facts.star_imports else None
+        if star is not None:
+            symbol = self.resolve_qualname(star, hops + 1)
+        elif found is None:
             if head in _BUILTINS:
                 symbol = Symbol(qualname=f"builtins.{head}")
             else:
@@ -123,6 +152,29 @@ class Resolver:
                 qualname=qualname
             )
         return Symbol(qualname=canonical(qualname))
+
+    def _star_imported(self, facts: ModuleFacts, name: str, seen: set[str] | None = None) -> str | None:
+        """``module.name`` when ``name`` comes from ``from module import *`` of a project module
+        (the last such import that exports it: a public module-level name, or one its
+        ``__all__`` lists when ``__all__`` is a literal)."""
+        seen = set() if seen is None else seen
+        seen.add(facts.module)
+        for module in reversed(facts.star_imports):
+            target = self.modules.get(module) if module not in seen and len(seen) < _MAX_HOPS else None
+            if target is None:
+                continue
+            bindings = target.scopes[MODULE_SCOPE].bindings if MODULE_SCOPE in target.scopes else {}
+            exported = bindings.get("__all__")
+            if exported is not None and exported.kind == "value" and isinstance(exported.value, Const) \
+                    and isinstance(exported.value.value, tuple):
+                if name in exported.value.value and name in bindings:
+                    return f"{module}.{name}"
+                continue
+            if name in bindings and not name.startswith("_"):
+                return f"{module}.{name}"
+            if target.star_imports and not name.startswith("_") and self._star_imported(target, name, seen):
+                return f"{module}.{name}"  # re-exported from further down
+        return None
 
     @staticmethod
     def _lookup(facts: ModuleFacts, scope: str, name: str) -> tuple[str, Binding] | None:
@@ -237,23 +289,56 @@ class Resolver:
         found = self.project_function(self.resolve_qualname(task, hops + 1))
         return found is not None and self._decorated_by(*found, CELERY_TASK_DECORATORS)
 
-    def annotation_type(self, facts: ModuleFacts, scope: str, annotation: Value | None, hops: int = 0) -> str | None:
-        """The class an annotation names, looking through Optional/Annotated/``X | None``."""
-        if isinstance(annotation, Const) and isinstance(annotation.value, str):
-            annotation = Ref(annotation.value) if annotation.value.replace(".", "").isidentifier() else None
-        if isinstance(annotation, Ref):
-            symbol = self.resolve(facts, scope, annotation.dotted, hops + 1)
-            if symbol and symbol.qualname:
-                return canonical(symbol.qualname)
-            alias = self.type_alias(symbol)
-            return self.annotation_type(*alias, hops + 1) if alias else None
-        if isinstance(annotation, Subscript):
+    def type_form(self, facts: ModuleFacts, scope: str, annotation: Value | None, hops: int = 0,
+                  strings: bool = False) -> TypeForm:
+        """The top level of an annotation (:class:`TypeForm`), following type aliases and, with
+        ``strings``, string annotations that name a class (``"Item"``, ``"models.Item"``); without
+        it a string annotation is ``"unknown"`` (how the parameter readers take them)."""
+        while hops <= _MAX_HOPS:
+            if is_none(annotation):
+                return TypeForm("none", facts, scope)
+            if isinstance(annotation, Const) and isinstance(annotation.value, str):
+                if not strings or not annotation.value.replace(".", "").isidentifier():
+                    break
+                annotation = Ref(annotation.value)
+            if isinstance(annotation, Ref):
+                symbol = self.resolve(facts, scope, annotation.dotted, hops + 1)
+                if symbol and symbol.qualname:
+                    return TypeForm("class", facts, scope, canonical(symbol.qualname))
+                alias = self.type_alias(symbol)
+                if alias is None:
+                    break
+                facts, scope, annotation = alias
+                hops += 1
+                continue
+            if not isinstance(annotation, Subscript):
+                break
             if annotation.base == "|":
-                parts = [p for p in annotation.items if not (isinstance(p, Const) and p.value is None)]
-                return self.annotation_type(facts, scope, parts[0], hops) if len(parts) == 1 else None
+                return TypeForm("union", facts, scope, items=annotation.items)
             base = self.resolve(facts, scope, annotation.base, hops + 1) if annotation.base else None
-            if base and base.qualname in _WRAPPER_TYPES and annotation.items:
-                return self.annotation_type(facts, scope, annotation.items[0], hops)
+            if base is None or not base.qualname:
+                break
+            qualname = canonical(base.qualname)
+            if qualname in OPTIONAL and annotation.items:
+                return TypeForm("union", facts, scope, items=(*annotation.items, Const(None)))
+            if qualname in UNION:
+                return TypeForm("union", facts, scope, items=annotation.items)
+            if qualname in ANNOTATED and annotation.items:
+                return TypeForm("annotated", facts, scope, items=annotation.items)
+            return TypeForm("generic", facts, scope, qualname, annotation.items)
+        return TypeForm("unknown", facts, scope)
+
+    def annotation_type(self, facts: ModuleFacts, scope: str, annotation: Value | None, hops: int = 0) -> str | None:
+        """The class an annotation names, looking through ``Optional``/``Annotated``/
+        ``X | None``/``Final``/``ClassVar`` (a union of several classes names none)."""
+        form = self.type_form(facts, scope, annotation, hops, strings=True)
+        if form.kind == "class":
+            return form.qualname
+        if form.kind == "union":
+            parts = [p for p in form.items if not is_none(p)]
+            return self.annotation_type(form.facts, form.scope, parts[0], hops + 1) if len(parts) == 1 else None
+        if form.kind == "annotated" or (form.kind == "generic" and form.qualname in _FINAL and form.items):
+            return self.annotation_type(form.facts, form.scope, form.items[0], hops + 1)
         return None
 
     def type_alias(self, symbol: Symbol | None) -> tuple[ModuleFacts, str, Subscript] | None:
@@ -295,6 +380,67 @@ class Resolver:
         """Where a function of the project a symbol names is defined."""
         found = self.definition(symbol)
         return found if found is not None and isinstance(found[1], FunctionFacts) else None
+
+    def class_chain(self, qualname: str):
+        """``(facts, class facts)`` of a project class and then its project base classes,
+        breadth first (Python's method order for the usual hierarchies)."""
+        seen: set[str] = set()
+        todo = [qualname]
+        while todo and len(seen) < _MAX_HOPS:
+            current = canonical(todo.pop(0))
+            if current in seen:
+                continue
+            seen.add(current)
+            ref = self.project_class(current)
+            if ref is None:
+                continue
+            facts, klass = ref
+            yield facts, klass
+            for base in klass.bases:
+                if isinstance(base, Ref):
+                    symbol = self.resolve(facts, klass.scope, base.dotted)
+                    if symbol is not None and symbol.qualname:
+                        todo.append(symbol.qualname)
+
+    def method(self, class_qualname: str | None, name: str) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """The def of method ``name`` in a project class or its project bases."""
+        for facts, klass in self.class_chain(class_qualname) if class_qualname else ():
+            function = facts.functions.get(f"{klass.key}/{name}")
+            if function is not None:
+                return facts, function
+        return None
+
+    def called_function(self, callee: Symbol | None) -> tuple[ModuleFacts, FunctionFacts] | None:
+        """The project def a call runs: a function, a method of a known instance
+        (``service.login()``, also inherited) or one named through its class
+        (``AuthService.denied()``)."""
+        if callee is None:
+            return None
+        if callee.receiver_type is not None:
+            return self.method(callee.receiver_type, callee.attr) if callee.attr else None
+        found = self.project_function(callee)
+        if found is not None or not callee.qualname or callee.project_ref is not None:
+            return found
+        owner, _, attr = callee.qualname.rpartition(".")
+        return self.method(owner, attr) if owner and self.project_class(owner) is not None else None
+
+    def declared_return(self, callee: Symbol | None) -> tuple[ModuleFacts, str, Value] | None:
+        """``(facts, scope, annotation)`` of the return annotation of the project def a call
+        runs (what :meth:`called_function` finds), for :meth:`type_form` and its readers."""
+        found = self.called_function(callee)
+        if found is None or found[1].returns is None:
+            return None
+        facts, function = found
+        return facts, function.scope, function.returns
+
+    def declared_return_type(self, callee: Symbol | None) -> str | None:
+        """The class the return annotation of the project def a call runs names."""
+        found = self.declared_return(callee)
+        return self.annotation_type(*found) if found is not None else None
+
+    def binding(self, facts: ModuleFacts, scope: str, name: str) -> tuple[str, Binding] | None:
+        """``(scope, binding)`` of the binding ``name`` means in ``scope`` (Python's scoping)."""
+        return self._lookup(facts, scope, name)
 
     def project_class_defines(self, qualname: str | None, method: str, stop: frozenset[str], depth: int = 0) -> bool:
         """Whether a project class, or a project class it derives from, defines ``method``

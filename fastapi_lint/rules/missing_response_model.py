@@ -70,16 +70,28 @@ class MissingResponseModel(Rule):
         return bool(symbol and symbol.qualname and canonical(symbol.qualname) in JSON_RESPONSE_CLASSES)
 
     def _is_response(self, function: FunctionFacts, value: Value) -> bool:
+        """The returned value is a Response: built here, returned by a project function or
+        method declared ``-> SomeResponse`` (across modules, awaited or not), or a local
+        annotated as one (``response: RedirectResponse = await oauth.authorize_redirect()``)."""
         project, facts = self.ctx.project, self.ctx.model.facts
         if isinstance(value, CallValue):
             if value.callee and value.callee.rsplit(".", 1)[-1] == "TemplateResponse":
                 return True
             result = project.call_result_type(facts, function.key, value)
-        elif isinstance(value, Ref):
+            if not self._response_class(result) and value.callee:
+                result = project.declared_return_type(project.resolve(facts, function.key, value.callee))
+            return self._response_class(result)
+        if isinstance(value, Ref):
             symbol = project.resolve(facts, function.key, value.dotted)
-            result = symbol.instance_of if symbol else None
-        else:
-            return False
+            if symbol is not None and self._response_class(symbol.instance_of):
+                return True
+            found = project.binding(facts, function.key, value.dotted) if "." not in value.dotted else None
+            if found is not None and found[1].annotation is not None:
+                return self._response_class(project.annotation_type(facts, found[0], found[1].annotation))
+        return False
+
+    def _response_class(self, result: str | None) -> bool:
+        project = self.ctx.project
         return bool(result) and (
             project.is_subclass(result, RESPONSE_CLASSES) or result.startswith(RESPONSE_MODULES)
         )

@@ -17,7 +17,14 @@ from fastapi_lint.analysis.dependencies import dependency_list, owner_class, own
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.route_nodes import has_star_kwargs, literal_string, path_argument, route_decorators
-from fastapi_lint.analysis.parameters import SignatureParam, dependencies, signature
+from fastapi_lint.analysis.parameters import (
+    DependencyCallable,
+    SignatureParam,
+    class_methods,
+    dependencies,
+    reads_attribute,
+    signature,
+)
 
 
 _FASTAPI_OWNERS = frozenset({"fastapi.FastAPI", "fastapi.APIRouter"})
@@ -178,8 +185,11 @@ class PathParamNotInSignature(Rule):
                 continue
             if self._renders_html(node, call, function):
                 continue  # a page route: the page's own scripts read the URL
-            consumed = self._consumed(function, registration)
-            if consumed is None:
+            found = self._consumed(function, registration)
+            if found is None:
+                continue
+            consumed, callables = found
+            if any(p.name not in consumed for p, _ in wanted) and self._reads_path_params(callables):
                 continue
             for param, from_prefix in wanted:
                 if param.name in consumed:
@@ -227,8 +237,17 @@ class PathParamNotInSignature(Rule):
             for value in function.return_values
         )
 
-    def _consumed(self, function: FunctionFacts, registration: Registration) -> set[str] | None:
-        """Names the endpoint and its dependencies read; None when that cannot be told."""
+    def _reads_path_params(self, callables: list[DependencyCallable]) -> bool:
+        """The endpoint or a dependency (also the other of a class dependency's ``__init__`` and
+        ``__call__``), or a project function they call two calls deep, reads ``.path_params``."""
+        project = self.ctx.project
+        every = [*callables, *(m for c in callables for m in class_methods(project, c))]
+        return any(reads_attribute(project, c.facts, c.function, "path_params") for c in every)
+
+    def _consumed(self, function: FunctionFacts,
+                  registration: Registration) -> tuple[set[str], list[DependencyCallable]] | None:
+        """Names the endpoint and its dependencies read, and the functions FastAPI calls
+        (the endpoint first); None when that cannot be told."""
         project, facts = self.ctx.project, self.ctx.model.facts
         route_dependencies = dependency_list(registration.call.kwarg("dependencies"), facts, function.scope)
         owner = owner_dependencies(project, registration.owner)
@@ -238,16 +257,15 @@ class PathParamNotInSignature(Rule):
         if found is None:
             return None
         names: set[str] = set()
+        called = [DependencyCallable(facts, function), *(d for d in found if d.function is not None)]
         callables = [(function, signature(project, facts, function))]
-        callables += [(d.function, d.parameters(project)) for d in found if d.function is not None]
+        callables += [(d.function, d.parameters(project)) for d in called[1:]]
         for facts_function, params in callables:
             if any(p.kind == "kwarg" for p in facts_function.params):
                 return None  # **kwargs: FastAPI ignores it, but the author may expect anything
-            if "path_params" in facts_function.attributes:
-                return None  # reads request.path_params itself
             for param in params:
                 names.add(param.name)
                 alias = _alias(param)
                 if alias:
                     names.add(alias)
-        return names
+        return names, called

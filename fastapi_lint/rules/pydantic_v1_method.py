@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.pydantic_v2 import CLASS_METHOD_ADVICE, CLASS_METHODS, CONSTRUCTORS, INSTANCE_METHODS
+from fastapi_lint.data.pydantic_v2 import CLASS_METHOD_ADVICE, CLASS_METHODS, INSTANCE_METHODS
 from fastapi_lint.analysis.facts import CallValue, Const
 from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.analysis.names import canonical, dotted_name
@@ -76,18 +76,22 @@ class PydanticV1Method(PydanticV1Rule):
 
     def _instance_model(self, receiver: cst.BaseExpression) -> str | None:
         """The model class of an instance value, where it is known."""
+        if isinstance(receiver, cst.Name):
+            looped = self.loop_model(receiver)
+            if looped is not None:
+                return looped
         typed = self.ctx.type_of(receiver)
         if typed is not None and self.is_model(typed):
             return typed
         if isinstance(receiver, cst.Call):
-            return self._constructed(self.ctx.callee(receiver))
+            return self.constructed(self.ctx.callee(receiver))
         if isinstance(receiver, cst.Name):
             symbol = self.ctx.resolve(receiver)
             if symbol is not None and symbol.call is not None and symbol.call.callee and symbol.origin:
                 module, scope, _ = symbol.origin
                 facts = self.ctx.project.module_facts(module)
                 if facts is not None:
-                    made = self._constructed(self.ctx.project.resolve(facts, scope, symbol.call.callee))
+                    made = self.constructed(self.ctx.project.resolve(facts, scope, symbol.call.callee))
                     if made is not None:
                         return made
             return self._self_model(receiver, want_class=False)
@@ -102,15 +106,6 @@ class PydanticV1Method(PydanticV1Rule):
             return None
         if isinstance(receiver, cst.Name):
             return self._self_model(receiver, want_class=True)
-        return None
-
-    def _constructed(self, callee) -> str | None:
-        """``Model.model_validate`` (and friends) -> ``Model``."""
-        if callee is None or not callee.qualname:
-            return None
-        owner, _, attr = callee.qualname.rpartition(".")
-        if attr in CONSTRUCTORS and self.is_model(owner):
-            return owner
         return None
 
     def _self_model(self, receiver: cst.Name, want_class: bool) -> str | None:
