@@ -272,3 +272,36 @@ def test_fapi606_assert_validation_vanishes_under_python_O_and_raise_does_not(op
     out = subprocess.run([sys.executable, *flags, str(script)], capture_output=True, text=True, check=True).stdout
     assert f"WithAssert {'accepted' if optimize else 'rejected'}" in out
     assert "WithRaise rejected" in out
+
+
+# ---------------------------------------------------------------- FAPI415
+
+
+def _project_root(tmp_path):
+    (tmp_path / ".env").write_text("DATABASE_URL=postgresql://app:hunter2@db/shop\n")
+    (tmp_path / "main.py").write_text("SECRET_KEY = 'not-for-clients'\n")
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "app.css").write_text("body {}\n")
+    return tmp_path
+
+
+def test_fapi415_static_files_over_the_project_root_serves_env_and_source(tmp_path):
+    from fastapi.staticfiles import StaticFiles
+
+    app = FastAPI()
+    app.mount("/static", StaticFiles(directory=str(_project_root(tmp_path))), name="static")
+    client = TestClient(app)
+    assert "hunter2" in client.get("/static/.env").text
+    assert "SECRET_KEY" in client.get("/static/main.py").text
+
+
+def test_fapi415_a_dedicated_static_folder_serves_only_its_files(tmp_path):
+    from fastapi.staticfiles import StaticFiles
+
+    root = _project_root(tmp_path)
+    app = FastAPI()
+    app.mount("/static", StaticFiles(directory=str(root / "static")), name="static")
+    client = TestClient(app)
+    assert client.get("/static/app.css").status_code == 200
+    assert client.get("/static/.env").status_code == 404
+    assert client.get("/static/main.py").status_code == 404
