@@ -305,3 +305,57 @@ def test_fapi415_a_dedicated_static_folder_serves_only_its_files(tmp_path):
     assert client.get("/static/app.css").status_code == 200
     assert client.get("/static/.env").status_code == 404
     assert client.get("/static/main.py").status_code == 404
+
+
+# ---------------------------------------------------------------- FAPI413
+
+
+def _cors_and_auth_app(cors_last: bool) -> FastAPI:
+    from fastapi import Request
+    from fastapi.middleware.cors import CORSMiddleware
+    from fastapi.responses import JSONResponse
+
+    app = FastAPI()
+
+    def add_cors():
+        app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_headers=["*"])
+
+    if not cors_last:
+        add_cors()
+
+    @app.middleware("http")
+    async def require_token(request: Request, call_next):
+        if "authorization" not in request.headers:
+            return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+        return await call_next(request)
+
+    if cors_last:
+        add_cors()
+
+    @app.get("/items")
+    def items():
+        return []
+
+    return app
+
+
+_ORIGIN = {"origin": "https://app.example.com"}
+_PREFLIGHT = {**_ORIGIN, "access-control-request-method": "GET", "access-control-request-headers": "authorization"}
+
+
+def test_fapi413_cors_inside_an_answering_middleware_sends_its_401_and_preflight_rejection_without_cors_headers():
+    client = TestClient(_cors_and_auth_app(cors_last=False))
+    response = client.get("/items", headers=_ORIGIN)
+    assert response.status_code == 401 and "access-control-allow-origin" not in response.headers
+    preflight = client.options("/items", headers=_PREFLIGHT)
+    assert preflight.status_code == 401 and "access-control-allow-origin" not in preflight.headers
+
+
+def test_fapi413_cors_added_last_puts_cors_headers_on_the_401_and_answers_the_preflight():
+    client = TestClient(_cors_and_auth_app(cors_last=True))
+    response = client.get("/items", headers=_ORIGIN)
+    assert response.status_code == 401
+    assert response.headers["access-control-allow-origin"] == "https://app.example.com"
+    preflight = client.options("/items", headers=_PREFLIGHT)
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "https://app.example.com"

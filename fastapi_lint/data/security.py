@@ -114,3 +114,13 @@ TRUSTED_HOST_MIDDLEWARE = frozenset({
     "starlette.middleware.trustedhost.TrustedHostMiddleware",
     "fastapi.middleware.trustedhost.TrustedHostMiddleware",
 })
+
+# Middleware classes that answer requests themselves, without calling the app (FAPI413): an
+# authentication failure (Starlette's `on_error`, 400 by default), a rate limit (slowapi's 429).
+ANSWERING_MIDDLEWARE = frozenset({
+    "starlette.middleware.authentication.AuthenticationMiddleware",
+    "fastapi.middleware.authentication.AuthenticationMiddleware",
+    "slowapi.middleware.SlowAPIMiddleware",
+    "slowapi.middleware.SlowAPIASGIMiddleware",
+})
+BASE_HTTP_MIDDLEWARE_CLASSES = frozenset({"starlette.middleware.base.BaseHTTPMiddleware"})
