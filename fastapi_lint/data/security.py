@@ -124,3 +124,21 @@ ANSWERING_MIDDLEWARE = frozenset({
     "slowapi.middleware.SlowAPIASGIMiddleware",
 })
 BASE_HTTP_MIDDLEWARE_CLASSES = frozenset({"starlette.middleware.base.BaseHTTPMiddleware"})
+
+# Fast, unsalted hashes: fine for checksums, wrong for passwords (FAPI414).
+FAST_HASH_FUNCTIONS = frozenset({
+    f"hashlib.{name}" for name in (
+        "md5", "sha1", "sha224", "sha256", "sha384", "sha512",
+        "sha3_224", "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s",
+    )
+} | {"builtins.hash"})
+FAST_HASH_NAMES = frozenset({
+    "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha512_224", "sha512_256",
+    "sha3_224", "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s", "md5-sha1", "sm3",
+})
+HASH_NEW = "hashlib.new"
+# Parts of an identifier that name a password, and parts that mean it is not the password
+# itself (a hash of it, the hashing context, a confirmation field to compare with).
+PASSWORD_WORDS = ("password", "passwd", "pwd")
+NOT_PLAIN_PASSWORD_WORDS = ("hash", "digest", "context", "ctx", "confirm", "repeat", "retype", "again", "policy",
+                            "length", "min_", "max_", "reset", "expire", "changed", "_at", "field", "label")
