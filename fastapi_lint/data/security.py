@@ -142,3 +142,26 @@ HASH_NEW = "hashlib.new"
 PASSWORD_WORDS = ("password", "passwd", "pwd")
 NOT_PLAIN_PASSWORD_WORDS = ("hash", "digest", "context", "ctx", "confirm", "repeat", "retype", "again", "policy",
                             "length", "min_", "max_", "reset", "expire", "changed", "_at", "field", "label")
+
+# FAPI403: database URLs with a password in them. Schemes are compared without the driver
+# (``postgresql+asyncpg`` is ``postgresql``); SQLite has no password.
+DATABASE_URL_SCHEMES = frozenset({
+    "postgresql", "postgres", "mysql", "mariadb", "mssql", "oracle", "cockroachdb", "redshift",
+    "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "clickhouse", "snowflake",
+})
+# Passwords that are placeholders, not secrets (compared lower-cased, after unquoting).
+PLACEHOLDER_PASSWORDS = frozenset({
+    "password", "pass", "passwd", "pwd", "pw", "secret", "changeme", "change_me", "change-me", "changethis",
+    "your_password", "yourpassword", "your-password", "mypassword", "my_password", "db_password", "dbpassword",
+    "example", "placeholder", "redacted", "dummy", "fake", "test", "xxx", "...", "***", "user_password",
+})
+PLACEHOLDER_PASSWORD_MARKS = ("${", "{", "}", "<", ">", "%(", "$", "[", "]")
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+
+# FAPI403: settings fields whose name says they hold a secret (lower-cased substrings), and the
+# name parts that say the field is about the secret, not the secret itself.
+SECRET_FIELD_WORDS = ("secret", "password", "passwd", "api_key", "apikey", "private_key", "signing_key",
+                      "access_key", "auth_token", "client_secret")
+NOT_SECRET_FIELD_WORDS = ("url", "uri", "expire", "minutes", "seconds", "ttl", "algorithm", "length", "file",
+                          "path", "name", "header", "field", "enabled", "enable", "min_", "max_", "policy",
+                          "prefix", "location", "env", "rotation", "hash", "required")
