@@ -44,7 +44,7 @@ class StaticFilesProjectRoot(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.may_use("starlette", "fastapi") and view.mentions("StaticFiles")
+        return view.may_use("starlette.staticfiles", "fastapi.staticfiles")
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.ctx.function_node is None and self.ctx.scope_key == "" and len(node.targets) == 1:
@@ -93,7 +93,7 @@ class StaticFilesProjectRoot(Rule):
         if isinstance(expr, cst.Subscript) and isinstance(expr.value, cst.Attribute) and expr.value.attr.value == "parents":
             index = expr.slice[0].slice if len(expr.slice) == 1 else None
             if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
-                return _up(self._evaluate(expr.value.value, depth + 1), int(index.value.value) + 1)
+                return _up(self._evaluate(expr.value.value, depth + 1), int(index.value.evaluated_value) + 1)
             return None
         if isinstance(expr, cst.Call):
             return self._evaluate_call(expr, depth)

@@ -132,6 +132,8 @@ class WeakPasswordHash(Rule):
         )
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
+        if not any(_password_name(side) for side in (node.left, *(t.comparator for t in node.comparisons))):
+            return
         params = self._request_params()
         if not params:
             return
