@@ -376,3 +376,90 @@ def test_fapi503_startup_handlers_registered_in_a_helper_need_with_too():
     with TestClient(app):
         pass
     assert events == ["startup"]
+
+
+# ---------------------------------------------------------------- FAPI415
+
+
+def _project_root(tmp_path):
+    (tmp_path / ".env").write_text("DATABASE_URL=postgresql://app:hunter2@db/shop\n")
+    (tmp_path / "main.py").write_text("SECRET_KEY = 'not-for-clients'\n")
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "app.css").write_text("body {}\n")
+    return tmp_path
+
+
+def test_fapi415_static_files_over_the_project_root_serves_env_and_source(tmp_path):
+    from fastapi.staticfiles import StaticFiles
+
+    app = FastAPI()
+    app.mount("/static", StaticFiles(directory=str(_project_root(tmp_path))), name="static")
+    client = TestClient(app)
+    assert "hunter2" in client.get("/static/.env").text
+    assert "SECRET_KEY" in client.get("/static/main.py").text
+
+
+def test_fapi415_a_dedicated_static_folder_serves_only_its_files(tmp_path):
+    from fastapi.staticfiles import StaticFiles
+
+    root = _project_root(tmp_path)
+    app = FastAPI()
+    app.mount("/static", StaticFiles(directory=str(root / "static")), name="static")
+    client = TestClient(app)
+    assert client.get("/static/app.css").status_code == 200
+    assert client.get("/static/.env").status_code == 404
+    assert client.get("/static/main.py").status_code == 404
+
+
+# ---------------------------------------------------------------- FAPI413
+
+
+def _cors_and_auth_app(cors_last: bool) -> FastAPI:
+    from fastapi import Request
+    from fastapi.middleware.cors import CORSMiddleware
+    from fastapi.responses import JSONResponse
+
+    app = FastAPI()
+
+    def add_cors():
+        app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_headers=["*"])
+
+    if not cors_last:
+        add_cors()
+
+    @app.middleware("http")
+    async def require_token(request: Request, call_next):
+        if "authorization" not in request.headers:
+            return JSONResponse({"detail": "Not authenticated"}, status_code=401)
+        return await call_next(request)
+
+    if cors_last:
+        add_cors()
+
+    @app.get("/items")
+    def items():
+        return []
+
+    return app
+
+
+_ORIGIN = {"origin": "https://app.example.com"}
+_PREFLIGHT = {**_ORIGIN, "access-control-request-method": "GET", "access-control-request-headers": "authorization"}
+
+
+def test_fapi413_cors_inside_an_answering_middleware_sends_its_401_and_preflight_rejection_without_cors_headers():
+    client = TestClient(_cors_and_auth_app(cors_last=False))
+    response = client.get("/items", headers=_ORIGIN)
+    assert response.status_code == 401 and "access-control-allow-origin" not in response.headers
+    preflight = client.options("/items", headers=_PREFLIGHT)
+    assert preflight.status_code == 401 and "access-control-allow-origin" not in preflight.headers
+
+
+def test_fapi413_cors_added_last_puts_cors_headers_on_the_401_and_answers_the_preflight():
+    client = TestClient(_cors_and_auth_app(cors_last=True))
+    response = client.get("/items", headers=_ORIGIN)
+    assert response.status_code == 401
+    assert response.headers["access-control-allow-origin"] == "https://app.example.com"
+    preflight = client.options("/items", headers=_PREFLIGHT)
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "https://app.example.com"

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from fastapi_lint.data.fastapi_names import MIDDLEWARE_WRAPPER
-from fastapi_lint.analysis.facts import Const
-from fastapi_lint.analysis.names import call_keyword, call_positional, literal_value
+from fastapi_lint.data.fastapi_names import MIDDLEWARE_WRAPPER, RESPONSE_CLASSES
+from fastapi_lint.data.security import ANSWERING_MIDDLEWARE, BASE_HTTP_MIDDLEWARE_CLASSES
+from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref
+from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, literal_value
+from fastapi_lint.analysis.resolution import canonical_or_none
 from fastapi_lint.rule import FileContext
 
 UNKNOWN = object()
@@ -73,3 +75,51 @@ def middleware_call(
     if qualname not in classes:
         return None
     return MiddlewareCall(call, qualname, 1 if first.keyword is None else 0)
+
+
+# ---------------------------------------------------------------- middleware that answers on its own
+
+
+def function_answers_itself(project, facts: ModuleFacts, function: FunctionFacts) -> bool:
+    """Whether a middleware function (``@app.middleware("http")``, a ``dispatch`` method) has a
+    ``return`` of a response it builds itself (``return JSONResponse(..., status_code=401)``),
+    rather than only the one ``call_next`` produced: that answer never passes through the
+    middleware inside it."""
+    return any(_is_response(project, facts, function.key, value) for value in function.return_values)
+
+
+def _is_response(project, facts: ModuleFacts, scope: str, value) -> bool:
+    if isinstance(value, CallValue) and value.callee:
+        symbol = project.resolve(facts, scope, value.callee)
+        return symbol is not None and symbol.receiver_type is None and project.is_subclass(
+            canonical_or_none(symbol), RESPONSE_CLASSES)
+    if isinstance(value, Ref):
+        symbol = project.resolve(facts, scope, value.dotted)
+        return symbol is not None and project.is_subclass(symbol.instance_of, RESPONSE_CLASSES)
+    return False
+
+
+def middleware_class_answers(project, qualname: str | None, depth: int = 0) -> bool:
+    """Whether a middleware class can answer a request without calling the app: a known
+    authentication or rate-limit middleware, or a project ``BaseHTTPMiddleware`` subclass whose
+    ``dispatch`` (its own or inherited from a project base) returns a response it built."""
+    if qualname is None or depth > 8:
+        return False
+    qualname = canonical(qualname)
+    if qualname in ANSWERING_MIDDLEWARE:
+        return True
+    if not project.is_subclass(qualname, BASE_HTTP_MIDDLEWARE_CLASSES):
+        return False
+    found = project.project_class(qualname)
+    if found is None:
+        return False
+    facts, klass = found
+    dispatch = facts.functions.get(f"{klass.key}/dispatch")
+    if dispatch is not None:
+        return function_answers_itself(project, facts, dispatch)
+    for base in klass.bases:
+        if isinstance(base, Ref):
+            symbol = project.resolve(facts, klass.scope, base.dotted)
+            if symbol is not None and middleware_class_answers(project, symbol.qualname, depth + 1):
+                return True
+    return False

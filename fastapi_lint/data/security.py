@@ -140,3 +140,56 @@ METRIC_FACTORIES = frozenset({
     for name in ("Counter", "Gauge", "Histogram", "Summary", "Info", "Enum")
 })
 METRIC_METHODS = frozenset({"labels", "inc", "dec", "set", "observe", "info", "state"})
+
+
+
+# Middleware classes that answer requests themselves, without calling the app (FAPI413): an
+# authentication failure (Starlette's `on_error`, 400 by default), a rate limit (slowapi's 429).
+ANSWERING_MIDDLEWARE = frozenset({
+    "starlette.middleware.authentication.AuthenticationMiddleware",
+    "fastapi.middleware.authentication.AuthenticationMiddleware",
+    "slowapi.middleware.SlowAPIMiddleware",
+    "slowapi.middleware.SlowAPIASGIMiddleware",
+})
+BASE_HTTP_MIDDLEWARE_CLASSES = frozenset({"starlette.middleware.base.BaseHTTPMiddleware"})
+
+# Fast, unsalted hashes: fine for checksums, wrong for passwords (FAPI414).
+FAST_HASH_FUNCTIONS = frozenset({
+    f"hashlib.{name}" for name in (
+        "md5", "sha1", "sha224", "sha256", "sha384", "sha512",
+        "sha3_224", "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s",
+    )
+} | {"builtins.hash"})
+FAST_HASH_NAMES = frozenset({
+    "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha512_224", "sha512_256",
+    "sha3_224", "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s", "md5-sha1", "sm3",
+})
+HASH_NEW = "hashlib.new"
+# Parts of an identifier that name a password, and parts that mean it is not the password
+# itself (a hash of it, the hashing context, a confirmation field to compare with).
+PASSWORD_WORDS = ("password", "passwd", "pwd")
+NOT_PLAIN_PASSWORD_WORDS = ("hash", "digest", "context", "ctx", "confirm", "repeat", "retype", "again", "policy",
+                            "length", "min_", "max_", "reset", "expire", "changed", "_at", "field", "label")
+
+# FAPI403: database URLs with a password in them. Schemes are compared without the driver
+# (``postgresql+asyncpg`` is ``postgresql``); SQLite has no password.
+DATABASE_URL_SCHEMES = frozenset({
+    "postgresql", "postgres", "mysql", "mariadb", "mssql", "oracle", "cockroachdb", "redshift",
+    "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "clickhouse", "snowflake",
+})
+# Passwords that are placeholders, not secrets (compared lower-cased, after unquoting).
+PLACEHOLDER_PASSWORDS = frozenset({
+    "password", "pass", "passwd", "pwd", "pw", "secret", "changeme", "change_me", "change-me", "changethis",
+    "your_password", "yourpassword", "your-password", "mypassword", "my_password", "db_password", "dbpassword",
+    "example", "placeholder", "redacted", "dummy", "fake", "test", "xxx", "...", "***", "user_password",
+})
+PLACEHOLDER_PASSWORD_MARKS = ("${", "{", "}", "<", ">", "%(", "$", "[", "]")
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+
+# FAPI403: settings fields whose name says they hold a secret (lower-cased substrings), and the
+# name parts that say the field is about the secret, not the secret itself.
+SECRET_FIELD_WORDS = ("secret", "password", "passwd", "api_key", "apikey", "private_key", "signing_key",
+                      "access_key", "auth_token", "client_secret")
+NOT_SECRET_FIELD_WORDS = ("url", "uri", "expire", "minutes", "seconds", "ttl", "algorithm", "length", "file",
+                          "path", "name", "header", "field", "enabled", "enable", "min_", "max_", "policy",
+                          "prefix", "location", "env", "rotation", "hash", "required")

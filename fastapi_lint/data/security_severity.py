@@ -23,4 +23,7 @@ SECURITY_SEVERITY: dict[str, tuple[str, tuple[int, ...]]] = {
     "FAPI410": ("5.3", (20,)),  # Host header not validated
     "FAPI411": ("8.8", (78, 502, 601, 918)),  # shell, deserialisation, redirect, SSRF
     "FAPI412": ("5.3", (215, 489)),  # tracebacks sent to clients: debug information exposed
+    "FAPI413": ("3.1", (693,)),  # CORS headers missing on the answers of an outer middleware
+    "FAPI414": ("7.5", (916, 256)),  # fast password hash, plaintext password storage
+    "FAPI415": ("7.5", (538, 552)),  # source code and .env served as static files
 }

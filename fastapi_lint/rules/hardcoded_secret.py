@@ -1,4 +1,5 @@
-"""FAPI403 hardcoded-secret: a string literal used as a JWT / session / signing secret.
+"""FAPI403 hardcoded-secret: a string literal used as a JWT / session / signing secret, a
+database URL with a password in it, or the default of a secret ``BaseSettings`` field.
 
 The literal may be written at the sink, held by a constant (in any module of the project),
 or be the default of an environment lookup (``os.getenv("JWT_SECRET", "dev-secret")``):
@@ -8,17 +9,25 @@ in each case the secret ships with the source code. Test files are skipped.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import libcst as cst
 
 from fastapi_lint.data.security import (
+    DATABASE_URL_SCHEMES,
+    LOCAL_HOSTS,
+    NOT_SECRET_FIELD_WORDS,
+    PLACEHOLDER_PASSWORD_MARKS,
+    PLACEHOLDER_PASSWORDS,
+    SECRET_FIELD_WORDS,
     ENV_READERS,
     PUBLIC_KEY_PREFIXES,
     SECRET_CLASS_ATTRIBUTES,
     SECRET_FUNCTIONS,
     SECRET_MIDDLEWARE,
 )
-from fastapi_lint.analysis.facts import CallValue, Const, Ref, Subscript
+from fastapi_lint.analysis.dependencies import SETTINGS_CLASSES
+from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref, Seq, Subscript
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name, literal_value
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.analysis.file_view import FileView, packages_of
@@ -54,11 +63,12 @@ class HardcodedSecret(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.may_use(*_SECRET_PACKAGES)
+        return view.may_use(*_SECRET_PACKAGES, "pydantic", "pydantic_settings") or _has_url_literal(view.facts)
 
     def __init__(self, ctx):
         super().__init__(ctx)
         self._skip = is_test_file(ctx.path)
+        self._skip_urls = self._skip or _in_test_package(ctx.model.facts.module)
 
     # ------------------------------------------------------------ sinks
 
@@ -83,13 +93,85 @@ class HardcodedSecret(Rule):
             self._check(arg.value, f"The `{sink.keyword}` of {what}")
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._database_url(node.value)
         if self._skip or len(node.targets) != 1:
             return
         self._class_attribute(node.targets[0].target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._database_url(node.value)
         if not self._skip and node.value is not None:
             self._class_attribute(node.target, node.value)
+            self._settings_field(node.target, node.value)
+
+    # ------------------------------------------------------------ database URLs
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self._database_url(node.value)
+
+    def visit_Param(self, node: cst.Param) -> None:
+        if node.default is not None:
+            self._database_url(node.default)
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        self._database_url(node.value)
+
+    def _database_url(self, value: cst.BaseExpression) -> None:
+        """``"postgresql://app:S3cret@db/shop"`` as an assigned value, an argument (``create_engine(...)``,
+        ``os.getenv("DATABASE_URL", ...)``), a default or a dict value."""
+        if self._skip_urls or not isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
+            return
+        text = value.evaluated_value
+        if isinstance(text, bytes):
+            return
+        scheme = url_with_password(text) if isinstance(text, str) else None
+        if scheme is not None:
+            self.report(
+                value,
+                f"This `{scheme}://` URL has a password written in it, so the database credential ships with "
+                "the code; read the URL (or the password) from the environment or a secrets manager",
+            )
+
+    # ------------------------------------------------------------ BaseSettings defaults
+
+    def _settings_field(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        """``secret_key: str = "dev-secret"`` in a ``BaseSettings`` subclass: used whenever the
+        environment does not set it, so production may run on the value in the repository."""
+        if not (isinstance(target, cst.Name) and is_secret_field(target.value)):
+            return
+        facts = self.ctx.model.facts
+        klass = facts.classes.get(self.ctx.scope_key)
+        if klass is None or not self.ctx.project.is_subclass(facts.qualname_of_key(klass.key), SETTINGS_CLASSES):
+            return
+        default = self._field_default(value)
+        if default is None:
+            return
+        try:
+            literal = literal_value(default)
+        except ValueError:
+            return
+        if _is_secret_literal(literal) and url_with_password(literal) is None:  # a URL is reported as one
+            self.report(
+                default,
+                f"The settings field `{klass.name}.{target.value}` has a hardcoded default, so the secret ships "
+                "with the code and is used whenever the environment does not set it; declare the field "
+                "without a default (required), e.g. `secret_key: SecretStr`",
+            )
+
+    def _field_default(self, value: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The default a field declaration gives: the value, ``Field("x")``/``Field(default="x")``,
+        ``SecretStr("x")``."""
+        if not isinstance(value, cst.Call):
+            return value
+        qualname = self.ctx.qualname(value.func)
+        if qualname in ("pydantic.Field", "pydantic.fields.Field"):
+            arg = call_keyword(value, "default") or call_positional(value, 0)
+            return self._field_default(arg.value) if arg is not None else None
+        if qualname in ("pydantic.SecretStr", "pydantic.types.SecretStr", "pydantic.SecretBytes"):
+            arg = call_positional(value, 0)
+            return arg.value if arg is not None else None
+        return None
 
     def _class_attribute(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         """``reset_password_token_secret = "..."`` in a fastapi-users ``BaseUserManager`` subclass."""
@@ -180,3 +262,64 @@ class HardcodedSecret(Rule):
         position, keyword = ENV_READERS[callee.qualname]
         default = call.arg(position, keyword)
         return isinstance(default, Const) and _is_secret_literal(default.value)
+
+
+def _in_test_package(module: str) -> bool:
+    """A module of a ``tests`` package (``tests.integration.db``): fixtures' credentials."""
+    return any(part in ("tests", "test", "testing") for part in module.split(".")[:-1])
+
+
+def url_with_password(text: object) -> str | None:
+    """The scheme of a database URL with a real password in it (``postgresql+asyncpg`` is
+    ``postgresql``), or None: no password, a placeholder (``${DB_PASSWORD}``, ``<password>``,
+    ``password``, ``changeme``, ``xxx``), the user name repeated, or a local host."""
+    if not isinstance(text, str) or "://" not in text or "@" not in text or len(text) > 2000:
+        return None
+    try:
+        parts = urlsplit(text.strip())
+        password = parts.password
+        hostname = parts.hostname
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    base = scheme.split("+")[0] if scheme != "mongodb+srv" else scheme
+    if base not in DATABASE_URL_SCHEMES or not password:
+        return None
+    password = unquote(password)
+    lowered = password.lower()
+    if lowered in PLACEHOLDER_PASSWORDS or any(mark in password for mark in PLACEHOLDER_PASSWORD_MARKS):
+        return None
+    if len(set(lowered)) == 1 and lowered[0] in "x*.#":  # xxxxx, *****
+        return None
+    if parts.username is not None and lowered == unquote(parts.username).lower():
+        return None  # postgres:postgres, the image's default
+    if hostname is None or hostname.lower() in LOCAL_HOSTS:
+        return None
+    return base
+
+
+def is_secret_field(name: str) -> bool:
+    lowered = name.lower()
+    return any(w in lowered for w in SECRET_FIELD_WORDS) and not any(w in lowered for w in NOT_SECRET_FIELD_WORDS)
+
+
+def _has_url_literal(facts: ModuleFacts) -> bool:
+    """Whether a string with ``://`` and ``@`` is bound, passed or defaulted somewhere the facts see."""
+    def found(value, depth=0) -> bool:
+        if depth > 6 or value is None:
+            return False
+        if isinstance(value, Const):
+            return isinstance(value.value, str) and "://" in value.value and "@" in value.value
+        if isinstance(value, CallValue):
+            return any(found(v, depth + 1) for v in value.args) or any(found(v, depth + 1) for _, v in value.kwargs)
+        if isinstance(value, Seq):
+            return any(found(v, depth + 1) for v in value.items)
+        return False
+
+    for scope in facts.scopes.values():
+        if any(found(binding.value) for binding in scope.bindings.values()):
+            return True
+    for function in facts.functions.values():
+        if any(found(param.default) for param in function.params):
+            return True
+    return any(found(scoped.call) for scoped in facts.calls)
