@@ -142,7 +142,6 @@ METRIC_FACTORIES = frozenset({
 METRIC_METHODS = frozenset({"labels", "inc", "dec", "set", "observe", "info", "state"})
 
 
-
 # Middleware classes that answer requests themselves, without calling the app (FAPI413): an
 # authentication failure (Starlette's `on_error`, 400 by default), a rate limit (slowapi's 429).
 ANSWERING_MIDDLEWARE = frozenset({
