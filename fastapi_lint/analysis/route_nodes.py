@@ -74,14 +74,20 @@ def is_none(expr: cst.BaseExpression | None) -> bool:
 
 
 def _joined(before: cst.BaseParenthesizableWhitespace, after: cst.BaseParenthesizableWhitespace):
-    """The whitespace that replaces ``before <dropped code> after``: the comment that ends the
-    line before the dropped code and the comment lines below it survive; a comment on the
-    dropped code's own line goes with it."""
+    """The whitespace that replaces ``before <dropped code> after``. No comment is lost: the
+    comment that ends the line before the dropped code stays there, one on the dropped code's
+    own line moves up to end that line (or below it, when that line has its own), and the
+    comment lines below survive."""
     if isinstance(after, cst.ParenthesizedWhitespace):
         if isinstance(before, cst.ParenthesizedWhitespace):
-            return after.with_changes(first_line=before.first_line,
-                                      empty_lines=[*before.empty_lines, *after.empty_lines])
-        return after.with_changes(first_line=cst.TrailingWhitespace())
+            first, moved = before.first_line, []
+            if after.first_line.comment is not None:
+                if first.comment is None:
+                    first = after.first_line
+                else:
+                    moved = [cst.EmptyLine(indent=True, comment=after.first_line.comment)]
+            return after.with_changes(first_line=first, empty_lines=[*before.empty_lines, *moved, *after.empty_lines])
+        return after
     return before
 
 
