@@ -272,3 +272,51 @@ def test_fapi606_assert_validation_vanishes_under_python_O_and_raise_does_not(op
     out = subprocess.run([sys.executable, *flags, str(script)], capture_output=True, text=True, check=True).stdout
     assert f"WithAssert {'accepted' if optimize else 'rejected'}" in out
     assert "WithRaise rejected" in out
+
+
+# ---------------------------------------------------------------- FAPI222
+
+from fastapi import Request  # noqa: E402
+from fastapi.encoders import jsonable_encoder  # noqa: E402
+from fastapi.exceptions import RequestValidationError  # noqa: E402
+from fastapi.responses import JSONResponse  # noqa: E402
+from pydantic import BaseModel, field_validator  # noqa: E402
+
+
+class _Signup(BaseModel):
+    name: str
+
+    @field_validator("name")
+    @classmethod
+    def not_admin(cls, value: str) -> str:
+        if value == "admin":
+            raise ValueError("reserved name")
+        return value
+
+
+def _signup_app(encoded: bool) -> TestClient:
+    app = FastAPI()
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: RequestValidationError):
+        errors = jsonable_encoder(exc.errors()) if encoded else exc.errors()
+        return JSONResponse(status_code=422, content={"detail": errors})
+
+    @app.post("/signup")
+    def signup(user: _Signup):
+        return user
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_fapi222_unencoded_errors_turn_a_custom_validators_422_into_a_500():
+    client = _signup_app(encoded=False)
+    assert client.post("/signup", json={}).status_code == 422  # built-in errors still serialise
+    assert client.post("/signup", json={"name": "admin"}).status_code == 500
+
+
+def test_fapi222_encoded_errors_stay_a_422():
+    client = _signup_app(encoded=True)
+    response = client.post("/signup", json={"name": "admin"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "Value error, reserved name"

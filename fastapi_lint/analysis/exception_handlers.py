@@ -104,3 +104,46 @@ def handled_broadly(model: ModuleModel, key: str) -> bool:
                          registration.call.arg(0, CLASS_KEYWORD)):
                 return True
     return is_broad_handler(model.project, model.facts.qualname_of_key(key))
+
+
+# ---------------------------------------------------------------- which classes a function handles
+# (FAPI222: the request-validation handler; FAPI223: a handler for Pydantic's ValidationError)
+
+REQUEST_VALIDATION_ERROR = "fastapi.exceptions.RequestValidationError"
+
+
+@query
+def exceptions_handled_by(project: Project, qualname: str) -> frozenset[str]:
+    """The exception classes (canonical qualnames) the function ``qualname`` is registered
+    for anywhere in the project, by ``@app.exception_handler(E)`` or
+    ``app.add_exception_handler(E, f)`` (``exception_handlers={...}`` dicts are not read by
+    the first pass: rules also look at the handler's parameter annotations)."""
+    handled = project.memo(("exceptions_handled",), lambda: _exceptions_handled(project), {})
+    return handled.get(qualname, frozenset())
+
+
+def _exceptions_handled(project: Project) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+
+    def note(facts: ModuleFacts, scope: str, exc_class, handler: str | None) -> None:
+        if not handler or not isinstance(exc_class, Ref):
+            return
+        symbol = project.resolve(facts, scope, exc_class.dotted)
+        if symbol is not None and symbol.qualname:
+            found.setdefault(handler, set()).add(canonical(symbol.qualname))
+
+    for facts in project.modules.values():
+        for function in facts.functions.values():
+            for decorator in function.decorators:
+                if isinstance(decorator, CallValue) and (decorator.callee or "").endswith(".exception_handler"):
+                    note(facts, function.scope, decorator.arg(0, CLASS_KEYWORD), facts.qualname_of_key(function.key))
+        for scoped in facts.calls:
+            call = scoped.call
+            if not (call.callee or "").endswith(".add_exception_handler"):
+                continue
+            handler = call.arg(1, "handler")
+            if isinstance(handler, Ref):
+                target = project.resolve(facts, scoped.scope, handler.dotted)
+                if target is not None and target.project_ref is not None and target.qualname:
+                    note(facts, scoped.scope, call.arg(0, CLASS_KEYWORD), target.qualname)
+    return {name: frozenset(classes) for name, classes in found.items()}
