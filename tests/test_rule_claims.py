@@ -320,3 +320,88 @@ def test_fapi222_encoded_errors_stay_a_422():
     response = client.post("/signup", json={"name": "admin"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["msg"] == "Value error, reserved name"
+
+
+# ---------------------------------------------------------------- FAPI223
+
+from pydantic import ValidationError  # noqa: E402
+
+from fastapi_lint.api import lint_text  # noqa: E402
+from fastapi_lint.config import Settings  # noqa: E402
+
+
+def _envelope_app(exc_class: type) -> tuple[TestClient, list]:
+    app = FastAPI()
+    seen: list = []
+
+    @app.exception_handler(exc_class)
+    async def on_invalid(request: Request, exc):
+        seen.append(exc)
+        return JSONResponse(status_code=422, content={"ok": False, "errors": jsonable_encoder(exc.errors())})
+
+    @app.post("/items")
+    def create(item: _Signup):
+        return item
+
+    return TestClient(app, raise_server_exceptions=False), seen
+
+
+def test_fapi223_a_pydantic_validationerror_handler_never_sees_an_invalid_request():
+    client, seen = _envelope_app(ValidationError)
+    response = client.post("/items", json={})
+    assert response.status_code == 422
+    assert "ok" not in response.json() and "detail" in response.json()  # FastAPI's default answer
+    assert seen == []
+    assert not issubclass(RequestValidationError, ValidationError)
+
+
+def test_fapi223_a_requestvalidationerror_handler_answers_for_invalid_requests():
+    client, seen = _envelope_app(RequestValidationError)
+    response = client.post("/items", json={})
+    assert response.status_code == 422 and response.json()["ok"] is False
+    assert len(seen) == 1
+
+
+_VALIDATES_ITSELF = """
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+
+app = FastAPI()
+
+
+class Theme(BaseModel):
+    name: str
+
+
+@app.exception_handler(ValidationError)
+async def on_invalid(request: Request, exc: ValidationError):
+    return JSONResponse(status_code=422, content={"errors": exc.errors(include_context=False)})
+
+
+@app.put("/theme")
+async def put_theme(request: Request):
+    return Theme.model_validate(await request.json())
+"""
+
+
+def test_fapi223_is_silent_where_the_app_validates_itself_and_the_handler_does_answer(tmp_path):
+    settings = Settings(root=tmp_path, select=("FAPI223",))
+    namespace: dict = {}
+    exec(compile(_VALIDATES_ITSELF, "validates_itself.py", "exec"), namespace)  # our own test source
+    client = TestClient(namespace["app"], raise_server_exceptions=False)
+    response = client.put("/theme", json={})
+    assert response.status_code == 422 and "errors" in response.json()  # the handler's own answer
+    flagged = lint_text(_VALIDATES_ITSELF, settings=settings)
+    assert [d for d in flagged if d.code == "FAPI223"] == []
+    # Without the explicit validation, the same handler is flagged.
+    without = _VALIDATES_ITSELF.replace("Theme.model_validate(await request.json())", "await request.json()")
+    assert [d.code for d in lint_text(without, settings=settings)] == ["FAPI223"]
+    # Nor when request validation has its own handler too: this one is then for something else.
+    both = without + (
+        "\n\nfrom fastapi.exceptions import RequestValidationError\n\n\n"
+        "async def on_request(request: Request, exc: RequestValidationError):\n"
+        "    return JSONResponse(status_code=422, content={'detail': 'invalid'})\n\n\n"
+        "app.add_exception_handler(RequestValidationError, on_request)\n"
+    )
+    assert [d.code for d in lint_text(both, settings=settings)] == []

@@ -8,7 +8,9 @@ from fastapi_lint.analysis.event_hooks import is_given
 from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical
+from fastapi_lint.data.pydantic_v2 import EXPLICIT_VALIDATION_FUNCTIONS, EXPLICIT_VALIDATION_METHODS
 from fastapi_lint.data.security import BROAD_EXCEPTIONS, BROAD_STATUS_CODES
+from fastapi_lint.data.status_codes import status_code_of
 from fastapi_lint.project import Project, query
 
 FASTAPI_HTTP_EXCEPTION = "fastapi.HTTPException"
@@ -147,3 +149,60 @@ def _exceptions_handled(project: Project) -> dict[str, frozenset[str]]:
                 if target is not None and target.project_ref is not None and target.qualname:
                     note(facts, scoped.scope, call.arg(0, CLASS_KEYWORD), target.qualname)
     return {name: frozenset(classes) for name, classes in found.items()}
+
+
+@query
+def request_validation_handled(project: Project) -> bool:
+    """Whether some function of the project handles ``RequestValidationError``: registered for it
+    by decorator or ``add_exception_handler``, or taking a parameter annotated with it (the
+    handlers of ``exception_handlers={...}`` dicts)."""
+    handled = project.memo(("exceptions_handled",), lambda: _exceptions_handled(project), {})
+    if any(REQUEST_VALIDATION_ERROR in classes for classes in handled.values()):
+        return True
+    for facts in project.modules.values():
+        for function in facts.functions.values():
+            for param in function.params:
+                if isinstance(param.annotation, Ref):
+                    symbol = project.resolve(facts, function.scope, param.annotation.dotted)
+                    if symbol is not None and canonical(symbol.qualname or "") == REQUEST_VALIDATION_ERROR:
+                        return True
+    return False
+
+
+@query
+def validates_explicitly(project: Project) -> bool:
+    """Whether the project's functions validate data with Pydantic themselves
+    (``Model.model_validate(...)``, ``TypeAdapter(...).validate_python(...)``, ``parse_obj_as``,
+    ``@validate_call``...), so Pydantic's ``ValidationError`` can reach an exception handler."""
+    for facts in project.modules.values():
+        for function in facts.functions.values():
+            if not EXPLICIT_VALIDATION_METHODS.isdisjoint(function.attributes):
+                return True
+            for decorator in function.decorators:
+                dotted = decorator.callee if isinstance(decorator, CallValue) else getattr(decorator, "dotted", None)
+                symbol = project.resolve(facts, function.scope, dotted) if dotted else None
+                if symbol is not None and canonical(symbol.qualname or "") in EXPLICIT_VALIDATION_FUNCTIONS:
+                    return True
+        for scope in facts.scopes.values():
+            for binding in scope.bindings.values():
+                if binding.kind == "import" and binding.target in EXPLICIT_VALIDATION_FUNCTIONS:
+                    return True
+    return False
+
+
+def answers_422(project: Project, facts: ModuleFacts, function) -> bool:
+    """Whether a handler returns a response built with status 422 (a literal or a ``status``
+    constant), the answer FastAPI gives for request validation."""
+    for value in function.return_values:
+        if not isinstance(value, CallValue):
+            continue
+        status = value.kwarg("status_code")
+        if status is None and len(value.args) > 1:
+            status = value.args[1]
+        if isinstance(status, Const) and status.value == 422:
+            return True
+        if isinstance(status, Ref):
+            symbol = project.resolve(facts, function.scope, status.dotted)
+            if status_code_of(symbol.qualname if symbol else None) == 422:
+                return True
+    return False
