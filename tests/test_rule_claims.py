@@ -405,3 +405,55 @@ def test_fapi223_is_silent_where_the_app_validates_itself_and_the_handler_does_a
         "app.add_exception_handler(RequestValidationError, on_request)\n"
     )
     assert [d.code for d in lint_text(both, settings=settings)] == []
+
+
+# ---------------------------------------------------------------- FAPI220
+
+from typing import Annotated, Optional  # noqa: E402
+
+from fastapi import Query  # noqa: E402
+
+
+class _Filters(BaseModel):
+    status: str = "any"
+
+
+def _tags_app() -> TestClient:
+    app = FastAPI()
+
+    @app.get("/required")
+    def required(tags: list[str]):
+        return {"tags": tags}
+
+    @app.get("/defaulted")
+    def defaulted(tags: Optional[list[str]] = None):
+        return {"tags": tags}
+
+    @app.get("/model")
+    def model(filters: _Filters):
+        return filters
+
+    @app.get("/query")
+    def query(tags: Annotated[list[str], Query()] = []):
+        return {"tags": tags}
+
+    @app.get("/query-model")
+    def query_model(filters: Annotated[_Filters, Query()]):
+        return filters
+
+    return TestClient(app)
+
+
+def test_fapi220_an_unmarked_list_on_get_is_a_body_and_the_query_is_ignored():
+    client = _tags_app()
+    response = client.get("/required?tags=a&tags=b")
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body"]
+    assert client.get("/defaulted?tags=a").json() == {"tags": None}  # silently the default
+    response = client.get("/model?status=open")
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body"]
+
+
+def test_fapi220_a_query_marker_reads_the_query_string():
+    client = _tags_app()
+    assert client.get("/query?tags=a&tags=b").json() == {"tags": ["a", "b"]}
+    assert client.get("/query-model?status=open").json() == {"status": "open"}
