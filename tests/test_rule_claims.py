@@ -457,3 +457,52 @@ def test_fapi220_a_query_marker_reads_the_query_string():
     client = _tags_app()
     assert client.get("/query?tags=a&tags=b").json() == {"tags": ["a", "b"]}
     assert client.get("/query-model?status=open").json() == {"status": "open"}
+
+
+# ---------------------------------------------------------------- FAPI221
+
+from pydantic import Field, SecretStr  # noqa: E402
+
+
+class _UserInDB(BaseModel):
+    username: str
+    hashed_password: str
+
+
+class _UserOut(BaseModel):
+    username: str
+
+
+class _Masked(BaseModel):
+    username: str
+    api_key: SecretStr
+    password_hash: str = Field(exclude=True)
+
+
+def _users_app() -> TestClient:
+    app = FastAPI()
+    row = {"username": "alice", "hashed_password": "$2b$12$abc", "api_key": "sk-live-1", "password_hash": "$2b$12$abc"}
+
+    @app.get("/leaky", response_model=_UserInDB)
+    def leaky():
+        return row
+
+    @app.get("/filtered", response_model=_UserOut)
+    def filtered():
+        return row
+
+    @app.get("/masked", response_model=_Masked)
+    def masked():
+        return row
+
+    return TestClient(app)
+
+
+def test_fapi221_a_credential_field_of_the_response_model_is_sent():
+    assert _users_app().get("/leaky").json()["hashed_password"] == "$2b$12$abc"
+
+
+def test_fapi221_an_output_model_secretstr_and_exclude_keep_it_out():
+    client = _users_app()
+    assert client.get("/filtered").json() == {"username": "alice"}
+    assert client.get("/masked").json() == {"username": "alice", "api_key": "**********"}
