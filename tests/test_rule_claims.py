@@ -506,3 +506,62 @@ def test_fapi221_an_output_model_secretstr_and_exclude_keep_it_out():
     client = _users_app()
     assert client.get("/filtered").json() == {"username": "alice"}
     assert client.get("/masked").json() == {"username": "alice", "api_key": "**********"}
+
+
+# ---------------------------------------------------------------- FAPI109
+
+import asyncio  # noqa: E402
+import time  # noqa: E402
+
+import httpx  # noqa: E402
+from fastapi.responses import StreamingResponse  # noqa: E402
+
+
+def _stream_blocks_other_requests(awaitless: bool) -> list[str]:
+    """The order in which a slow stream's chunks and a concurrent /ping are served."""
+    events: list[str] = []
+    app = FastAPI()
+
+    async def async_chunks():
+        for i in range(4):
+            time.sleep(0.15)  # sync work per chunk (a sync client, a file, a computation)
+            events.append(f"chunk {i}")
+            yield f"{i}\n"
+
+    def sync_chunks():
+        for i in range(4):
+            time.sleep(0.15)
+            events.append(f"chunk {i}")
+            yield f"{i}\n"
+
+    @app.get("/stream")
+    async def stream():
+        return StreamingResponse(async_chunks() if awaitless else sync_chunks())
+
+    @app.get("/ping")
+    async def ping():
+        events.append("ping")
+        return "pong"
+
+    async def main() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            async def later_ping():
+                await asyncio.sleep(0.05)  # sent while the stream is running
+                return await client.get("/ping")
+
+            streamed, pinged = await asyncio.gather(client.get("/stream"), later_ping())
+            assert streamed.text == "0\n1\n2\n3\n" and pinged.status_code == 200
+
+    asyncio.run(main())
+    return events
+
+
+def test_fapi109_an_awaitless_async_generator_holds_the_loop_for_the_whole_stream():
+    events = _stream_blocks_other_requests(awaitless=True)
+    assert events == ["chunk 0", "chunk 1", "chunk 2", "chunk 3", "ping"]
+
+
+def test_fapi109_a_plain_generator_runs_in_a_thread_and_other_requests_get_through():
+    events = _stream_blocks_other_requests(awaitless=False)
+    assert events.index("ping") < events.index("chunk 3")
