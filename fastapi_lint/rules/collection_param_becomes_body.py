@@ -9,7 +9,7 @@ import libcst as cst
 from fastapi_lint.analysis.dependencies import router_prefix
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.names import canonical, source_text
-from fastapi_lint.analysis.parameters import ANNOTATED, cst_param, implicit_body_kind, signature
+from fastapi_lint.analysis.parameters import ANNOTATED, cst_param, implicit_body_kind, params_of
 from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.fixes import Fix, Import, annotation_allowed
 from fastapi_lint.rule import Applicability, Rule, Severity
@@ -46,7 +46,7 @@ class CollectionParamBecomesBody(Rule):
             if route.path is not None:
                 path_names.update(p.name for p in path_parameters(router_prefix(route.owner) + route.path))
         method = "/".join(sorted(methods))
-        for param in signature(self.ctx.project, self.ctx.model.facts, function):
+        for param in params_of(self.ctx, function):
             if param.marker is not None or param.name in path_names or param.param.kind not in ("positional", "keyword"):
                 continue
             kind = implicit_body_kind(self.ctx.project, *param.home, param.type_value)

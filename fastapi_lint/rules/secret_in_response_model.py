@@ -10,7 +10,7 @@ from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.names import call_keyword, source_text
 from fastapi_lint.analysis.pydantic import ModelField, fields_of_type
 from fastapi_lint.analysis.route_nodes import is_none, route_decorators
-from fastapi_lint.analysis.parameters import signature
+from fastapi_lint.analysis.parameters import params_of
 from fastapi_lint.data.credentials import PASSWORD_FIELDS, PASSWORD_HASH_FIELDS, SECRET_FIELDS, SECRET_TYPES
 from fastapi_lint.rule import Rule, Severity
 
@@ -111,7 +111,7 @@ class SecretInResponseModel(Rule):
         if function is None:
             return set()
         return {
-            param.type for param in signature(self.ctx.project, self.ctx.model.facts, function)
+            param.type for param in params_of(self.ctx, function)
             if param.type and param.marker in (None, "fastapi.Body")
         }
 
