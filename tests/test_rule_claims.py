@@ -463,3 +463,296 @@ def test_fapi413_cors_added_last_puts_cors_headers_on_the_401_and_answers_the_pr
     preflight = client.options("/items", headers=_PREFLIGHT)
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == "https://app.example.com"
+
+
+# ---------------------------------------------------------------- FAPI222
+
+from fastapi import Request  # noqa: E402
+from fastapi.encoders import jsonable_encoder  # noqa: E402
+from fastapi.exceptions import RequestValidationError  # noqa: E402
+from fastapi.responses import JSONResponse  # noqa: E402
+from pydantic import BaseModel, field_validator  # noqa: E402
+
+
+class _Signup(BaseModel):
+    name: str
+
+    @field_validator("name")
+    @classmethod
+    def not_admin(cls, value: str) -> str:
+        if value == "admin":
+            raise ValueError("reserved name")
+        return value
+
+
+def _signup_app(encoded: bool) -> TestClient:
+    app = FastAPI()
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: RequestValidationError):
+        errors = jsonable_encoder(exc.errors()) if encoded else exc.errors()
+        return JSONResponse(status_code=422, content={"detail": errors})
+
+    @app.post("/signup")
+    def signup(user: _Signup):
+        return user
+
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_fapi222_unencoded_errors_turn_a_custom_validators_422_into_a_500():
+    client = _signup_app(encoded=False)
+    assert client.post("/signup", json={}).status_code == 422  # built-in errors still serialise
+    assert client.post("/signup", json={"name": "admin"}).status_code == 500
+
+
+def test_fapi222_encoded_errors_stay_a_422():
+    client = _signup_app(encoded=True)
+    response = client.post("/signup", json={"name": "admin"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "Value error, reserved name"
+
+
+# ---------------------------------------------------------------- FAPI223
+
+from pydantic import ValidationError  # noqa: E402
+
+from fastapi_lint.api import lint_text  # noqa: E402
+from fastapi_lint.config import Settings  # noqa: E402
+
+
+def _envelope_app(exc_class: type) -> tuple[TestClient, list]:
+    app = FastAPI()
+    seen: list = []
+
+    @app.exception_handler(exc_class)
+    async def on_invalid(request: Request, exc):
+        seen.append(exc)
+        return JSONResponse(status_code=422, content={"ok": False, "errors": jsonable_encoder(exc.errors())})
+
+    @app.post("/items")
+    def create(item: _Signup):
+        return item
+
+    return TestClient(app, raise_server_exceptions=False), seen
+
+
+def test_fapi223_a_pydantic_validationerror_handler_never_sees_an_invalid_request():
+    client, seen = _envelope_app(ValidationError)
+    response = client.post("/items", json={})
+    assert response.status_code == 422
+    assert "ok" not in response.json() and "detail" in response.json()  # FastAPI's default answer
+    assert seen == []
+    assert not issubclass(RequestValidationError, ValidationError)
+
+
+def test_fapi223_a_requestvalidationerror_handler_answers_for_invalid_requests():
+    client, seen = _envelope_app(RequestValidationError)
+    response = client.post("/items", json={})
+    assert response.status_code == 422 and response.json()["ok"] is False
+    assert len(seen) == 1
+
+
+_VALIDATES_ITSELF = """
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+
+app = FastAPI()
+
+
+class Theme(BaseModel):
+    name: str
+
+
+@app.exception_handler(ValidationError)
+async def on_invalid(request: Request, exc: ValidationError):
+    return JSONResponse(status_code=422, content={"errors": exc.errors(include_context=False)})
+
+
+@app.put("/theme")
+async def put_theme(request: Request):
+    return Theme.model_validate(await request.json())
+"""
+
+
+def test_fapi223_is_silent_where_the_app_validates_itself_and_the_handler_does_answer(tmp_path):
+    settings = Settings(root=tmp_path, select=("FAPI223",))
+    namespace: dict = {}
+    exec(compile(_VALIDATES_ITSELF, "validates_itself.py", "exec"), namespace)  # our own test source
+    client = TestClient(namespace["app"], raise_server_exceptions=False)
+    response = client.put("/theme", json={})
+    assert response.status_code == 422 and "errors" in response.json()  # the handler's own answer
+    flagged = lint_text(_VALIDATES_ITSELF, settings=settings)
+    assert [d for d in flagged if d.code == "FAPI223"] == []
+    # Without the explicit validation, the same handler is flagged.
+    without = _VALIDATES_ITSELF.replace("Theme.model_validate(await request.json())", "await request.json()")
+    assert [d.code for d in lint_text(without, settings=settings)] == ["FAPI223"]
+    # Nor when request validation has its own handler too: this one is then for something else.
+    both = without + (
+        "\n\nfrom fastapi.exceptions import RequestValidationError\n\n\n"
+        "async def on_request(request: Request, exc: RequestValidationError):\n"
+        "    return JSONResponse(status_code=422, content={'detail': 'invalid'})\n\n\n"
+        "app.add_exception_handler(RequestValidationError, on_request)\n"
+    )
+    assert [d.code for d in lint_text(both, settings=settings)] == []
+
+
+# ---------------------------------------------------------------- FAPI220
+
+from typing import Annotated, Optional  # noqa: E402
+
+from fastapi import Query  # noqa: E402
+
+
+class _Filters(BaseModel):
+    status: str = "any"
+
+
+def _tags_app() -> TestClient:
+    app = FastAPI()
+
+    @app.get("/required")
+    def required(tags: list[str]):
+        return {"tags": tags}
+
+    @app.get("/defaulted")
+    def defaulted(tags: Optional[list[str]] = None):
+        return {"tags": tags}
+
+    @app.get("/model")
+    def model(filters: _Filters):
+        return filters
+
+    @app.get("/query")
+    def query(tags: Annotated[list[str], Query()] = []):
+        return {"tags": tags}
+
+    @app.get("/query-model")
+    def query_model(filters: Annotated[_Filters, Query()]):
+        return filters
+
+    return TestClient(app)
+
+
+def test_fapi220_an_unmarked_list_on_get_is_a_body_and_the_query_is_ignored():
+    client = _tags_app()
+    response = client.get("/required?tags=a&tags=b")
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body"]
+    assert client.get("/defaulted?tags=a").json() == {"tags": None}  # silently the default
+    response = client.get("/model?status=open")
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body"]
+
+
+def test_fapi220_a_query_marker_reads_the_query_string():
+    client = _tags_app()
+    assert client.get("/query?tags=a&tags=b").json() == {"tags": ["a", "b"]}
+    assert client.get("/query-model?status=open").json() == {"status": "open"}
+
+
+# ---------------------------------------------------------------- FAPI221
+
+from pydantic import Field, SecretStr  # noqa: E402
+
+
+class _UserInDB(BaseModel):
+    username: str
+    hashed_password: str
+
+
+class _UserOut(BaseModel):
+    username: str
+
+
+class _Masked(BaseModel):
+    username: str
+    api_key: SecretStr
+    password_hash: str = Field(exclude=True)
+
+
+def _users_app() -> TestClient:
+    app = FastAPI()
+    row = {"username": "alice", "hashed_password": "$2b$12$abc", "api_key": "sk-live-1", "password_hash": "$2b$12$abc"}
+
+    @app.get("/leaky", response_model=_UserInDB)
+    def leaky():
+        return row
+
+    @app.get("/filtered", response_model=_UserOut)
+    def filtered():
+        return row
+
+    @app.get("/masked", response_model=_Masked)
+    def masked():
+        return row
+
+    return TestClient(app)
+
+
+def test_fapi221_a_credential_field_of_the_response_model_is_sent():
+    assert _users_app().get("/leaky").json()["hashed_password"] == "$2b$12$abc"
+
+
+def test_fapi221_an_output_model_secretstr_and_exclude_keep_it_out():
+    client = _users_app()
+    assert client.get("/filtered").json() == {"username": "alice"}
+    assert client.get("/masked").json() == {"username": "alice", "api_key": "**********"}
+
+
+# ---------------------------------------------------------------- FAPI109
+
+import asyncio  # noqa: E402
+import time  # noqa: E402
+
+import httpx  # noqa: E402
+from fastapi.responses import StreamingResponse  # noqa: E402
+
+
+def _stream_blocks_other_requests(awaitless: bool) -> list[str]:
+    """The order in which a slow stream's chunks and a concurrent /ping are served."""
+    events: list[str] = []
+    app = FastAPI()
+
+    async def async_chunks():
+        for i in range(4):
+            time.sleep(0.15)  # sync work per chunk (a sync client, a file, a computation)
+            events.append(f"chunk {i}")
+            yield f"{i}\n"
+
+    def sync_chunks():
+        for i in range(4):
+            time.sleep(0.15)
+            events.append(f"chunk {i}")
+            yield f"{i}\n"
+
+    @app.get("/stream")
+    async def stream():
+        return StreamingResponse(async_chunks() if awaitless else sync_chunks())
+
+    @app.get("/ping")
+    async def ping():
+        events.append("ping")
+        return "pong"
+
+    async def main() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            async def later_ping():
+                await asyncio.sleep(0.05)  # sent while the stream is running
+                return await client.get("/ping")
+
+            streamed, pinged = await asyncio.gather(client.get("/stream"), later_ping())
+            assert streamed.text == "0\n1\n2\n3\n" and pinged.status_code == 200
+
+    asyncio.run(main())
+    return events
+
+
+def test_fapi109_an_awaitless_async_generator_holds_the_loop_for_the_whole_stream():
+    events = _stream_blocks_other_requests(awaitless=True)
+    assert events == ["chunk 0", "chunk 1", "chunk 2", "chunk 3", "ping"]
+
+
+def test_fapi109_a_plain_generator_runs_in_a_thread_and_other_requests_get_through():
+    events = _stream_blocks_other_requests(awaitless=False)
+    assert events.index("ping") < events.index("chunk 3")

@@ -8,7 +8,9 @@ from fastapi_lint.analysis.event_hooks import is_given
 from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.names import canonical
+from fastapi_lint.data.pydantic_v2 import EXPLICIT_VALIDATION_FUNCTIONS, EXPLICIT_VALIDATION_METHODS
 from fastapi_lint.data.security import BROAD_EXCEPTIONS, BROAD_STATUS_CODES
+from fastapi_lint.data.status_codes import status_code_of
 from fastapi_lint.project import Project, query
 
 FASTAPI_HTTP_EXCEPTION = "fastapi.HTTPException"
@@ -104,3 +106,103 @@ def handled_broadly(model: ModuleModel, key: str) -> bool:
                          registration.call.arg(0, CLASS_KEYWORD)):
                 return True
     return is_broad_handler(model.project, model.facts.qualname_of_key(key))
+
+
+# ---------------------------------------------------------------- which classes a function handles
+# (FAPI222: the request-validation handler; FAPI223: a handler for Pydantic's ValidationError)
+
+REQUEST_VALIDATION_ERROR = "fastapi.exceptions.RequestValidationError"
+
+
+@query
+def exceptions_handled_by(project: Project, qualname: str) -> frozenset[str]:
+    """The exception classes (canonical qualnames) the function ``qualname`` is registered
+    for anywhere in the project, by ``@app.exception_handler(E)`` or
+    ``app.add_exception_handler(E, f)`` (``exception_handlers={...}`` dicts are not read by
+    the first pass: rules also look at the handler's parameter annotations)."""
+    handled = project.memo(("exceptions_handled",), lambda: _exceptions_handled(project), {})
+    return handled.get(qualname, frozenset())
+
+
+def _exceptions_handled(project: Project) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+
+    def note(facts: ModuleFacts, scope: str, exc_class, handler: str | None) -> None:
+        if not handler or not isinstance(exc_class, Ref):
+            return
+        symbol = project.resolve(facts, scope, exc_class.dotted)
+        if symbol is not None and symbol.qualname:
+            found.setdefault(handler, set()).add(canonical(symbol.qualname))
+
+    for facts in project.modules.values():
+        for function in facts.functions.values():
+            for decorator in function.decorators:
+                if isinstance(decorator, CallValue) and (decorator.callee or "").endswith(".exception_handler"):
+                    note(facts, function.scope, decorator.arg(0, CLASS_KEYWORD), facts.qualname_of_key(function.key))
+        for scoped in facts.calls:
+            call = scoped.call
+            if not (call.callee or "").endswith(".add_exception_handler"):
+                continue
+            handler = call.arg(1, "handler")
+            if isinstance(handler, Ref):
+                target = project.resolve(facts, scoped.scope, handler.dotted)
+                if target is not None and target.project_ref is not None and target.qualname:
+                    note(facts, scoped.scope, call.arg(0, CLASS_KEYWORD), target.qualname)
+    return {name: frozenset(classes) for name, classes in found.items()}
+
+
+@query
+def request_validation_handled(project: Project) -> bool:
+    """Whether some function of the project handles ``RequestValidationError``: registered for it
+    by decorator or ``add_exception_handler``, or taking a parameter annotated with it (the
+    handlers of ``exception_handlers={...}`` dicts)."""
+    handled = project.memo(("exceptions_handled",), lambda: _exceptions_handled(project), {})
+    if any(REQUEST_VALIDATION_ERROR in classes for classes in handled.values()):
+        return True
+    for facts in project.modules.values():
+        for function in facts.functions.values():
+            for param in function.params:
+                if isinstance(param.annotation, Ref):
+                    symbol = project.resolve(facts, function.scope, param.annotation.dotted)
+                    if symbol is not None and canonical(symbol.qualname or "") == REQUEST_VALIDATION_ERROR:
+                        return True
+    return False
+
+
+@query
+def validates_explicitly(project: Project) -> bool:
+    """Whether the project's functions validate data with Pydantic themselves
+    (``Model.model_validate(...)``, ``TypeAdapter(...).validate_python(...)``, ``parse_obj_as``,
+    ``@validate_call``...), so Pydantic's ``ValidationError`` can reach an exception handler."""
+    for facts in project.modules.values():
+        for function in facts.functions.values():
+            if not EXPLICIT_VALIDATION_METHODS.isdisjoint(function.attributes):
+                return True
+            for decorator in function.decorators:
+                dotted = decorator.callee if isinstance(decorator, CallValue) else getattr(decorator, "dotted", None)
+                symbol = project.resolve(facts, function.scope, dotted) if dotted else None
+                if symbol is not None and canonical(symbol.qualname or "") in EXPLICIT_VALIDATION_FUNCTIONS:
+                    return True
+        for scope in facts.scopes.values():
+            for binding in scope.bindings.values():
+                if binding.kind == "import" and binding.target in EXPLICIT_VALIDATION_FUNCTIONS:
+                    return True
+    return False
+
+
+def answers_422(project: Project, facts: ModuleFacts, function) -> bool:
+    """Whether a handler returns a response built with status 422 (a literal or a ``status``
+    constant), the answer FastAPI gives for request validation."""
+    for value in function.return_values:
+        if not isinstance(value, CallValue):
+            continue
+        status = value.kwarg("status_code")
+        if status is None and len(value.args) > 1:
+            status = value.args[1]
+        if isinstance(status, Const) and status.value == 422:
+            return True
+        if isinstance(status, Ref):
+            symbol = project.resolve(facts, function.scope, status.dotted)
+            if status_code_of(symbol.qualname if symbol else None) == 422:
+                return True
+    return False

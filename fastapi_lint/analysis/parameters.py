@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from fastapi_lint.data.fastapi_names import PARAM_FUNCTIONS
-from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Value
+from fastapi_lint.data.pydantic_v2 import PYDANTIC_MODELS
+from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Subscript, Value
 from fastapi_lint.analysis.names import canonical
 from fastapi_lint.rule import FileContext
 from fastapi_lint.analysis.resolution import ANNOTATED, OPTIONAL, UNION, Symbol  # noqa: F401 - re-exported
@@ -432,3 +433,58 @@ def element_types(project: Project, facts: ModuleFacts, scope: str, value: Value
         return [(form.qualname, False)]
     return [(None, False)]
 
+
+
+# ---------------------------------------------------------------- parameters read from the body
+
+# Mappings FastAPI reads from the body when a parameter carries no marker.
+MAPPINGS = frozenset({
+    "builtins.dict", "typing.Dict", "typing.Mapping", "typing.MutableMapping",
+    "collections.abc.Mapping", "collections.abc.MutableMapping", "typing_extensions.Mapping",
+})
+_FILE_ELEMENTS = UPLOAD_FILES | {"builtins.bytes"}
+
+
+def implicit_body_kind(project: Project, facts: ModuleFacts, scope: str, value: Value | None,
+                       depth: int = 0) -> str | None:
+    """What makes FastAPI read a parameter *without a marker* from the request body although
+    its name suggests a query parameter: ``"sequence"`` (``list[str]``, ``set[int]``,
+    ``tuple[...]``, also ``Optional[list[str]]``), ``"mapping"`` (``dict[str, int]``) or
+    ``"model"`` (a Pydantic model). None for scalars, files, unknown types and unions that
+    mix collections with scalars."""
+    if depth > 6 or value is None:
+        return None
+    if isinstance(value, Ref):
+        symbol = project.resolve(facts, scope, value.dotted)
+        if symbol is not None and symbol.qualname:
+            qualname = canonical(symbol.qualname)
+            if qualname in SEQUENCES:
+                return "sequence"
+            if qualname in MAPPINGS:
+                return "mapping"
+            if project.project_class(qualname) is not None and project.is_subclass(qualname, PYDANTIC_MODELS):
+                return "model"
+            return None
+        alias = project.type_alias(symbol)
+        return implicit_body_kind(project, *alias, depth + 1) if alias else None
+    if not isinstance(value, Subscript):
+        return None
+    if value.base == "|":
+        members = value.items
+    else:
+        base = qualname_of(project, facts, scope, value.base)
+        if base in ANNOTATED and value.items:
+            return implicit_body_kind(project, facts, scope, value.items[0], depth + 1)
+        if base in OPTIONAL or base in UNION:
+            members = value.items
+        elif base in SEQUENCES:
+            elements = element_types(project, facts, scope, value, depth + 1)
+            return None if any(name in _FILE_ELEMENTS for name, _ in elements) else "sequence"
+        elif base in MAPPINGS:
+            return "mapping"
+        else:
+            return None
+    members = tuple(m for m in members if not (isinstance(m, Const) and m.value is None)
+                    and not (isinstance(m, Ref) and m.dotted == "None"))
+    kinds = [implicit_body_kind(project, facts, scope, m, depth + 1) for m in members]
+    return kinds[0] if kinds and None not in kinds else None

@@ -10,12 +10,17 @@ during the traversal (with the enclosing classes and indentation its subclasses'
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
-from fastapi_lint.data.pydantic_v2 import CONSTRUCTORS, FIELD_VALIDATOR, MODEL_BASES, MODEL_VALIDATOR, VALIDATORS
-from fastapi_lint.analysis.facts import MODULE_SCOPE, CallValue, Const, Ref
+from fastapi_lint.data.pydantic_v2 import (
+    CONSTRUCTORS, FIELD_VALIDATOR, MODEL_BASES, MODEL_VALIDATOR, PYDANTIC_MODELS, VALIDATORS,
+)
+from fastapi_lint.analysis.facts import MODULE_SCOPE, CallValue, Const, ModuleFacts, Ref, Subscript, Value
 from fastapi_lint.analysis.names import canonical, dotted_name, literal_value
-from fastapi_lint.analysis.parameters import element_types
+from fastapi_lint.analysis.parameters import ANNOTATED, element_types
+from fastapi_lint.project import Project
 from fastapi_lint.rule import Rule
 
 
@@ -559,3 +564,110 @@ def _breaks(body: cst.CSTNode) -> bool:
     body.visit(Finder())
     return found
 
+
+
+# ---------------------------------------------------------------- the fields of models, through nesting
+
+
+@dataclass
+class ModelField:
+    """A field of a project Pydantic model reached from a type: ``path`` from the outer model
+    (``("owner", "hashed_password")``), the class that declares it, and what the facts say."""
+
+    path: tuple[str, ...]
+    model: str  # qualname of the declaring class
+    annotation: Value | None
+    types: tuple[str | None, ...]  # the classes the annotation can hold (Optional/Union/list looked through)
+    excluded: bool  # ``Field(exclude=True)``: never serialised
+    transformed: bool = False  # a validator or serializer of the model names the field (it may redact it)
+    root: str = ""  # qualname of the outermost model of the path
+
+
+_CLASS_VAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
+_FIELD = frozenset({"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field", "sqlmodel.main.Field"})
+_FIELD_SERIALIZERS = frozenset({"pydantic.field_serializer", "pydantic.functional_serializers.field_serializer"})
+_FIELD_HOOKS = FIELD_VALIDATOR | VALIDATORS | _FIELD_SERIALIZERS
+
+
+def is_project_model(project: Project, qualname: str | None) -> bool:
+    """A class defined in the project that is a Pydantic model (subclass of ``BaseModel``/``SQLModel``)."""
+    return bool(qualname) and project.project_class(qualname) is not None and project.is_subclass(
+        qualname, PYDANTIC_MODELS)
+
+
+def fields_of_type(project: Project, facts: ModuleFacts, scope: str, value: Value | None,
+                   max_depth: int = 4) -> list[ModelField]:
+    """Every field of the project models a type annotation (or ``response_model=`` value) holds,
+    looking through ``Optional``/``Union``/``list[...]`` and into nested models, ``max_depth``
+    models deep (each model once per path). Models from libraries are not entered."""
+    found: list[ModelField] = []
+
+    def walk(types: list[tuple[str | None, bool]], path: tuple[str, ...], seen: frozenset[str],
+             root: str = "") -> None:
+        if len(path) >= max_depth:
+            return
+        for qualname, _ in types:
+            if qualname in seen or not is_project_model(project, qualname):
+                continue
+            for field in _own_and_inherited_fields(project, qualname):
+                field.path = path + field.path
+                field.root = root or qualname
+                found.append(field)
+                model_facts, klass = project.project_class(field.model)
+                walk(element_types(project, model_facts, klass.key, field.annotation), field.path,
+                     seen | {qualname}, field.root)
+
+    walk(element_types(project, facts, scope, value), (), frozenset())
+    return found
+
+
+def _own_and_inherited_fields(project: Project, qualname: str, depth: int = 0) -> list[ModelField]:
+    found = project.project_class(qualname)
+    if found is None or depth > 8:
+        return []
+    facts, klass = found
+    scope = facts.scopes.get(klass.key)
+    fields: dict[str, ModelField] = {}
+    for base in klass.bases:
+        if isinstance(base, Ref):
+            symbol = project.resolve(facts, klass.scope, base.dotted)
+            base_name = canonical(symbol.qualname) if symbol and symbol.qualname else None
+            if base_name and base_name not in PYDANTIC_MODELS:
+                for field in _own_and_inherited_fields(project, base_name, depth + 1):
+                    fields[field.path[-1]] = field
+    hooked: set[str] = set()  # fields a validator or serializer of this class names
+    for function in facts.functions.values():
+        if function.scope != klass.key:
+            continue
+        for decorator in function.decorators:
+            if isinstance(decorator, CallValue) and _qualname(project, facts, klass.key, decorator.callee) in _FIELD_HOOKS:
+                hooked.update(a.value for a in decorator.args if isinstance(a, Const) and isinstance(a.value, str))
+                hooked.update(v for a in decorator.args if isinstance(a, Const) and isinstance(a.value, tuple)
+                              for v in a.value if isinstance(v, str))
+    for name, binding in (scope.bindings.items() if scope else ()):
+        if name.startswith("_") or name == "model_config":
+            continue
+        if binding.kind == "param":
+            annotation, default = binding.value, None
+        elif binding.kind == "value" and binding.annotation is not None:
+            annotation, default = binding.annotation, binding.value
+        else:
+            continue
+        if isinstance(annotation, Subscript) and _qualname(project, facts, klass.key, annotation.base) in _CLASS_VAR:
+            continue
+        markers = [default]
+        if isinstance(annotation, Subscript) and _qualname(project, facts, klass.key, annotation.base) in ANNOTATED:
+            markers.extend(annotation.items[1:])
+        excluded = any(
+            isinstance(marker, CallValue) and _qualname(project, facts, klass.key, marker.callee) in _FIELD
+            and marker.kwarg("exclude") == Const(True)
+            for marker in markers
+        )
+        types = tuple(name for name, _ in element_types(project, facts, klass.key, annotation))
+        fields[name] = ModelField((name,), qualname, annotation, types, excluded, name in hooked)
+    return list(fields.values())
+
+
+def _qualname(project: Project, facts: ModuleFacts, scope: str, dotted: str | None) -> str | None:
+    symbol = project.resolve(facts, scope, dotted) if dotted else None
+    return canonical(symbol.qualname) if symbol and symbol.qualname else None

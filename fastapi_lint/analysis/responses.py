@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.analysis.facts import CallValue, FunctionFacts, ModuleFacts, Ref
+from fastapi_lint.analysis.facts import CallValue, FunctionFacts, ModuleFacts, Ref, Value
+from fastapi_lint.analysis.names import canonical
 from fastapi_lint.data.coroutines import STREAMING_RESPONSE_CLASSES
-from fastapi_lint.project import Project
+from fastapi_lint.project import Project, query
 
 
 
@@ -71,3 +72,67 @@ def streamed_async_generators(project: Project, facts: ModuleFacts, function: Fu
         if generator is not None and generator[1].is_async and generator[1].has_yield:
             found.append(generator)
     return found
+
+
+# ---------------------------------------------------------------- streamed bodies (FAPI109)
+
+
+def never_awaits(function: FunctionFacts) -> bool:
+    """An ``async def`` whose body has no ``await``, ``async for``, ``async with`` or async
+    comprehension (nested defs not counted): it never gives the event loop a turn."""
+    return function.is_async and not function.has_await
+
+
+# The response classes that iterate a body generator (``fastapi.sse``'s subclasses Starlette's).
+STREAMING_RESPONSES = frozenset({
+    "starlette.responses.StreamingResponse", "fastapi.sse.EventSourceResponse",
+    "sse_starlette.EventSourceResponse", "sse_starlette.sse.EventSourceResponse",
+})
+
+
+@query
+def is_streamed(project: Project, qualname: str) -> bool:
+    """Whether a call of the project function ``qualname`` is the body of a
+    ``StreamingResponse``/``EventSourceResponse`` some function of the project returns:
+    ``return StreamingResponse(gen(x))``, through a variable (``stream = gen(x)``) or a returned
+    response variable (``response = StreamingResponse(...)``)."""
+    return qualname in project.memo(("streamed_generators",), lambda: _streamed_generators(project), frozenset())
+
+
+def _streamed_generators(project: Project) -> frozenset[str]:
+    found: set[str] = set()
+    for facts in project.modules.values():
+        for function in facts.functions.values():
+            for value in function.return_values:
+                scope = function.key
+                if isinstance(value, Ref):  # `return response`
+                    symbol = project.resolve(facts, scope, value.dotted)
+                    if symbol is None or symbol.call is None or symbol.origin is None:
+                        continue
+                    value = symbol.call
+                if not isinstance(value, CallValue) or not value.callee:
+                    continue
+                response = project.resolve(facts, scope, value.callee)
+                if response is None or not response.qualname or not project.is_subclass(
+                        canonical(response.qualname), STREAMING_RESPONSES):
+                    continue
+                generator = _called_function(project, facts, scope, value.arg(0, "content"))
+                if generator is not None:
+                    found.add(generator)
+    return frozenset(found)
+
+
+def _called_function(project: Project, facts: ModuleFacts, scope: str, value: Value | None) -> str | None:
+    """The qualname of the project function whose call ``value`` is, directly or through a variable."""
+    if isinstance(value, Ref):
+        symbol = project.resolve(facts, scope, value.dotted)
+        if symbol is None or symbol.call is None or symbol.origin is None:
+            return None
+        home = project.modules.get(symbol.origin[0])
+        if home is None:
+            return None
+        facts, scope, value = home, symbol.origin[1], symbol.call
+    if not isinstance(value, CallValue) or not value.callee:
+        return None
+    found = project.project_function(project.resolve(facts, scope, value.callee))
+    return found[0].qualname_of_key(found[1].key) if found is not None else None

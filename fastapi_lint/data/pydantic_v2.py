@@ -110,3 +110,24 @@ SETTINGS_CONFIG_DICT = frozenset({"pydantic_settings.SettingsConfigDict", "pydan
 # ------------------------------------------------------------------ FAPI604 settings import
 
 V1_BASESETTINGS = frozenset({"pydantic.BaseSettings", "pydantic.env_settings.BaseSettings"})
+
+# Pydantic's own validation error (v2, its core, and v1's spellings): what model
+# construction and `model_validate` raise, never what FastAPI raises for a request (FAPI223).
+PYDANTIC_VALIDATION_ERRORS = frozenset({
+    "pydantic.ValidationError",
+    "pydantic_core.ValidationError",
+    "pydantic_core._pydantic_core.ValidationError",
+    "pydantic.error_wrappers.ValidationError",
+    "pydantic.v1.ValidationError",
+    "pydantic.v1.error_wrappers.ValidationError",
+})
+# Attributes whose call validates data explicitly, raising Pydantic's ValidationError in the
+# app's own code (a handler for it then has errors to see besides request validation).
+EXPLICIT_VALIDATION_METHODS = frozenset({
+    "model_validate", "model_validate_json", "model_validate_strings",
+    "parse_obj", "parse_raw", "parse_file", "validate_python", "validate_json", "validate_strings",
+})
+EXPLICIT_VALIDATION_FUNCTIONS = frozenset({
+    "pydantic.parse_obj_as", "pydantic.tools.parse_obj_as", "pydantic.parse_raw_as",
+    "pydantic.validate_call", "pydantic.validate_arguments",
+})
