@@ -272,3 +272,47 @@ def test_fapi606_assert_validation_vanishes_under_python_O_and_raise_does_not(op
     out = subprocess.run([sys.executable, *flags, str(script)], capture_output=True, text=True, check=True).stdout
     assert f"WithAssert {'accepted' if optimize else 'rejected'}" in out
     assert "WithRaise rejected" in out
+
+
+# ---------------------------------------------------------------- FAPI509
+
+
+def _mounted_admin(parent_enters: bool) -> tuple[FastAPI, list[str]]:
+    from contextlib import asynccontextmanager
+
+    events: list[str] = []
+
+    @asynccontextmanager
+    async def admin_lifespan(app: FastAPI):
+        events.append("admin startup")
+        yield
+        events.append("admin shutdown")
+
+    admin = FastAPI(lifespan=admin_lifespan)
+
+    @admin.get("/stats")
+    def stats():
+        return {"events": list(events)}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with admin.router.lifespan_context(admin):
+            yield
+
+    app = FastAPI(lifespan=lifespan) if parent_enters else FastAPI()
+    app.mount("/admin", admin)
+    return app, events
+
+
+def test_fapi509_a_mounted_apps_lifespan_never_runs():
+    app, events = _mounted_admin(parent_enters=False)
+    with TestClient(app) as client:
+        assert client.get("/admin/stats").json() == {"events": []}
+    assert events == []
+
+
+def test_fapi509_the_parents_lifespan_entering_it_runs_it():
+    app, events = _mounted_admin(parent_enters=True)
+    with TestClient(app) as client:
+        assert client.get("/admin/stats").json() == {"events": ["admin startup"]}
+    assert events == ["admin startup", "admin shutdown"]
