@@ -316,3 +316,39 @@ def test_fapi509_the_parents_lifespan_entering_it_runs_it():
     with TestClient(app) as client:
         assert client.get("/admin/stats").json() == {"events": ["admin startup"]}
     assert events == ["admin startup", "admin shutdown"]
+
+
+# ---------------------------------------------------------------- FAPI224
+
+
+from pydantic import BaseModel  # noqa: E402
+
+
+class PatchedItem(BaseModel):
+    name: str | None = None
+    price: float | None = None
+    tax: float = 10.5
+
+
+def _patch_app(exclude_unset: bool) -> TestClient:
+    items = {"foo": {"name": "Foo", "price": 50.2, "tax": 20.2}}
+    app = FastAPI()
+
+    @app.patch("/items/{item_id}")
+    def update_item(item_id: str, item: PatchedItem):
+        stored = PatchedItem(**items[item_id])
+        data = item.model_dump(exclude_unset=True) if exclude_unset else item.model_dump()
+        items[item_id] = stored.model_copy(update=data).model_dump()
+        return items[item_id]
+
+    return TestClient(app)
+
+
+def test_fapi224_a_full_dump_resets_the_fields_the_client_did_not_send():
+    response = _patch_app(exclude_unset=False).patch("/items/foo", json={"price": 60.0})
+    assert response.json() == {"name": None, "price": 60.0, "tax": 10.5}
+
+
+def test_fapi224_exclude_unset_changes_only_the_fields_sent():
+    response = _patch_app(exclude_unset=True).patch("/items/foo", json={"price": 60.0})
+    assert response.json() == {"name": "Foo", "price": 60.0, "tax": 20.2}
