@@ -352,3 +352,38 @@ def test_fapi224_a_full_dump_resets_the_fields_the_client_did_not_send():
 def test_fapi224_exclude_unset_changes_only_the_fields_sent():
     response = _patch_app(exclude_unset=True).patch("/items/foo", json={"price": 60.0})
     assert response.json() == {"name": "Foo", "price": 60.0, "tax": 20.2}
+
+
+# ---------------------------------------------------------------- FAPI225
+# (the UploadFile FastAPI hands to the endpoint, built directly: form parsing needs python-multipart)
+
+
+def _largest_read(chunked: bool, size: int) -> tuple[int, bool]:
+    import asyncio
+    import tempfile
+
+    from fastapi import UploadFile
+
+    async def endpoint(file: UploadFile) -> int:
+        largest = 0
+        if chunked:
+            while chunk := await file.read(64 * 1024):
+                largest = max(largest, len(chunk))
+        else:
+            largest = len(await file.read())
+        return largest
+
+    spooled = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
+    spooled.write(b"x" * size)
+    spooled.seek(0)
+    upload = UploadFile(spooled, size=size, filename="big.bin")
+    on_disk = spooled._rolled  # the upload itself is on disk, not in memory
+    return asyncio.run(endpoint(upload)), on_disk
+
+
+def test_fapi225_read_without_a_size_holds_the_whole_upload_in_memory_at_once():
+    assert _largest_read(chunked=False, size=3 * 1024 * 1024) == (3 * 1024 * 1024, True)
+
+
+def test_fapi225_chunked_reads_hold_at_most_one_chunk():
+    assert _largest_read(chunked=True, size=3 * 1024 * 1024) == (64 * 1024, True)
