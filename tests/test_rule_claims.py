@@ -387,3 +387,59 @@ def test_fapi225_read_without_a_size_holds_the_whole_upload_in_memory_at_once():
 
 def test_fapi225_chunked_reads_hold_at_most_one_chunk():
     assert _largest_read(chunked=True, size=3 * 1024 * 1024) == (64 * 1024, True)
+
+
+# ---------------------------------------------------------------- FAPI307
+
+
+def _users_after_a_failed_request(per_request: bool) -> list[str]:
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    from sqlalchemy.orm import DeclarativeBase, sessionmaker
+    from sqlalchemy.pool import StaticPool
+
+    class Base(DeclarativeBase):
+        pass
+
+    class User(Base):  # Column style: this module's annotations are strings
+        __tablename__ = "users"
+        id = sqlalchemy.Column(sqlalchemy.Integer, primary_key=True)
+        name = sqlalchemy.Column(sqlalchemy.String, nullable=False)
+
+    engine = sqlalchemy.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    Base.metadata.create_all(engine)
+    SessionLocal = sessionmaker(bind=engine)
+    shared = SessionLocal()  # the module-level session
+
+    def get_db():
+        if per_request:
+            with SessionLocal() as session:
+                yield session
+        else:
+            yield shared
+
+    app = FastAPI()
+
+    @app.post("/drafts")
+    def create_draft(db=Depends(get_db)):
+        db.add(User(name="draft"))
+        raise HTTPException(status_code=400, detail="invalid draft")  # never committed
+
+    @app.post("/users/{name}")
+    def create_user(name: str, db=Depends(get_db)):
+        db.add(User(name=name))
+        db.commit()
+        return {"name": name}
+
+    client = TestClient(app)
+    assert client.post("/drafts").status_code == 400
+    assert client.post("/users/alice").status_code == 200
+    with SessionLocal() as session:
+        return sorted(user.name for user in session.scalars(sqlalchemy.select(User)))
+
+
+def test_fapi307_a_shared_session_commits_another_requests_abandoned_changes():
+    assert _users_after_a_failed_request(per_request=False) == ["alice", "draft"]
+
+
+def test_fapi307_a_session_per_request_keeps_requests_apart():
+    assert _users_after_a_failed_request(per_request=True) == ["alice"]

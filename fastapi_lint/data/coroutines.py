@@ -21,6 +21,15 @@ ASYNC_SESSION_CLASSES = frozenset({
     "sqlmodel.ext.asyncio.session.AsyncSession",
 })
 
+# Session factories: calling an instance of one makes a session (FAPI307). scoped_session is
+# not here: it hands each thread its own session by design.
+SESSION_FACTORIES = frozenset({
+    "sqlalchemy.orm.sessionmaker",
+    "sqlalchemy.orm.session.sessionmaker",
+    "sqlalchemy.ext.asyncio.async_sessionmaker",
+    "sqlalchemy.ext.asyncio.session.async_sessionmaker",
+})
+
 # Session methods that talk to the database (or may flush/autoflush).
 SYNC_SESSION_METHODS = frozenset({
     "query", "execute", "scalar", "scalars", "commit", "add", "add_all", "refresh", "delete",
