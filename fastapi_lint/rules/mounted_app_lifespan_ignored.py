@@ -121,6 +121,8 @@ class MountedAppLifespanIgnored(Rule):
         if sub_lifespan is None:
             return False
         sub_facts, sub_function = sub_lifespan
+        if (function_facts.module, function.key) == (sub_facts.module, sub_function.key):
+            return True  # both apps share one lifespan function: its code runs, for the parent
         if function_facts.module != self.ctx.model.facts.module:
             # its body is not at hand: the names it reads are not in the facts; when it can
             # reach the sub-app's lifespan, assume it enters it
