@@ -349,6 +349,12 @@ def test_fapi224_a_full_dump_resets_the_fields_the_client_did_not_send():
     assert response.json() == {"name": None, "price": 60.0, "tax": 10.5}
 
 
+def test_fapi224_iterating_the_model_yields_the_fields_not_sent_too():
+    item = PatchedItem.model_validate({"price": 60.0})
+    assert dict(item) == {"name": None, "price": 60.0, "tax": 10.5}
+    assert item.model_dump(exclude_unset=True) == {"price": 60.0}
+
+
 def test_fapi224_exclude_unset_changes_only_the_fields_sent():
     response = _patch_app(exclude_unset=True).patch("/items/foo", json={"price": 60.0})
     assert response.json() == {"name": "Foo", "price": 60.0, "tax": 20.2}

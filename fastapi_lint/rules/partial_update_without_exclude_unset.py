@@ -133,8 +133,19 @@ class PartialUpdateWithoutExcludeUnset(Rule):
     def visit_For(self, node: cst.For) -> None:
         frame = self._frame_now
         iterated = node.iter
-        if frame is None or not (isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Attribute)
-                                 and iterated.func.attr.value == "items" and not iterated.args):
+        if frame is None:
+            return
+        if isinstance(iterated, cst.Name) and iterated.value in frame.bodies and _writes_each(node.body):
+            # `for name, value in body:` iterates every field, sent or not
+            self.report(
+                iterated,
+                f"PATCH operation `{frame.name}` copies every field of `{iterated.value}` to stored data in a "
+                f"`setattr` loop: the fields the client did not send have their defaults and overwrite the "
+                f"stored values; iterate `{iterated.value}.model_dump(exclude_unset=True).items()`",
+            )
+            return
+        if not (isinstance(iterated, cst.Call) and isinstance(iterated.func, cst.Attribute)
+                and iterated.func.attr.value == "items" and not iterated.args):
             return
         if _writes_each(node.body):
             self._applied(iterated.func.value, frame, "a `setattr` loop")
