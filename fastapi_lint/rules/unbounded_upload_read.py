@@ -24,7 +24,8 @@ class UnboundedUploadRead(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions("UploadFile") and view.has_functions_fastapi_calls
+        # `read` (an attribute the body reads), not `UploadFile`: the type may come from an alias
+        return view.mentions("read") and view.has_functions_fastapi_calls
 
     def __init__(self, ctx):
         super().__init__(ctx)
