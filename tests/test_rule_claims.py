@@ -756,3 +756,180 @@ def test_fapi109_an_awaitless_async_generator_holds_the_loop_for_the_whole_strea
 def test_fapi109_a_plain_generator_runs_in_a_thread_and_other_requests_get_through():
     events = _stream_blocks_other_requests(awaitless=False)
     assert events.index("ping") < events.index("chunk 3")
+
+
+# ---------------------------------------------------------------- FAPI509
+
+
+def _mounted_admin(parent_enters: bool) -> tuple[FastAPI, list[str]]:
+    from contextlib import asynccontextmanager
+
+    events: list[str] = []
+
+    @asynccontextmanager
+    async def admin_lifespan(app: FastAPI):
+        events.append("admin startup")
+        yield
+        events.append("admin shutdown")
+
+    admin = FastAPI(lifespan=admin_lifespan)
+
+    @admin.get("/stats")
+    def stats():
+        return {"events": list(events)}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with admin.router.lifespan_context(admin):
+            yield
+
+    app = FastAPI(lifespan=lifespan) if parent_enters else FastAPI()
+    app.mount("/admin", admin)
+    return app, events
+
+
+def test_fapi509_a_mounted_apps_lifespan_never_runs():
+    app, events = _mounted_admin(parent_enters=False)
+    with TestClient(app) as client:
+        assert client.get("/admin/stats").json() == {"events": []}
+    assert events == []
+
+
+def test_fapi509_the_parents_lifespan_entering_it_runs_it():
+    app, events = _mounted_admin(parent_enters=True)
+    with TestClient(app) as client:
+        assert client.get("/admin/stats").json() == {"events": ["admin startup"]}
+    assert events == ["admin startup", "admin shutdown"]
+
+
+# ---------------------------------------------------------------- FAPI224
+
+
+from pydantic import BaseModel  # noqa: E402
+
+
+class PatchedItem(BaseModel):
+    name: str | None = None
+    price: float | None = None
+    tax: float = 10.5
+
+
+def _patch_app(exclude_unset: bool) -> TestClient:
+    items = {"foo": {"name": "Foo", "price": 50.2, "tax": 20.2}}
+    app = FastAPI()
+
+    @app.patch("/items/{item_id}")
+    def update_item(item_id: str, item: PatchedItem):
+        stored = PatchedItem(**items[item_id])
+        data = item.model_dump(exclude_unset=True) if exclude_unset else item.model_dump()
+        items[item_id] = stored.model_copy(update=data).model_dump()
+        return items[item_id]
+
+    return TestClient(app)
+
+
+def test_fapi224_a_full_dump_resets_the_fields_the_client_did_not_send():
+    response = _patch_app(exclude_unset=False).patch("/items/foo", json={"price": 60.0})
+    assert response.json() == {"name": None, "price": 60.0, "tax": 10.5}
+
+
+def test_fapi224_iterating_the_model_yields_the_fields_not_sent_too():
+    item = PatchedItem.model_validate({"price": 60.0})
+    assert dict(item) == {"name": None, "price": 60.0, "tax": 10.5}
+    assert item.model_dump(exclude_unset=True) == {"price": 60.0}
+
+
+def test_fapi224_exclude_unset_changes_only_the_fields_sent():
+    response = _patch_app(exclude_unset=True).patch("/items/foo", json={"price": 60.0})
+    assert response.json() == {"name": "Foo", "price": 60.0, "tax": 20.2}
+
+
+# ---------------------------------------------------------------- FAPI225
+# (the UploadFile FastAPI hands to the endpoint, built directly: form parsing needs python-multipart)
+
+
+def _largest_read(chunked: bool, size: int) -> tuple[int, bool]:
+    import asyncio
+    import tempfile
+
+    from fastapi import UploadFile
+
+    async def endpoint(file: UploadFile) -> int:
+        largest = 0
+        if chunked:
+            while chunk := await file.read(64 * 1024):
+                largest = max(largest, len(chunk))
+        else:
+            largest = len(await file.read())
+        return largest
+
+    spooled = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
+    spooled.write(b"x" * size)
+    spooled.seek(0)
+    upload = UploadFile(spooled, size=size, filename="big.bin")
+    on_disk = spooled._rolled  # the upload itself is on disk, not in memory
+    return asyncio.run(endpoint(upload)), on_disk
+
+
+def test_fapi225_read_without_a_size_holds_the_whole_upload_in_memory_at_once():
+    assert _largest_read(chunked=False, size=3 * 1024 * 1024) == (3 * 1024 * 1024, True)
+
+
+def test_fapi225_chunked_reads_hold_at_most_one_chunk():
+    assert _largest_read(chunked=True, size=3 * 1024 * 1024) == (64 * 1024, True)
+
+
+# ---------------------------------------------------------------- FAPI307
+
+
+def _users_after_a_failed_request(per_request: bool) -> list[str]:
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    from sqlalchemy.orm import DeclarativeBase, sessionmaker
+    from sqlalchemy.pool import StaticPool
+
+    class Base(DeclarativeBase):
+        pass
+
+    class User(Base):  # Column style: this module's annotations are strings
+        __tablename__ = "users"
+        id = sqlalchemy.Column(sqlalchemy.Integer, primary_key=True)
+        name = sqlalchemy.Column(sqlalchemy.String, nullable=False)
+
+    engine = sqlalchemy.create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    Base.metadata.create_all(engine)
+    SessionLocal = sessionmaker(bind=engine)
+    shared = SessionLocal()  # the module-level session
+
+    def get_db():
+        if per_request:
+            with SessionLocal() as session:
+                yield session
+        else:
+            yield shared
+
+    app = FastAPI()
+
+    @app.post("/drafts")
+    def create_draft(db=Depends(get_db)):
+        db.add(User(name="draft"))
+        raise HTTPException(status_code=400, detail="invalid draft")  # never committed
+
+    @app.post("/users/{name}")
+    def create_user(name: str, db=Depends(get_db)):
+        db.add(User(name=name))
+        db.commit()
+        return {"name": name}
+
+    client = TestClient(app)
+    assert client.post("/drafts").status_code == 400
+    assert client.post("/users/alice").status_code == 200
+    with SessionLocal() as session:
+        return sorted(user.name for user in session.scalars(sqlalchemy.select(User)))
+
+
+def test_fapi307_a_shared_session_commits_another_requests_abandoned_changes():
+    assert _users_after_a_failed_request(per_request=False) == ["alice", "draft"]
+
+
+def test_fapi307_a_session_per_request_keeps_requests_apart():
+    assert _users_after_a_failed_request(per_request=True) == ["alice"]

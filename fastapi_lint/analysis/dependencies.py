@@ -11,6 +11,7 @@ import libcst as cst
 from fastapi_lint.data.coroutines import (
     ASYNC_SESSION_CLASSES,
     ASYNC_SESSIONMAKERS,
+    SESSION_FACTORIES,
     SYNC_SESSION_CLASSES,
     SYNC_SESSIONMAKERS,
     YIELDING_GENERICS,
@@ -329,6 +330,29 @@ def session_kind(project: Project, qualname: str | None) -> str | None:
         return ASYNC
     if project.is_subclass(qualname, SYNC_SESSION_CLASSES):
         return SYNC
+    return None
+
+
+def module_level_session(project: Project, symbol: Symbol | None) -> str | None:
+    """How a module-level database session was made (``"Session(...)"``, ``"SessionLocal()"``) when
+    ``symbol`` is a name bound at module level to a SQLAlchemy/SQLModel session: a session class
+    called, or an instance of ``sessionmaker``/``async_sessionmaker`` called; else None."""
+    if symbol is None or symbol.call is None or symbol.origin is None or symbol.origin[1] != "":
+        return None
+    call = symbol.call
+    facts = project.module_facts(symbol.origin[0])
+    if facts is None or not call.callee:
+        return None
+    callee = project.resolve(facts, "", call.callee)
+    if callee is None:
+        return None
+    if callee.qualname is not None and session_kind(project, canonical(callee.qualname)):
+        return f"{call.callee}(...)"
+    if callee.call is not None and callee.call.callee and callee.origin is not None:
+        home = project.module_facts(callee.origin[0])
+        factory = project.resolve(home, callee.origin[1], callee.call.callee) if home is not None else None
+        if factory is not None and factory.qualname and canonical(factory.qualname) in SESSION_FACTORIES:
+            return f"{call.callee}()"
     return None
 
 

@@ -247,3 +247,36 @@ class EventHookRule(Rule):
 
     def on_constructor_hook(self, call: cst.Call, keyword: cst.Arg) -> None:
         raise NotImplementedError
+
+
+# ---------------------------------------------------------------- lifespans of mounted apps (FAPI509)
+
+NO_LIFESPAN = "none"
+UNKNOWN_LIFESPAN = "unknown"
+
+
+def lifespan_function(project: Project, app: Symbol | None):
+    """The project function an app was constructed with as ``lifespan=``: ``(facts, function)``,
+    or ``NO_LIFESPAN`` when the app has none, or ``UNKNOWN_LIFESPAN`` when it cannot be told (a
+    factory's app, a lifespan built by a call, a name from outside the project)."""
+    if app is None or app.call is None or app.origin is None:
+        return UNKNOWN_LIFESPAN
+    facts = project.module_facts(app.origin[0])
+    if facts is None:
+        return UNKNOWN_LIFESPAN
+    callee = project.resolve(facts, app.origin[1], app.call.callee) if app.call.callee else None
+    if callee is None or not project.is_subclass(callee.qualname, APP_CLASSES | ROUTER_CLASSES):
+        return UNKNOWN_LIFESPAN  # made by a factory: its lifespan is not in this call
+    value = app.call.kwarg("lifespan")
+    if not is_given(value):
+        return UNKNOWN_LIFESPAN if app.call.kwargs and any(k is None for k, _ in app.call.kwargs) else NO_LIFESPAN
+    if not isinstance(value, Ref):
+        return UNKNOWN_LIFESPAN
+    found = project.project_function(project.resolve(facts, app.origin[1], value.dotted))
+    return found if found is not None else UNKNOWN_LIFESPAN
+
+
+def reads_lifespan_context(function) -> bool:
+    """The function reads ``.lifespan_context`` (``async with sub.router.lifespan_context(sub)``),
+    the way a parent's lifespan enters a mounted app's."""
+    return "lifespan_context" in function.attributes

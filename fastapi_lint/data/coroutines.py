@@ -26,6 +26,9 @@ SYNC_SESSIONMAKERS = frozenset({"sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.s
 ASYNC_SESSIONMAKERS = frozenset({
     "sqlalchemy.ext.asyncio.async_sessionmaker", "sqlalchemy.ext.asyncio.session.async_sessionmaker",
 })
+# Every session factory (FAPI307). scoped_session is not one: it hands each thread its own
+# session by design.
+SESSION_FACTORIES = SYNC_SESSIONMAKERS | ASYNC_SESSIONMAKERS
 
 # Session methods that talk to the database (or may flush/autoflush).
 SYNC_SESSION_METHODS = frozenset({

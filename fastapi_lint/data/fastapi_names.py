@@ -53,6 +53,8 @@ WEBSOCKET_DECORATORS = frozenset({"websocket", "websocket_route"})
 
 CORS_MIDDLEWARE = "starlette.middleware.cors.CORSMiddleware"
 MIDDLEWARE_WRAPPER = "starlette.middleware.Middleware"
+# `Mount(path, app=...)` in an app's or router's `routes=[...]`
+MOUNT_CLASSES = frozenset({"starlette.routing.Mount", "fastapi.routing.Mount"})
 
 # Responses FastAPI serialises as JSON; any other Response class means "not JSON".
 JSON_RESPONSE_CLASSES = frozenset({
