@@ -42,6 +42,17 @@ class Import:
     name: str | None = None
 
 
+def imports_for_name(ctx: FileContext, name: str, accepted: Iterable[str], module: str) -> tuple[Import, ...] | None:
+    """What a fix must import to write the plain name ``name`` for one of the ``accepted``
+    qualified names: nothing when the file already binds it to one of them, ``from module
+    import name`` when the file does not bind it, None when it means something else here
+    (the fix must not be offered)."""
+    bound = ctx.resolve(cst.Name(name))
+    if bound is None:
+        return (Import(module, name),)
+    return () if canonical(bound.qualname or "") in frozenset(accepted) else None
+
+
 @dataclass(frozen=True)
 class Fix:
     edits: tuple[Edit, ...]

@@ -112,8 +112,7 @@ class AppTable:
         one's statement (the rules, which see the branches, report two rows in one branch)."""
         found: dict[int, Conflict] = {}
         for conflict in unreachable(self.rows):
-            one, other = conflict.earlier.trail[conflict.level], conflict.later.trail[conflict.level]
-            if one.branch:
+            if conflict.earlier.trail[conflict.level].branch:
                 continue
             known = found.get(conflict.later.order)
             if known is None or (conflict.duplicate and not known.duplicate):

@@ -28,9 +28,3 @@ SECRET_FIELDS = frozenset({
     "secret_access_key", "aws_secret_access_key", "private_key", "encryption_key",
     "api_key", "apikey",
 })
-
-# Pydantic's secret types serialise as '**********': a field of such a type leaks nothing.
-SECRET_TYPES = frozenset({
-    "pydantic.SecretStr", "pydantic.types.SecretStr", "pydantic.SecretBytes", "pydantic.types.SecretBytes",
-    "pydantic.v1.SecretStr", "pydantic.v1.types.SecretStr",
-})

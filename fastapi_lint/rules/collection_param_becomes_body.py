@@ -8,10 +8,10 @@ import libcst as cst
 
 from fastapi_lint.analysis.dependencies import router_prefix
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.names import canonical, source_text
+from fastapi_lint.analysis.names import source_text
 from fastapi_lint.analysis.parameters import ANNOTATED, cst_param, implicit_body_kind, params_of
 from fastapi_lint.analysis.url_templates import path_parameters
-from fastapi_lint.fixes import Fix, Import, annotation_allowed
+from fastapi_lint.fixes import Fix, Import, annotation_allowed, imports_for_name
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 # Methods whose requests carry no body (RFC 9110 gives such a body no meaning; clients, proxies
@@ -62,8 +62,8 @@ class CollectionParamBecomesBody(Rule):
                           f"`{param.name}: Annotated[{written}, Query()]` (FastAPI 0.115+) to read its fields from the "
                           f"query string, or use a method that carries a body")
             else:
-                advice = (f"a query string cannot carry a mapping; read separate query parameters, or use a method "
-                          f"that carries a body and mark it `Body()`")
+                advice = ("a query string cannot carry a mapping; read separate query parameters, or use a method "
+                          "that carries a body and mark it `Body()`")
             self.report(
                 target,
                 f"`{param.name}: {written}` has no marker, so FastAPI reads it from the request body of this "
@@ -74,12 +74,11 @@ class CollectionParamBecomesBody(Rule):
     def _fix(self, param: cst.Param) -> Fix | None:
         typing_module = "typing" if self.ctx.python >= (3, 9) else "typing_extensions"
         imports: list[Import] = []
-        for name, accepted, module in (("Annotated", ANNOTATED, typing_module), ("Query", frozenset({"fastapi.Query"}), "fastapi")):
-            bound = self.ctx.resolve(cst.Name(name))
-            if bound is None:
-                imports.append(Import(module, name))
-            elif canonical(bound.qualname or "") not in accepted:
+        for name, accepted, module in (("Annotated", ANNOTATED, typing_module), ("Query", {"fastapi.Query"}, "fastapi")):
+            needed = imports_for_name(self.ctx, name, accepted, module)
+            if needed is None:
                 return None
+            imports.extend(needed)
         annotation = param.annotation.annotation
         if isinstance(annotation, (cst.SimpleString, cst.ConcatenatedString)):
             return None  # a string annotation: `Annotated["T", ...]` is resolved differently

@@ -9,8 +9,8 @@ from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS, PARAM_FUNCTIONS
 from fastapi_lint.analysis.facts import CallValue
-from fastapi_lint.fixes import Edit, Fix, Import, annotation_allowed
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical
+from fastapi_lint.fixes import Edit, Fix, annotation_allowed, imports_for_name
+from fastapi_lint.analysis.names import call_keyword, call_positional
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.parameters import cst_param
@@ -76,22 +76,15 @@ class DependsWithoutAnnotated(Rule):
 
     # ------------------------------------------------------------------ fix
 
-    def _name_for(self, name: str, accepted: frozenset[str], module: str) -> tuple[bool, tuple[Import, ...]]:
-        """Whether ``name`` can be used here, and the import it needs (none when already bound)."""
-        bound = self.ctx.resolve(cst.Name(name))
-        if bound is None:
-            return True, (Import(module, name),)
-        qualname = canonical(bound.qualname) if bound.qualname else None
-        return qualname in accepted, ()
-
     def _fix(self, params: cst.Parameters, movable: list[tuple[cst.Param, str]]) -> Fix | None:
         """Every marker default of the function moved into ``Annotated[...]``; the parameters are
         reordered (unsafe) when one that loses its default would follow one that keeps a default."""
         typing_module = "typing" if self.ctx.python >= (3, 9) else "typing_extensions"
-        usable, imports = self._name_for("Annotated", ANNOTATED, typing_module)
-        if not usable:
+        imports = imports_for_name(self.ctx, "Annotated", ANNOTATED, typing_module)
+        if imports is None:
             return None
-        any_usable, any_imports = self._name_for("Any", _ANY, "typing")
+        any_imports = imports_for_name(self.ctx, "Any", _ANY, "typing")
+        any_usable, any_imports = any_imports is not None, any_imports or ()
         changed: dict[int, cst.Param] = {}
         needs_any = False
         for param, marker in movable:

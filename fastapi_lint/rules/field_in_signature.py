@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.fixes import Fix, Import, annotation_fix
+from fastapi_lint.fixes import Fix, annotation_fix, imports_for_name
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.data.marker_keywords import MARKER_KEYWORDS
@@ -18,7 +18,6 @@ from fastapi_lint.analysis.parameters import (
     params_of,
 )
 from fastapi_lint.analysis.parameters import ANNOTATED
-from fastapi_lint.analysis.resolution import canonical_or_none
 
 
 _FIELD = frozenset({"pydantic.Field"})
@@ -100,10 +99,9 @@ class FieldInSignature(Rule):
                                         (isinstance(default, cst.Name) and default.value == "Ellipsis")):
             if in_annotated or marker == "Path":
                 return None  # a default inside Annotated[...] or on a path parameter is rejected by FastAPI
-        bound = self.ctx.resolve(cst.Name(marker))
-        if bound is not None and canonical_or_none(bound) != f"fastapi.{marker}":
+        imports = imports_for_name(self.ctx, marker, {f"fastapi.{marker}"}, "fastapi")
+        if imports is None:
             return None  # the name means something else in this file
-        imports = () if bound is not None else (Import("fastapi", marker),)
         return Fix.replace(call, call.with_changes(func=cst.Name(marker)), unsafe=True, imports=imports)
 
     def _inferred_marker(self, function, param) -> str | None:

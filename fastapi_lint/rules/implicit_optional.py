@@ -7,12 +7,12 @@ import libcst as cst
 from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.analysis.facts import Const, Ref, Subscript, Value
-from fastapi_lint.fixes import Fix, Import, annotation_fix
+from fastapi_lint.fixes import Fix, annotation_fix, imports_for_name
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.parameters import cst_param, fastapi_params
 from fastapi_lint.analysis.parameters import ANNOTATED
-from fastapi_lint.analysis.resolution import canonical_or_none
+from fastapi_lint.analysis.resolution import OPTIONAL
 
 
 # Parameters of these types are always injected by FastAPI, whatever their default.
@@ -80,11 +80,10 @@ class ImplicitOptional(Rule):
             new = cst.BinaryOperation(target, cst.BitOr(), cst.Name("None"))
             imports = ()
         else:
-            bound = self.ctx.resolve(cst.Name("Optional"))
-            if bound is not None and canonical_or_none(bound) not in ("typing.Optional", "typing_extensions.Optional"):
+            imports = imports_for_name(self.ctx, "Optional", OPTIONAL, "typing")
+            if imports is None:
                 return None  # `Optional` means something else in this file
             new = cst.Subscript(cst.Name("Optional"), [cst.SubscriptElement(cst.Index(target))])
-            imports = () if bound is not None else (Import("typing", "Optional"),)
         return Fix.replace(target, new, imports=imports)
 
     def _advice(self, annotation: cst.BaseExpression, param) -> str:

@@ -11,7 +11,7 @@ from fastapi_lint.analysis.names import call_keyword, source_text
 from fastapi_lint.analysis.pydantic import ModelField, fields_of_type
 from fastapi_lint.analysis.route_nodes import is_none, route_decorators
 from fastapi_lint.analysis.parameters import params_of
-from fastapi_lint.data.credentials import PASSWORD_FIELDS, PASSWORD_HASH_FIELDS, SECRET_FIELDS, SECRET_TYPES
+from fastapi_lint.data.credentials import PASSWORD_FIELDS, PASSWORD_HASH_FIELDS, SECRET_FIELDS
 from fastapi_lint.rule import Rule, Severity
 
 _FILTERS = ("response_model_include", "response_model_exclude")

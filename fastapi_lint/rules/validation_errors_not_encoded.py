@@ -12,7 +12,7 @@ from fastapi_lint.analysis.exception_handlers import REQUEST_VALIDATION_ERROR, e
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
 from fastapi_lint.data.fastapi_names import JSON_RESPONSE_CLASSES
-from fastapi_lint.fixes import Fix, Import
+from fastapi_lint.fixes import Fix, imports_for_name
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 _ENCODER = "fastapi.encoders.jsonable_encoder"
@@ -96,11 +96,10 @@ class ValidationErrorsNotEncoded(Rule):
             )
 
     def _fix(self, node: cst.BaseExpression) -> Fix | None:
-        bound = self.ctx.resolve(cst.Name("jsonable_encoder"))
-        if bound is not None and canonical(bound.qualname or "") != _ENCODER:
+        imports = imports_for_name(self.ctx, "jsonable_encoder", {_ENCODER}, "fastapi.encoders")
+        if imports is None:
             return None  # the name means something else here
         wrapped = cst.Call(func=cst.Name("jsonable_encoder"), args=[cst.Arg(node)])
-        imports = () if bound is not None else (Import("fastapi.encoders", "jsonable_encoder"),)
         return Fix.replace(node, wrapped, imports=imports)
 
 

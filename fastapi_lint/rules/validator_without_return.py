@@ -35,9 +35,9 @@ class ValidatorWithoutReturn(Rule):
         where = "can reach its end without `return`"
         name = node.name.value
         if kind == "field":
-            effect = f"on that path the field's value becomes `None`; `return` the value (`return v`)"
+            effect = "on that path the field's value becomes `None`; `return` the value (`return v`)"
         elif mode == "after":
             effect = "an `after` model validator must `return self`"
         else:
-            effect = f"on that path the model is validated from `None` instead of the input; `return` the data"
+            effect = "on that path the model is validated from `None` instead of the input; `return` the data"
         self.report(node.name, f"Validator `{name}` {where}: {effect}")
