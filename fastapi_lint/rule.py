@@ -111,6 +111,7 @@ class FileContext:
         self._pending: dict[int, _Frame] = {}  # frames whose body we have not entered yet
         self._keys = DefKeys()
         self._statements: list[cst.CSTNode] = []
+        self._handlers: list[cst.ExceptHandler] = []  # enclosing except clauses, innermost last
         self._bodies: dict[int, cst.CSTNode] = {}  # id(body) -> the def/class/lambda owning it
 
     # ------------------------------------------------------------ traversal bookkeeping
@@ -124,6 +125,8 @@ class FileContext:
         kind = type(node)
         if kind in _STATEMENT_TYPES:
             self._statements.append(node)
+        elif kind is cst.ExceptHandler:
+            self._handlers.append(node)
         if kind in _DEF_TYPES:
             self._pending[id(node)] = _Frame(node, self._keys.next(self._scope_keys[-1], node.name.value))
             self._bodies[id(node.body)] = node
@@ -135,6 +138,8 @@ class FileContext:
         kind = type(node)
         if kind in _STATEMENT_TYPES:
             self._statements.pop()
+        elif kind is cst.ExceptHandler:
+            self._handlers.pop()
         if kind in _SCOPE_TYPES:
             self._pending.pop(id(node), None)
         body_owner = self._bodies.pop(id(node), None)
@@ -173,6 +178,19 @@ class FileContext:
     def in_async_function(self) -> bool:
         node = self.function_node
         return isinstance(node, cst.FunctionDef) and node.asynchronous is not None
+
+    def in_handler_of(self, exceptions: frozenset[str]) -> bool:
+        """Whether the current node is inside an ``except`` clause (its types included) that
+        catches one of ``exceptions`` (qualified names; one type of a tuple is enough): the
+        fallback of a compatibility import, say."""
+        for handler in self._handlers:
+            types = handler.type
+            if types is None:
+                continue
+            elements = [e.value for e in types.elements] if isinstance(types, cst.Tuple) else [types]
+            if any(self.qualname(e) in exceptions for e in elements):
+                return True
+        return False
 
     def outside_server(self) -> bool:
         """Whether the current code never runs in a served app: it is under

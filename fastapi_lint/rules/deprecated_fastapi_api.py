@@ -42,7 +42,6 @@ class DeprecatedFastAPIAPI(Rule):
         super().__init__(ctx)
         self._skip: set[int] = set()  # Name nodes that are not references (attr, keyword, def names)
         self._in_import = 0
-        self._compat: list[cst.ExceptHandler] = []
 
     # ------------------------------------------------------------ deprecated keywords, lifespans
 
@@ -94,18 +93,6 @@ class DeprecatedFastAPIAPI(Rule):
     def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
         self._in_import -= 1
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        types = node.type
-        if types is None:
-            return
-        elements = [e.value for e in types.elements] if isinstance(types, cst.Tuple) else [types]
-        if any(self.ctx.qualname(e) in _COMPAT_ERRORS for e in elements):
-            self._compat.append(node)
-
-    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
-        if self._compat and self._compat[-1] is original_node:
-            self._compat.pop()
-
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
             self._skip.add(id(node.keyword))
@@ -129,7 +116,7 @@ class DeprecatedFastAPIAPI(Rule):
             self._check_name(node)
 
     def _check_name(self, node: cst.Name | cst.Attribute) -> None:
-        if self._compat:
+        if self.ctx.in_handler_of(_COMPAT_ERRORS):
             return
         qualname = self.ctx.qualname(node)
         row = DEPRECATED_NAMES.get(qualname or "")

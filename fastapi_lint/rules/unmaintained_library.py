@@ -24,28 +24,12 @@ class UnmaintainedLibrary(Rule):
     fix_requires = {"sqlalchemy": ">=1.4"}  # `sqlalchemy.orm.declarative_base` arrived in 1.4
     fastapi_docs = "https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/"
 
-    def __init__(self, ctx):
-        super().__init__(ctx)
-        self._compat: list[cst.ExceptHandler] = []
-
     @classmethod
     def could_report(cls, view: FileView) -> bool:
         return view.may_use(*UNMAINTAINED_LIBRARIES, *MOVED_FROM_MODULES)
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        types = node.type
-        if types is None:
-            return
-        elements = [e.value for e in types.elements] if isinstance(types, cst.Tuple) else [types]
-        if any(self.ctx.qualname(e) in _COMPAT_ERRORS for e in elements):
-            self._compat.append(node)
-
-    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
-        if self._compat and self._compat[-1] is original_node:
-            self._compat.pop()
-
     def visit_Import(self, node: cst.Import) -> None:
-        if self._compat:
+        if self.ctx.in_handler_of(_COMPAT_ERRORS):
             return
         found = []
         for alias in node.names:
@@ -57,7 +41,7 @@ class UnmaintainedLibrary(Rule):
             self._report_libraries(node, found)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if self._compat or node.relative or node.module is None:
+        if self.ctx.in_handler_of(_COMPAT_ERRORS) or node.relative or node.module is None:
             return
         module = dotted_name(node.module)
         if module is None or self._is_project_module(module):
