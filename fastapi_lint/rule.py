@@ -179,6 +179,14 @@ class FileContext:
         node = self.function_node
         return isinstance(node, cst.FunctionDef) and node.asynchronous is not None
 
+    def path_operation(self, node: cst.FunctionDef):
+        """``(routes, facts)`` of a def that FastAPI registers as a path operation (the
+        registrations naming it and its function facts); None for any other def."""
+        key = self.key_of(node)
+        routes = self.model.routes_of(key)
+        function = self.model.function(key)
+        return (routes, function) if routes and function is not None else None
+
     def in_handler_of(self, exceptions: frozenset[str]) -> bool:
         """Whether the current node is inside an ``except`` clause (its types included) that
         catches one of ``exceptions`` (qualified names; one type of a tuple is enough): the

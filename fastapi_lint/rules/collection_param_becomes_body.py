@@ -33,11 +33,10 @@ class CollectionParamBecomesBody(Rule):
         return view.has("route")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        key = self.ctx.key_of(node)
-        routes = self.ctx.model.routes_of(key)
-        function = self.ctx.model.function(key)
-        if not routes or function is None:
+        found = self.ctx.path_operation(node)
+        if found is None:
             return
+        routes, function = found
         methods = {method for route in routes for method in route.methods}
         if not methods or not methods <= _BODYLESS or any(not route.methods for route in routes):
             return

@@ -30,11 +30,10 @@ class MissingResponseModel(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.returns is not None:
             return
-        key = self.ctx.key_of(node)
-        routes = self.ctx.model.routes_of(key)
-        function = self.ctx.model.function(key)
-        if not routes or function is None or not function.return_values:
+        found = self.ctx.path_operation(node)
+        if found is None or not found[1].return_values:
             return  # not an endpoint, or returns nothing (null body)
+        routes, function = found
         if any(self._is_response(function, value) for value in function.return_values):
             return  # it builds its own responses on at least one path
         for route in routes:

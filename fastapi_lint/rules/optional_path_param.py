@@ -36,11 +36,10 @@ class OptionalPathParam(Rule):
         return view.has("route")
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        key = self.ctx.key_of(node)
-        routes = self.ctx.model.routes_of(key)
-        function = self.ctx.model.function(key)
-        if not routes or function is None:
+        found = self.ctx.path_operation(node)
+        if found is None:
             return
+        routes, function = found
         # A name is a path parameter when every route of the function has it in its path
         # (one def on `/items/` and `/items/{item_id}` legitimately defaults item_id).
         paths = [_route_path(r) for r in routes]
