@@ -61,11 +61,12 @@ _ESCAPE_ERRORS = ("(unicode error)", "(value error)")
 
 _TOO_DEEP = "source is nested too deeply to analyse"
 
-# Wall-clock seconds the lint of one file may take (its fixes and their re-lints included),
-# for every BUDGET_LINES lines of it: a 22,000-line module on a loaded machine legitimately
-# takes minutes, while what the budget is for (a pathological input) never ends at all.
-# Enforced with SIGALRM, so only where that exists and on a process's main thread (the
-# CLI's, and each worker's); 0 turns it off. Tests lower it by setting this attribute.
+# CPU seconds the lint of one file may take (its fixes and their re-lints included), for
+# every BUDGET_LINES lines of it: a 22,000-line module legitimately takes minutes, while what
+# the budget is for (a pathological input) never ends at all. CPU time, not wall-clock time,
+# so a machine busy with other work never cuts a file short. Enforced with SIGPROF
+# (ITIMER_PROF), so only where that exists and on a process's main thread (the CLI's, and
+# each worker's); 0 turns it off. Tests lower it by setting this attribute.
 FILE_TIME_BUDGET = 30.0
 BUDGET_LINES = 2000
 
@@ -193,7 +194,7 @@ class _Dispatcher:
 
 
 class OutOfTime(BaseException):
-    """Raised by SIGALRM inside the lint of a file whose budget ran out. A BaseException,
+    """Raised by SIGPROF inside the lint of a file whose budget ran out. A BaseException,
     so the ``except Exception`` of a rule or of the dispatcher does not swallow it."""
 
     def __init__(self, where: str):
@@ -233,23 +234,24 @@ def _running(frame) -> str:
 
 @contextlib.contextmanager
 def _time_budget(seconds: float):
-    """Raise :class:`OutOfTime` in this thread after ``seconds``; never leaves the timer armed."""
+    """Raise :class:`OutOfTime` in this thread after ``seconds`` of the process's CPU time;
+    never leaves the timer armed."""
     global _budget_armed
     usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
               and threading.current_thread() is threading.main_thread())
-    previous = signal.getsignal(signal.SIGALRM) if usable else None
+    previous = signal.getsignal(signal.SIGPROF) if usable else None
     if not usable or previous not in (signal.SIG_DFL, signal.SIG_IGN, None):
-        yield  # no timer here, or somebody else's (pytest-timeout...): left alone
+        yield  # no timer here, or somebody else's (a sampling profiler...): left alone
         return
-    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGPROF, _on_alarm)
     _budget_armed = True
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
         _budget_armed = False  # first: an alarm arriving from here on does nothing
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def _out_of_time(path: str, exc: OutOfTime, seconds: float, fixing: bool) -> FileResult:
