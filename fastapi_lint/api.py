@@ -403,7 +403,7 @@ def _lint_files_cached(
     def loaded(path: Path) -> ModuleFacts:
         return load(path) or ModuleFacts(*module_name_for(path))
 
-    answers = cache.answers(project_digests)
+    answers = cache.answers(str(settings.root), project_digests)
     project = Project({module: Deferred(functools.partial(loaded, path)) for module, path in kept.items()}, answers)
     if to_confirm:
         for path, lookup in to_confirm.items():
@@ -418,7 +418,7 @@ def _lint_files_cached(
             found[path] = file_result
             if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):
                 cache.put_result(path, key(path), file_result, project_digests)
-    cache.put_answers([*answers.drain(), *learned], project_digests)
+    cache.put_answers(str(settings.root), [*answers.drain(), *learned], project_digests)
     if new:
         cache.forget_other_versions({(modules[p], h) for p, h in hashes.items()})
     cache.save()

@@ -86,8 +86,8 @@ def facts_digest(facts: ModuleFacts) -> str:
     return hashlib.blake2b(codec.dumps(facts).encode("ascii"), digest_size=16).hexdigest()
 
 
-def _question_key(name: str, args: tuple) -> str:
-    return content_hash(codec.dumps((name, args)).encode("ascii"))
+def _question_key(project: str, name: str, args: tuple) -> str:
+    return content_hash(codec.dumps((project, name, args)).encode("ascii"))
 
 
 def _blob(name: str) -> bytes:
@@ -466,13 +466,15 @@ class Cache:
     # a later run reuses an answer while none of those modules changed, instead of walking
     # the project again (a one-file edit then decodes only the facts its own lint reads).
 
-    def answers(self, digests: ProjectDigests) -> Answers:
-        """This run's view of the stored answers (``digests``: its modules)."""
-        return Answers(lambda name, args: self._known_answer(name, args, digests))
+    def answers(self, project: str, digests: ProjectDigests) -> Answers:
+        """This run's view of the answers stored for the project rooted at ``project`` (one
+        store may serve several: ``--cache-dir``), ``digests`` being its modules."""
+        return Answers(lambda name, args: self._known_answer(project, name, args, digests))
 
-    def _known_answer(self, name: str, args: tuple, digests: ProjectDigests) -> tuple[object, frozenset[str]] | None:
+    def _known_answer(self, project: str, name: str, args: tuple,
+                      digests: ProjectDigests) -> tuple[object, frozenset[str]] | None:
         try:
-            key = _question_key(name, args)
+            key = _question_key(project, name, args)
         except TypeError:
             return None
         rows = self._rows("SELECT modules, deps, data, mac FROM answers WHERE key = ?", (key,))
@@ -492,10 +494,11 @@ class Cache:
         except (codec.DecodeError, TypeError, ValueError, RecursionError):
             return None
 
-    def put_answers(self, learned: list[tuple[str, tuple, object, frozenset[str]]], digests: ProjectDigests) -> None:
+    def put_answers(self, project: str, learned: list[tuple[str, tuple, object, frozenset[str]]],
+                    digests: ProjectDigests) -> None:
         for name, args, value, modules in learned:
             try:
-                data, key = codec.dumps(value), _question_key(name, args)
+                data, key = codec.dumps(value), _question_key(project, name, args)
             except TypeError:
                 continue  # not storable: asked again next time
             self._answers[key] = (

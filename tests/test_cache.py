@@ -356,3 +356,38 @@ def test_stored_answers_are_reused_while_what_they_read_is_unchanged(tmp_path: P
     a = package / "a.py"
     a.write_text(a.read_text().replace('operation_id="read"', 'operation_id="read_a"'))
     assert run(Cache(cache_dir)) == run(None) == []
+
+
+def test_projects_sharing_a_store_keep_their_own_answers(tmp_path: Path, monkeypatch) -> None:
+    """One store may serve several projects (`--cache-dir`): the same question in another
+    project neither replaces this project's answer nor is taken for it."""
+    roots = []
+    for name in ("one", "two"):
+        package = tmp_path / name / "app"
+        package.mkdir(parents=True)
+        (package / "__init__.py").write_text("")
+        (package / "main.py").write_text(ROUTES_MAIN)
+        for router in ("a", "b"):
+            text = ROUTER.format(name=router)
+            if name == "two":  # no clash in this project
+                text = text.replace('operation_id="read"', f'operation_id="read_{router}"')
+            (package / f"{router}.py").write_text(text)
+        roots.append(tmp_path / name)
+    cache_dir = tmp_path / CACHE_DIR_NAME
+    computed: list[str] = []
+    import fastapi_lint.rules  # noqa: F401 - the rules' modules register their questions
+    for name, function in list(QUERIES.items()):
+        monkeypatch.setitem(QUERIES, name, functools.partial(lambda f, n, *args: computed.append(n) or f(*args),
+                                                              function, name))
+
+    def run(root: Path) -> list[tuple]:
+        result = lint_paths([root], Settings(root=root, select=("FAPI218",)), cache=Cache(cache_dir))
+        return [(Path(d.path).name, d.start.line) for d in result.diagnostics]
+
+    assert run(roots[0]) == [("b.py", 6)]
+    assert run(roots[1]) == []
+    computed.clear()
+    b = roots[0] / "app" / "b.py"
+    b.write_text(b.read_text().replace("# comment", "# edited"))
+    assert run(roots[0]) == [("b.py", 6)]
+    assert not [name for name in computed if name.endswith("duplicate_operation_ids")]
