@@ -8,6 +8,7 @@ into module names.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 
 import libcst as cst
@@ -177,3 +178,67 @@ def in_main_block(statements: list[cst.CSTNode]) -> bool:
         if type(outer) is cst.If and is_main_guard(outer) and any(child is inner for child in outer.body.body):
             return True
     return False
+
+
+@dataclass(frozen=True)
+class LocalBinding:
+    """One binding in a body: ``target`` (a name, a subscript, a tuple to unpack...) and
+    ``value``, for ``kind`` "assign" (``alone``: the statement's only target) and
+    "annotated" (value None for a bare declaration); other kinds ("augmented", "loop",
+    "walrus", "as") bind what the statement computes, so they have no value."""
+
+    target: cst.BaseExpression
+    value: cst.BaseExpression | None
+    kind: str
+    alone: bool = True
+
+
+def local_bindings(body: cst.CSTNode) -> list[LocalBinding]:
+    """Every binding made in ``body`` itself, in source order: nested defs, classes and
+    lambdas (other scopes) are not looked into."""
+    found: list[LocalBinding] = []
+
+    class Bindings(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                found.append(LocalBinding(target.target, node.value, "assign", len(node.targets) == 1))
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            found.append(LocalBinding(node.target, node.value, "annotated"))
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            found.append(LocalBinding(node.target, None, "augmented"))
+
+        def visit_For(self, node: cst.For) -> None:
+            found.append(LocalBinding(node.target, None, "loop"))
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+            found.append(LocalBinding(node.target, None, "walrus"))
+
+        def visit_AsName(self, node: cst.AsName) -> None:
+            found.append(LocalBinding(node.name, None, "as"))
+
+    body.visit(Bindings())
+    return found
+
+
+def bound_names(target: cst.CSTNode) -> list[str]:
+    """The plain names a binding target binds (``a``, ``a, (b, *c)``); none for subscripts
+    and attributes."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in bound_names(element.value)]
+    if isinstance(target, cst.StarredElement):
+        return bound_names(target.value)
+    return []
+

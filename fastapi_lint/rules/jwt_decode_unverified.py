@@ -14,7 +14,7 @@ from fastapi_lint.data.security import (
     METRIC_FACTORIES,
     METRIC_METHODS,
 )
-from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name, local_bindings
 from fastapi_lint.analysis.file_view import FileView, packages_of
 from fastapi_lint.rule import FileContext, Rule, Severity
 from fastapi_lint.analysis.middleware import UNKNOWN, constant_value
@@ -70,18 +70,14 @@ def _dict_values_of(ctx: FileContext, name: str) -> list[cst.BaseExpression]:
     if isinstance(function, cst.FunctionDef):
         if any(p.name.value == name for p in _all_params(function.params)):
             return []
-        found = _Bindings(name)
-        function.body.visit(found)
-        if found.bound:
-            return found.values
+        bound, values = _bound_values(function.body, name)
+        if bound:
+            return values
     module = ctx.module
     if module is None:
         return []
-    found = _Bindings(name)
-    for statement in module.body:
-        if isinstance(statement, (cst.SimpleStatementLine, cst.If, cst.Try)):
-            statement.visit(found)
-    return found.values
+    return [value for statement in module.body if isinstance(statement, (cst.SimpleStatementLine, cst.If, cst.Try))
+            for value in _bound_values(statement, name)[1]]
 
 
 def _all_params(params: cst.Parameters) -> list[cst.Param]:
@@ -92,44 +88,26 @@ def _all_params(params: cst.Parameters) -> list[cst.Param]:
     return found
 
 
-class _Bindings(cst.CSTVisitor):
-    """Assignments to one name, not looking into nested defs and classes."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.values: list[cst.BaseExpression] = []
-        self.bound = False
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._target(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._target(node.target, node.value)
-
-    def _target(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name) and target.value == self.name:
-            self.bound = True
-            self.values.append(value)
+def _bound_values(body: cst.CSTNode, name: str) -> tuple[bool, list[cst.BaseExpression]]:
+    """Whether ``body`` assigns ``name``, and the values: each plain assignment's, and
+    ``{key: value}`` for each ``name[key] = value``."""
+    bound, values = False, []
+    for binding in local_bindings(body):
+        if binding.kind not in ("assign", "annotated") or binding.value is None:
+            continue
+        target = binding.target
+        if isinstance(target, cst.Name) and target.value == name:
+            bound = True
+            values.append(binding.value)
         elif (
             isinstance(target, cst.Subscript)
             and isinstance(target.value, cst.Name)
-            and target.value.value == self.name
+            and target.value.value == name
             and len(target.slice) == 1
             and isinstance(target.slice[0].slice, cst.Index)
         ):
-            key = target.slice[0].slice.value
-            self.values.append(cst.Dict([cst.DictElement(key, value)]))
+            values.append(cst.Dict([cst.DictElement(target.slice[0].slice.value, binding.value)]))
+    return bound, values
 
 
 def _is_logger(ctx: FileContext, expr: cst.BaseExpression) -> bool:

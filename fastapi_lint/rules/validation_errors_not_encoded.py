@@ -10,7 +10,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.exception_handlers import REQUEST_VALIDATION_ERROR, exceptions_handled_by
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.names import bound_names, call_keyword, call_positional, canonical, dotted_name, local_bindings
 from fastapi_lint.data.fastapi_names import JSON_RESPONSE_CLASSES
 from fastapi_lint.fixes import Fix, imports_for_name
 from fastapi_lint.rule import Applicability, Rule, Severity
@@ -117,63 +117,13 @@ def _is_errors_call(node: cst.BaseExpression, exc: str) -> bool:
 def _aliases(function: cst.FunctionDef, exc: str) -> frozenset[str]:
     """Names the function binds (directly in its body) only to ``exc.errors()``."""
     only_errors: dict[str, bool] = {}
-
-    class Assignments(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is function
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            return False
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    name = target.target.value
-                    only = len(node.targets) == 1 and _is_errors_call(node.value, exc)
-                    only_errors[name] = only_errors.get(name, True) and only
-
-        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-            if isinstance(node.target, cst.Name):
-                name = node.target.value
-                only_errors[name] = only_errors.get(name, True) and node.value is not None and _is_errors_call(
-                    node.value, exc)
-
-        def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            if isinstance(node.target, cst.Name):
-                only_errors[node.target.value] = False
-
-        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-            if not isinstance(node.target, cst.Name):  # unpacking, e.g. `a, b = ...`
-                for name in _names_in(node.target):
-                    only_errors[name] = False
-
-        def visit_For(self, node: cst.For) -> None:
-            for name in _names_in(node.target):
-                only_errors[name] = False
-
-        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-            if isinstance(node.target, cst.Name):
-                only_errors[node.target.value] = False
-
-        def visit_AsName(self, node: cst.AsName) -> None:
-            for name in _names_in(node.name):
-                only_errors[name] = False
-
-    function.body.visit(Assignments())
+    for binding in local_bindings(function.body):
+        names = bound_names(binding.target)
+        only = (binding.kind in ("assign", "annotated") and binding.alone and isinstance(binding.target, cst.Name)
+                and binding.value is not None and _is_errors_call(binding.value, exc))
+        for name in names:
+            only_errors[name] = only_errors.get(name, True) and only
     return frozenset(name for name, only in only_errors.items() if only and name != exc)
-
-
-def _names_in(target: cst.CSTNode) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [name for element in target.elements for name in _names_in(element.value)]
-    if isinstance(target, cst.StarredElement):
-        return _names_in(target.value)
-    return []
 
 
 def _carried(value: cst.BaseExpression, handler: _Handler) -> list[cst.BaseExpression]:
