@@ -307,25 +307,33 @@ class Project(Resolver):
         return _is_dependency(self, qualname)
 
     def _dependency_qualnames(self) -> frozenset[str]:
+        # Each module's share is kept per module: a keystroke in one file of the language
+        # server recomputes only that module's.
         found: set[str] = set()
-        for facts in self.modules.values():
-            for scoped in facts.calls:
-                call = scoped.call
-                if not self._is_depends(facts, scoped.scope, call):
-                    continue
-                target = call.arg(0, "dependency")
-                if isinstance(target, Ref):
-                    symbol = self.resolve(facts, scoped.scope, target.dotted)
-                    if symbol is not None and symbol.qualname:
-                        found.add(symbol.qualname)
-            # ``x: Cls = Depends()`` and ``Annotated[Cls, Depends()]`` depend on the annotation.
-            for function in facts.functions.values():
-                for param in function.params:
-                    for call, annotation in _bare_depends(param):
-                        if self._is_depends(facts, function.scope, call):
-                            instance = self.annotation_type(facts, function.scope, annotation)
-                            if instance:
-                                found.add(instance)
+        for module in self.modules:
+            found |= self.memo(("dependency_qualnames_in", module),
+                               lambda module=module: self._module_dependency_qualnames(self.modules[module]))
+        return frozenset(found)
+
+    def _module_dependency_qualnames(self, facts: ModuleFacts) -> frozenset[str]:
+        found: set[str] = set()
+        for scoped in facts.calls:
+            call = scoped.call
+            if not self._is_depends(facts, scoped.scope, call):
+                continue
+            target = call.arg(0, "dependency")
+            if isinstance(target, Ref):
+                symbol = self.resolve(facts, scoped.scope, target.dotted)
+                if symbol is not None and symbol.qualname:
+                    found.add(symbol.qualname)
+        # ``x: Cls = Depends()`` and ``Annotated[Cls, Depends()]`` depend on the annotation.
+        for function in facts.functions.values():
+            for param in function.params:
+                for call, annotation in _bare_depends(param):
+                    if self._is_depends(facts, function.scope, call):
+                        instance = self.annotation_type(facts, function.scope, annotation)
+                        if instance:
+                            found.add(instance)
         return frozenset(found)
 
     def _is_depends(self, facts: ModuleFacts, scope: str, call: CallValue) -> bool:

@@ -59,11 +59,17 @@ def settings_class_names(project: Project) -> frozenset[str]:
 @query
 def _settings_class_names(project: Project) -> frozenset[str]:
     found = {"BaseSettings"}
-    for facts in project.modules.values():
-        for key, klass in facts.classes.items():
-            if klass.bases and project.is_subclass(facts.qualname_of_key(key), SETTINGS_CLASSES):
-                found.add(klass.name)
+    for module in project.modules:
+        found.update(project.memo(("settings_classes_in", module), lambda module=module: frozenset(
+            _settings_classes_in(project, project.modules[module]))))
     return frozenset(found)
+
+
+def _settings_classes_in(project: Project, facts) -> list[str]:
+    # One module's share, kept per module: a keystroke in one file of the language server
+    # recomputes only that module's.
+    return [klass.name for key, klass in facts.classes.items()
+            if klass.bases and project.is_subclass(facts.qualname_of_key(key), SETTINGS_CLASSES)]
 
 
 def is_depends(ctx: FileContext, call: cst.Call) -> bool:

@@ -231,17 +231,11 @@ class RouteTable:
     def _constructed(self, facts: ModuleFacts) -> None:
         """Starlette apps, and apps and routers given ``routes=[...]``, that nothing is
         registered on (the index knows the others)."""
-        for scope in facts.scopes.values():
-            for name, binding in scope.bindings.items():
-                value = binding.value
-                if binding.kind != "value" or not isinstance(value, CallValue) or not value.callee:
-                    continue
-                if value.callee.rsplit(".", 1)[-1] not in _CONSTRUCTORS and not value.has_kwarg("routes"):
-                    continue
-                symbol = self.project.resolve(facts, scope.key, name)
-                if symbol is not None and symbol.origin is not None and symbol.call is not None \
-                        and self.project.kind_of(symbol):
-                    self.owners.setdefault(symbol.origin, symbol)
+        for scope_key, name in _constructor_bindings(self.project, facts.module):
+            symbol = self.project.resolve(facts, scope_key, name)
+            if symbol is not None and symbol.origin is not None and symbol.call is not None \
+                    and self.project.kind_of(symbol):
+                self.owners.setdefault(symbol.origin, symbol)
 
     # ------------------------------------------------------------ apps
 
@@ -1104,6 +1098,26 @@ def _route_conflicts(project: Project) -> dict[str, dict[tuple, list[Conflict]]]
             later = conflict.later
             out.setdefault(later.module or "", {}).setdefault(registration_key(later.registration), []).append(conflict)
     return out
+
+
+def _constructor_bindings(project: Project, module: str) -> tuple[tuple[str, str], ...]:
+    """``(scope, name)`` of the module's bindings to a call of an app or router constructor or
+    to any call given ``routes=``: a scan of the module's own facts, kept per module (the
+    language server rebuilds the table per keystroke in a route path; the other modules'
+    scans stay as they were)."""
+    def scan() -> tuple[tuple[str, str], ...]:
+        facts = project.modules[module]
+        found = []
+        for scope in facts.scopes.values():
+            for name, binding in scope.bindings.items():
+                value = binding.value
+                if binding.kind != "value" or not isinstance(value, CallValue) or not value.callee:
+                    continue
+                if value.callee.rsplit(".", 1)[-1] in _CONSTRUCTORS or value.has_kwarg("routes"):
+                    found.append((scope.key, name))
+        return tuple(found)
+
+    return project.memo(("constructor_bindings", module), scan)
 
 
 @dataclass(frozen=True)

@@ -138,12 +138,8 @@ class RouteIndex:
         return symbol.origin
 
     def _scan_module(self, facts: ModuleFacts) -> None:
-        for scope in facts.scopes.values():
-            for binding in scope.bindings.values():
-                if binding.kind == "import" and binding.target:
-                    self.importers.setdefault(binding.target, set()).add(facts.module)
-        for base in facts.star_imports:
-            self.importers.setdefault(base, set()).add(facts.module)
+        for target in _import_targets(self.project, facts.module):
+            self.importers.setdefault(target, set()).add(facts.module)
         for scoped in facts.calls:
             callee = scoped.call.callee or ""
             last = callee.rsplit(".", 1)[-1]
@@ -424,6 +420,19 @@ def _join(prefix: str | None, path: str | None) -> str | None:
 
 def _concat(first: tuple | None, second: tuple | None) -> tuple | None:
     return None if first is None or second is None else first + second
+
+
+def _import_targets(project: Project, module: str) -> tuple[str, ...]:
+    """What the module imports (names and ``*`` bases): a scan of its own facts, kept per
+    module (the index is rebuilt per keystroke in a route path by the language server; the
+    other modules' scans stay as they were)."""
+    def scan() -> tuple[str, ...]:
+        facts = project.modules[module]
+        found = [binding.target for scope in facts.scopes.values() for binding in scope.bindings.values()
+                 if binding.kind == "import" and binding.target]
+        return tuple(found + list(facts.star_imports))
+
+    return project.memo(("import_targets", module), scan)
 
 
 def route_index(project: Project) -> RouteIndex:
