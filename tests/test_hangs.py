@@ -36,20 +36,11 @@ from fastapi_lint.files import read_stamped, write_source
 from fastapi_lint.rules import ALL_RULES
 from fastapi_lint.runner import MIN_FILES_FOR_POOL
 
-from conftest import invoke, processes_mentioning
+from conftest import FIXABLE, invoke, processes_mentioning, routers_included_many_ways
 
 BlockingCallInAsync = ALL_RULES["FAPI101"]
 
 POSIX = pytest.mark.skipif(sys.platform == "win32" or not Path("/proc").is_dir(), reason="POSIX signals and /proc")
-
-FIXABLE = (
-    "import time\n"
-    "from fastapi import FastAPI\n"
-    "app = FastAPI()\n"
-    "@app.get('/xNAME')\n"
-    "async def xNAME() -> None:\n"
-    "    time.sleep(1)  # nap\n"
-)  # FAPI101 (unsafe fix) at 6:5
 
 CORS = """\
 from fastapi import FastAPI
@@ -182,14 +173,7 @@ def test_twelve_path_parameters_finish(tmp_path):
 def test_routers_included_many_ways_finish(tmp_path):
     """Eight routers per level, each including every router of the level below, nine levels
     deep: 8**8 ways from a route up to the app, once walked one by one (operation ids)."""
-    width, depth = 8, 9
-    lines = ["from fastapi import FastAPI, APIRouter", "app = FastAPI()"]
-    lines += [f"r{level}_{j} = APIRouter()" for level in range(depth) for j in range(width)]
-    lines += ["@r0_0.get('/x')", "def x(): ..."]
-    lines += [f"r{level}_{j}.include_router(r{level - 1}_{k})"
-              for level in range(1, depth) for j in range(width) for k in range(width)]
-    lines += [f"app.include_router(r{depth - 1}_{j})" for j in range(width)]
-    (tmp_path / "main.py").write_text("\n".join(lines) + "\n")
+    (tmp_path / "main.py").write_text(routers_included_many_ways(8, 9))
     _cli(tmp_path, "--select", "FAPI2")
 
 

@@ -26,20 +26,13 @@ import fastapi_lint.api as api
 import fastapi_lint.files as files
 from fastapi_lint.engine import MAX_SOURCE_BYTES
 
-from conftest import ROOT, invoke
+from conftest import FIXABLE as ROUTE_TEMPLATE, ROOT, invoke
 
 GOOD = b"import time\n\n\nasync def handler():\n    time.sleep(1)\n"  # FAPI101 at 5:5
 GOOD_FINDING = ("good.py", "FAPI101", 5, 5)
 
 # A route whose blocking call has an unsafe fix (time.sleep -> await asyncio.sleep).
-FIXABLE = (
-    "import time\n"
-    "from fastapi import FastAPI\n"
-    "app = FastAPI()\n"
-    "@app.get('/x')\n"
-    "async def x() -> None:\n"
-    "    time.sleep(1)  # nap\n"
-)
+FIXABLE = ROUTE_TEMPLATE.replace("NAME", "")
 FIXED_LINE = b"    await asyncio.sleep(1)  # nap"
 
 

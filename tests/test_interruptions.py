@@ -30,18 +30,9 @@ from fastapi_lint.rule import Rule
 from fastapi_lint.rules import ALL_RULES
 from fastapi_lint.runner import MIN_FILES_FOR_POOL
 
-from conftest import invoke, processes_mentioning
+from conftest import FIXABLE, invoke, processes_mentioning
 
 BlockingCallInAsync = ALL_RULES["FAPI101"]
-
-FIXABLE = (
-    "import time\n"
-    "from fastapi import FastAPI\n"
-    "app = FastAPI()\n"
-    "@app.get('/xNAME')\n"
-    "async def xNAME() -> None:\n"
-    "    time.sleep(1)  # nap\n"
-)  # FAPI101 (unsafe fix) at 6:5
 
 
 def lint(*args: str):

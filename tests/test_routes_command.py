@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, invoke
+from conftest import FIXTURES, ROOT, invoke, routers_included_many_ways
 
 EXAMPLE = ROOT / "examples" / "demo_app"
 PROJECTS = [EXAMPLE, *sorted(p for p in FIXTURES.iterdir() if p.is_dir() and (p / "app").is_dir())]
@@ -519,14 +519,7 @@ def test_fastapi_docs_examples_route_tables():
 def test_routers_included_many_ways_give_a_table_with_unknown_includes(tmp_path, monkeypatch):
     """Routers each included by every router of the level above, level after level: the ways
     down multiply (8**7); past a budget the table shows the remaining includes as unknown."""
-    width, depth = 8, 8
-    lines = ["from fastapi import FastAPI, APIRouter", "app = FastAPI(openapi_url=None)"]
-    lines += [f"r{level}_{j} = APIRouter()" for level in range(depth) for j in range(width)]
-    lines += ["@r0_0.get('/x')", "def x(): ..."]
-    lines += [f"r{level}_{j}.include_router(r{level - 1}_{k})"
-              for level in range(1, depth) for j in range(width) for k in range(width)]
-    lines += [f"app.include_router(r{depth - 1}_{j})" for j in range(width)]
-    (tmp_path / "main.py").write_text("\n".join(lines) + "\n")
+    (tmp_path / "main.py").write_text(routers_included_many_ways(8, 8, app="FastAPI(openapi_url=None)"))
     monkeypatch.chdir(tmp_path)
     (app,) = json.loads(invoke("routes", "--isolated", "--output-format", "json", ".").output)["apps"]
     kinds = {row["kind"] for row in app["routes"]}

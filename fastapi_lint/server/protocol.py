@@ -24,6 +24,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import difflib
+import functools
 import gc
 import logging
 import os
@@ -302,14 +303,28 @@ def _with_noqa(line: str, code: str) -> str:
 def build_server(use_cache: bool = True, jobs: int = 1) -> FastAPILintServer:  # noqa: C901 - the handler table
     server = FastAPILintServer(use_cache=use_cache, jobs=jobs)
 
-    def guarded(handler):
-        """A notification handler whose failure is logged, never raised into pygls."""
-        def run(ls: FastAPILintServer, params):
-            try:
-                return handler(ls, params)
-            except Exception:  # noqa: BLE001
-                ls.log(f"{handler.__name__} failed:\n{traceback.format_exc()}", types.MessageType.Error)
-                return None
+    def guarded(handler, fallback=lambda params: None):
+        """A handler whose failure is logged, never raised into pygls: the client gets
+        ``fallback(params)``. Async handlers stay async (pygls awaits them) and let a
+        cancellation through."""
+        def failed(ls: FastAPILintServer, params):
+            ls.log(f"{handler.__name__} failed:\n{traceback.format_exc()}", types.MessageType.Error)
+            return fallback(params)
+
+        if asyncio.iscoroutinefunction(handler):
+            async def run(ls: FastAPILintServer, params):
+                try:
+                    return await handler(ls, params)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # noqa: BLE001 - one request's bug must not end the session
+                    return failed(ls, params)
+        else:
+            def run(ls: FastAPILintServer, params):
+                try:
+                    return handler(ls, params)
+                except Exception:  # noqa: BLE001 - one notification's bug must not end the session
+                    return failed(ls, params)
         run.__name__ = handler.__name__
         return run
 
@@ -410,37 +425,23 @@ def build_server(use_cache: bool = True, jobs: int = 1) -> FastAPILintServer:  #
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
         code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND],
         resolve_provider=True))
+    @guarded
     async def code_action(ls: FastAPILintServer, params: types.CodeActionParams):
-        try:
-            return await _code_actions(ls, params)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # noqa: BLE001
-            ls.log(f"code actions failed:\n{traceback.format_exc()}", types.MessageType.Error)
-            return None
+        return await _code_actions(ls, params)
 
     @server.feature(types.CODE_ACTION_RESOLVE)
+    @functools.partial(guarded, fallback=lambda action: action)  # unresolved, as it came
     async def resolve(ls: FastAPILintServer, action: types.CodeAction) -> types.CodeAction:
-        try:
-            data = action.data if isinstance(action.data, dict) else {}
-            document = await ls.current(str(data.get("uri", "")))
-            if document is not None and data.get("fixAll"):
-                action.edit = _fix_all_edit(ls, document)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # noqa: BLE001
-            ls.log(f"resolving a code action failed:\n{traceback.format_exc()}", types.MessageType.Error)
+        data = action.data if isinstance(action.data, dict) else {}
+        document = await ls.current(str(data.get("uri", "")))
+        if document is not None and data.get("fixAll"):
+            action.edit = _fix_all_edit(ls, document)
         return action
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @guarded
     async def hover(ls: FastAPILintServer, params: types.HoverParams) -> types.Hover | None:
-        try:
-            return await _hover(ls, params)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # noqa: BLE001
-            ls.log(f"hover failed:\n{traceback.format_exc()}", types.MessageType.Error)
-            return None
+        return await _hover(ls, params)
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: FastAPILintServer, params) -> None:
