@@ -357,18 +357,19 @@ def _lint_files_cached(
     hashes, contents = _content_hashes(fact_files, cache, given)
     modules = {path: module_name_for(path)[0] for path in hashes}
     facts: dict[Path, ModuleFacts] = {}
-    new = [path for path in hashes if cache.get_digest(modules[path], hashes[path]) is None]
+    known = {path: cache.get_digest(modules[path], hashed) for path, hashed in hashes.items()}
+    new = [path for path in hashes if known[path] is None]
     for path, computed in zip(new, map_files(_facts_and_digest_job, contents, new, jobs, "indexing")):
         if computed is not None:
             facts[path] = computed[0]
         cache.put_facts(modules[path], hashes[path], computed)
+        known[path] = NO_FACTS if computed is None else computed[1]  # what put_facts keeps
     # Each module's facts digest, for the file build_project keeps under that name.
     digests: dict[str, str] = {}
     kept: dict[str, Path] = {}  # module name -> the file whose facts the project uses
-    for path, hashed in hashes.items():
-        known = cache.get_digest(modules[path], hashed)
-        if known is not None and known != NO_FACTS:  # as build_project, which skips those
-            digests.setdefault(modules[path], known)
+    for path, found in known.items():
+        if found is not None and found != NO_FACTS:  # as build_project, which skips those
+            digests.setdefault(modules[path], found)
             kept.setdefault(modules[path], path)
     project_digests = ProjectDigests(digests)
     settings_key = digest(settings.docs_url, settings.allow_bare_noqa, settings.target_version, settings.detected.key(),
