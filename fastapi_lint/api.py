@@ -355,14 +355,15 @@ def _lint_files_cached(
     """As ``_lint_files``, reusing what the cache knows (see cache.py for the keys).
     ``given``: contents that replace files on disk (an editor's buffer on stdin)."""
     hashes, contents = _content_hashes(fact_files, cache, given)
-    modules = {path: module_name_for(path)[0] for path in hashes}
+    stored = _facts_keys(hashes)
+    modules = {path: module for path, (module, _) in stored.items()}
     facts: dict[Path, ModuleFacts] = {}
-    known = {path: cache.get_digest(modules[path], hashed) for path, hashed in hashes.items()}
+    known = {path: cache.get_digest(*stored[path]) for path in hashes}
     new = [path for path in hashes if known[path] is None]
     for path, computed in zip(new, map_files(_facts_and_digest_job, contents, new, jobs, "indexing")):
         if computed is not None:
             facts[path] = computed[0]
-        cache.put_facts(modules[path], hashes[path], computed)
+        cache.put_facts(*stored[path], computed)
         known[path] = NO_FACTS if computed is None else computed[1]  # what put_facts keeps
     # Each module's facts digest, for the file build_project keeps under that name.
     digests: dict[str, str] = {}
@@ -393,10 +394,10 @@ def _lint_files_cached(
         """A file's facts, decoded from the store when first needed (extracted again when
         the store lost them)."""
         if path not in facts:
-            cached = cache.get_facts(modules[path], hashes[path]) if path in hashes else None
-            if cached is None and path in hashes and cache.get_digest(modules[path], hashes[path]) != NO_FACTS:
+            cached = cache.get_facts(*stored[path]) if path in hashes else None
+            if cached is None and path in hashes and cache.get_digest(*stored[path]) != NO_FACTS:
                 computed = _facts_and_digest_job(contents, path)
-                cache.put_facts(modules[path], hashes[path], computed)
+                cache.put_facts(*stored[path], computed)
                 cached = computed[0] if computed is not None else None
             facts[path] = cached
         return facts[path]
@@ -421,9 +422,21 @@ def _lint_files_cached(
                 cache.put_result(path, key(path), file_result, project_digests)
     cache.put_answers(str(settings.root), [*answers.drain(), *learned], project_digests)
     if new:
-        cache.forget_other_versions({(modules[p], h) for p, h in hashes.items()})
+        cache.forget_other_versions(set(stored.values()))
     cache.save()
     return RunResult([found[path] for path in files])
+
+
+def _facts_keys(hashes: dict[Path, str]) -> dict[Path, tuple[str, str]]:
+    """Where the store keeps each file's facts: (module name, version). The version is the
+    content hash, marked for a package's ``__init__``: the same bytes make other facts
+    there (relative imports), and two such files may share a module name (an empty
+    ``x/__init__.py`` beside an empty ``x.py`` in a folder that is not a package)."""
+    keys = {}
+    for path, hashed in hashes.items():
+        module, is_package = module_name_for(path)
+        keys[path] = (module, f"{hashed}+package" if is_package else hashed)
+    return keys
 
 
 class _FactsOf:
@@ -504,19 +517,19 @@ def index_facts(files: list[Path], cache: Cache | None = None, jobs: int = 1,
         computed = run(_facts_job, {}, files)
         return {path: found for path, found in zip(files, computed) if found is not None}
     hashes, contents = _content_hashes(files, cache, {})
-    modules = {path: module_name_for(path)[0] for path in hashes}
+    stored = _facts_keys(hashes)
     facts: dict[Path, ModuleFacts] = {}
     missing = []
-    for path, hashed in hashes.items():
-        found = cache.get_facts(modules[path], hashed)
+    for path in hashes:
+        found = cache.get_facts(*stored[path])
         if found is not None:
             facts[path] = found
-        elif cache.get_digest(modules[path], hashed) != NO_FACTS:
+        elif cache.get_digest(*stored[path]) != NO_FACTS:
             missing.append(path)
     for path, computed in zip(missing, run(_facts_and_digest_job, contents, missing)):
         if computed is not None:
             facts[path] = computed[0]
-        cache.put_facts(modules[path], hashes[path], computed)
+        cache.put_facts(*stored[path], computed)
     cache.save()
     return {path: facts[path] for path in hashes if path in facts}
 

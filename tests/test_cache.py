@@ -106,6 +106,29 @@ def test_warm_run_with_two_modules_of_one_name_loads_no_facts(project: Path, mon
     assert loaded == []  # nothing to re-extract or re-lint: no facts are decoded
 
 
+def test_a_package_and_a_module_of_one_name_and_content_keep_their_own_facts(project: Path, monkeypatch) -> None:
+    # `docs/helpers/__init__.py` (package `helpers`) and `lib/helpers.py` (module `helpers`:
+    # `lib` is not a package) hold the same bytes but have different facts (relative
+    # imports). Stored under one key, the first warm run saw the other file's facts and
+    # re-linted every file that had read the module.
+    for folder, name in (("docs/helpers", "__init__.py"), ("lib", "helpers.py")):
+        (project / folder).mkdir(parents=True)
+        (project / folder / name).write_text("from .util import x\n")
+    (project / "app" / "routes.py").write_text("import helpers\n\n\nasync def f() -> None:\n    helpers.x()\n")
+    cache_dir = project / CACHE_DIR_NAME
+    expected = findings(project, Cache(cache_dir))
+    linted: list[Path] = []
+    real_lint = fastapi_lint.api._lint_with_facts
+
+    def spy(files, *args, **kwargs):
+        linted.extend(files)
+        return real_lint(files, *args, **kwargs)
+
+    monkeypatch.setattr(fastapi_lint.api, "_lint_with_facts", spy)
+    assert findings(project, Cache(cache_dir)) == expected
+    assert linted == []
+
+
 def test_editing_one_file_rechecks_the_files_that_depend_on_it(project: Path) -> None:
     cache_dir = project / CACHE_DIR_NAME
     before = findings(project, Cache(cache_dir))
