@@ -242,37 +242,65 @@ def router_prefix(owner: Symbol) -> str:
 # ---------------------------------------------------------------- dependencies of every route of an app/router
 
 
-class _Includes:
-    """Project-wide index of ``include_router`` calls, by the binding of the router included."""
+def _module_includes(project: Project, module: str) -> tuple[tuple, bool, frozenset[str]]:
+    """One module's share of the project's ``include_router`` index: the calls that include
+    a router we can follow, as (the router's binding, the call's index in ``facts.calls``);
+    whether an include we cannot follow adds dependencies; which of ``fastapi.FastAPI`` /
+    ``fastapi.APIRouter`` it builds with ``dependencies=``. Kept per module (immutable), so
+    an edit elsewhere does not scan this module again (the language server)."""
+    facts = project.modules[module]
+    sites: list[tuple[tuple, int]] = []
+    opaque = False
+    constructors: set[str] = set()
+    for index, scoped in enumerate(facts.calls):
+        call = scoped.call
+        method = call.callee.rsplit(".", 1)[-1] if call.callee else ""
+        if method in ("FastAPI", "APIRouter") and _has_dependencies(call):
+            constructors.add(f"fastapi.{method}")
+        if method != "include_router":
+            continue
+        target = call.arg(0, "router")
+        symbol = project.resolve(facts, scoped.scope, target.dotted) if isinstance(target, Ref) else None
+        if symbol is None or symbol.origin is None:
+            opaque = opaque or _has_dependencies(call)
+            continue
+        sites.append((symbol.origin, index))
+    return tuple(sites), opaque, frozenset(constructors)
 
-    def __init__(self, project: Project):
-        self.by_origin: dict[tuple, list[tuple[ModuleFacts, str, CallValue]]] = {}
-        self.opaque_with_dependencies = False  # an include we cannot follow adds dependencies
-        self.constructors_with_dependencies: set[str] = set()  # FastAPI/APIRouter built with dependencies=
-        for facts in project.modules.values():
-            for scoped in facts.calls:
-                call = scoped.call
-                method = call.callee.rsplit(".", 1)[-1] if call.callee else ""
-                if method in ("FastAPI", "APIRouter") and _has_dependencies(call):
-                    self.constructors_with_dependencies.add(f"fastapi.{method}")
-                if method != "include_router":
-                    continue
-                target = call.arg(0, "router")
-                symbol = project.resolve(facts, scoped.scope, target.dotted) if isinstance(target, Ref) else None
-                if symbol is None or symbol.origin is None:
-                    if _has_dependencies(call):
-                        self.opaque_with_dependencies = True
-                    continue
-                self.by_origin.setdefault(symbol.origin, []).append((facts, scoped.scope, call))
+
+def _shares(project: Project) -> list[tuple[str, tuple[tuple, bool, frozenset[str]]]]:
+    return [(module, project.memo(("includes_in", module), lambda module=module: _module_includes(project, module)))
+            for module in project.modules]
+
+
+@query
+def _include_flags(project: Project) -> tuple[bool, frozenset[str]]:
+    """(an include we cannot follow adds dependencies, the classes built with ``dependencies=``)."""
+    shares = [share for _, share in _shares(project)]
+    return any(opaque for _, opaque, _ in shares), frozenset().union(*(built for _, _, built in shares))
+
+
+def _include_index(project: Project) -> dict[tuple, tuple[tuple[str, int], ...]]:
+    def build() -> dict[tuple, tuple[tuple[str, int], ...]]:
+        index: dict[tuple, list[tuple[str, int]]] = {}
+        for module, (sites, _, _) in _shares(project):
+            for origin, position in sites:
+                index.setdefault(origin, []).append((module, position))
+        return {origin: tuple(found) for origin, found in index.items()}
+    return project.memo(("include_index",), build)
+
+
+@query
+def _include_sites(project: Project, origin: tuple) -> tuple[tuple[str, int], ...]:
+    """The ``include_router`` calls that include the router bound at ``origin``, as (module,
+    index in its ``facts.calls``): a small answer, so a file depends on the includes of its
+    own routers, not on every module the index scanned."""
+    return _include_index(project).get(origin, ())
 
 
 def _has_dependencies(call: CallValue) -> bool:
     value = call.kwarg("dependencies")
     return value is not None and value != Const(()) and value != Const(None)
-
-
-def _includes(project: Project) -> _Includes:
-    return project.memo(("router_includes",), lambda: _Includes(project))
 
 
 def dependency_list(value, facts: ModuleFacts, scope: str) -> Dependencies | None:
@@ -288,13 +316,13 @@ def owner_dependencies(project: Project, owner: Symbol, depth: int = 0) -> Depen
     """Dependencies FastAPI adds to every route of an app/router: its own ``dependencies=``,
     those of each ``include_router`` that includes it and of the including app/router.
     None when any of them cannot be read."""
-    includes = _includes(project)
-    if depth > 8 or includes.opaque_with_dependencies:
+    opaque_with_dependencies, constructors_with_dependencies = _include_flags(project)
+    if depth > 8 or opaque_with_dependencies:
         return None
     if owner.call is None or owner.origin is None:
         # An app/router we only know by type (a function parameter ``app: FastAPI``): it
         # has no dependencies unless some app/router in the project is built with them.
-        return None if owner_class(owner) in includes.constructors_with_dependencies else []
+        return None if owner_class(owner) in constructors_with_dependencies else []
     module, scope, _ = owner.origin
     facts = project.modules.get(module)
     if facts is None:
@@ -302,7 +330,11 @@ def owner_dependencies(project: Project, owner: Symbol, depth: int = 0) -> Depen
     found = dependency_list(owner.call.kwarg("dependencies"), facts, scope)
     if found is None:
         return None
-    for include_facts, include_scope, call in includes.by_origin.get(owner.origin, ()):
+    for include_module, position in _include_sites(project, owner.origin):
+        include_facts = project.modules.get(include_module)
+        if include_facts is None or position >= len(include_facts.calls):
+            return None
+        include_scope, call = include_facts.calls[position].scope, include_facts.calls[position].call
         if any(name is None for name, _ in call.kwargs):
             return None  # include_router(router, **options)
         extra = dependency_list(call.kwarg("dependencies"), include_facts, include_scope)
@@ -313,7 +345,7 @@ def owner_dependencies(project: Project, owner: Symbol, depth: int = 0) -> Depen
         includer = project.resolve(include_facts, include_scope, receiver) if receiver else None
         if includer is None or project.kind_of(includer) is None:
             # ``def configure(app): app.include_router(...)``: some app or router we cannot see
-            if includes.constructors_with_dependencies:
+            if constructors_with_dependencies:
                 return None
             continue
         upper = owner_dependencies(project, includer, depth + 1)
