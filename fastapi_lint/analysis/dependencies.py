@@ -20,6 +20,7 @@ from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Seq, Subscript, Value
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
 from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext
 from fastapi_lint.analysis.parameters import SignatureParam, qualname_of
@@ -237,6 +238,13 @@ def router_prefix(owner: Symbol) -> str:
         return ""
     value = owner.call.kwarg("prefix")
     return value.value if isinstance(value, Const) and isinstance(value.value, str) else ""
+
+
+def path_parameter_names(routes) -> list[set[str] | None]:
+    """The names of each route's path parameters, its router's literal ``prefix=`` included
+    (:func:`router_prefix`); None for a route whose path is not a literal."""
+    return [None if route.path is None else {p.name for p in path_parameters(router_prefix(route.owner) + route.path)}
+            for route in routes]
 
 
 # ---------------------------------------------------------------- dependencies of every route of an app/router
