@@ -6,6 +6,8 @@ from __future__ import annotations
 
 
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from fastapi_lint.data.coroutines import (
@@ -87,13 +89,25 @@ def depends_target(call: cst.Call) -> cst.BaseExpression | None:
     return arg.value if arg is not None else None
 
 
-def called_dependency(ctx: FileContext, call: cst.Call) -> cst.Call | None:
-    """``f()`` when ``call`` is ``Depends(f())``/``Security(f())``: a call made where the
-    dependency should only be passed."""
+@dataclass(frozen=True)
+class CalledDependency:
+    """``Depends(f())``/``Security(f())``: a call made where the dependency should only be passed."""
+
+    call: cst.Call  # ``f()``
+    callee: Symbol | None  # what ``f`` is
+    spelled: str | None  # ``f`` as written, when a name chain
+    marker: str  # ``Depends`` or ``Security``, as the file spells it (last part)
+
+
+def called_dependency(ctx: FileContext, call: cst.Call) -> CalledDependency | None:
+    """The call passed to ``Depends(...)``/``Security(...)`` in place of the dependency, with
+    what it calls; None for anything else."""
     if not is_depends(ctx, call):
         return None
     inner = depends_target(call)
-    return inner if isinstance(inner, cst.Call) else None
+    if not isinstance(inner, cst.Call):
+        return None
+    return CalledDependency(inner, ctx.callee(inner), dotted_name(inner.func), marker_name(call))
 
 
 # ---------------------------------------------------------------- classes
