@@ -53,6 +53,26 @@ def imports_for_name(ctx: FileContext, name: str, accepted: Iterable[str], modul
     return () if canonical(bound.qualname or "") in frozenset(accepted) else None
 
 
+def name_fix(
+    ctx: FileContext,
+    node: cst.CSTNode,
+    name: str,
+    accepted: Iterable[str],
+    module: str,
+    replacement: Replacement | None = None,
+    *,
+    unsafe: bool = False,
+) -> Fix | None:
+    """Replace ``node`` by ``replacement`` (the plain name ``name`` when not given), code that
+    writes ``name`` for one of the ``accepted`` qualified names: with ``from module import
+    name`` where the file does not bind it yet, None where ``name`` means something else
+    here (:func:`imports_for_name`)."""
+    imports = imports_for_name(ctx, name, accepted, module)
+    if imports is None:
+        return None
+    return Fix.replace(node, cst.Name(name) if replacement is None else replacement, unsafe=unsafe, imports=imports)
+
+
 @dataclass(frozen=True)
 class Fix:
     edits: tuple[Edit, ...]
