@@ -134,6 +134,13 @@ class Resolver:
             symbol = self._attribute(symbol, attr, hops + 1)
         return symbol
 
+    def ref_qualname(self, facts: ModuleFacts, scope: str, value: Value | None) -> str | None:
+        """The qualified name (as resolved, not :func:`canonical`) a plain reference names
+        (``get_db``, ``deps.get_db`` passed as a value); None for any other value, or a name
+        that resolves to no qualified name."""
+        symbol = self.resolve(facts, scope, value.dotted) if isinstance(value, Ref) else None
+        return symbol.qualname if symbol is not None and symbol.qualname else None
+
     def resolve_qualname(self, qualname: str, hops: int = 0) -> Symbol | None:
         """A fully qualified name, followed into project modules where it points into one."""
         return self.memo(("qualname", qualname), lambda: self._resolve_qualname(qualname, hops),
