@@ -796,12 +796,11 @@ def field_kind(ctx: FileContext, model: str | None, attr: str, depth: int = 0) -
     symbol = project.resolve_qualname(model)
     if symbol is None or symbol.project_ref is None:
         return DATA  # a model from a library: its fields are unknown, assume text
-    module, key = symbol.project_ref
-    facts = project.modules.get(module)
-    klass = facts.classes.get(key) if facts else None
-    scope = facts.scopes.get(key) if facts else None
-    if klass is None or scope is None:
+    found = project.class_body(symbol)
+    if found is None:
         return None
+    facts, klass, scope = found
+    key = klass.key
     binding = scope.bindings.get(attr)
     if binding is not None:
         if binding.kind == "param":
@@ -843,14 +842,11 @@ def fields_are_keys(ctx, model: str | None) -> bool:
         if seen > 8:
             return False
         symbol = project.resolve_qualname(qualname)
-        if symbol is None or symbol.project_ref is None:
-            return False  # a library's model: its configuration is unknown
-        module, key = symbol.project_ref
-        facts = project.modules.get(module)
-        klass = facts.classes.get(key) if facts else None
-        scope = facts.scopes.get(key) if facts else None
-        if klass is None or scope is None:
-            return False
+        found = project.class_body(symbol)
+        if found is None:
+            return False  # a library's model (its configuration is unknown), or not a class
+        facts, klass, scope = found
+        key = klass.key
         config = scope.bindings.get("model_config")
         if config is not None:
             value = config.value if config.kind == "value" else None
