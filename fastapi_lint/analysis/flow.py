@@ -44,12 +44,13 @@ from fastapi_lint.data.taint import (
     PROPAGATING_FUNCTIONS,
     PROPAGATING_METHODS,
 )
-from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Param, Ref, Subscript, Value
+from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Param, Ref, Value
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext, Rule
 from fastapi_lint.analysis.parameters import read_param, signature
+from fastapi_lint.analysis.resolution import TypeForm, is_none
 
 DATA = "data"  # a string/bytes/path value carrying the tainted data
 UPLOAD = "upload"  # an UploadFile object (FAPI405)
@@ -752,9 +753,9 @@ def _container_item(ctx: FileContext, sp) -> tuple[str, str | None] | None:
     found = _generic_type(ctx, facts, scope, sp.type_value)
     if found is None:
         return None
-    value, name = found
+    name = found.qualname
     if name in _CONTAINERS:
-        item = ctx.project.annotation_type(facts, scope, value.items[0])
+        item = ctx.project.annotation_type(found.facts, found.scope, found.items[0])
         if item in _STRING_TYPES:
             return (DATA, None)
         if item is not None and ctx.project.is_subclass(item, PYDANTIC_MODELS):
@@ -765,26 +766,22 @@ def _container_item(ctx: FileContext, sp) -> tuple[str, str | None] | None:
     return None
 
 
-def _generic_type(
-    ctx: FileContext, facts: ModuleFacts, scope: str, value: Value | None
-) -> tuple[Subscript, str | None] | None:
-    """The subscripted type an annotation declares, seen through ``| None``, ``Optional[...]``
-    and ``Annotated[...]`` (three levels at most), with the qualname of its base."""
+def _generic_type(ctx: FileContext, facts: ModuleFacts, scope: str, value: Value | None) -> TypeForm | None:
+    """The subscripted type an annotation declares (a ``"generic"`` :meth:`Resolver.type_form
+    <fastapi_lint.analysis.resolution.Resolver.type_form>`, with at least one item), seen
+    through ``| None``, ``Optional[...]`` and ``Annotated[...]`` (three levels at most)."""
     for _ in range(3):
-        if not isinstance(value, Subscript) or not value.items:
-            return None
-        if value.base == "|":
-            parts = [p for p in value.items if p != Const(None)]
+        form = ctx.project.type_form(facts, scope, value)
+        facts, scope = form.facts, form.scope
+        if form.kind == "union":
+            parts = [p for p in form.items if not is_none(p)]
             if len(parts) != 1:
                 return None
             value = parts[0]
-            continue
-        base = ctx.project.resolve(facts, scope, value.base) if value.base else None
-        name = base.qualname if base else None
-        if name in ("typing.Optional", "typing.Annotated", "typing_extensions.Annotated"):
-            value = value.items[0]
-            continue
-        return value, name
+        elif form.kind == "annotated":
+            value = form.items[0]
+        else:
+            return form if form.kind == "generic" and form.items else None
     return None
 
 
@@ -995,8 +992,8 @@ def upload_sources(ctx: FileContext, key: str | None) -> dict[str, Taint]:
         found = _generic_type(ctx, facts, scope, sp.type_value)
         if found is None:
             continue
-        value, name = found
-        if name in _CONTAINERS and ctx.project.annotation_type(facts, scope, value.items[0]) in _UPLOAD_TYPES:
+        if found.qualname in _CONTAINERS and (
+                ctx.project.annotation_type(found.facts, found.scope, found.items[0]) in _UPLOAD_TYPES):
             env[sp.name] = Taint(f"`{sp.name}[...].filename`", kind=UPLOADS)
     return env
 
