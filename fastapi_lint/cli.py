@@ -40,6 +40,17 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
+def _fail_on(exc: Exception) -> None:
+    """A command's error as one line and an exit code, never a traceback: a usage error's
+    message (exit 2), anything else as an internal error (exit 3), raised again for a
+    traceback when FASTAPI_LINT_DEBUG is set."""
+    if isinstance(exc, UsageError):
+        _fail(str(exc))
+    if os.environ.get("FASTAPI_LINT_DEBUG"):
+        raise exc
+    _fail(f"internal error: {type(exc).__name__}: {exc} (set FASTAPI_LINT_DEBUG=1 for a traceback)", EXIT_INTERNAL)
+
+
 class _DefaultToCheck(click.Group):
     """``fastapi-lint src/`` means ``fastapi-lint check src/``."""
 
@@ -224,12 +235,8 @@ def check(
     except KeyboardInterrupt:
         click.echo("fastapi-lint: interrupted", err=True)
         sys.exit(130)
-    except UsageError as exc:
-        _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
-        if os.environ.get("FASTAPI_LINT_DEBUG"):
-            raise
-        _fail(f"internal error: {type(exc).__name__}: {exc} (set FASTAPI_LINT_DEBUG=1 for a traceback)", EXIT_INTERNAL)
+        _fail_on(exc)
     if stdin_filename is not None and fix_mode is not None and not diff:
         # Editors pipe the buffer through us: the (fixed) source goes back on stdout.
         fixed = result.files[0].fixed_source if result.files else None
@@ -451,12 +458,8 @@ def routes_command(paths: tuple[Path, ...], app_spec: str | None, output_format:
                 served = served or (found.row is not None and not found.partial)
             sys.exit(EXIT_CLEAN if served else EXIT_FINDINGS)
         report(tables, sys.stdout, output_format, make_console(sys.stdout) if output_format == "text" else None)
-    except UsageError as exc:
-        _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - never a traceback for the user
-        if os.environ.get("FASTAPI_LINT_DEBUG"):
-            raise
-        _fail(f"internal error: {type(exc).__name__}: {exc} (set FASTAPI_LINT_DEBUG=1 for a traceback)", EXIT_INTERNAL)
+        _fail_on(exc)
 
 
 def _is_app(table, spec: str) -> bool:

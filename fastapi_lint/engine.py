@@ -23,7 +23,7 @@ import threading
 import tokenize
 import traceback
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, ParamSpec
 
 import libcst as cst
 
@@ -273,8 +273,9 @@ def _forget_unfinished(project: Project, mark: int) -> None:
 
 
 def _budgeted(path: str, project: Project, fixing: bool, work: Callable[[], FileResult], source: bytes) -> FileResult:
-    """``work()`` under the file's time budget; when it runs out, the one diagnostic the
-    file gets instead of its results."""
+    """``work()`` under the file's time budget; when it runs out, or raises (a bug outside
+    any rule still stops only this file), the one diagnostic the file gets instead of its
+    results."""
     seconds = FILE_TIME_BUDGET * max(1.0, source.count(b"\n") / BUDGET_LINES)
     mark = len(getattr(project, "_memo", ()))
     _at("")
@@ -284,6 +285,8 @@ def _budgeted(path: str, project: Project, fixing: bool, work: Callable[[], File
     except OutOfTime as exc:
         _forget_unfinished(project, mark)
         return _out_of_time(path, exc, seconds, fixing)
+    except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
+        return _crashed(path, exc)
 
 
 def engine_diagnostic(path: str, code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
@@ -311,6 +314,9 @@ def _internal_error_of(path: str, code: str, name: str, exc: BaseException) -> D
     )
 
 
+_P = ParamSpec("_P")
+
+
 @dataclass
 class _Pass:
     """One lint of one version of a file: its findings and the fixes they propose."""
@@ -319,18 +325,6 @@ class _Pass:
     module: cst.Module | None = None
     positions: dict | None = None
     fixes: list[tuple[int, Fix]] = field(default_factory=list)  # (index in diagnostics, fix)
-
-
-def lint_source(
-    path: str,
-    source: bytes,
-    facts: ModuleFacts,
-    project: Project,
-    rule_classes: list[type[Rule]],
-    options: LintOptions,
-) -> FileResult:
-    """Lint one file's bytes. ``rule_classes`` are the rules enabled for this path."""
-    return lint_source_with_fixes(path, source, facts, project, rule_classes, options)[0]
 
 
 def lint_source_with_fixes(
@@ -347,16 +341,29 @@ def lint_source_with_fixes(
     done: list[_Pass] = []
 
     def work() -> FileResult:
-        try:
-            done.append(_lint(path, source, facts, project, rule_classes, options))
-            return done[0].result
-        except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
-            return _crashed(path, exc)
+        done.append(_lint(path, source, facts, project, rule_classes, options))
+        return done[0].result
 
     result = _budgeted(path, project, False, work, source)
     if done and done[0].result is result:
         return result, done[0].module, list(done[0].fixes)
     return result, None, []
+
+
+def _findings_only(
+    with_fixes: Callable[_P, tuple[FileResult, cst.Module | None, list[tuple[int, Fix]]]],
+) -> Callable[_P, FileResult]:
+    def findings_only(*args: _P.args, **kwargs: _P.kwargs) -> FileResult:
+        return with_fixes(*args, **kwargs)[0]
+
+    return findings_only
+
+
+lint_source = _findings_only(lint_source_with_fixes)
+lint_source.__name__ = lint_source.__qualname__ = "lint_source"
+lint_source.__doc__ = """Lint one file's bytes (``path, source, facts, project, rule_classes, options``, as
+:func:`lint_source_with_fixes` takes them, one signature for both). ``rule_classes`` are
+the rules enabled for this path."""
 
 
 def _crashed(path: str, exc: BaseException) -> FileResult:
@@ -384,13 +391,8 @@ def fix_source(
     remaining findings and how many were fixed. A pass whose combined edits would not
     parse falls back to the fixes that do; the others are reported as skipped.
     """
-    def work() -> FileResult:
-        try:
-            return _fix(path, source, facts, project, rule_classes, options, refresh_facts, unsafe)
-        except Exception as exc:  # noqa: BLE001 - a bug outside any rule still stops only this file
-            return _crashed(path, exc)
-
-    return _budgeted(path, project, True, work, source)
+    return _budgeted(path, project, True,
+                     lambda: _fix(path, source, facts, project, rule_classes, options, refresh_facts, unsafe), source)
 
 
 def _fix(path, source, facts, project, rule_classes, options, refresh_facts, unsafe) -> FileResult:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable, Union
 import libcst as cst
 from fastapi_lint.diagnostics import Applicability
 from fastapi_lint.analysis.facts import MODULE_SCOPE, Const
-from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.names import bound_names, canonical, dotted_name
 from fastapi_lint.project import Project
 from fastapi_lint.traversal import traverse
 
@@ -51,6 +51,26 @@ def imports_for_name(ctx: FileContext, name: str, accepted: Iterable[str], modul
     if bound is None:
         return (Import(module, name),)
     return () if canonical(bound.qualname or "") in frozenset(accepted) else None
+
+
+def name_fix(
+    ctx: FileContext,
+    node: cst.CSTNode,
+    name: str,
+    accepted: Iterable[str],
+    module: str,
+    replacement: Replacement | None = None,
+    *,
+    unsafe: bool = False,
+) -> Fix | None:
+    """Replace ``node`` by ``replacement`` (the plain name ``name`` when not given), code that
+    writes ``name`` for one of the ``accepted`` qualified names: with ``from module import
+    name`` where the file does not bind it yet, None where ``name`` means something else
+    here (:func:`imports_for_name`)."""
+    imports = imports_for_name(ctx, name, accepted, module)
+    if imports is None:
+        return None
+    return Fix.replace(node, cst.Name(name) if replacement is None else replacement, unsafe=unsafe, imports=imports)
 
 
 @dataclass(frozen=True)
@@ -412,12 +432,12 @@ def _runtime_bindings(ctx: FileContext, statement: cst.CSTNode, index: int, boun
     if isinstance(statement, cst.If):
         skipped = _type_checking_branch(ctx, statement.test)
     if isinstance(statement, cst.For):
-        for name in _target_names(statement.target):
+        for name in bound_names(statement.target):
             bound.setdefault(name, index)
     if isinstance(statement, cst.With):
         for item in statement.items:
             if item.asname is not None:
-                for name in _target_names(item.asname.name):
+                for name in bound_names(item.asname.name):
                     bound.setdefault(name, index)
     for field, inner in _blocks(statement):
         if field != skipped:
@@ -453,21 +473,11 @@ def _small_statement_names(small: cst.BaseSmallStatement) -> list[str]:
             for alias in small.names
         ]
     if isinstance(small, cst.Assign):
-        return [name for target in small.targets for name in _target_names(target.target)]
+        return [name for target in small.targets for name in bound_names(target.target)]
     if isinstance(small, cst.AnnAssign) and small.value is not None:  # a bare annotation binds nothing
-        return _target_names(small.target)
+        return bound_names(small.target)
     if isinstance(small, cst.AugAssign):
-        return _target_names(small.target)
+        return bound_names(small.target)
     if isinstance(small, cst.TypeAlias):  # ``type Alias = ...``
         return [small.name.value]
-    return []
-
-
-def _target_names(target: cst.BaseExpression) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [name for element in target.elements for name in _target_names(element.value)]
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
     return []

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from fastapi_lint.analysis.facts import CallValue, ModuleFacts, Ref, Subscript, Value
+from fastapi_lint.analysis.facts import CallValue, ModuleFacts, Subscript, Value
 from fastapi_lint.analysis.names import canonical
 from fastapi_lint.analysis.resolution import Resolver
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
@@ -321,11 +321,9 @@ class Project(Resolver):
             call = scoped.call
             if not self._is_depends(facts, scoped.scope, call):
                 continue
-            target = call.arg(0, "dependency")
-            if isinstance(target, Ref):
-                symbol = self.resolve(facts, scoped.scope, target.dotted)
-                if symbol is not None and symbol.qualname:
-                    found.add(symbol.qualname)
+            qualname = self.ref_qualname(facts, scoped.scope, call.arg(0, "dependency"))
+            if qualname:
+                found.add(qualname)
         # ``x: Cls = Depends()`` and ``Annotated[Cls, Depends()]`` depend on the annotation.
         for function in facts.functions.values():
             for param in function.params:

@@ -61,3 +61,23 @@ def test_readers_agree():
     assert admits_none(project, facts, MODULE_SCOPE, _value("'Item'")) is None  # not read
     assert element_types(project, facts, MODULE_SCOPE, _value("Optional[list[Item]]")) == [("app.models.Item", True)]
     assert element_types(project, facts, MODULE_SCOPE, _value("Item | None")) == [("app.models.Item", False)]
+
+
+def test_node_type_form_reads_nodes_as_type_form_reads_facts():
+    """The libcst reading (analysis.responses.node_type_form, for rules that point at or rewrite
+    the annotation) gives the kind and qualname the facts reading gives."""
+    import libcst as cst
+
+    from fastapi_lint.analysis.model import ModuleModel
+    from fastapi_lint.analysis.responses import node_type_form
+    from fastapi_lint.rule import FileContext
+
+    project, facts = _project()
+    ctx = FileContext("app/main.py", ModuleModel(facts, project))
+    for text in ("None", "Item", "Item | None", "Optional[Item]", "Union[Item, int]", "list[Item]", "Item()"):
+        node, value = cst.parse_expression(text), _value(text)
+        read, expected = node_type_form(ctx, node), project.type_form(facts, MODULE_SCOPE, value)
+        assert (read.kind, read.qualname, len(read.items)) == (expected.kind, expected.qualname, len(expected.items)), text
+    assert node_type_form(ctx, cst.parse_expression("'Item'")).kind == "unknown"  # strings only where asked
+    string = node_type_form(ctx, cst.parse_expression("'Optional[Item]'"), strings=True)
+    assert string.kind == "union" and [cst.Module([]).code_for_node(i) for i in string.items] == ["Item", "None"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from fastapi_lint.data.coroutines import (
@@ -20,6 +22,7 @@ from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Seq, Subscript, Value
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
 from fastapi_lint.analysis.resolution import Symbol
+from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext
 from fastapi_lint.analysis.parameters import SignatureParam, qualname_of
@@ -86,13 +89,25 @@ def depends_target(call: cst.Call) -> cst.BaseExpression | None:
     return arg.value if arg is not None else None
 
 
-def called_dependency(ctx: FileContext, call: cst.Call) -> cst.Call | None:
-    """``f()`` when ``call`` is ``Depends(f())``/``Security(f())``: a call made where the
-    dependency should only be passed."""
+@dataclass(frozen=True)
+class CalledDependency:
+    """``Depends(f())``/``Security(f())``: a call made where the dependency should only be passed."""
+
+    call: cst.Call  # ``f()``
+    callee: Symbol | None  # what ``f`` is
+    spelled: str | None  # ``f`` as written, when a name chain
+    marker: str  # ``Depends`` or ``Security``, as the file spells it (last part)
+
+
+def called_dependency(ctx: FileContext, call: cst.Call) -> CalledDependency | None:
+    """The call passed to ``Depends(...)``/``Security(...)`` in place of the dependency, with
+    what it calls; None for anything else."""
     if not is_depends(ctx, call):
         return None
     inner = depends_target(call)
-    return inner if isinstance(inner, cst.Call) else None
+    if not isinstance(inner, cst.Call):
+        return None
+    return CalledDependency(inner, ctx.callee(inner), dotted_name(inner.func), marker_name(call))
 
 
 # ---------------------------------------------------------------- classes
@@ -237,6 +252,13 @@ def router_prefix(owner: Symbol) -> str:
         return ""
     value = owner.call.kwarg("prefix")
     return value.value if isinstance(value, Const) and isinstance(value.value, str) else ""
+
+
+def path_parameter_names(routes) -> list[set[str] | None]:
+    """The names of each route's path parameters, its router's literal ``prefix=`` included
+    (:func:`router_prefix`); None for a route whose path is not a literal."""
+    return [None if route.path is None else {p.name for p in path_parameters(router_prefix(route.owner) + route.path)}
+            for route in routes]
 
 
 # ---------------------------------------------------------------- dependencies of every route of an app/router

@@ -90,11 +90,9 @@ def _broad_handlers(project: Project) -> frozenset[str]:
                 continue
             if not is_broad(project, facts, scoped.scope, call.arg(0, CLASS_KEYWORD)):
                 continue
-            handler = call.arg(1, "handler")
-            if isinstance(handler, Ref):
-                symbol = project.resolve(facts, scoped.scope, handler.dotted)
-                if symbol is not None and symbol.qualname:
-                    names.add(symbol.qualname)
+            handler = project.ref_qualname(facts, scoped.scope, call.arg(1, "handler"))
+            if handler:
+                names.add(handler)
     return frozenset(names)
 
 

@@ -44,12 +44,13 @@ from fastapi_lint.data.taint import (
     PROPAGATING_FUNCTIONS,
     PROPAGATING_METHODS,
 )
-from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Param, Ref, Subscript, Value
+from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Param, Ref, Value
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
 from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext, Rule
 from fastapi_lint.analysis.parameters import read_param, signature
+from fastapi_lint.analysis.resolution import TypeForm, is_none
 
 DATA = "data"  # a string/bytes/path value carrying the tainted data
 UPLOAD = "upload"  # an UploadFile object (FAPI405)
@@ -147,6 +148,12 @@ class Flow:
         except RecursionError:
             return []
         return self.findings
+
+    def run_unless(self, guards: frozenset[str]) -> list[tuple[cst.CSTNode, str]]:
+        """:meth:`run`, or nothing when the function makes one of the ``guards`` checks anywhere
+        (a rule that takes such a function to validate its values)."""
+        findings = self.run()
+        return [] if self.guards & guards else findings
 
     def report(self, node: cst.CSTNode, message: str, source: str | None = None) -> None:
         if id(node) not in self._reported:
@@ -752,9 +759,9 @@ def _container_item(ctx: FileContext, sp) -> tuple[str, str | None] | None:
     found = _generic_type(ctx, facts, scope, sp.type_value)
     if found is None:
         return None
-    value, name = found
+    name = found.qualname
     if name in _CONTAINERS:
-        item = ctx.project.annotation_type(facts, scope, value.items[0])
+        item = ctx.project.annotation_type(found.facts, found.scope, found.items[0])
         if item in _STRING_TYPES:
             return (DATA, None)
         if item is not None and ctx.project.is_subclass(item, PYDANTIC_MODELS):
@@ -765,26 +772,22 @@ def _container_item(ctx: FileContext, sp) -> tuple[str, str | None] | None:
     return None
 
 
-def _generic_type(
-    ctx: FileContext, facts: ModuleFacts, scope: str, value: Value | None
-) -> tuple[Subscript, str | None] | None:
-    """The subscripted type an annotation declares, seen through ``| None``, ``Optional[...]``
-    and ``Annotated[...]`` (three levels at most), with the qualname of its base."""
+def _generic_type(ctx: FileContext, facts: ModuleFacts, scope: str, value: Value | None) -> TypeForm | None:
+    """The subscripted type an annotation declares (a ``"generic"`` :meth:`Resolver.type_form
+    <fastapi_lint.analysis.resolution.Resolver.type_form>`, with at least one item), seen
+    through ``| None``, ``Optional[...]`` and ``Annotated[...]`` (three levels at most)."""
     for _ in range(3):
-        if not isinstance(value, Subscript) or not value.items:
-            return None
-        if value.base == "|":
-            parts = [p for p in value.items if p != Const(None)]
+        form = ctx.project.type_form(facts, scope, value)
+        facts, scope = form.facts, form.scope
+        if form.kind == "union":
+            parts = [p for p in form.items if not is_none(p)]
             if len(parts) != 1:
                 return None
             value = parts[0]
-            continue
-        base = ctx.project.resolve(facts, scope, value.base) if value.base else None
-        name = base.qualname if base else None
-        if name in ("typing.Optional", "typing.Annotated", "typing_extensions.Annotated"):
-            value = value.items[0]
-            continue
-        return value, name
+        elif form.kind == "annotated":
+            value = form.items[0]
+        else:
+            return form if form.kind == "generic" and form.items else None
     return None
 
 
@@ -796,12 +799,11 @@ def field_kind(ctx: FileContext, model: str | None, attr: str, depth: int = 0) -
     symbol = project.resolve_qualname(model)
     if symbol is None or symbol.project_ref is None:
         return DATA  # a model from a library: its fields are unknown, assume text
-    module, key = symbol.project_ref
-    facts = project.modules.get(module)
-    klass = facts.classes.get(key) if facts else None
-    scope = facts.scopes.get(key) if facts else None
-    if klass is None or scope is None:
+    found = project.class_body(symbol)
+    if found is None:
         return None
+    facts, klass, scope = found
+    key = klass.key
     binding = scope.bindings.get(attr)
     if binding is not None:
         if binding.kind == "param":
@@ -843,14 +845,11 @@ def fields_are_keys(ctx, model: str | None) -> bool:
         if seen > 8:
             return False
         symbol = project.resolve_qualname(qualname)
-        if symbol is None or symbol.project_ref is None:
-            return False  # a library's model: its configuration is unknown
-        module, key = symbol.project_ref
-        facts = project.modules.get(module)
-        klass = facts.classes.get(key) if facts else None
-        scope = facts.scopes.get(key) if facts else None
-        if klass is None or scope is None:
-            return False
+        found = project.class_body(symbol)
+        if found is None:
+            return False  # a library's model (its configuration is unknown), or not a class
+        facts, klass, scope = found
+        key = klass.key
         config = scope.bindings.get("model_config")
         if config is not None:
             value = config.value if config.kind == "value" else None
@@ -999,8 +998,8 @@ def upload_sources(ctx: FileContext, key: str | None) -> dict[str, Taint]:
         found = _generic_type(ctx, facts, scope, sp.type_value)
         if found is None:
             continue
-        value, name = found
-        if name in _CONTAINERS and ctx.project.annotation_type(facts, scope, value.items[0]) in _UPLOAD_TYPES:
+        if found.qualname in _CONTAINERS and (
+                ctx.project.annotation_type(found.facts, found.scope, found.items[0]) in _UPLOAD_TYPES):
             env[sp.name] = Taint(f"`{sp.name}[...].filename`", kind=UPLOADS)
     return env
 

@@ -27,6 +27,7 @@ from fastapi_lint.analysis.facts import (
     FunctionFacts,
     ModuleFacts,
     Ref,
+    Scope,
     Subscript,
     Value,
 )
@@ -133,6 +134,13 @@ class Resolver:
                 return None
             symbol = self._attribute(symbol, attr, hops + 1)
         return symbol
+
+    def ref_qualname(self, facts: ModuleFacts, scope: str, value: Value | None) -> str | None:
+        """The qualified name (as resolved, not :func:`canonical`) a plain reference names
+        (``get_db``, ``deps.get_db`` passed as a value); None for any other value, or a name
+        that resolves to no qualified name."""
+        symbol = self.resolve(facts, scope, value.dotted) if isinstance(value, Ref) else None
+        return symbol.qualname if symbol is not None and symbol.qualname else None
 
     def resolve_qualname(self, qualname: str, hops: int = 0) -> Symbol | None:
         """A fully qualified name, followed into project modules where it points into one."""
@@ -375,6 +383,16 @@ class Resolver:
         """Where a class of the project is defined (its module's facts and its facts)."""
         found = self.definition(self.resolve_qualname(qualname)) if qualname else None
         return found if found is not None and isinstance(found[1], ClassFacts) else None
+
+    def class_body(self, symbol: Symbol | None) -> tuple[ModuleFacts, ClassFacts, Scope] | None:
+        """A project class a symbol names, with the scope of its body (what it binds: fields,
+        methods, ``model_config``)."""
+        found = self.definition(symbol)
+        if found is None or not isinstance(found[1], ClassFacts):
+            return None
+        facts, klass = found
+        scope = facts.scopes.get(klass.key)
+        return (facts, klass, scope) if scope is not None else None
 
     def project_function(self, symbol: Symbol | None) -> tuple[ModuleFacts, FunctionFacts] | None:
         """Where a function of the project a symbol names is defined."""

@@ -1,14 +1,19 @@
-"""Reading response declarations (FAPI202, FAPI208): typing's aliases of builtin generics
-and annotations written as strings; the async generators an endpoint streams (FAPI106)."""
+"""Reading response declarations (FAPI202, FAPI208): typing's aliases of builtin generics,
+annotations written as strings, and the top level of an annotation node (``node_type_form``,
+``Resolver.type_form``'s reading for libcst nodes, also FAPI212's); the async generators an endpoint streams (FAPI106)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import libcst as cst
 
 from fastapi_lint.analysis.facts import CallValue, FunctionFacts, ModuleFacts, Ref, Value
+from fastapi_lint.analysis.resolution import ANNOTATED, OPTIONAL, UNION
 from fastapi_lint.analysis.names import canonical
 from fastapi_lint.data.coroutines import STREAMING_RESPONSE_CLASSES
 from fastapi_lint.project import Project, query
+from fastapi_lint.rule import FileContext
 
 
 
@@ -35,6 +40,60 @@ def parse_annotation(text: str) -> cst.BaseExpression | None:
         return cst.parse_expression(text.strip())
     except Exception:  # not an expression: a forward reference we cannot read
         return None
+
+
+@dataclass(frozen=True)
+class NodeTypeForm:
+    """What an annotation written in the linted file (a libcst node) is at its top level: the
+    reading :meth:`Resolver.type_form <fastapi_lint.analysis.resolution.Resolver.type_form>`
+    gives the facts' annotations, for the rules that point at, compare or rewrite the node.
+
+    kind: ``"none"``; ``"class"`` (a name or attribute chain; ``qualname`` None when it names
+    no class, e.g. a type alias variable or an unknown name); ``"union"`` (``items``: the
+    alternatives of ``X | Y``, ``Union[...]``, and of ``Optional[X]`` with a ``None`` added);
+    ``"annotated"`` (``items``: the type, then the metadata); ``"generic"`` (any other
+    subscript: ``qualname`` of its base, None when unresolved, and its ``items``);
+    ``"unknown"``. ``node``: the expression read, which with ``strings`` may be the parsed
+    content of a string annotation (then not in the file's tree)."""
+
+    kind: str
+    node: cst.BaseExpression
+    qualname: str | None = None
+    items: tuple[cst.BaseExpression, ...] = ()
+
+
+_STRINGS = (cst.SimpleString, cst.ConcatenatedString)
+
+
+def node_type_form(ctx: FileContext, expr: cst.BaseExpression, strings: bool = False) -> NodeTypeForm:
+    """The top level of the annotation ``expr`` (:class:`NodeTypeForm`). With ``strings``, a
+    string annotation is read as the expression it holds; without, it is ``"unknown"``."""
+    for _ in range(4):  # a string inside a string: "'Item'"
+        if not (strings and isinstance(expr, _STRINGS)):
+            break
+        text = expr.evaluated_value
+        parsed = parse_annotation(text) if isinstance(text, str) else None
+        if parsed is None:
+            return NodeTypeForm("unknown", expr)
+        expr = parsed
+    if isinstance(expr, cst.Name) and expr.value == "None":
+        return NodeTypeForm("none", expr)
+    if isinstance(expr, (cst.Name, cst.Attribute)):
+        return NodeTypeForm("class", expr, ctx.qualname(expr))
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+        return NodeTypeForm("union", expr, items=(expr.left, expr.right))
+    if not isinstance(expr, cst.Subscript) or any(
+            not isinstance(e.slice, cst.Index) or e.slice.star is not None for e in expr.slice):
+        return NodeTypeForm("unknown", expr)
+    items = tuple(e.slice.value for e in expr.slice)
+    base = ctx.qualname(expr.value)
+    if base in OPTIONAL:
+        return NodeTypeForm("union", expr, items=(*items, cst.Name("None")))
+    if base in UNION:
+        return NodeTypeForm("union", expr, items=items)
+    if base in ANNOTATED:
+        return NodeTypeForm("annotated", expr, items=items)
+    return NodeTypeForm("generic", expr, base, items)
 
 
 # ---------------------------------------------------------------- streamed async generators

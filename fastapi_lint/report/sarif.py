@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 from urllib.parse import quote
@@ -23,7 +22,7 @@ from fastapi_lint import __version__
 from fastapi_lint.config import DEFAULT_DOCS_URL
 from fastapi_lint.data.security_severity import SECURITY_SEVERITY
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Severity
-from fastapi_lint.docs import PageNotFound, rule_page
+from fastapi_lint.docs import what_it_does
 from fastapi_lint.engine import rule_url
 from fastapi_lint.report.escape import escape, json_safe
 from fastapi_lint.report.gitlab import fingerprints
@@ -40,21 +39,12 @@ _ENGINE_RULES = {
 }
 
 
-def _what_it_does(code: str) -> str | None:
-    try:
-        page = rule_page(code)
-    except PageNotFound:
-        return None
-    match = re.search(r"^## What it does\s*$(.*?)(?=^## |\Z)", page, re.MULTILINE | re.DOTALL)
-    return match.group(1).strip() if match else None
-
-
 def _rule_descriptors(docs_url: str) -> list[dict]:
     from fastapi_lint.rules import ALL_RULES
 
     descriptors = []
     for code, rule in ALL_RULES.items():
-        help_text = _what_it_does(code) or rule.summary
+        help_text = what_it_does(code) or rule.summary
         properties: dict = {"tags": [code[:5] + "xx"]}
         if code in SECURITY_SEVERITY:
             score, cwes = SECURITY_SEVERITY[code]

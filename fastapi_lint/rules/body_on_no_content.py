@@ -13,10 +13,8 @@ from fastapi_lint.data.fastapi_names import RESPONSE_CLASSES
 from fastapi_lint.analysis.names import call_keyword
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
-from fastapi_lint.analysis.route_nodes import is_none, literal_string, route_decorators, status_code
-from fastapi_lint.analysis.parameters import ANNOTATED
-from fastapi_lint.analysis.parameters import OPTIONAL, UNION
-from fastapi_lint.analysis.responses import GENERIC_ALIASES, parse_annotation
+from fastapi_lint.analysis.route_nodes import is_none, route_decorators, status_code
+from fastapi_lint.analysis.responses import GENERIC_ALIASES, node_type_form
 
 
 _ANY = frozenset({"typing.Any", "typing_extensions.Any"})
@@ -114,25 +112,17 @@ class BodyOnNoContent(Rule):
         return None
 
     def _is_body_annotation(self, expr: cst.BaseExpression, depth: int = 0) -> bool:
-        if depth > 8 or is_none(expr):
+        if depth > 8:
             return False
-        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-            text = literal_string(expr)
-            parsed = parse_annotation(text) if text is not None else None
-            return parsed is not None and self._is_body_annotation(parsed, depth + 1)
-        if isinstance(expr, (cst.Name, cst.Attribute)):
-            return self._kind(self.ctx.qualname(expr)) == "body"
-        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
-            return self._is_body_annotation(expr.left, depth + 1) or self._is_body_annotation(expr.right, depth + 1)
-        if isinstance(expr, cst.Subscript):
-            items = [e.slice.value for e in expr.slice if isinstance(e.slice, cst.Index)]
-            base = self.ctx.qualname(expr.value)
-            if base in OPTIONAL or base in UNION:
-                return any(self._is_body_annotation(item, depth + 1) for item in items)
-            if base in ANNOTATED:
-                return bool(items) and self._is_body_annotation(items[0], depth + 1)
-            if base in _DATA_BUILTINS or GENERIC_ALIASES.get(base) in _DATA_BUILTINS:
-                return True
+        form = node_type_form(self.ctx, expr, strings=True)
+        if form.kind == "class":
+            return self._kind(form.qualname) == "body"
+        if form.kind == "union":
+            return any(self._is_body_annotation(item, depth + 1) for item in form.items)
+        if form.kind == "annotated":
+            return self._is_body_annotation(form.items[0], depth + 1)
+        if form.kind == "generic":
+            return form.qualname in _DATA_BUILTINS or GENERIC_ALIASES.get(form.qualname) in _DATA_BUILTINS
         return False
 
     def _is_body_value(self, expr: cst.BaseExpression) -> bool:

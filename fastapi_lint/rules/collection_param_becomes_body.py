@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.analysis.dependencies import router_prefix
+from fastapi_lint.analysis.dependencies import path_parameter_names
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.names import source_text
 from fastapi_lint.analysis.parameters import ANNOTATED, cst_param, implicit_body_kind, params_of
-from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.fixes import Fix, Import, annotation_allowed, imports_for_name
 from fastapi_lint.rule import Applicability, Rule, Severity
 
@@ -40,10 +39,7 @@ class CollectionParamBecomesBody(Rule):
         methods = {method for route in routes for method in route.methods}
         if not methods or not methods <= _BODYLESS or any(not route.methods for route in routes):
             return
-        path_names: set[str] = set()
-        for route in routes:
-            if route.path is not None:
-                path_names.update(p.name for p in path_parameters(router_prefix(route.owner) + route.path))
+        path_names = set().union(*(names for names in path_parameter_names(routes) if names is not None))
         method = "/".join(sorted(methods))
         for param in params_of(self.ctx, function):
             if param.marker is not None or param.name in path_names or param.param.kind not in ("positional", "keyword"):

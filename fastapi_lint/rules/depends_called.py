@@ -8,11 +8,9 @@ import libcst as cst
 from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.fixes import Fix, annotation_fix
-from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.dependencies import called_dependency, not_a_factory
-from fastapi_lint.analysis.dependencies import marker_name
 
 
 class DependsCalled(Rule):
@@ -28,19 +26,16 @@ class DependsCalled(Rule):
         return view.mentions("Depends", "Security")
 
     def visit_Call(self, node: cst.Call) -> None:
-        inner = called_dependency(self.ctx, node)
-        if inner is None:
-            return
-        symbol = self.ctx.callee(inner)
-        found = self.ctx.project.project_function(symbol)
+        called = called_dependency(self.ctx, node)
+        found = self.ctx.project.project_function(called.callee) if called is not None else None
         if found is None:
             return  # a class (FAPI305), a method, or an external factory
         facts, function = found
         gives = not_a_factory(self.ctx.project, facts, function)
         if gives is None:
             return
-        spelled = dotted_name(inner.func) or function.name
-        marker = marker_name(node)
+        inner, marker = called.call, called.marker
+        spelled = called.spelled or function.name
         self.report(
             inner,
             f"`{source_text(inner, 60)}` runs `{spelled}` once at import time and passes its result ({gives}) to "

@@ -7,7 +7,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.names import source_text
 
-from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.names import canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.dependencies import (
@@ -16,7 +16,6 @@ from fastapi_lint.analysis.dependencies import (
     instances_callable,
     is_project_class,
 )
-from fastapi_lint.analysis.dependencies import marker_name
 
 
 # Security schemes are built inline even in FastAPI's own docs (``Depends(HTTPBearer403())``);
@@ -36,16 +35,14 @@ class DependsOnInstance(Rule):
         return view.mentions("Depends", "Security")
 
     def visit_Call(self, node: cst.Call) -> None:
-        inner = called_dependency(self.ctx, node)
-        if inner is None:
-            return
-        symbol = self.ctx.callee(inner)
+        called = called_dependency(self.ctx, node)
+        symbol = called.callee if called is not None else None
         if symbol is None or not symbol.qualname:
             return
         qualname = canonical(symbol.qualname)
         project = self.ctx.project
-        spelled = dotted_name(inner.func) or qualname.rsplit(".", 1)[-1]
-        marker = marker_name(node)
+        inner, marker = called.call, called.marker
+        spelled = called.spelled or qualname.rsplit(".", 1)[-1]
         if is_project_class(project, qualname):
             callable_ = instances_callable(project, qualname)
             if any(a.startswith(_SECURITY_PREFIXES) for a in _ancestor_names(project, qualname)):

@@ -14,7 +14,7 @@ from fastapi_lint.data.deprecations import (
     NameRow,
 )
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
-from fastapi_lint.fixes import Fix, annotation_fix, expression, imports_for_name
+from fastapi_lint.fixes import Fix, annotation_fix, expression, name_fix
 from fastapi_lint.analysis.names import call_keyword, dotted_name
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
@@ -133,11 +133,8 @@ class DeprecatedFastAPIAPI(Rule):
             return None
         if isinstance(node, cst.Attribute):
             return Fix.replace(node, node.with_changes(attr=cst.Name(row.rename)), unsafe=row.unsafe)
-        imports = imports_for_name(self.ctx, row.rename, {f"{m}.{row.rename}" for m in _STATUS_MODULES},
-                                   qualname.rpartition(".")[0])
-        if imports is None:
-            return None  # the new name means something else in this file
-        return Fix.replace(node, node.with_changes(value=row.rename), unsafe=row.unsafe, imports=imports)
+        return name_fix(self.ctx, node, row.rename, {f"{m}.{row.rename}" for m in _STATUS_MODULES},
+                        qualname.rpartition(".")[0], node.with_changes(value=row.rename), unsafe=row.unsafe)
 
 
 def _keyword_fix(call: cst.Call, arg: cst.Arg, row: KeywordRow) -> Fix | None:

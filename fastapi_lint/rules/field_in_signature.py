@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.fixes import Fix, annotation_fix, imports_for_name
+from fastapi_lint.fixes import Fix, annotation_fix, name_fix
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.data.marker_keywords import MARKER_KEYWORDS
@@ -99,10 +99,8 @@ class FieldInSignature(Rule):
                                         (isinstance(default, cst.Name) and default.value == "Ellipsis")):
             if in_annotated or marker == "Path":
                 return None  # a default inside Annotated[...] or on a path parameter is rejected by FastAPI
-        imports = imports_for_name(self.ctx, marker, {f"fastapi.{marker}"}, "fastapi")
-        if imports is None:
-            return None  # the name means something else in this file
-        return Fix.replace(call, call.with_changes(func=cst.Name(marker)), unsafe=True, imports=imports)
+        return name_fix(self.ctx, call, marker, {f"fastapi.{marker}"}, "fastapi",
+                        call.with_changes(func=cst.Name(marker)), unsafe=True)
 
     def _inferred_marker(self, function, param) -> str | None:
         """``Path`` for a name in the route's path, ``Body`` for a model, ``Query`` for scalars and

@@ -11,7 +11,7 @@ from fastapi_lint.fixes import Fix, annotation_fix, imports_for_name
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.parameters import cst_param, fastapi_params
-from fastapi_lint.analysis.parameters import ANNOTATED
+from fastapi_lint.analysis.responses import NodeTypeForm, node_type_form
 from fastapi_lint.analysis.resolution import OPTIONAL
 
 
@@ -49,23 +49,21 @@ class ImplicitOptional(Rule):
             if cst_node is None or cst_node.annotation is None:
                 continue
             annotation = cst_node.annotation.annotation
+            form = node_type_form(self.ctx, annotation)
             self.report(
                 annotation,
                 f"Parameter `{param.name}` defaults to None but is annotated `{source_text(annotation, 60)}`"
-                f"{self._advice(annotation, param)}",
-                fix=annotation_fix(self.ctx, self._optional_fix(annotation, param)),
+                f"{self._advice(annotation, form, param)}",
+                fix=annotation_fix(self.ctx, self._optional_fix(annotation, form, param)),
             )
 
-    def _optional_fix(self, annotation: cst.BaseExpression, param) -> Fix | None:
+    def _optional_fix(self, annotation: cst.BaseExpression, form: NodeTypeForm, param) -> Fix | None:
         """``str`` -> ``str | None`` (``Optional[str]`` before Python 3.10); inside ``Annotated[...]``
         only the first argument changes. No fix for string annotations and for aliases of
         ``Annotated[...]`` (wrapping those in a union would hide their FastAPI marker)."""
         target = annotation
-        if isinstance(annotation, cst.Subscript) and self.ctx.qualname(annotation.value) in ANNOTATED:
-            first = annotation.slice[0] if annotation.slice else None
-            if first is None or not isinstance(first.slice, cst.Index) or first.slice.star is not None:
-                return None
-            target = first.slice.value
+        if form.kind == "annotated":
+            target = form.items[0]
         elif isinstance(annotation, (cst.Name, cst.Attribute)):
             if param.type_value is not param.param.annotation:
                 return None  # an alias of Annotated[...]
@@ -86,15 +84,14 @@ class ImplicitOptional(Rule):
             new = cst.Subscript(cst.Name("Optional"), [cst.SubscriptElement(cst.Index(target))])
         return Fix.replace(target, new, imports=imports)
 
-    def _advice(self, annotation: cst.BaseExpression, param) -> str:
+    def _advice(self, annotation: cst.BaseExpression, form: NodeTypeForm, param) -> str:
         tail = ", which does not admit None; annotate it "
-        if isinstance(annotation, cst.Subscript) and self.ctx.qualname(annotation.value) in ANNOTATED:
-            first, *rest = annotation.slice
-            if isinstance(first.slice, cst.Index):
-                metadata = "".join(f", {source_text(e.slice.value)}" for e in rest if isinstance(e.slice, cst.Index))
-                if len(metadata) > 40:  # long Query(...)/Body(...) metadata would drown the advice
-                    metadata = ", ..."
-                return f"{tail}`{source_text(annotation.value)}[{source_text(first.slice.value)} | None{metadata}]`"
+        if form.kind == "annotated":
+            first, *rest = form.items
+            metadata = "".join(f", {source_text(e)}" for e in rest)
+            if len(metadata) > 40:  # long Query(...)/Body(...) metadata would drown the advice
+                metadata = ", ..."
+            return f"{tail}`{source_text(form.node.value)}[{source_text(first)} | None{metadata}]`"
         if isinstance(annotation, (cst.Name, cst.Attribute)) and param.type_value is not param.param.annotation:
             # a type alias such as ``SearchTerm = Annotated[str, Query()]``
             rendered = _render(param.type_value)

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.analysis.model import Registration
-from fastapi_lint.analysis.url_templates import path_parameters
-from fastapi_lint.analysis.dependencies import router_prefix
+from fastapi_lint.analysis.dependencies import path_parameter_names
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.parameters import cst_param
@@ -15,12 +13,6 @@ from fastapi_lint.analysis.parameters import signature
 
 
 _ANY = frozenset({"typing.Any", "typing_extensions.Any", "builtins.object"})
-
-
-def _route_path(registration: Registration) -> str | None:
-    """The full literal path of a route: the router's literal prefix plus the route's path."""
-    path = registration.path
-    return None if path is None else router_prefix(registration.owner) + path
 
 
 class OptionalPathParam(Rule):
@@ -42,13 +34,8 @@ class OptionalPathParam(Rule):
         routes, function = found
         # A name is a path parameter when every route of the function has it in its path
         # (one def on `/items/` and `/items/{item_id}` legitimately defaults item_id).
-        paths = [_route_path(r) for r in routes]
-        in_every_path: set[str] | None = None
-        if all(path is not None for path in paths):
-            for path in paths:
-                names = {p.name for p in path_parameters(path)}
-                in_every_path = names if in_every_path is None else in_every_path & names
-        in_every_path = in_every_path or set()
+        per_route = path_parameter_names(routes)
+        in_every_path = set.intersection(*per_route) if per_route and None not in per_route else set()
         for param in signature(self.ctx.project, self.ctx.model.facts, function):
             if param.marker is not None and param.marker != "fastapi.Path":
                 continue

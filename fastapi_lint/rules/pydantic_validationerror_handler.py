@@ -17,7 +17,7 @@ from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
 from fastapi_lint.data.fastapi_names import APP_CLASSES
 from fastapi_lint.data.pydantic_v2 import PYDANTIC_VALIDATION_ERRORS
-from fastapi_lint.fixes import Fix, imports_for_name
+from fastapi_lint.fixes import Fix, name_fix
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 _REQUEST_VALIDATION_ERROR = "fastapi.exceptions.RequestValidationError"
@@ -92,7 +92,5 @@ class PydanticValidationErrorHandler(Rule):
         )
 
     def _fix(self, expr: cst.BaseExpression) -> Fix | None:
-        imports = imports_for_name(self.ctx, "RequestValidationError", {_REQUEST_VALIDATION_ERROR}, "fastapi.exceptions")
-        if imports is None:
-            return None
-        return Fix.replace(expr, cst.Name("RequestValidationError"), unsafe=True, imports=imports)
+        return name_fix(self.ctx, expr, "RequestValidationError", {_REQUEST_VALIDATION_ERROR}, "fastapi.exceptions",
+                        unsafe=True)

@@ -12,9 +12,7 @@ from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name, li
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.route_nodes import drop_argument, is_none, literal_string, route_decorators
-from fastapi_lint.analysis.parameters import ANNOTATED
-from fastapi_lint.analysis.parameters import OPTIONAL, UNION
-from fastapi_lint.analysis.responses import GENERIC_ALIASES, parse_annotation
+from fastapi_lint.analysis.responses import GENERIC_ALIASES, node_type_form, parse_annotation
 
 
 _NONE = ("none",)
@@ -81,18 +79,18 @@ class RedundantResponseModel(Rule):
     def _type_key(self, expr: cst.BaseExpression, depth: int = 0):
         if depth > 12:
             return None
-        if isinstance(expr, cst.Name) and expr.value == "None":
+        form = node_type_form(self.ctx, expr, strings=True)
+        expr = form.node
+        if form.kind == "none":
             return _NONE
-        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-            text = literal_string(expr)
-            parsed = parse_annotation(text) if text is not None else None
-            return self._type_key(parsed, depth + 1) if parsed is not None else None
-        if isinstance(expr, (cst.Name, cst.Attribute)):
+        if form.kind == "class":
             return self._name_key(expr)
-        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
-            return self._union([expr.left, expr.right], depth)
-        if isinstance(expr, cst.Subscript):
-            return self._subscript_key(expr, depth)
+        if form.kind == "union":
+            return self._union(list(form.items), depth)
+        if form.kind == "annotated":
+            return None  # metadata is not compared
+        if form.kind == "generic":
+            return self._generic_key(form, depth)
         if isinstance(expr, cst.List):  # Callable[[int], str]
             items = [self._type_key(e.value, depth + 1) if isinstance(e, cst.Element) else None
                      for e in expr.elements]
@@ -115,28 +113,17 @@ class RedundantResponseModel(Rule):
             return ("binding", symbol.origin)
         return None
 
-    def _subscript_key(self, expr: cst.Subscript, depth: int):
-        items = []
-        for element in expr.slice:
-            if not isinstance(element.slice, cst.Index) or element.slice.star is not None:
-                return None
-            items.append(element.slice.value)
-        base = self._name_key(expr.value) if isinstance(expr.value, (cst.Name, cst.Attribute)) else None
+    def _generic_key(self, form, depth: int):
+        base_node = form.node.value
+        base = self._name_key(base_node) if isinstance(base_node, (cst.Name, cst.Attribute)) else None
         if base is None:
             return None
-        base_name = base[1] if base[0] == "name" else None
-        if base_name in OPTIONAL:
-            return self._union([*items, cst.Name("None")], depth) if len(items) == 1 else None
-        if base_name in UNION:
-            return self._union(items, depth)
-        if base_name in ANNOTATED:
-            return None  # metadata is not compared
-        if base_name in _LITERAL:
+        if form.qualname in _LITERAL:
             try:
-                return ("literal", tuple(literal_value(item) for item in items))
+                return ("literal", tuple(literal_value(item) for item in form.items))
             except ValueError:
                 return None
-        keys = tuple(self._type_key(item, depth + 1) for item in items)
+        keys = tuple(self._type_key(item, depth + 1) for item in form.items)
         return None if None in keys else ("generic", base, keys)
 
     def _union(self, members: list[cst.BaseExpression], depth: int):

@@ -532,11 +532,7 @@ class SqlStringFormatting(FlowRule):
                 env[param.name] = Taint(f"parameter `{param.name}`")
         if not env:
             return []
-        flow = _SqlFlow(self.ctx, function, env, frozenset(scope.bindings), drivers)
-        findings = flow.run()
-        if flow.guards & _GUARDS:
-            return []
-        return findings
+        return _SqlFlow(self.ctx, function, env, frozenset(scope.bindings), drivers).run_unless(_GUARDS)
 
     def _emit_value(self, node: cst.CSTNode) -> None:
         self._emit(node)

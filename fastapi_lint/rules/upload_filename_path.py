@@ -109,8 +109,4 @@ class UploadFilenamePath(FlowRule):
         env = upload_sources(self.ctx, key)
         if not env:
             return []
-        flow = _UploadFlow(self.ctx, function, env)
-        findings = flow.run()
-        if flow.guards & PATH_GUARDS:
-            return []
-        return findings
+        return _UploadFlow(self.ctx, function, env).run_unless(PATH_GUARDS)

@@ -46,8 +46,4 @@ class UserPathFileAccess(FlowRule):
         env = request_sources(self.ctx, key, plain_path=False)
         if not env:
             return []
-        flow = _UserPathFlow(self.ctx, function, env)
-        findings = flow.run()
-        if flow.guards & PATH_GUARDS:
-            return []
-        return findings
+        return _UserPathFlow(self.ctx, function, env).run_unless(PATH_GUARDS)

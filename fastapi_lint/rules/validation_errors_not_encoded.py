@@ -12,7 +12,7 @@ from fastapi_lint.analysis.exception_handlers import REQUEST_VALIDATION_ERROR, e
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.names import bound_names, call_keyword, call_positional, canonical, dotted_name, local_bindings
 from fastapi_lint.data.fastapi_names import JSON_RESPONSE_CLASSES
-from fastapi_lint.fixes import Fix, imports_for_name
+from fastapi_lint.fixes import Fix, name_fix
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 _ENCODER = "fastapi.encoders.jsonable_encoder"
@@ -96,11 +96,8 @@ class ValidationErrorsNotEncoded(Rule):
             )
 
     def _fix(self, node: cst.BaseExpression) -> Fix | None:
-        imports = imports_for_name(self.ctx, "jsonable_encoder", {_ENCODER}, "fastapi.encoders")
-        if imports is None:
-            return None  # the name means something else here
         wrapped = cst.Call(func=cst.Name("jsonable_encoder"), args=[cst.Arg(node)])
-        return Fix.replace(node, wrapped, imports=imports)
+        return name_fix(self.ctx, node, "jsonable_encoder", {_ENCODER}, "fastapi.encoders", wrapped)
 
 
 def _is_errors_call(node: cst.BaseExpression, exc: str) -> bool:

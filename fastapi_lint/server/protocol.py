@@ -39,7 +39,7 @@ from pygls.lsp.server import LanguageServer
 
 from fastapi_lint import __version__
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Applicability, Diagnostic, Severity
-from fastapi_lint.docs import PageNotFound, rule_page
+from fastapi_lint.docs import what_it_does
 from fastapi_lint.engine import BadSource, decode_source
 from fastapi_lint.server.positions import UTF16, LineIndex
 from fastapi_lint.server.workspace import Document, Workspace
@@ -272,16 +272,6 @@ def text_edits(before: str, after: str, encoding: str) -> list[types.TextEdit]:
             range=types.Range(types.Position(*old.position_of(start)), types.Position(*old.position_of(end))),
             new_text="".join(new_lines[j1:j2])))
     return edits
-
-
-def rule_summary(code: str) -> str | None:
-    """The *What it does* section of the rule's page."""
-    try:
-        page = rule_page(code)
-    except PageNotFound:
-        return None
-    match = re.search(r"^## What it does\s*\n(.*?)(?=^## |\Z)", page, re.MULTILINE | re.DOTALL)
-    return match.group(1).strip() if match else None
 
 
 def _comment_lines(text: str) -> set[int]:
@@ -557,7 +547,7 @@ async def _hover(ls: FastAPILintServer, params: types.HoverParams) -> types.Hove
             continue
         hit = hit or lsp.range
         text = f"**{finding.code}** `{finding.name}` ({finding.severity.value}): {finding.message}"
-        summary = rule_summary(finding.code) if finding.code not in _ENGINE_CODES else None
+        summary = what_it_does(finding.code) if finding.code not in _ENGINE_CODES else None
         if summary:
             text += f"\n\n{summary}"
         link = lsp.code_description.href if lsp.code_description else None
