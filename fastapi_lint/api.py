@@ -382,6 +382,7 @@ def _lint_files_cached(
 
     found: dict[Path, FileResult] = {}
     to_confirm: dict[Path, Lookup] = {}
+    cache.prefetch_results([path for path in files if hashes.get(path) is not None])
     for path in files:
         if hashes.get(path) is not None:
             lookup = cache.get_result(path, key(path), display_path(path), project_digests)

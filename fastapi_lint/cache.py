@@ -1,12 +1,15 @@
 """The persistent cache (``.fastapi_lint_cache/`` next to the config): one SQLite store.
 
-Three tables, read lazily row by row and written in one transaction at the end of a run:
+Its tables are written in one transaction at the end of a run and read in bulk (every
+file's stat row and facts digest in one query each, results in batches), except the
+facts themselves and the answers, read only when needed:
 
 - ``files``: path -> (mtime, size, ctime, inode, content hash). A file whose stat is
   unchanged is not read again, unless its mtime is not older than the store's last write
   (a "racy" entry: the file may have changed within the clock's resolution).
-- ``facts``: (module, content hash) -> digest of the module's facts and the facts
-  themselves (first pass), decoded only when some file must be linted again.
+- ``facts``: (module, content hash) -> digest of the module's facts (with its own keyed
+  digest, so it is checked without reading them) and the facts themselves (first pass),
+  decoded only when some file must be linted again.
 - ``results``: path -> (key, dependencies, FileResult); the key is the content hash, the
   enabled rules and the settings; the dependencies are the facts digests of the modules
   the file's rules read, or of the whole project when they walked every module.
@@ -50,8 +53,8 @@ _PACKAGE_DIR = Path(fastapi_lint.__file__).resolve().parent
 _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE files (path BLOB PRIMARY KEY, stat TEXT NOT NULL, hash TEXT NOT NULL, mac TEXT NOT NULL)",
-    "CREATE TABLE facts (module BLOB NOT NULL, hash TEXT NOT NULL, digest TEXT NOT NULL, data TEXT,"
-    " mac TEXT NOT NULL, PRIMARY KEY (module, hash))",
+    "CREATE TABLE facts (module BLOB NOT NULL, hash TEXT NOT NULL, digest TEXT NOT NULL, digest_mac TEXT NOT NULL,"
+    " data TEXT, mac TEXT NOT NULL, PRIMARY KEY (module, hash))",
     "CREATE TABLE results (path BLOB PRIMARY KEY, key TEXT NOT NULL, deps TEXT NOT NULL, every TEXT NOT NULL,"
     " data TEXT NOT NULL, modules TEXT NOT NULL, questions TEXT NOT NULL, mac TEXT NOT NULL)",
     "CREATE TABLE groups (id TEXT PRIMARY KEY, data TEXT NOT NULL, mac TEXT NOT NULL)",
@@ -61,6 +64,7 @@ _SCHEMA = (
 _GROUP = "#group"  # a stored read "#group<id>" (no module name starts with "#"): a ReadGroup kept in its own row
 _SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 _BUSY_SECONDS = 5.0
+_BATCH = 500  # parameters per query (SQLite allows 999 in old builds)
 
 
 def _code_version() -> str:
@@ -212,6 +216,11 @@ class Cache:
         self._group_ids: dict[int, tuple[ReadGroup, str]] = {}
         self._loaded_groups: dict[str, ReadGroup | None] = {}
         self._written_ns: int | None = None
+        # Rows read in one query each (a run needs every file's stat and facts digest, and
+        # the result of most files): far cheaper than a query per file.
+        self._stored_files: dict[bytes, tuple[str, str, str]] | None = None
+        self._stored_digests: dict[tuple[bytes, str], tuple[str, str]] | None = None
+        self._stored_results: dict[bytes, tuple] = {}
 
     # ------------------------------------------------------------ storage
 
@@ -332,8 +341,9 @@ class Cache:
                 [(_blob(path), stamp, hashed, self._mac("files", path, stamp, hashed))
                  for path, (stamp, hashed) in self._files.items()])
             connection.executemany(
-                "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)",
-                [(_blob(module), hashed, found, data, self._mac("facts", module, hashed, found, data))
+                "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)",
+                [(_blob(module), hashed, found, self._mac("digest", module, hashed, found), data,
+                  self._mac("facts", module, hashed, found, data))
                  for (module, hashed), (found, data) in self._facts.items()])
             connection.executemany(
                 "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -351,6 +361,8 @@ class Cache:
         except sqlite3.Error:
             with contextlib.suppress(sqlite3.Error):
                 connection.execute("ROLLBACK")
+        self._stored_files = self._stored_digests = None  # read again when next needed
+        self._stored_results.clear()
         self._files.clear()
         self._facts.clear()
         self._results.clear()
@@ -369,10 +381,13 @@ class Cache:
         """The content hash recorded for a file whose stat (taken before reading it) has
         not changed; None for a file modified at or after the store's last write."""
         absolute = os.path.abspath(path)
-        rows = self._rows("SELECT stat, hash, mac FROM files WHERE path = ?", (_blob(absolute),))
-        if not rows:
+        if self._stored_files is None:
+            self._stored_files = {stored: (stamp, hashed, mac) for stored, stamp, hashed, mac
+                                  in self._rows("SELECT path, stat, hash, mac FROM files")}
+        row = self._stored_files.get(_blob(absolute))
+        if row is None:
             return None
-        stamp, hashed, mac = rows[0]
+        stamp, hashed, mac = row
         if stamp != file_stamp(stat) or stat.st_mtime_ns >= self.written_ns:
             return None
         return hashed if mac == self._mac("files", absolute, stamp, hashed) else None
@@ -397,8 +412,17 @@ class Cache:
         return found, data
 
     def get_digest(self, module: str, hashed: str) -> str | None:
-        row = self._facts_row(module, hashed)
-        return None if row is None else row[0]
+        """The digest of a module version's facts (checked on its own: the facts are not read)."""
+        pending = self._facts.get((module, hashed))
+        if pending is not None:
+            return pending[0]
+        if self._stored_digests is None:
+            self._stored_digests = {(stored, version): (found, mac) for stored, version, found, mac
+                                    in self._rows("SELECT module, hash, digest, digest_mac FROM facts")}
+        row = self._stored_digests.get((_blob(module), hashed))
+        if row is None or row[1] != self._mac("digest", module, hashed, row[0]):
+            return None
+        return row[0]
 
     def get_facts(self, module: str, hashed: str) -> ModuleFacts | None:
         row = self._facts_row(module, hashed)
@@ -425,11 +449,16 @@ class Cache:
         JSON, cheap) and the questions (decoded only when they must be asked again): while
         no module of the project changed, neither is decoded at all."""
         absolute = os.path.abspath(path)
-        rows = self._rows("SELECT key, deps, every, data, modules, questions, mac FROM results WHERE path = ?",
-                          (_blob(absolute),))
-        if not rows:
+        stored = _blob(absolute)
+        if stored in self._stored_results:
+            row = self._stored_results.pop(stored)
+        else:
+            rows = self._rows("SELECT key, deps, every, data, modules, questions, mac FROM results WHERE path = ?",
+                              (stored,))
+            row = rows[0] if rows else None
+        if row is None:
             return Lookup(None)
-        stored_key, deps, every, data, modules, questions, mac = rows[0]
+        stored_key, deps, every, data, modules, questions, mac = row
         if stored_key != digest(key) or mac != self._mac("results", absolute, stored_key, deps, every, data,
                                                          modules, questions):
             return Lookup(None)
@@ -453,6 +482,17 @@ class Cache:
         if every == digests.every:
             return Lookup(result)
         return Lookup(result, tuple(read for read in flat_reads(result.reads) if isinstance(read, tuple)))
+
+    def prefetch_results(self, paths: list[Path]) -> None:
+        """Read the stored results of ``paths`` in a few queries (``get_result`` takes them)."""
+        blobs = [_blob(os.path.abspath(path)) for path in paths]
+        for start in range(0, len(blobs), _BATCH):
+            chunk = blobs[start:start + _BATCH]
+            marks = ", ".join("?" * len(chunk))
+            found = {row[0]: row[1:] for row in self._rows(
+                f"SELECT path, key, deps, every, data, modules, questions, mac FROM results WHERE path IN ({marks})",
+                tuple(chunk))}
+            self._stored_results.update((blob, found.get(blob)) for blob in chunk)
 
     def put_result(self, path: Path, key: tuple, result: FileResult, digests: ProjectDigests) -> None:
         stored = replace(result, fixed_source=None, source=None, reads=frozenset())

@@ -219,6 +219,22 @@ def test_a_lost_facts_store_is_rebuilt_when_a_file_must_be_linted_again(project:
     assert seen[0] == {"app", "app.main", "app.events"}  # the re-lint saw the whole project
 
 
+def test_a_facts_digest_changed_in_the_store_is_not_believed(project: Path) -> None:
+    # The digest has its own keyed digest (it is read without the facts): a row whose
+    # digest was rewritten is as good as absent.
+    cache_dir = project / CACHE_DIR_NAME
+    findings(project, Cache(cache_dir))
+    [store] = cache_dir.rglob(STORE_NAME)
+    with sqlite3.connect(store) as connection:
+        [(module, hashed)] = connection.execute(
+            "SELECT module, hash FROM facts WHERE module = ?", (b"app.events",)).fetchall()
+        assert Cache(cache_dir).get_digest("app.events", hashed) is not None
+        connection.execute("UPDATE facts SET digest = 'forged' WHERE module = ?", (module,))
+    connection.close()
+    assert Cache(cache_dir).get_digest("app.events", hashed) is None
+    assert findings(project, Cache(cache_dir)) == findings(project, None)
+
+
 def test_cli_cache_flags(project: Path, monkeypatch) -> None:
     monkeypatch.chdir(project)
     first = invoke("--isolated", "--select", "FAPI101", "--output-format", "json", "app")
