@@ -26,6 +26,7 @@ from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 
 
 EVERY_MODULE = "*"  # not a module name: the reader walked every module of the project
+_EVERY = frozenset({EVERY_MODULE})
 _INLINE_READS = 16  # a memoised computation that read more than this records a ReadGroup
 
 
@@ -204,6 +205,7 @@ class Project(Resolver):
         self._memo: dict[tuple, tuple[object, frozenset]] = {}
         self.answers = answers  # what earlier runs answered (the store), and what this one learns
         self._answer_reads: dict[tuple, frozenset[str]] = {}  # a query's modules (see Answers)
+        self._group_reads: dict[int, tuple[ReadGroup, frozenset[str]]] = {}
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
@@ -263,19 +265,31 @@ class Project(Resolver):
             self._reads[-1].update(entry[1])
         return entry[0]
 
-    def _modules_read(self, reads: set) -> frozenset[str]:
+    def _modules_read(self, reads) -> frozenset[str]:
         """Every module a computation read, through the groups and the questions it used
         (``{EVERY_MODULE}`` when it walked them all): what a stored answer depends on."""
         modules: set[str] = set()
-        for item in flat_reads(reads):
-            if isinstance(item, tuple):
-                item = self._answer_reads.get(("query", item[1], item[2]), frozenset({EVERY_MODULE}))
-                modules.update(item)
+        parts: list[frozenset[str]] = []
+        for item in reads:
+            if isinstance(item, ReadGroup):
+                parts.append(self._group_modules(item))
+            elif isinstance(item, tuple):
+                parts.append(self._answer_reads.get(("query", item[1], item[2]), _EVERY))
             else:
                 modules.add(item)
-            if EVERY_MODULE in modules:
-                return frozenset({EVERY_MODULE})
-        return frozenset(modules)
+        if EVERY_MODULE in modules or any(EVERY_MODULE in part for part in parts):
+            return _EVERY
+        if not modules and len(parts) == 1:
+            return parts[0]  # one shared group: its set, not a copy per question
+        return frozenset(modules.union(*parts))
+
+    def _group_modules(self, group: ReadGroup) -> frozenset[str]:
+        """The modules of a group of reads, worked out once per group (thousands of
+        questions reuse the same few large groups)."""
+        known = self._group_reads.get(id(group))
+        if known is None:
+            known = self._group_reads[id(group)] = (group, self._modules_read(group.items))  # keeps id() unique
+        return known[1]
 
     def memo(self, key: tuple, compute: Callable[[], T], placeholder: object = None) -> T:
         """``compute()`` once per project; every use records the reads it needed.

@@ -134,10 +134,21 @@ def _project_modules_of(project: Project, target: str) -> list[str]:
     return []
 
 
-def _submodules(project: Project, package: str) -> frozenset[str]:
-    return project.memo(("submodules", package), lambda: frozenset(
-        name for name in project.modules if name.startswith(package + ".")
-    ))
+def _submodules(project: Project, package: str) -> tuple[str, ...]:
+    return _submodule_index(project).get(package, ())
+
+
+def _submodule_index(project: Project) -> dict[str, tuple[str, ...]]:
+    """Every package's submodules (at any depth), from one walk over the module names (a
+    walk per package asked for was quadratic in a project that imports its modules)."""
+    def build() -> dict[str, tuple[str, ...]]:
+        index: dict[str, list[str]] = {}
+        for name in project.modules:
+            parts = name.split(".")
+            for cut in range(1, len(parts)):
+                index.setdefault(".".join(parts[:cut]), []).append(name)
+        return {package: tuple(names) for package, names in index.items()}
+    return project.memo(("submodule_index",), build)
 
 
 @query
