@@ -365,6 +365,8 @@ def _lint_files_cached(
             facts[path] = computed[0]
         cache.put_facts(*stored[path], computed)
         known[path] = NO_FACTS if computed is None else computed[1]  # what put_facts keeps
+    if new:
+        cache.save()  # the facts' JSON leaves memory before the lint pass forks its workers
     # Each module's facts digest, for the file build_project keeps under that name.
     digests: dict[str, str] = {}
     kept: dict[str, Path] = {}  # module name -> the file whose facts the project uses
