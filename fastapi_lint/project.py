@@ -34,10 +34,11 @@ class ReadGroup:
     groups), recorded once and shared by every file that reused its answer. Equal by
     identity: two groups with the same reads are two computations."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "modules")
 
     def __init__(self, items) -> None:
         self.items = frozenset(items)
+        self.modules: frozenset[str] | None | bool = False  # see _kept_modules; False: not computed yet
 
 
 _SHARED = "#shared"  # a packed read: ("#shared", key) stands for a ReadGroup sent once
@@ -204,6 +205,10 @@ class Project(Resolver):
         self._memo: dict[tuple, tuple[object, frozenset]] = {}
         self.answers = answers  # what earlier runs answered (the store), and what this one learns
         self._answer_reads: dict[tuple, frozenset[str]] = {}  # a query's modules (see Answers)
+        self._raw_answer_reads: dict[tuple, set] = {}  # a query's reads, while nothing needed its modules
+        # memo key -> the modules its answer read, or None when it cannot be kept across
+        # an edit (see with_modules); computed once per answer, carried with it
+        self._keep: dict[tuple, frozenset[str] | None] = {}
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
@@ -220,11 +225,15 @@ class Project(Resolver):
         fresh = Project(modules)
         if dict.keys(self.modules) != modules.keys():
             return fresh
-        for key, (value, reads) in self._memo.items():
-            if key[0] != "query" and _immutable(value) and not any(
-                item == EVERY_MODULE or item in changed or isinstance(item, tuple) for item in flat_reads(reads)
-            ):
-                fresh._memo[key] = (value, reads)
+        keep, kept_memo, kept_keep = self._keep, fresh._memo, fresh._keep
+        for key, entry in self._memo.items():
+            read = keep.get(key, False)
+            if read is False:
+                value, reads = entry
+                read = keep[key] = _kept_modules(reads) if key[0] != "query" and _immutable(value) else None
+            if read is not None and read.isdisjoint(changed):
+                kept_memo[key] = entry
+                kept_keep[key] = read
         return fresh
 
     # ------------------------------------------------------------ dependency recording
@@ -255,9 +264,11 @@ class Project(Resolver):
                     value = QUERIES[name](self, *args)
                 finally:
                     found = self._reads.pop()
-                modules = self._answer_reads[key] = self._modules_read(found)
                 if self.answers is not None:
+                    modules = self._answer_reads[key] = self._modules_read(found)
                     self.answers.learn(name, args, value, modules)
+                else:  # nothing to store: turned into modules only if an outer question needs them
+                    self._raw_answer_reads[key] = found
             entry = self._memo[key] = (value, frozenset({("?", name, args, answer_digest(value))}))
         if self._reads:
             self._reads[-1].update(entry[1])
@@ -269,8 +280,15 @@ class Project(Resolver):
         modules: set[str] = set()
         for item in flat_reads(reads):
             if isinstance(item, tuple):
-                item = self._answer_reads.get(("query", item[1], item[2]), frozenset({EVERY_MODULE}))
-                modules.update(item)
+                key = ("query", item[1], item[2])
+                known = self._answer_reads.get(key)
+                if known is None:
+                    raw = self._raw_answer_reads.pop(key, None)
+                    if raw is None:
+                        known = frozenset({EVERY_MODULE})
+                    else:
+                        known = self._answer_reads[key] = self._modules_read(raw)
+                modules.update(known)
             else:
                 modules.add(item)
             if EVERY_MODULE in modules:
@@ -361,6 +379,32 @@ class Answers:
     def drain(self) -> list[tuple[str, tuple, object, frozenset[str]]]:
         learned, self.learned = self.learned, []
         return learned
+
+
+def _kept_modules(reads) -> frozenset[str] | None:
+    """The modules ``reads`` name, groups opened; None when they name every module or a
+    question (an answer that read them is never kept across an edit). A group's is
+    computed once and kept on it (groups are shared by many answers)."""
+    if len(reads) == 1:
+        (only,) = reads
+        if type(only) is ReadGroup:
+            if only.modules is False:
+                only.modules = _kept_modules(only.items)
+            return only.modules  # shared with every answer that reused the group
+    modules: set[str] = set()
+    for item in reads:
+        if type(item) is ReadGroup:
+            inner = item.modules
+            if inner is False:
+                inner = item.modules = _kept_modules(item.items)
+            if inner is None:
+                return None
+            modules |= inner
+        elif item == EVERY_MODULE or isinstance(item, tuple):
+            return None
+        else:
+            modules.add(item)
+    return frozenset(modules)
 
 
 def _immutable(value: object) -> bool:
