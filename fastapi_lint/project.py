@@ -202,13 +202,12 @@ class Project(Resolver):
     def __init__(self, modules: dict[str, ModuleFacts | Deferred], answers: Answers | None = None):
         self._reads: list[set[str]] = []
         self.modules = _Modules(modules, self._reads)
-        self._memo: dict[tuple, tuple[object, frozenset]] = {}
+        # key -> (answer, reads), and once with_modules has looked at it (answer, reads,
+        # the modules it read or None when it can never be kept across an edit)
+        self._memo: dict[tuple, tuple] = {}
         self.answers = answers  # what earlier runs answered (the store), and what this one learns
         self._answer_reads: dict[tuple, frozenset[str]] = {}  # a query's modules (see Answers)
         self._raw_answer_reads: dict[tuple, set] = {}  # a query's reads, while nothing needed its modules
-        # memo key -> the modules its answer read, or None when it cannot be kept across
-        # an edit (see with_modules); computed once per answer, carried with it
-        self._keep: dict[tuple, frozenset[str] | None] = {}
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
@@ -225,15 +224,15 @@ class Project(Resolver):
         fresh = Project(modules)
         if dict.keys(self.modules) != modules.keys():
             return fresh
-        keep, kept_memo, kept_keep = self._keep, fresh._memo, fresh._keep
-        for key, entry in self._memo.items():
-            read = keep.get(key, False)
-            if read is False:
+        memo, kept = self._memo, fresh._memo
+        for key, entry in memo.items():
+            if len(entry) == 2:  # what it read, once per answer: (value, reads, modules or None)
                 value, reads = entry
-                read = keep[key] = _kept_modules(reads) if key[0] != "query" and _immutable(value) else None
+                entry = memo[key] = (value, reads, _kept_modules(reads)
+                                     if key[0] != "query" and _immutable(value) else None)
+            read = entry[2]
             if read is not None and read.isdisjoint(changed):
-                kept_memo[key] = entry
-                kept_keep[key] = read
+                kept[key] = entry
         return fresh
 
     # ------------------------------------------------------------ dependency recording
