@@ -14,6 +14,7 @@ the result while the answer stays the same, whatever else changed.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -205,6 +206,7 @@ class Project(Resolver):
         # key -> (answer, reads), and once with_modules has looked at it (answer, reads,
         # the modules it read or None when it can never be kept across an edit)
         self._memo: dict[tuple, tuple] = {}
+        self._noted = 0  # the first entries of _memo, kept by with_modules, have their modules noted
         self.answers = answers  # what earlier runs answered (the store), and what this one learns
         self._answer_reads: dict[tuple, frozenset[str]] = {}  # a query's modules (see Answers)
         self._raw_answer_reads: dict[tuple, set] = {}  # a query's reads, while nothing needed its modules
@@ -224,15 +226,16 @@ class Project(Resolver):
         fresh = Project(modules)
         if dict.keys(self.modules) != modules.keys():
             return fresh
-        memo, kept = self._memo, fresh._memo
-        for key, entry in memo.items():
-            if len(entry) == 2:  # what it read, once per answer: (value, reads, modules or None)
+        memo = self._memo
+        # What each answer read, noted once per answer (value, reads, modules or None): the
+        # entries past the ones this project kept were computed since it was made.
+        for key, entry in list(itertools.islice(memo.items(), self._noted, None)):
+            if len(entry) == 2:
                 value, reads = entry
-                entry = memo[key] = (value, reads, _kept_modules(reads)
-                                     if key[0] != "query" and _immutable(value) else None)
-            read = entry[2]
-            if read is not None and read.isdisjoint(changed):
-                kept[key] = entry
+                memo[key] = (value, reads, _kept_modules(reads) if key[0] != "query" and _immutable(value) else None)
+        fresh._memo = {key: entry for key, entry in memo.items()
+                       if len(entry) == 3 and entry[2] is not None and entry[2].isdisjoint(changed)}
+        fresh._noted = len(fresh._memo)
         return fresh
 
     # ------------------------------------------------------------ dependency recording

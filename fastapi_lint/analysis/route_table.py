@@ -810,7 +810,7 @@ _ROW_FIELDS = frozenset(RouteRow.__dataclass_fields__)
 def _replace(row: RouteRow, **changes) -> RouteRow:
     """``dataclasses.replace`` for rows, without its per-call cost (thousands per table):
     a copy of the row's fields with ``changes`` (RouteRow has no ``__post_init__``)."""
-    if not _ROW_FIELDS.issuperset(changes):
+    if not changes.keys() <= _ROW_FIELDS:
         raise TypeError(f"RouteRow has no field {sorted(changes.keys() - _ROW_FIELDS)[0]!r}")
     new = object.__new__(type(row))
     fields = new.__dict__

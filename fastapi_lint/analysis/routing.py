@@ -228,11 +228,22 @@ class RouteIndex:
         return function.name if function else None
 
     def _all_views(self, owner_id: OwnerId, start: _View) -> list[_View]:
-        """``_views`` from the route's own router; none past ``_MAX_VIEWS`` (unknown)."""
-        try:
-            return self._views(owner_id, start, 0, frozenset(), [0])
-        except _TooManyViews:
-            return []
+        """``_views`` from the route's own router; none past ``_MAX_VIEWS`` (unknown). The
+        ways up from a router are the same for each of its routes: they are walked once
+        from an empty view, then applied to each route's (prefixes and tags are joined
+        outermost first, the route's own generator wins over the first one found above)."""
+        cache = self.__dict__.setdefault("_ways_up", {})
+        ways = cache.get(owner_id)
+        if ways is None:
+            try:
+                ways = self._views(owner_id, _View("", (), None, owner_id, ()), 0, frozenset(), [0])
+            except _TooManyViews:
+                ways = []
+            cache[owner_id] = ways
+        return [_View(None if way.path is None or start.path is None else way.path + start.path,
+                      None if way.tags is None or start.tags is None else way.tags + start.tags,
+                      start.generator if start.generator is not None else way.generator,
+                      way.root, way.order + start.order) for way in ways]
 
     def _views(self, owner_id: OwnerId, view: _View, depth: int, seen: frozenset, count: list[int]) -> list[_View]:
         """Follow ``include_router`` upwards from ``owner_id`` to every app (or to the

@@ -14,7 +14,9 @@
 Linting runs on the event loop's thread, which is the process's main thread: the
 engine's time budget (SIGALRM) applies there, so a file that makes a rule take forever
 gets one FAPI000 instead of a stuck server. Indexing a project (reading every file's
-facts) runs on a thread of its own, with worker processes for the extraction.
+facts) runs on a thread of its own, with worker processes for the extraction. Once a
+project is indexed, garbage is collected between lints (``IdleCollector``), never in
+the middle of one.
 Everything that can fail on one file is caught and logged: the server keeps serving.
 """
 
