@@ -14,6 +14,7 @@ the result while the answer stays the same, whatever else changed.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,10 +36,11 @@ class ReadGroup:
     groups), recorded once and shared by every file that reused its answer. Equal by
     identity: two groups with the same reads are two computations."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "modules")
 
     def __init__(self, items) -> None:
         self.items = frozenset(items)
+        self.modules: frozenset[str] | None | bool = False  # see _kept_modules; False: not computed yet
 
 
 _SHARED = "#shared"  # a packed read: ("#shared", key) stands for a ReadGroup sent once
@@ -202,9 +204,13 @@ class Project(Resolver):
     def __init__(self, modules: dict[str, ModuleFacts | Deferred], answers: Answers | None = None):
         self._reads: list[set[str]] = []
         self.modules = _Modules(modules, self._reads)
-        self._memo: dict[tuple, tuple[object, frozenset]] = {}
+        # key -> (answer, reads), and once with_modules has looked at it (answer, reads,
+        # the modules it read or None when it can never be kept across an edit)
+        self._memo: dict[tuple, tuple] = {}
+        self._noted = 0  # the first entries of _memo, kept by with_modules, have their modules noted
         self.answers = answers  # what earlier runs answered (the store), and what this one learns
         self._answer_reads: dict[tuple, frozenset[str]] = {}  # a query's modules (see Answers)
+        self._raw_answer_reads: dict[tuple, set] = {}  # a query's reads, while nothing needed its modules
         self._group_reads: dict[int, tuple[ReadGroup, frozenset[str]]] = {}
 
     def with_module(self, facts: ModuleFacts) -> Project:
@@ -222,11 +228,16 @@ class Project(Resolver):
         fresh = Project(modules)
         if dict.keys(self.modules) != modules.keys():
             return fresh
-        for key, (value, reads) in self._memo.items():
-            if key[0] != "query" and _immutable(value) and not any(
-                item == EVERY_MODULE or item in changed or isinstance(item, tuple) for item in flat_reads(reads)
-            ):
-                fresh._memo[key] = (value, reads)
+        memo = self._memo
+        # What each answer read, noted once per answer (value, reads, modules or None): the
+        # entries past the ones this project kept were computed since it was made.
+        for key, entry in list(itertools.islice(memo.items(), self._noted, None)):
+            if len(entry) == 2:
+                value, reads = entry
+                memo[key] = (value, reads, _kept_modules(reads) if key[0] != "query" and _immutable(value) else None)
+        fresh._memo = {key: entry for key, entry in memo.items()
+                       if len(entry) == 3 and entry[2] is not None and entry[2].isdisjoint(changed)}
+        fresh._noted = len(fresh._memo)
         return fresh
 
     # ------------------------------------------------------------ dependency recording
@@ -257,9 +268,11 @@ class Project(Resolver):
                     value = QUERIES[name](self, *args)
                 finally:
                     found = self._reads.pop()
-                modules = self._answer_reads[key] = self._modules_read(found)
                 if self.answers is not None:
+                    modules = self._answer_reads[key] = self._modules_read(found)
                     self.answers.learn(name, args, value, modules)
+                else:  # nothing to store: turned into modules only if an outer question needs them
+                    self._raw_answer_reads[key] = found
             entry = self._memo[key] = (value, frozenset({("?", name, args, answer_digest(value))}))
         if self._reads:
             self._reads[-1].update(entry[1])
@@ -274,7 +287,7 @@ class Project(Resolver):
             if isinstance(item, ReadGroup):
                 parts.append(self._group_modules(item))
             elif isinstance(item, tuple):
-                parts.append(self._answer_reads.get(("query", item[1], item[2]), _EVERY))
+                parts.append(self._question_modules(("query", item[1], item[2])))
             else:
                 modules.add(item)
         if EVERY_MODULE in modules or any(EVERY_MODULE in part for part in parts):
@@ -282,6 +295,15 @@ class Project(Resolver):
         if not modules and len(parts) == 1:
             return parts[0]  # one shared group: its set, not a copy per question
         return frozenset(modules.union(*parts))
+
+    def _question_modules(self, key: tuple) -> frozenset[str]:
+        known = self._answer_reads.get(key)
+        if known is None:
+            raw = self._raw_answer_reads.pop(key, None)
+            if raw is None:
+                return _EVERY  # answered elsewhere: its reads are unknown here
+            known = self._answer_reads[key] = self._modules_read(raw)
+        return known
 
     def _group_modules(self, group: ReadGroup) -> frozenset[str]:
         """The modules of a group of reads, worked out once per group (thousands of
@@ -373,6 +395,32 @@ class Answers:
     def drain(self) -> list[tuple[str, tuple, object, frozenset[str]]]:
         learned, self.learned = self.learned, []
         return learned
+
+
+def _kept_modules(reads) -> frozenset[str] | None:
+    """The modules ``reads`` name, groups opened; None when they name every module or a
+    question (an answer that read them is never kept across an edit). A group's is
+    computed once and kept on it (groups are shared by many answers)."""
+    if len(reads) == 1:
+        (only,) = reads
+        if type(only) is ReadGroup:
+            if only.modules is False:
+                only.modules = _kept_modules(only.items)
+            return only.modules  # shared with every answer that reused the group
+    modules: set[str] = set()
+    for item in reads:
+        if type(item) is ReadGroup:
+            inner = item.modules
+            if inner is False:
+                inner = item.modules = _kept_modules(item.items)
+            if inner is None:
+                return None
+            modules |= inner
+        elif item == EVERY_MODULE or isinstance(item, tuple):
+            return None
+        else:
+            modules.add(item)
+    return frozenset(modules)
 
 
 def _immutable(value: object) -> bool:

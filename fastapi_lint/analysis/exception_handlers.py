@@ -79,20 +79,30 @@ def is_broad_handler(project: Project, qualname: str) -> bool:
 
 
 def _broad_handlers(project: Project) -> frozenset[str]:
+    # Each module's share is kept per module: a keystroke in one file of the language
+    # server rescans only that module's calls.
+    names: set[str] = set()
+    for module in project.modules:
+        names |= project.memo(("broad_handlers_in", module),
+                              lambda module=module: _module_broad_handlers(project, module))
+    return frozenset(names)
+
+
+def _module_broad_handlers(project: Project, module: str) -> frozenset[str]:
     names = set()
-    for facts in project.modules.values():
-        for scoped in facts.calls:
-            call = scoped.call
-            if not call.callee or not call.callee.endswith(".add_exception_handler"):
-                continue
-            owner = project.resolve(facts, scoped.scope, call.callee.rpartition(".")[0])
-            if project.kind_of(owner) is None:
-                continue
-            if not is_broad(project, facts, scoped.scope, call.arg(0, CLASS_KEYWORD)):
-                continue
-            handler = project.ref_qualname(facts, scoped.scope, call.arg(1, "handler"))
-            if handler:
-                names.add(handler)
+    facts = project.modules[module]
+    for scoped in facts.calls:
+        call = scoped.call
+        if not call.callee or not call.callee.endswith(".add_exception_handler"):
+            continue
+        owner = project.resolve(facts, scoped.scope, call.callee.rpartition(".")[0])
+        if project.kind_of(owner) is None:
+            continue
+        if not is_broad(project, facts, scoped.scope, call.arg(0, CLASS_KEYWORD)):
+            continue
+        handler = project.ref_qualname(facts, scoped.scope, call.arg(1, "handler"))
+        if handler:
+            names.add(handler)
     return frozenset(names)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from fastapi_lint.analysis.facts import (
     MODULE_SCOPE, CallValue, Const, FString, Lambda, ModuleFacts, Ref, Seq, Subscript, Value,
 )
-from fastapi_lint.analysis.routing import OwnerId, RouteIndex, route_index
+from fastapi_lint.analysis.routing import OwnerId, RouteIndex, module_registrations, route_index
 from fastapi_lint.analysis.url_templates import _PARAM, path_matcher, path_parameters, sample_path
 from fastapi_lint.analysis.names import canonical
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS, ROUTE_OBJECTS
@@ -212,30 +212,21 @@ class RouteTable:
         # index is the project's, shared with the rules: not extended in place)
         self.owners = dict(self.index.owners)
         self.unattributed: dict[str, list[tuple[str | None, int]]] = {}  # by top-level package
-        for name, model in self.index.models.items():
-            for registration in model.registrations:
+        for name, registrations in self.index.registrations.items():
+            for registration in registrations:
                 if registration.kind in ("route", "websocket", "include_router") and registration.owner.origin is None:
                     self.unattributed.setdefault(name.split(".")[0], []).append(
                         (self.files.get(name, name), registration.line))
-        for name, facts in project.modules.items():
-            self._constructed(facts)
-            for scoped in facts.calls:
-                callee = scoped.call.callee or ""
-                if callee.rsplit(".", 1)[-1] != "mount" or "." not in callee:
-                    continue
-                owner = project.resolve(facts, scoped.scope, callee.rpartition(".")[0])
-                if owner is not None and owner.origin is not None and project.kind_of(owner):
-                    self.owners.setdefault(owner.origin, owner)
-                    self._mounts.setdefault(owner.origin, []).append((name, scoped))
-
-    def _constructed(self, facts: ModuleFacts) -> None:
-        """Starlette apps, and apps and routers given ``routes=[...]``, that nothing is
-        registered on (the index knows the others)."""
-        for scope_key, name in _constructor_bindings(self.project, facts.module):
-            symbol = self.project.resolve(facts, scope_key, name)
-            if symbol is not None and symbol.origin is not None and symbol.call is not None \
-                    and self.project.kind_of(symbol):
-                self.owners.setdefault(symbol.origin, symbol)
+        for name in project.modules:
+            share = project.memo(("route_table_in", name), lambda name=name: _table_share(project, name))
+            if share is _NO_SHARE:
+                continue
+            for origin, symbol in share.constructed:
+                self.owners.setdefault(origin, symbol)
+            for origin, owner, scoped in share.mounts:
+                self.owners.setdefault(origin, owner)
+                self._mounts.setdefault(origin, []).append((name, scoped))
+        self._rows_of: dict[str, dict[int, RouteRow]] = {}  # module -> id(registration) -> its row
 
     # ------------------------------------------------------------ apps
 
@@ -352,13 +343,13 @@ class RouteTable:
                 line = registration.line
                 scope = self._scope_of(self.project.modules[module], registration.call, registration)
                 condition = self._condition(owner_id, module, line, scope)
-                row = self._route_row(app, label, *item)
+                row = self._row_of(module, registration)
                 owner = registration.owner
                 rebound = owner.call is not None and owner.origin is not None and owner.origin[0] == module \
                     and owner.call.line > line
                 step = Step(registration, module, scope, line, row.path, row.static, condition, self._branch(module, line))
-                rows.append(_replace(row, condition=condition, trail=(step,), registration=registration,
-                                     module=module, rebound=rebound))
+                rows.append(_replace(row, app=app, router=label, condition=condition, trail=(step,),
+                                     registration=registration, module=module, rebound=rebound))
             elif kind == "mount":
                 module, scoped = item
                 condition = self._condition(owner_id, module, scoped.call.line, scoped.scope)
@@ -604,6 +595,25 @@ class RouteTable:
 
     # ------------------------------------------------------------ rows
 
+    def _row_of(self, module: str, registration) -> RouteRow:
+        """The row of a route registration, its app and router left blank: one per
+        registration, built for all of a module's at once; without shown file names, kept
+        per module by the project (an edit in the language server rebuilds one module's)."""
+        rows = self._rows_of.get(module)
+        if rows is None:
+            if self.files:
+                built = self._module_rows(module)
+            else:
+                built = self.project.memo(("route_rows_in", module), lambda: self._module_rows(module))
+            rows = self._rows_of[module] = {id(registration): row for registration, row in built}
+        row = rows.get(id(registration))
+        return row if row is not None else self._route_row("", "", module, registration)
+
+    def _module_rows(self, module: str) -> tuple:
+        return tuple((registration, self._route_row("", "", module, registration))
+                     for registration in module_registrations(self.project, module)
+                     if registration.kind in ("route", "websocket") and registration.owner.origin is not None)
+
     def _route_row(self, app: str, router: str, module: str, registration) -> RouteRow:
         facts = self.project.modules[module]
         call = registration.call
@@ -794,10 +804,23 @@ def _under(context: _Context, row: RouteRow) -> RouteRow:
     )
 
 
-def _replace(row: RouteRow, **changes) -> RouteRow:
-    from dataclasses import replace
+_ROW_FIELDS = frozenset(RouteRow.__dataclass_fields__)
 
-    return replace(row, **changes)
+
+def _replace(row: RouteRow, **changes) -> RouteRow:
+    """``dataclasses.replace`` for rows, without its per-call cost (thousands per table):
+    a copy of the row's fields with ``changes`` (RouteRow has no ``__post_init__``)."""
+    if not changes.keys() <= _ROW_FIELDS:
+        raise TypeError(f"RouteRow has no field {sorted(changes.keys() - _ROW_FIELDS)[0]!r}")
+    new = object.__new__(type(row))
+    fields = new.__dict__
+    fields.update(row.__dict__)
+    fields.update(changes)
+    return new
+
+
+_CONVERTOR = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*):[a-zA-Z_][a-zA-Z0-9_]*}")
+_NON_WORD = re.compile(r"\W")
 
 
 def _renumber(row: RouteRow, order: int) -> RouteRow:
@@ -806,8 +829,8 @@ def _renumber(row: RouteRow, order: int) -> RouteRow:
         # fastapi.utils.generate_unique_id; with several methods FastAPI picks one from a set
         operation_id = None
         if row.static and len(row.methods) == 1 and row.name and row.methods[0] != "?":
-            path_format = re.sub(r"{([a-zA-Z_][a-zA-Z0-9_]*):[a-zA-Z_][a-zA-Z0-9_]*}", r"{\1}", row.path)
-            operation_id = re.sub(r"\W", "_", f"{row.name}{path_format}") + f"_{row.methods[0].lower()}"
+            path_format = _CONVERTOR.sub(r"{\1}", row.path)
+            operation_id = _NON_WORD.sub("_", f"{row.name}{path_format}") + f"_{row.methods[0].lower()}"
     return _replace(row, order=order, operation_id=operation_id)
 
 
@@ -1082,22 +1105,69 @@ def registration_key(registration) -> tuple | None:
     return (registration.kind, registration.call, registration.decorator_index, registration.function_key)
 
 
-def route_conflicts(project: Project) -> dict[str, dict[tuple, list[Conflict]]]:
-    """Every :class:`Conflict` of the project's apps (and of the routers no app includes),
-    by the module of the later route and its :func:`registration_key`, earliest first.
-    Built once per project; FAPI205 and FAPI206 read it."""
-    return project.memo(("route_conflicts",), lambda: _route_conflicts(project))
+def route_conflicts(project: Project, module: str) -> dict[tuple, list[Conflict]]:
+    """Every :class:`Conflict` whose later route is registered in ``module``, in the
+    project's apps (and the routers no app includes), by the later route's
+    :func:`registration_key`, earliest first. The tables are built once per project;
+    each table's conflicts are found when a module with a row in it first asks (an edit
+    in the language server then checks only the tables the edited module is in)."""
+    return project.memo(("route_conflicts",), lambda: _RouteConflicts(project)).of(module)
 
 
-def _route_conflicts(project: Project) -> dict[str, dict[tuple, list[Conflict]]]:
-    table = RouteTable(project)
-    lists = [app.rows for app in table.apps()] + [rows for _, rows in table.routers()]
-    out: dict[str, dict[tuple, list[Conflict]]] = {}
-    for rows in lists:
-        for conflict in unreachable(rows):
-            later = conflict.later
-            out.setdefault(later.module or "", {}).setdefault(registration_key(later.registration), []).append(conflict)
-    return out
+class _RouteConflicts:
+    """The route lists of a project's apps and lone routers, and their conflicts found
+    table by table, on demand (FAPI205 and FAPI206 read them)."""
+
+    def __init__(self, project: Project):
+        table = RouteTable(project)
+        self.lists = [app.rows for app in table.apps()] + [rows for _, rows in table.routers()]
+        self.tables_of: dict[str, list[int]] = {}  # module -> the lists with a row of it, in order
+        for number, rows in enumerate(self.lists):
+            for module in dict.fromkeys(row.module or "" for row in rows):
+                self.tables_of.setdefault(module, []).append(number)
+        self._found: dict[int, list[Conflict]] = {}
+
+    def of(self, module: str) -> dict[tuple, list[Conflict]]:
+        out: dict[tuple, list[Conflict]] = {}
+        for number in self.tables_of.get(module, ()):
+            found = self._found.get(number)
+            if found is None:
+                found = self._found[number] = unreachable(self.lists[number])
+            for conflict in found:
+                later = conflict.later
+                if (later.module or "") == module:
+                    out.setdefault(registration_key(later.registration), []).append(conflict)
+        return out
+
+
+@dataclass(frozen=True)
+class _TableShare:
+    """What one module adds to the route table besides the index: the Starlette apps and
+    the apps and routers given ``routes=[...]`` it binds, and its ``x.mount(...)`` calls."""
+
+    constructed: tuple  # (origin, symbol)
+    mounts: tuple  # (origin, owner symbol, scoped call)
+
+
+_NO_SHARE = _TableShare((), ())
+
+
+def _table_share(project: Project, module: str) -> _TableShare:
+    facts = project.modules[module]
+    constructed = []
+    for scope_key, name in _constructor_bindings(project, module):
+        symbol = project.resolve(facts, scope_key, name)
+        if symbol is not None and symbol.origin is not None and symbol.call is not None and project.kind_of(symbol):
+            constructed.append((symbol.origin, symbol))
+    mounts = []
+    for scoped in facts.calls:
+        callee = scoped.call.callee or ""
+        if callee.rsplit(".", 1)[-1] != "mount" or "." not in callee:
+            continue
+        owner = project.resolve(facts, scoped.scope, callee.rpartition(".")[0])
+        if owner is not None and owner.origin is not None and project.kind_of(owner):
+            mounts.append((owner.origin, owner, scoped))
+    return _TableShare(tuple(constructed), tuple(mounts)) if constructed or mounts else _NO_SHARE
 
 
 def _constructor_bindings(project: Project, module: str) -> tuple[tuple[str, str], ...]:
@@ -1146,7 +1216,7 @@ def route_clashes(project: Project, module: str) -> tuple[RouteClash, ...]:
         return (one.module, registration_key(one.entry))
 
     out = []
-    for key, conflicts in route_conflicts(project).get(module, {}).items():
+    for key, conflicts in route_conflicts(project, module).items():
         for conflict in conflicts:
             earlier, later, level = conflict.earlier, conflict.later, conflict.level
             where = (f"line {earlier.line}" if earlier.module == later.module

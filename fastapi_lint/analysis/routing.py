@@ -90,13 +90,13 @@ class _View:
 @dataclass
 class RouteIndex:
     project: Project
-    models: dict[str, ModuleModel] = field(default_factory=dict)
+    registrations: dict[str, tuple[Registration, ...]] = field(default_factory=dict)  # by module
     routes: dict[OwnerId, list[tuple[str, Registration]]] = field(default_factory=dict)
     owners: dict[OwnerId, Symbol] = field(default_factory=dict)
     includes: list[Include] = field(default_factory=list)
     has_fastapi_app: bool = False
     dynamic_imports: bool = False
-    importers: dict[str, set[str]] = field(default_factory=dict)  # import target -> importing modules
+    imported: dict[str, tuple[str, ...]] = field(default_factory=dict)  # module -> what it imports
     # Every ``x.include_router(y)`` whatever ``x`` is: what ``y`` resolves to, and the
     # last name of each ``y`` that does not resolve (``routers.items.router`` -> ``router``).
     any_included: set[OwnerId] = field(default_factory=set)
@@ -105,65 +105,27 @@ class RouteIndex:
     # ------------------------------------------------------------ building
 
     def build(self) -> RouteIndex:
-        project = self.project
-        for name, facts in project.modules.items():
-            model = ModuleModel(facts, project)
-            self.models[name] = model
-            scope_of = {id(scoped.call): scoped.scope for scoped in facts.calls}
-            for registration in model.registrations:
-                owner = registration.owner
-                if (not self.has_fastapi_app and registration.owner_kind == "app"
-                        and project.is_subclass(owner.instance_of, _FASTAPI_APP)):
-                    self.has_fastapi_app = True
-                if owner.origin is None:
-                    continue
-                self.owners.setdefault(owner.origin, owner)
-                if registration.kind in ("route", "websocket"):
-                    self.routes.setdefault(owner.origin, []).append((name, registration))
-                elif registration.kind == "include_router":
-                    scope = scope_of.get(id(registration.call), MODULE_SCOPE)
-                    child = self._included(facts, scope, registration.call)
-                    self.includes.append(Include(name, scope, registration, owner.origin, child))
-            self._scan_module(facts)
+        """The index, folded from each module's share (``_module_share``: a scan of one
+        module kept per module, so the language server rescans only an edited module),
+        in module order: the first module to name an owner gives its symbol."""
+        project, owners, routes = self.project, self.owners, self.routes
+        for name in project.modules:
+            share = project.memo(("route_index_in", name), lambda name=name: _module_share(project, name))
+            self.imported[name] = share.imported
+            if share.registrations:
+                self.registrations[name] = share.registrations
+                for origin, symbol in share.owners:
+                    owners.setdefault(origin, symbol)
+                for origin, registration in share.routes:
+                    routes.setdefault(origin, []).append((name, registration))
+                self.includes.extend(share.includes)
+            if share.any_included:
+                self.any_included.update(share.any_included)
+            if share.unresolved_included_names:
+                self.unresolved_included_names.update(share.unresolved_included_names)
+            self.has_fastapi_app = self.has_fastapi_app or share.has_fastapi_app
+            self.dynamic_imports = self.dynamic_imports or share.dynamic_imports
         return self
-
-    def _included(self, facts: ModuleFacts, scope: str, call: CallValue) -> OwnerId | None:
-        target = call.arg(0, "router")
-        if not isinstance(target, Ref):
-            return None
-        symbol = self.project.resolve(facts, scope, target.dotted)
-        if symbol is None or symbol.origin is None:
-            return None
-        self.owners.setdefault(symbol.origin, symbol)
-        return symbol.origin
-
-    def _scan_module(self, facts: ModuleFacts) -> None:
-        for target in _import_targets(self.project, facts.module):
-            self.importers.setdefault(target, set()).add(facts.module)
-        for scoped in facts.calls:
-            callee = scoped.call.callee or ""
-            last = callee.rsplit(".", 1)[-1]
-            if last == "FastAPI" and not self.has_fastapi_app:
-                symbol = self.project.resolve(facts, scoped.scope, callee)
-                if symbol and symbol.qualname and self.project.is_subclass(symbol.qualname, _FASTAPI_APP):
-                    self.has_fastapi_app = True
-            elif last == "include_router":
-                target = scoped.call.arg(0, "router")
-                symbol = self.project.resolve(facts, scoped.scope, target.dotted) if isinstance(target, Ref) else None
-                if symbol is not None and symbol.origin is not None:
-                    self.any_included.add(symbol.origin)
-                elif isinstance(target, Ref) and (symbol is None or symbol.qualname is not None):
-                    # a name from outside the linted tree; a parameter or loop variable is
-                    # handed its router by code that names it, which the rule checks itself
-                    self.unresolved_included_names.add(target.dotted.rsplit(".", 1)[-1])
-            elif last in ("import_module", "__import__"):
-                symbol = self.project.resolve(facts, scoped.scope, callee)
-                if symbol and symbol.qualname and canonical(symbol.qualname) in _DYNAMIC_IMPORTS:
-                    name = scoped.call.arg(0, "name")
-                    if isinstance(name, Const) and isinstance(name.value, str):
-                        self.importers.setdefault(name.value, set()).add(facts.module)
-                    else:
-                        self.dynamic_imports = True
 
     # ------------------------------------------------------------ questions
 
@@ -187,9 +149,9 @@ class RouteIndex:
         parts = module.split(".")
         targets.update(".".join(parts[:i]) for i in range(1, len(parts)))
         return any(
-            importers - {module}
-            for imported, importers in self.importers.items()
-            if imported in targets or imported.endswith(suffixes)
+            imported in targets or imported.endswith(suffixes)
+            for importer, imports in self.imported.items() if importer != module
+            for imported in imports
         )
 
     # ------------------------------------------------------------ operation ids
@@ -266,11 +228,22 @@ class RouteIndex:
         return function.name if function else None
 
     def _all_views(self, owner_id: OwnerId, start: _View) -> list[_View]:
-        """``_views`` from the route's own router; none past ``_MAX_VIEWS`` (unknown)."""
-        try:
-            return self._views(owner_id, start, 0, frozenset(), [0])
-        except _TooManyViews:
-            return []
+        """``_views`` from the route's own router; none past ``_MAX_VIEWS`` (unknown). The
+        ways up from a router are the same for each of its routes: they are walked once
+        from an empty view, then applied to each route's (prefixes and tags are joined
+        outermost first, the route's own generator wins over the first one found above)."""
+        cache = self.__dict__.setdefault("_ways_up", {})
+        ways = cache.get(owner_id)
+        if ways is None:
+            try:
+                ways = self._views(owner_id, _View("", (), None, owner_id, ()), 0, frozenset(), [0])
+            except _TooManyViews:
+                ways = []
+            cache[owner_id] = ways
+        return [_View(None if way.path is None or start.path is None else way.path + start.path,
+                      None if way.tags is None or start.tags is None else way.tags + start.tags,
+                      start.generator if start.generator is not None else way.generator,
+                      way.root, way.order + start.order) for way in ways]
 
     def _views(self, owner_id: OwnerId, view: _View, depth: int, seen: frozenset, count: list[int]) -> list[_View]:
         """Follow ``include_router`` upwards from ``owner_id`` to every app (or to the
@@ -433,6 +406,91 @@ def _import_targets(project: Project, module: str) -> tuple[str, ...]:
         return tuple(found + list(facts.star_imports))
 
     return project.memo(("import_targets", module), scan)
+
+
+@dataclass(frozen=True)
+class _ModuleShare:
+    """What one module adds to the route index (see ``RouteIndex.build``); every part in
+    the order the module's facts give it."""
+
+    registrations: tuple[Registration, ...]
+    owners: tuple[tuple[OwnerId, Symbol], ...]  # each app or router met, the first time
+    routes: tuple[tuple[OwnerId, Registration], ...]
+    includes: tuple[Include, ...]
+    imported: tuple[str, ...]  # import targets, and modules imported by name
+    any_included: frozenset[OwnerId]
+    unresolved_included_names: frozenset[str]
+    has_fastapi_app: bool
+    dynamic_imports: bool
+
+
+def _module_share(project: Project, module: str) -> _ModuleShare:
+    facts = project.modules[module]
+    model = ModuleModel(facts, project)
+    owners: dict[OwnerId, Symbol] = {}
+    routes, includes = [], []
+    has_app = dynamic = False
+    scope_of = {id(scoped.call): scoped.scope for scoped in facts.calls}
+    for registration in model.registrations:
+        owner = registration.owner
+        if not has_app and registration.owner_kind == "app" and project.is_subclass(owner.instance_of, _FASTAPI_APP):
+            has_app = True
+        if owner.origin is None:
+            continue
+        owners.setdefault(owner.origin, owner)
+        if registration.kind in ("route", "websocket"):
+            routes.append((owner.origin, registration))
+        elif registration.kind == "include_router":
+            scope = scope_of.get(id(registration.call), MODULE_SCOPE)
+            child = _included(project, facts, scope, registration.call)
+            if child is not None:
+                owners.setdefault(child.origin, child)
+            includes.append(Include(module, scope, registration, owner.origin, child.origin if child else None))
+    imported = list(_import_targets(project, module))
+    any_included: set[OwnerId] = set()
+    unresolved: set[str] = set()
+    for scoped in facts.calls:
+        callee = scoped.call.callee or ""
+        last = callee.rsplit(".", 1)[-1]
+        if last == "FastAPI" and not has_app:
+            symbol = project.resolve(facts, scoped.scope, callee)
+            if symbol and symbol.qualname and project.is_subclass(symbol.qualname, _FASTAPI_APP):
+                has_app = True
+        elif last == "include_router":
+            target = scoped.call.arg(0, "router")
+            symbol = project.resolve(facts, scoped.scope, target.dotted) if isinstance(target, Ref) else None
+            if symbol is not None and symbol.origin is not None:
+                any_included.add(symbol.origin)
+            elif isinstance(target, Ref) and (symbol is None or symbol.qualname is not None):
+                # a name from outside the linted tree; a parameter or loop variable is
+                # handed its router by code that names it, which the rule checks itself
+                unresolved.add(target.dotted.rsplit(".", 1)[-1])
+        elif last in ("import_module", "__import__"):
+            symbol = project.resolve(facts, scoped.scope, callee)
+            if symbol and symbol.qualname and canonical(symbol.qualname) in _DYNAMIC_IMPORTS:
+                name = scoped.call.arg(0, "name")
+                if isinstance(name, Const) and isinstance(name.value, str):
+                    imported.append(name.value)
+                else:
+                    dynamic = True
+    return _ModuleShare(tuple(model.registrations), tuple(owners.items()), tuple(routes), tuple(includes),
+                        tuple(imported), frozenset(any_included), frozenset(unresolved), has_app, dynamic)
+
+
+def _included(project: Project, facts: ModuleFacts, scope: str, call: CallValue) -> Symbol | None:
+    """The router ``include_router`` is given, when it resolves to one bound in the project."""
+    target = call.arg(0, "router")
+    if not isinstance(target, Ref):
+        return None
+    symbol = project.resolve(facts, scope, target.dotted)
+    if symbol is None or symbol.origin is None:
+        return None
+    return symbol
+
+
+def module_registrations(project: Project, module: str) -> tuple[Registration, ...]:
+    """The registrations of ``module`` (the very objects the route index holds)."""
+    return project.memo(("route_index_in", module), lambda: _module_share(project, module)).registrations
 
 
 def route_index(project: Project) -> RouteIndex:
