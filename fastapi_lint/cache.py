@@ -649,4 +649,7 @@ class ProjectDigests:
                 if known[1] is None:
                     return None
                 groups.append(known[1])
-        return digest(sorted((name, self.modules.get(name)) for name in reads if isinstance(name, str)), sorted(groups))
+        # Each distinct group once: two computations that read the same are two groups in
+        # memory but one row in the store, and the digest must not tell them apart.
+        return digest(sorted((name, self.modules.get(name)) for name in reads if isinstance(name, str)),
+                      sorted(set(groups)))

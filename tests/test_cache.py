@@ -17,9 +17,10 @@ import pytest
 import fastapi_lint.api
 import fastapi_lint.engine
 from fastapi_lint.api import lint_paths
-from fastapi_lint.cache import CACHE_DIR_NAME, STORE_NAME, Cache
+from fastapi_lint.cache import CACHE_DIR_NAME, STORE_NAME, Cache, ProjectDigests
 from fastapi_lint.config import Settings
-from fastapi_lint.project import QUERIES
+from fastapi_lint.diagnostics import FileResult
+from fastapi_lint.project import QUERIES, ReadGroup
 
 from conftest import FIXTURES, invoke
 
@@ -233,6 +234,24 @@ def test_a_facts_digest_changed_in_the_store_is_not_believed(project: Path) -> N
     connection.close()
     assert Cache(cache_dir).get_digest("app.events", hashed) is None
     assert findings(project, Cache(cache_dir)) == findings(project, None)
+
+
+def test_a_result_that_read_two_equal_groups_survives_an_edit_elsewhere(tmp_path: Path) -> None:
+    # Two computations that read the same modules are two groups in memory but one row in
+    # the store: the dependency digest taken when the result is stored must be the one
+    # taken from the store, or every edit anywhere re-lints the file (1,160 litellm files
+    # after editing an Airflow router in the corpus).
+    cache = Cache(tmp_path / "store", trusted_directory=True)
+    path = tmp_path / "app.py"
+    key = ("hash", ("FAPI101",), "settings")
+    reads = frozenset({"app", ReadGroup({"lib", "lib.deps"}), ReadGroup({"lib", "lib.deps"})})
+    before = ProjectDigests({"app": "1", "lib": "2", "lib.deps": "3", "other": "4"})
+    cache.put_result(path, key, FileResult("app.py", reads=reads), before)
+    cache.save()
+    after = ProjectDigests({"app": "1", "lib": "2", "lib.deps": "3", "other": "5"})
+    assert Cache(tmp_path / "store", trusted_directory=True).get_result(path, key, "app.py", after).result is not None
+    changed = ProjectDigests({"app": "1", "lib": "2", "lib.deps": "6", "other": "4"})
+    assert Cache(tmp_path / "store", trusted_directory=True).get_result(path, key, "app.py", changed).result is None
 
 
 def test_cli_cache_flags(project: Path, monkeypatch) -> None:
