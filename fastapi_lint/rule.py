@@ -92,6 +92,10 @@ _SCOPE_TYPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 class FileContext:
     """What rules see of the file being linted; the engine keeps it in step with the traversal."""
 
+    # ``enter``/``leave`` do something only for nodes of these types and for the bodies in
+    # ``waiting_bodies`` (of a def, class or lambda entered): a walker may skip the others.
+    FOLLOWED_TYPES: ClassVar[frozenset[type]] = _STATEMENT_TYPES | {cst.ExceptHandler} | _SCOPE_TYPES
+
     def __init__(
         self, path: str, model: ModuleModel, module: cst.Module | None = None, python: tuple[int, int] = (3, 10),
         versions: ProjectVersions = ProjectVersions(), extend_blocking_calls: frozenset[str] = frozenset(),
@@ -113,6 +117,7 @@ class FileContext:
         self._statements: list[cst.CSTNode] = []
         self._handlers: list[cst.ExceptHandler] = []  # enclosing except clauses, innermost last
         self._bodies: dict[int, cst.CSTNode] = {}  # id(body) -> the def/class/lambda owning it
+        self.waiting_bodies = self._bodies  # read-only for walkers (FOLLOWED_TYPES)
 
     # ------------------------------------------------------------ traversal bookkeeping
     # Keys follow facts.py: a def/class gets its key when the statement is reached;
