@@ -13,6 +13,7 @@ and nothing else: no finding and no fix of it is reported.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import itertools
 import os
@@ -529,6 +530,28 @@ def _mark_skipped(result: FileResult, index: int, reason: str = "the fixed code 
 
 
 def _lint(
+    path: str,
+    source: bytes,
+    facts: ModuleFacts,
+    project: Project,
+    rule_classes: list[type[Rule]],
+    options: LintOptions,
+) -> _Pass:
+    """One lint with the garbage collector off: the file's tree is freed by reference
+    counting when the lint ends, but while it lives its nodes are promoted to the oldest
+    generation, and the full collections they trigger walk every project answer built so
+    far (litellm, a sixth of its files in one process: 15.9 CPU s with it on, 10.8 off).
+    The little cyclic garbage of one file is collected once the collector is back on."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint_file(path, source, facts, project, rule_classes, options)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _lint_file(
     path: str,
     source: bytes,
     facts: ModuleFacts,
