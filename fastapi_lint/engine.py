@@ -13,6 +13,7 @@ and nothing else: no finding and no fix of it is reported.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import itertools
 import os
@@ -44,7 +45,7 @@ from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.project import Project
 from fastapi_lint.versions import ProjectVersions
 from fastapi_lint.rule import FileContext, Report, Rule
-from fastapi_lint.traversal import traverse
+from fastapi_lint.traversal import fields_of, is_node_type, plain_fields, traverse
 
 IGNORE_FILE_MARKER = "# fastapi-lint: ignore-file"
 _CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
@@ -191,6 +192,51 @@ class _Dispatcher:
         if methods:
             self._call(methods, original_node)
         self.ctx.leave(original_node)
+
+    def walk(self, root: cst.CSTNode) -> None:
+        """``traverse(root, self.on_visit, self.on_leave)``, fused into one function per node:
+        the node type's rule methods looked up once per type, and the context told only of
+        the nodes it follows (``FileContext.FOLLOWED_TYPES`` and the bodies it waits for).
+        The order of every call is the same."""
+        ctx = self.ctx
+        enter, leave = ctx.enter, ctx.leave
+        followed_types, bodies = ctx.FOLLOWED_TYPES, ctx.waiting_bodies
+        visits, leaves, call = self.visits, self.leaves, self._call
+        plans: dict[type, tuple] = {}
+        fields_known: dict[type, tuple[str, ...] | None] = {}
+
+        def visit(node: cst.CSTNode) -> None:
+            kind = type(node)
+            plan = plans.get(kind)
+            if plan is None:
+                plan = plans[kind] = (visits.get(kind.__name__), leaves.get(kind.__name__))
+            followed = kind in followed_types or id(node) in bodies
+            if followed:
+                enter(node)
+            if plan[0]:
+                call(plan[0], node)
+            fields = fields_known.get(kind)
+            if fields is None:
+                fields = plain_fields(kind)
+                if fields is None:
+                    fields = fields_of(node)
+                else:
+                    fields_known[kind] = fields
+            for name in fields:
+                value = getattr(node, name)
+                value_kind = type(value)
+                if value_kind is tuple or value_kind is list:
+                    for item in value:
+                        if is_node_type(type(item)):
+                            visit(item)
+                elif is_node_type(value_kind):
+                    visit(value)
+            if plan[1]:
+                call(plan[1], node)
+            if followed:
+                leave(node)
+
+        visit(root)
 
 
 class OutOfTime(BaseException):
@@ -493,6 +539,28 @@ def _lint(
     rule_classes: list[type[Rule]],
     options: LintOptions,
 ) -> _Pass:
+    """One lint with the garbage collector off: the file's tree is freed by reference
+    counting when the lint ends, but while it lives its nodes are promoted to the oldest
+    generation, and the full collections they trigger walk every project answer built so
+    far (litellm, a sixth of its files in one process: 15.9 CPU s with it on, 10.8 off).
+    The little cyclic garbage of one file is collected once the collector is back on."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint_file(path, source, facts, project, rule_classes, options)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _lint_file(
+    path: str,
+    source: bytes,
+    facts: ModuleFacts,
+    project: Project,
+    rule_classes: list[type[Rule]],
+    options: LintOptions,
+) -> _Pass:
     result = FileResult(path)
     lint = _Pass(result)
     if len(source) > MAX_SOURCE_BYTES:
@@ -561,7 +629,7 @@ def _lint(
     dispatcher = _Dispatcher(ctx, rules)
     _at("while walking the syntax tree")
     try:
-        traverse(module, dispatcher.on_visit, dispatcher.on_leave)
+        dispatcher.walk(module)
     except RecursionError:
         result.diagnostics.append(
             engine_diagnostic(path, PARSE_ERROR_CODE, _TOO_DEEP)

@@ -92,6 +92,10 @@ _SCOPE_TYPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 class FileContext:
     """What rules see of the file being linted; the engine keeps it in step with the traversal."""
 
+    # ``enter``/``leave`` do something only for nodes of these types and for the bodies in
+    # ``waiting_bodies`` (of a def, class or lambda entered): a walker may skip the others.
+    FOLLOWED_TYPES: ClassVar[frozenset[type]] = _STATEMENT_TYPES | {cst.ExceptHandler} | _SCOPE_TYPES
+
     def __init__(
         self, path: str, model: ModuleModel, module: cst.Module | None = None, python: tuple[int, int] = (3, 10),
         versions: ProjectVersions = ProjectVersions(), extend_blocking_calls: frozenset[str] = frozenset(),
@@ -113,6 +117,14 @@ class FileContext:
         self._statements: list[cst.CSTNode] = []
         self._handlers: list[cst.ExceptHandler] = []  # enclosing except clauses, innermost last
         self._bodies: dict[int, cst.CSTNode] = {}  # id(body) -> the def/class/lambda owning it
+        self.waiting_bodies = self._bodies  # read-only for walkers (FOLLOWED_TYPES)
+        # (scope key, dotted name) -> Symbol: many rules resolve the same callee. An answer is
+        # reused only where the project records reads into the set it recorded them in (the
+        # file's own, outside any memoised computation), so what the file read stays whole.
+        self._resolved: dict[tuple[str, str], Symbol | None] = {}
+        self._reads_stack = getattr(self.project, "_reads", None)
+        self._reads_depth = len(self._reads_stack) if self._reads_stack is not None else 0
+        self._reads_top = self._reads_stack[-1] if self._reads_stack else None
 
     # ------------------------------------------------------------ traversal bookkeeping
     # Keys follow facts.py: a def/class gets its key when the statement is reached;
@@ -221,7 +233,16 @@ class FileContext:
         dotted = dotted_name(expr)
         if dotted is None:
             return None
-        return self.project.resolve(self.model.facts, self.scope_key, dotted)
+        scope = self._scope_keys[-1]
+        stack = self._reads_stack
+        if stack is None or (len(stack) == self._reads_depth and (not stack or stack[-1] is self._reads_top)):
+            key = (scope, dotted)
+            try:
+                return self._resolved[key]
+            except KeyError:
+                found = self._resolved[key] = self.project.resolve(self.model.facts, scope, dotted)
+                return found
+        return self.project.resolve(self.model.facts, scope, dotted)
 
     def qualname(self, expr: cst.BaseExpression) -> str | None:
         symbol = self.resolve(expr)

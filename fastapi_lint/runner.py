@@ -233,6 +233,8 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
 
     def in_process() -> None:
         nonlocal done
+        if collecting:
+            gc.enable()  # the work itself makes garbage
         while queue:
             for index in queue.popleft():
                 results[index] = function(context, items[index])
@@ -243,6 +245,11 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
     # Forked workers share the parent's objects (the project facts) until something writes
     # to their pages; a collection walking them in a worker would. Frozen, it leaves them alone.
     gc.freeze()
+    # The parent only receives results here: unpickling them with the collector on walked
+    # the growing heap again and again (the facts pass: 5.1 s instead of 0.6 s for half the
+    # corpus's facts). Workers, forked with it off, turn it back on (``_work``).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         while len(workers) < min(jobs, len(queue)) and start():
             pass
@@ -279,6 +286,8 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
         _stop_workers(workers)
         raise
     finally:
+        if collecting:
+            gc.enable()
         gc.unfreeze()
         for worker in workers:
             worker.connection.close()
@@ -381,6 +390,7 @@ def _work(function: Callable, context: Any, connection, parent: int) -> None:
         with contextlib.suppress(OSError):
             inherited.close()
     _deferred = None
+    gc.enable()  # the parent turns it off while it waits for results
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
     if hasattr(signal, "pthread_sigmask"):  # blocked by the parent around the start

@@ -82,3 +82,27 @@ def traverse(node: cst.CSTNode, on_visit: Callable[[cst.CSTNode], bool], on_leav
                     if _is_node(item):
                         traverse(item, on_visit, on_leave)
     on_leave(node)
+
+
+def fields_of(node: cst.CSTNode) -> tuple[str, ...]:
+    """The fields of ``node`` that may hold nodes, in libcst's visiting order (what
+    :func:`traverse` reads); for walkers of their own, such as the engine's."""
+    fields, skipped = _FIELDS.get(type(node)) or _learn(node)
+    if skipped and any(_holds_nodes(getattr(node, name)) for name in skipped):
+        fields, skipped = _learn(node)
+    return fields
+
+
+def plain_fields(kind: type) -> tuple[str, ...] | None:
+    """The fields of every node of type ``kind``, when known and the same for all of them
+    (no field libcst visits only when set): a walker may then skip :func:`fields_of`."""
+    entry = _FIELDS.get(kind)
+    return entry[0] if entry is not None and not entry[1] else None
+
+
+def is_node_type(kind: type) -> bool:
+    known = _IS_NODE.get(kind)
+    if known is None:
+        known = _IS_NODE[kind] = issubclass(kind, cst.CSTNode)
+    return known
+

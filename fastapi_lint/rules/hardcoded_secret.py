@@ -122,6 +122,9 @@ class HardcodedSecret(Rule):
         ``os.getenv("DATABASE_URL", ...)``), a default or a dict value."""
         if self._skip_urls or not isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
             return
+        if isinstance(value, cst.SimpleString) and "\\" not in value.value and (
+                "://" not in value.value or "@" not in value.value):
+            return  # without escapes the text is in the token: no URL with a password (url_with_password)
         text = value.evaluated_value
         if isinstance(text, bytes):
             return

@@ -34,7 +34,8 @@ from fastapi_lint.data.taint import (
 )
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Severity
-from fastapi_lint.analysis.facts import Const
+from fastapi_lint.analysis.facts import Const, FunctionFacts, ModuleFacts
+from fastapi_lint.analysis.names import canonical
 from fastapi_lint.analysis.flow import (
     MODEL,
     Flow,
@@ -484,6 +485,24 @@ def _numeric_default(default) -> bool:
     return isinstance(default, Const) and isinstance(default.value, (int, float)) and default.value is not None
 
 
+# Attribute names of the calls that may be sinks (``on_call``): execute-like methods and the
+# known drivers' own methods.
+_SINK_ATTRIBUTES = SQL_EXECUTE_METHODS | frozenset(name for methods in SQL_DRIVER_METHODS.values() for name in methods)
+
+
+def _may_call_a_sink(project, facts: ModuleFacts, function: FunctionFacts) -> bool:
+    """Whether the body of ``function`` (the flow's reach: not its nested defs and classes)
+    calls something that may be a sink: a method named like one (the facts keep every
+    attribute name the body reads) or a callee that resolves to ``text()``."""
+    if not _SINK_ATTRIBUTES.isdisjoint(function.attributes):
+        return True
+    for callee in function.callees:
+        symbol = project.resolve(facts, function.key, callee)
+        if symbol is not None and symbol.qualname and canonical(symbol.qualname) in SQL_TEXT_FUNCTIONS:
+            return True
+    return False
+
+
 class SqlStringFormatting(FlowRule):
     code = "FAPI407"
     name = "sql-string-formatting"
@@ -493,15 +512,17 @@ class SqlStringFormatting(FlowRule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions("text") or view.mentions_part(
+        return (view.mentions("text") or view.mentions_part(
             "execute", "fetch", "iterate", "mogrify", "exec_driver_sql", "copy_expert"
-        ) or view.may_use("asyncpg", "pg8000")
+        ) or view.may_use("asyncpg", "pg8000")) and any(
+            _may_call_a_sink(view.project, view.facts, function) for function in view.facts.functions.values()
+        )
 
     def analyse(self, function, key):
         facts = self.ctx.model.facts
         function_facts = self.ctx.model.function(key)
         scope = facts.scopes.get(key) if key else None
-        if function_facts is None or scope is None:
+        if function_facts is None or scope is None or not _may_call_a_sink(self.ctx.project, facts, function_facts):
             return []
         env: dict[str, Taint] = {}
         drivers: dict[str, str] = {}
