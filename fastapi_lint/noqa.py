@@ -106,7 +106,7 @@ def without_codes(comment: str, drop: list[str]) -> str | None:
         directive = comment[match.start():match.start("codes")] + ", ".join(kept)
         return comment[:match.start()] + directive + comment[match.end():]
     before = comment[:match.start()].rstrip()
-    after = comment[match.end():].strip().lstrip("-:;,\u2013\u2014 ")
+    after = comment[match.end():].strip().lstrip("-:;,\u2013\u2014 #\t")  # "# noqa: X  # why" -> "# why"
     if before.strip("# \t"):  # "# type: ignore  # noqa: X" -> "# type: ignore"
         return f"{before}  # {after}" if after else before
     return f"# {after}" if after else None

@@ -368,6 +368,7 @@ def test_unused_noqa_fix_removes_codes_then_the_comment_and_is_idempotent(in_tmp
             # noqa: FAPI101
             await asyncio.sleep(0)  # type: ignore  # noqa: FAPI101
             await asyncio.sleep(0)  # noqa: FAPI1010 - rate limiter
+            await asyncio.sleep(0)  # noqa: FAPI101  # second comment
         """), encoding="utf-8")
     first = invoke("--isolated", "--no-cache", "--fix", "app.py")
     assert first.exit_code == 0, first.output
@@ -381,6 +382,7 @@ def test_unused_noqa_fix_removes_codes_then_the_comment_and_is_idempotent(in_tmp
             await asyncio.sleep(0)
             await asyncio.sleep(0)  # type: ignore
             await asyncio.sleep(0)  # rate limiter
+            await asyncio.sleep(0)  # second comment
         """)
     again = invoke("--isolated", "--no-cache", "--fix", "app.py")
     assert again.exit_code == 0 and "All checks passed!" in again.stdout
