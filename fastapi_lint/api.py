@@ -24,7 +24,9 @@ from fastapi_lint.fixes import Fix, apply as apply_fixes, reparses
 from fastapi_lint.analysis.facts import ModuleFacts, extract_facts
 from fastapi_lint.analysis.names import forget_packages, module_name_for
 from fastapi_lint.project import Answers, Deferred, Project, answer_digest, pack_reads, unpack_reads
-from fastapi_lint.cache import NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, digest, facts_digest
+from fastapi_lint.cache import (
+    NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, decode_facts, digest, encode_facts,
+)
 from fastapi_lint.projects import ProjectRoot, SettingsResolver
 from fastapi_lint.runner import MIN_FILES_FOR_POOL, map_files
 from fastapi_lint.severity import apply_overrides
@@ -201,10 +203,16 @@ def _facts_job(contents: Contents, path: Path) -> ModuleFacts | None:
         return None
 
 
-def _facts_and_digest_job(contents: Contents, path: Path) -> tuple[ModuleFacts, str] | None:
-    """The facts with their digest, computed in the worker that extracted them."""
+def _encoded_facts_job(contents: Contents, path: Path) -> tuple[str, str] | None:
+    """The facts encoded for the store, with their digest (``cache.encode_facts``), in the
+    worker that extracted them: the main process keeps text, not a project of objects."""
     facts = _facts_job(contents, path)
-    return None if facts is None else (facts, facts_digest(facts))
+    if facts is None:
+        return None
+    try:
+        return encode_facts(facts)
+    except (TypeError, ValueError, RecursionError):  # a value the store cannot keep: the lint pass extracts them
+        return None
 
 
 _SENT_GROUPS: dict = {}  # per process: the groups of reads this worker has already sent (project.pack_reads)
@@ -267,8 +275,14 @@ def _lint_files(
     if cache is not None and fix is None:
         return _lint_files_cached(files, fact_files, settings, jobs, cache, contents or {})
     contents = {**{path: _read_stamped(path) for path in fact_files}, **(contents or {})}
-    facts = {p: f for p, f in zip(fact_files, map_files(_facts_job, contents, fact_files, jobs, "indexing")) if f is not None}
-    return _lint_with_facts(files, facts, settings, fix, contents, jobs, roots)
+    encoded = {path: found[0] for path, found in zip(
+        fact_files, map_files(_encoded_facts_job, contents, fact_files, jobs, "indexing")) if found is not None}
+    facts = _FactsOf(lambda path: decode_facts(encoded[path]) if path in encoded else None)
+    kept: dict[str, Path] = {}
+    for path in encoded:
+        kept.setdefault(module_name_for(path)[0], path)  # as build_project: the first file wins
+    project = _deferred_project(facts, kept)
+    return _lint_with_facts(files, facts, settings, fix, contents, jobs, roots, project=project)
 
 
 def _lint_with_facts(
@@ -287,11 +301,6 @@ def _lint_with_facts(
     if project is None:
         project = build_project(list(facts.values()))
     on_workers = jobs > 1 and len(files) >= MIN_FILES_FOR_POOL
-    if on_workers and isinstance(facts, _FactsOf):
-        # Workers are forked: everything they may read is decoded here first, once (the
-        # store's connection must not cross a fork).
-        facts = {path: found for path in files if (found := facts.get(path)) is not None}
-        project.modules.values()
     if on_workers and project.answers is not None:
         if learned is not None:
             learned.extend(project.answers.drain())
@@ -357,12 +366,9 @@ def _lint_files_cached(
     hashes, contents = _content_hashes(fact_files, cache, given)
     stored = _facts_keys(hashes)
     modules = {path: module for path, (module, _) in stored.items()}
-    facts: dict[Path, ModuleFacts] = {}
     known = {path: cache.get_digest(*stored[path]) for path in hashes}
     new = [path for path in hashes if known[path] is None]
-    for path, computed in zip(new, map_files(_facts_and_digest_job, contents, new, jobs, "indexing")):
-        if computed is not None:
-            facts[path] = computed[0]
+    for path, computed in zip(new, map_files(_encoded_facts_job, contents, new, jobs, "indexing")):
         cache.put_facts(*stored[path], computed)
         known[path] = NO_FACTS if computed is None else computed[1]  # what put_facts keeps
     if new:
@@ -394,22 +400,19 @@ def _lint_files_cached(
                 to_confirm[path] = lookup
 
     def load(path: Path) -> ModuleFacts | None:
-        """A file's facts, decoded from the store when first needed (extracted again when
-        the store lost them)."""
-        if path not in facts:
-            cached = cache.get_facts(*stored[path]) if path in hashes else None
-            if cached is None and path in hashes and cache.get_digest(*stored[path]) != NO_FACTS:
-                computed = _facts_and_digest_job(contents, path)
-                cache.put_facts(*stored[path], computed)
-                cached = computed[0] if computed is not None else None
-            facts[path] = cached
-        return facts[path]
+        """A file's facts from the store (extracted again when the store lost them)."""
+        if path not in hashes:
+            return None
+        cached = cache.get_facts(*stored[path])
+        if cached is None and cache.get_digest(*stored[path]) != NO_FACTS:
+            computed = _encoded_facts_job(contents, path)
+            cache.put_facts(*stored[path], computed)
+            cached = decode_facts(computed[0]) if computed is not None else None
+        return cached
 
-    def loaded(path: Path) -> ModuleFacts:
-        return load(path) or ModuleFacts(*module_name_for(path))
-
+    facts = _FactsOf(load)
     answers = cache.answers(str(settings.root), project_digests)
-    project = Project({module: Deferred(functools.partial(loaded, path)) for module, path in kept.items()}, answers)
+    project = _deferred_project(facts, kept, answers)
     if to_confirm:
         for path, lookup in to_confirm.items():
             if _same_answers(project, lookup.questions):
@@ -417,7 +420,7 @@ def _lint_files_cached(
     missing = [path for path in files if path not in found]
     learned: list = []
     if missing:
-        fresh = _lint_with_facts(missing, _FactsOf(load), settings, None, contents, jobs, project=project,
+        fresh = _lint_with_facts(missing, facts, settings, None, contents, jobs, project=project,
                                  learned=learned)
         for path, file_result in zip(missing, fresh.files):
             found[path] = file_result
@@ -443,10 +446,28 @@ def _facts_keys(hashes: dict[Path, str]) -> dict[Path, tuple[str, str]]:
 
 
 class _FactsOf:
-    """Files' facts by path, each loaded when first asked for."""
+    """Files' facts by path, each decoded (``load``) when first asked for, in the process
+    that asks: a worker decodes what its files read, the main process none of it. A
+    file's facts are then one object, the one its project holds (rules tell their own
+    module by identity)."""
 
     def __init__(self, load: Callable[[Path], ModuleFacts | None]):
-        self.get = load
+        self._load = load
+        self._found: dict[Path, ModuleFacts | None] = {}
+
+    def get(self, path: Path) -> ModuleFacts | None:
+        if path not in self._found:
+            self._found[path] = self._load(path)
+        return self._found[path]
+
+    def loaded(self, path: Path) -> ModuleFacts:
+        return self.get(path) or ModuleFacts(*module_name_for(path))
+
+
+def _deferred_project(facts: _FactsOf, kept: dict[str, Path], answers: Answers | None = None) -> Project:
+    """The project of ``kept`` (module name -> the file whose facts it uses), each
+    module's facts decoded when first read."""
+    return Project({module: Deferred(functools.partial(facts.loaded, path)) for module, path in kept.items()}, answers)
 
 
 def _same_answers(project: Project, questions: tuple) -> bool:
@@ -529,9 +550,10 @@ def index_facts(files: list[Path], cache: Cache | None = None, jobs: int = 1,
             facts[path] = found
         elif cache.get_digest(*stored[path]) != NO_FACTS:
             missing.append(path)
-    for path, computed in zip(missing, run(_facts_and_digest_job, contents, missing)):
-        if computed is not None:
-            facts[path] = computed[0]
+    for path, computed in zip(missing, run(_encoded_facts_job, contents, missing)):
+        decoded = decode_facts(computed[0]) if computed is not None else None
+        if decoded is not None:
+            facts[path] = decoded
         cache.put_facts(*stored[path], computed)
     cache.save()
     return {path: facts[path] for path in hashes if path in facts}

@@ -65,6 +65,7 @@ _GROUP = "#group"  # a stored read "#group<id>" (no module name starts with "#")
 _SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 _BUSY_SECONDS = 5.0
 _BATCH = 500  # parameters per query (SQLite allows 999 in old builds)
+_INHERITED: list = []  # in a forked worker, the parent's connections (see Cache._open)
 
 
 def _code_version() -> str:
@@ -84,10 +85,19 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
-def facts_digest(facts: ModuleFacts) -> str:
-    """Equal for the facts of equal sources, in whichever process they are extracted:
-    extraction and encoding are deterministic."""
-    return hashlib.blake2b(codec.dumps(facts).encode("ascii"), digest_size=16).hexdigest()
+def encode_facts(facts: ModuleFacts) -> tuple[str, str]:
+    """The facts as the store keeps them, and their digest: equal for the facts of equal
+    sources, in whichever process they are extracted (extraction and encoding are
+    deterministic). Workers encode; the main process only stores the text."""
+    text = codec.dumps(facts)
+    return text, hashlib.blake2b(text.encode("ascii"), digest_size=16).hexdigest()
+
+
+def decode_facts(text: str) -> ModuleFacts | None:
+    try:
+        return codec.loads(text, ModuleFacts)
+    except codec.DecodeError:
+        return None
 
 
 def _question_key(project: str, name: str, args: tuple) -> str:
@@ -207,6 +217,7 @@ class Cache:
         self._key: bytes | None = None
         self._connection: sqlite3.Connection | None = None
         self._opened = False
+        self._pid = os.getpid()
         self._files: dict[str, tuple[str, str]] = {}
         self._facts: dict[tuple[str, str], tuple[str, str | None]] = {}
         self._results: dict[str, tuple[str, str, str, str]] = {}
@@ -261,9 +272,14 @@ class Cache:
     def _open(self) -> sqlite3.Connection | None:
         """The store, created if missing; None when it cannot be used (an unsafe or
         locked location, a file that is not ours): the run goes on without a cache."""
+        if self._opened and self._pid != os.getpid():
+            # A forked worker: SQLite connections must not cross a fork; it reads through
+            # its own. The parent's is kept referenced, never closed from here.
+            _INHERITED.append(self._connection)
+            self._opened, self._connection = False, None
         if self._opened:
             return self._connection
-        self._opened = True
+        self._opened, self._pid = True, os.getpid()
         if not self._prepare_directory():
             return None
         path = self.directory / STORE_NAME
@@ -426,20 +442,12 @@ class Cache:
 
     def get_facts(self, module: str, hashed: str) -> ModuleFacts | None:
         row = self._facts_row(module, hashed)
-        if row is None or row[1] is None:
-            return None
-        try:
-            return codec.loads(row[1], ModuleFacts)
-        except codec.DecodeError:
-            return None
+        return None if row is None or row[1] is None else decode_facts(row[1])
 
-    def put_facts(self, module: str, hashed: str, computed: tuple[ModuleFacts, str] | None) -> None:
-        """``computed``: the facts and their ``facts_digest``; None when the file has none
+    def put_facts(self, module: str, hashed: str, encoded: tuple[str, str] | None) -> None:
+        """``encoded``: what ``encode_facts`` gives; None when the file has none
         (unreadable, too large), remembered as ``NO_FACTS`` so later runs do not try again."""
-        if computed is None:
-            self._facts[(module, hashed)] = (NO_FACTS, None)
-        else:
-            self._facts[(module, hashed)] = (computed[1], codec.dumps(computed[0]))
+        self._facts[(module, hashed)] = (NO_FACTS, None) if encoded is None else (encoded[1], encoded[0])
 
     def get_result(self, path: Path, key: tuple, shown: str, digests: ProjectDigests) -> Lookup:
         """The stored result if its key matches and the facts it read are unchanged; when

@@ -303,9 +303,9 @@ def test_facts_digests_agree_across_processes() -> None:
     """A file's facts digest is the same whether a worker or the main process extracted
     it (else an edit run, linting in-process, would see every module as changed)."""
     files = sorted(FIXTURES.rglob("*.py"))[:40]
-    here = [fastapi_lint.api._facts_and_digest_job({}, path)[1] for path in files]
+    here = [fastapi_lint.api._encoded_facts_job({}, path)[1] for path in files]
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        there = pool.starmap(fastapi_lint.api._facts_and_digest_job, [({}, path) for path in files])
+        there = pool.starmap(fastapi_lint.api._encoded_facts_job, [({}, path) for path in files])
     assert [digest for _, digest in there] == here
 
 

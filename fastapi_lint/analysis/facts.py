@@ -40,19 +40,19 @@ _MAX_DEPTH = 6  # how deep a value summary goes; deeper parts become Other()
 # ---------------------------------------------------------------- value summaries
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Const:
     value: object
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A Name/Attribute chain as written, e.g. ``routers.items.router``."""
 
     dotted: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallValue:
     callee: str | None  # dotted spelling of the callee, None when not a name chain
     args: tuple
@@ -74,23 +74,23 @@ class CallValue:
         return self.kwarg(name) if name else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Subscript:
     base: str | None
     items: tuple
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seq:
     items: tuple
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Other:
     pass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lambda(Other):
     """``lambda a, b: body``; an Other to code that does not look inside."""
 
@@ -98,7 +98,7 @@ class Lambda(Other):
     body: object  # summary of the body expression
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FString(Other):
     """``f"...{x}..."``; an Other to code that does not look inside."""
 
@@ -164,7 +164,7 @@ def dotted_of(node: ast.AST) -> str | None:
 # ---------------------------------------------------------------- bindings
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Binding:
     """What a name is bound to in a scope.
 
@@ -179,7 +179,7 @@ class Binding:
     annotation: Value | None = None  # ``name: T = value``: the summary of ``T``
 
 
-@dataclass
+@dataclass(slots=True)
 class Param:
     name: str
     annotation: Value | None
@@ -187,7 +187,7 @@ class Param:
     kind: str  # positional | keyword | vararg | kwarg
 
 
-@dataclass
+@dataclass(slots=True)
 class FunctionFacts:
     key: str
     name: str
@@ -214,7 +214,7 @@ class FunctionFacts:
     callees: dict[str, None] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class ClassFacts:
     key: str
     name: str
@@ -224,7 +224,7 @@ class ClassFacts:
     decorators: list[Value]
 
 
-@dataclass
+@dataclass(slots=True)
 class Scope:
     key: str
     parent: str | None
@@ -232,7 +232,7 @@ class Scope:
     bindings: dict[str, Binding] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class ScopedCall:
     scope: str
     call: CallValue
