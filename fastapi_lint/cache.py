@@ -13,6 +13,10 @@ facts themselves and the answers, read only when needed:
 - ``results``: path -> (key, dependencies, FileResult); the key is the content hash, the
   enabled rules and the settings; the dependencies are the facts digests of the modules
   the file's rules read, or of the whole project when they walked every module.
+- ``answers``: the answers of the project's questions (``project.query``) and its
+  modules' shares of project-wide indexes (``Project.share``), each with the modules
+  computing it read; read one by one, or all of one name at once when a run asks for many
+  (an index rebuilt after an edit asks for every module's share).
 
 So an unchanged project costs a stat per file; editing a file re-checks it and the files
 whose rules read its facts, and only if its facts changed (an edited function body or
@@ -58,13 +62,17 @@ _SCHEMA = (
     "CREATE TABLE results (path BLOB PRIMARY KEY, key TEXT NOT NULL, deps TEXT NOT NULL, every TEXT NOT NULL,"
     " data TEXT NOT NULL, modules TEXT NOT NULL, questions TEXT NOT NULL, mac TEXT NOT NULL)",
     "CREATE TABLE groups (id TEXT PRIMARY KEY, data TEXT NOT NULL, mac TEXT NOT NULL)",
-    "CREATE TABLE answers (key TEXT PRIMARY KEY, modules TEXT NOT NULL, deps TEXT NOT NULL, data TEXT NOT NULL,"
-    " mac TEXT NOT NULL)",
+    "CREATE TABLE answers (key TEXT PRIMARY KEY, name TEXT NOT NULL, modules TEXT NOT NULL, deps TEXT NOT NULL,"
+    " data TEXT NOT NULL, mac TEXT NOT NULL)",
+    "CREATE INDEX answers_by_name ON answers (name)",
 )
 _GROUP = "#group"  # a stored read "#group<id>" (no module name starts with "#"): a ReadGroup kept in its own row
 _SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 _BUSY_SECONDS = 5.0
 _BATCH = 500  # parameters per query (SQLite allows 999 in old builds)
+# Past this many lookups of one question (or share) name in a run, its stored answers are
+# read in one query: an index rebuilt after an edit asks for every module's share.
+_ANSWERS_ONE_BY_ONE = 32
 _INHERITED: list = []  # in a forked worker, the parent's connections (see Cache._open)
 
 
@@ -101,6 +109,8 @@ def decode_facts(text: str) -> ModuleFacts | None:
 
 
 def _question_key(project: str, name: str, args: tuple) -> str:
+    if all(type(arg) is str for arg in args):  # most questions (a module's share): JSON's own encoder
+        return content_hash(b"s" + json.dumps([project, name, *args]).encode("ascii"))
     return content_hash(codec.dumps((project, name, args)).encode("ascii"))
 
 
@@ -223,7 +233,9 @@ class Cache:
         self._results: dict[str, tuple[str, str, str, str]] = {}
         self._forget: set[tuple[str, str]] = set()
         self._groups: dict[str, str] = {}  # id -> data, to write
-        self._answers: dict[str, tuple[str, str, str]] = {}  # question key -> (modules, deps, data), to write
+        self._answers: dict[str, tuple[str, str, str, str]] = {}  # key -> (name, modules, deps, data), to write
+        self._answer_asks: dict[str, int] = {}  # lookups per question name this run
+        self._stored_answers: dict[str, dict[str, tuple]] = {}  # name -> key -> row, for names read in bulk
         self._group_ids: dict[int, tuple[ReadGroup, str]] = {}
         self._loaded_groups: dict[str, ReadGroup | None] = {}
         self._written_ns: int | None = None
@@ -368,7 +380,7 @@ class Cache:
                 "INSERT OR IGNORE INTO groups VALUES (?, ?, ?)",
                 [(group, data, self._mac("groups", group, data)) for group, data in self._groups.items()])
             connection.executemany(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
                 [(key, *entry, self._mac("answers", key, *entry)) for key, entry in self._answers.items()])
             connection.executemany("DELETE FROM facts WHERE module = ? AND hash = ?",
                                    [(_blob(module), hashed) for module, hashed in sorted(self._forget)])
@@ -379,6 +391,7 @@ class Cache:
                 connection.execute("ROLLBACK")
         self._stored_files = self._stored_digests = None  # read again when next needed
         self._stored_results.clear()
+        self._stored_answers.clear()
         self._files.clear()
         self._facts.clear()
         self._results.clear()
@@ -525,11 +538,11 @@ class Cache:
             key = _question_key(project, name, args)
         except TypeError:
             return None
-        rows = self._rows("SELECT modules, deps, data, mac FROM answers WHERE key = ?", (key,))
-        if not rows:
+        row = self._answer_row(name, key)
+        if row is None:
             return None
-        modules_text, deps, data, mac = rows[0]
-        if mac != self._mac("answers", key, modules_text, deps, data):
+        modules_text, deps, data, mac = row
+        if mac != self._mac("answers", key, name, modules_text, deps, data):
             return None
         try:
             modules = json.loads(modules_text)
@@ -542,6 +555,17 @@ class Cache:
         except (codec.DecodeError, TypeError, ValueError, RecursionError):
             return None
 
+    def _answer_row(self, name: str, key: str) -> tuple | None:
+        bulk = self._stored_answers.get(name)
+        if bulk is None:
+            asked = self._answer_asks[name] = self._answer_asks.get(name, 0) + 1
+            if asked <= _ANSWERS_ONE_BY_ONE:
+                rows = self._rows("SELECT modules, deps, data, mac FROM answers WHERE key = ?", (key,))
+                return rows[0] if rows else None
+            bulk = self._stored_answers[name] = {row[0]: row[1:] for row in self._rows(
+                "SELECT key, modules, deps, data, mac FROM answers WHERE name = ?", (name,))}
+        return bulk.get(key)
+
     def put_answers(self, project: str, learned: list[tuple[str, tuple, object, frozenset[str]]],
                     digests: ProjectDigests) -> None:
         for name, args, value, modules in learned:
@@ -550,7 +574,7 @@ class Cache:
             except TypeError:
                 continue  # not storable: asked again next time
             self._answers[key] = (
-                json.dumps(sorted(modules), ensure_ascii=True), digests.dependencies(modules), data)
+                name, json.dumps(sorted(modules), ensure_ascii=True), digests.dependencies(modules), data)
 
     # Shared groups of reads (project.ReadGroup) are stored once, in their own rows, and
     # referred to by the digest of their content.

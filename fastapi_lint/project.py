@@ -332,6 +332,24 @@ class Project(Resolver):
             self._reads[-1].update(entry[1])
         return entry[0]  # type: ignore[return-value]
 
+    def share(self, name: str, module: str, compute: Callable[[], T]) -> T:
+        """One module's share of a project-wide index: ``memo((name, module), compute)``,
+        which the store keeps too (through ``answers``, as a question's answer) with the
+        modules computing it read. After an edit, an index is rebuilt from the stored
+        shares of the modules the edit left alone, without decoding their facts. The value
+        must be one the store can keep (see ``query``)."""
+        key = (name, module)
+        if key not in self._memo and self.answers is not None:
+            known = self.answers.known(name, (module,))
+            if known is not None:
+                value, modules = known
+                self._memo[key] = (value, modules if len(modules) <= _INLINE_READS else frozenset({ReadGroup(modules)}))
+            else:
+                value = self.memo(key, compute)
+                self.answers.learn(name, (module,), value, self._modules_read(self._memo[key][1]))
+                return value
+        return self.memo(key, compute)
+
     # ------------------------------------------------------------ project-wide facts
 
     @property
@@ -347,8 +365,8 @@ class Project(Resolver):
         # server recomputes only that module's.
         found: set[str] = set()
         for module in self.modules:
-            found |= self.memo(("dependency_qualnames_in", module),
-                               lambda module=module: self._module_dependency_qualnames(self.modules[module]))
+            found |= self.share("dependency_qualnames_in", module,
+                                lambda module=module: self._module_dependency_qualnames(self.modules[module]))
         return frozenset(found)
 
     def _module_dependency_qualnames(self, facts: ModuleFacts) -> frozenset[str]:

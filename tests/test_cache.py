@@ -449,3 +449,37 @@ def test_projects_sharing_a_store_keep_their_own_answers(tmp_path: Path, monkeyp
     b.write_text(b.read_text().replace("# comment", "# edited"))
     assert run(roots[0]) == [("b.py", 6)]
     assert not [name for name in computed if name.endswith("duplicate_operation_ids")]
+
+
+def test_an_index_rebuilt_after_an_edit_takes_the_unchanged_modules_shares_from_the_store() -> None:
+    """Each module's share of a project-wide index is kept with the modules it read
+    (``Project.share``): rebuilding the index after an edit decodes the edited module's
+    facts only, not every module's."""
+    from fastapi_lint.analysis.dependencies import settings_class_names
+    from fastapi_lint.analysis.facts import extract_facts
+    from fastapi_lint.project import Answers, Deferred, Project
+
+    sources = {
+        "app.settings": "from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n    debug: bool = False\n",
+        "app.tenant": "from app.settings import Settings\n\n\nclass TenantSettings(Settings):\n    tenant: str = ''\n",
+        "app.models": "class Item:\n    pass\n",
+    }
+    facts = {module: extract_facts(text.encode(), module) for module, text in sources.items()}
+    stored: dict[tuple, tuple] = {}
+    first = Project(dict(facts), Answers(lambda name, args: stored.get((name, args))))
+    assert settings_class_names(first) == {"BaseSettings", "Settings", "TenantSettings"}
+    for name, args, value, modules in first.answers.drain():
+        stored[(name, args)] = (value, modules)
+    assert ("settings_classes_in", ("app.tenant",)) in stored
+
+    # app.models changes: what read it (or every module) is no longer what the store holds.
+    stored = {key: entry for key, entry in stored.items() if not {"app.models", "*"} & entry[1]}
+    edited = {**facts, "app.models": extract_facts(b"class Item:\n    name: str\n", "app.models")}
+    decoded: list[str] = []
+
+    def deferred(module: str) -> Deferred:
+        return Deferred(lambda: decoded.append(module) or edited[module])
+
+    second = Project({module: deferred(module) for module in edited}, Answers(lambda name, args: stored.get((name, args))))
+    assert settings_class_names(second) == {"BaseSettings", "Settings", "TenantSettings"}
+    assert decoded == ["app.models"]

@@ -63,7 +63,7 @@ def settings_class_names(project: Project) -> frozenset[str]:
 def _settings_class_names(project: Project) -> frozenset[str]:
     found = {"BaseSettings"}
     for module in project.modules:
-        found.update(project.memo(("settings_classes_in", module), lambda module=module: frozenset(
+        found.update(project.share("settings_classes_in", module, lambda module=module: frozenset(
             _settings_classes_in(project, project.modules[module]))))
     return frozenset(found)
 
@@ -291,7 +291,7 @@ def _module_includes(project: Project, module: str) -> tuple[tuple, bool, frozen
 
 
 def _shares(project: Project) -> list[tuple[str, tuple[tuple, bool, frozenset[str]]]]:
-    return [(module, project.memo(("includes_in", module), lambda module=module: _module_includes(project, module)))
+    return [(module, project.share("includes_in", module, lambda module=module: _module_includes(project, module)))
             for module in project.modules]
 
 

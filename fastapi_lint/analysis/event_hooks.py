@@ -36,29 +36,15 @@ class EventHookIndex:
         self.handler_calls: set[tuple] = set()  # owners with add_event_handler(...)
         self.includes: dict[tuple, list[Symbol]] = {}
         self.unknown_includes: set[tuple] = set()
-        for facts in project.modules.values():
-            for function in facts.functions.values():
-                for decorator in function.decorators:
-                    if isinstance(decorator, CallValue) and (decorator.callee or "").endswith(".on_event"):
-                        for origin in _owner_origins(project, facts, function.scope, decorator.callee):
-                            self.decorators[origin] = self.decorators.get(origin, 0) + 1
-            for scoped in facts.calls:
-                callee = scoped.call.callee or ""
-                method = callee.rpartition(".")[2]
-                if method not in ("add_event_handler", "include_router"):
-                    continue
-                if method == "add_event_handler":
-                    self.handler_calls.update(_owner_origins(project, facts, scoped.scope, callee))
-                    continue
-                origin = _owner_origin(project, facts, scoped.scope, callee)
-                if origin is None:
-                    continue
-                router = scoped.call.arg(0, "router")
-                symbol = project.resolve(facts, scoped.scope, router.dotted) if isinstance(router, Ref) else None
-                if symbol is not None and project.kind_of(symbol) == "router":
-                    self.includes.setdefault(origin, []).append(symbol)
-                else:
-                    self.unknown_includes.add(origin)
+        for module in project.modules:
+            decorated, handled, included, unknown = project.share(
+                "event_hooks_in", module, lambda module=module: _module_event_hooks(project, module))
+            for origin in decorated:
+                self.decorators[origin] = self.decorators.get(origin, 0) + 1
+            self.handler_calls.update(handled)
+            for origin, symbol in included:
+                self.includes.setdefault(origin, []).append(symbol)
+            self.unknown_includes.update(unknown)
 
     def has_hooks(self, origin: tuple) -> bool:
         """``origin`` registers a hook through ``@on_event`` or ``add_event_handler``."""
@@ -83,6 +69,37 @@ class EventHookIndex:
             if self.hooked_routers(router.origin, seen):
                 return True
         return False
+
+
+def _module_event_hooks(project: Project, module: str) -> tuple[tuple, tuple, tuple, tuple]:
+    """One module's share of the index, as plain values the store keeps: the owner of each
+    ``@on_event`` decorator, the owners of ``add_event_handler`` calls, (owner, router) of
+    each ``include_router`` of a router, the owners of includes that cannot be told."""
+    facts = project.modules[module]
+    decorated: list[tuple] = []
+    handled: list[tuple] = []
+    included: list[tuple[tuple, Symbol]] = []
+    unknown: list[tuple] = []
+    for function in facts.functions.values():
+        for decorator in function.decorators:
+            if isinstance(decorator, CallValue) and (decorator.callee or "").endswith(".on_event"):
+                decorated.extend(_owner_origins(project, facts, function.scope, decorator.callee))
+    for scoped in facts.calls:
+        callee = scoped.call.callee or ""
+        method = callee.rpartition(".")[2]
+        if method == "add_event_handler":
+            handled.extend(_owner_origins(project, facts, scoped.scope, callee))
+        elif method == "include_router":
+            origin = _owner_origin(project, facts, scoped.scope, callee)
+            if origin is None:
+                continue
+            router = scoped.call.arg(0, "router")
+            symbol = project.resolve(facts, scoped.scope, router.dotted) if isinstance(router, Ref) else None
+            if symbol is not None and project.kind_of(symbol) == "router":
+                included.append((origin, symbol))
+            else:
+                unknown.append(origin)
+    return tuple(decorated), tuple(handled), tuple(included), tuple(unknown)
 
 
 def event_hook_index(project: Project) -> EventHookIndex:

@@ -83,8 +83,7 @@ def _broad_handlers(project: Project) -> frozenset[str]:
     # server rescans only that module's calls.
     names: set[str] = set()
     for module in project.modules:
-        names |= project.memo(("broad_handlers_in", module),
-                              lambda module=module: _module_broad_handlers(project, module))
+        names |= project.share("broad_handlers_in", module, lambda module=module: _module_broad_handlers(project, module))
     return frozenset(names)
 
 

@@ -219,10 +219,11 @@ def _class_reaches(project: Project, facts: ModuleFacts, klass: ClassFacts, pack
 def _modules_reaching(project: Project, packages: tuple[str, ...]) -> frozenset[str]:
     importers: dict[str, set[str]] = {}  # project module -> project modules importing from it
     found: set[str] = set()
-    for name, facts in project.modules.items():
-        if facts.star_imports or _imports_dynamically(facts):
+    for name in project.modules:
+        reaches_anything, targets = _module_imports(project, name)
+        if reaches_anything:
             found.add(name)
-        for target in _import_targets(facts):
+        for target in targets:
             if _under(target, packages):
                 found.add(name)
             else:
@@ -235,6 +236,15 @@ def _modules_reaching(project: Project, packages: tuple[str, ...]) -> frozenset[
                 found.add(importer)
                 pending.append(importer)
     return frozenset(found)
+
+
+def _module_imports(project: Project, module: str) -> tuple[bool, tuple[str, ...]]:
+    """Whether a module may import anything (a star or dynamic import), and what it
+    imports: its share of ``_modules_reaching``."""
+    def scan() -> tuple[bool, tuple[str, ...]]:
+        facts = project.modules[module]
+        return bool(facts.star_imports) or _imports_dynamically(facts), tuple(sorted(_import_targets(facts)))
+    return project.share("module_imports", module, scan)
 
 
 def packages_of(qualnames: Iterable[str]) -> tuple[str, ...]:

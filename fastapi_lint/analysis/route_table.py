@@ -1187,7 +1187,7 @@ def _constructor_bindings(project: Project, module: str) -> tuple[tuple[str, str
                     found.append((scope.key, name))
         return tuple(found)
 
-    return project.memo(("constructor_bindings", module), scan)
+    return project.share("constructor_bindings", module, scan)
 
 
 @dataclass(frozen=True)

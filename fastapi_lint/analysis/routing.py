@@ -405,7 +405,7 @@ def _import_targets(project: Project, module: str) -> tuple[str, ...]:
                  if binding.kind == "import" and binding.target]
         return tuple(found + list(facts.star_imports))
 
-    return project.memo(("import_targets", module), scan)
+    return project.share("import_targets", module, scan)
 
 
 @dataclass(frozen=True)
