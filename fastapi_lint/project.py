@@ -210,7 +210,6 @@ class Project(Resolver):
         self._noted = 0  # the first entries of _memo, kept by with_modules, have their modules noted
         self.answers = answers  # what earlier runs answered (the store), and what this one learns
         self._answer_reads: dict[tuple, frozenset[str]] = {}  # a query's modules (see Answers)
-        self._raw_answer_reads: dict[tuple, set] = {}  # a query's reads, while nothing needed its modules
         self._group_reads: dict[int, tuple[ReadGroup, frozenset[str]]] = {}
 
     def with_module(self, facts: ModuleFacts) -> Project:
@@ -268,14 +267,13 @@ class Project(Resolver):
                     value = QUERIES[name](self, *args)
                 finally:
                     found = self._reads.pop()
-                if self.answers is not None:
+                if self.answers is not None:  # without a store, nothing asks what it read
                     modules = self._answer_reads[key] = self._modules_read(found)
                     self.answers.learn(name, args, value, modules)
-                else:  # nothing to store: turned into modules only if an outer question needs them
-                    self._raw_answer_reads[key] = found
-            entry = self._memo[key] = (value, frozenset({("?", name, args, answer_digest(value))}))
+            # The asker reads the question and its answer, not what answering it read.
+            entry = self._memo[key] = (value, ("?", name, args, answer_digest(value)))
         if self._reads:
-            self._reads[-1].update(entry[1])
+            self._reads[-1].add(entry[1])
         return entry[0]
 
     def _modules_read(self, reads) -> frozenset[str]:
@@ -297,13 +295,7 @@ class Project(Resolver):
         return frozenset(modules.union(*parts))
 
     def _question_modules(self, key: tuple) -> frozenset[str]:
-        known = self._answer_reads.get(key)
-        if known is None:
-            raw = self._raw_answer_reads.pop(key, None)
-            if raw is None:
-                return _EVERY  # answered elsewhere: its reads are unknown here
-            known = self._answer_reads[key] = self._modules_read(raw)
-        return known
+        return self._answer_reads.get(key, _EVERY)  # answered elsewhere: its reads are unknown here
 
     def _group_modules(self, group: ReadGroup) -> frozenset[str]:
         """The modules of a group of reads, worked out once per group (thousands of
