@@ -15,7 +15,7 @@ from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_na
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.analysis.model import app_param_origins, app_passed_for
 from fastapi_lint.analysis.resolution import Symbol
-from fastapi_lint.project import Project
+from fastapi_lint.project import Project, query
 from fastapi_lint.rule import Rule
 
 HOOK_KEYWORDS = ("on_startup", "on_shutdown")
@@ -106,6 +106,32 @@ def event_hook_index(project: Project) -> EventHookIndex:
     return project.memo(("event_hook_index",), lambda: EventHookIndex(project))
 
 
+# Rules ask these small questions about one owner rather than read the index: a file then
+# depends on the answers, not on every module the index scanned (any edit re-linted it).
+
+
+@query
+def _hooks_of(project: Project, origin: tuple) -> tuple[bool, tuple[Symbol, ...]]:
+    """Whether the app or router bound at ``origin`` registers startup/shutdown hooks, and
+    the routers it includes."""
+    index = event_hook_index(project)
+    return index.has_hooks(origin), tuple(index.includes.get(origin, ()))
+
+
+@query
+def on_event_count(project: Project, origin: tuple) -> int:
+    """How many ``@on_event`` decorators register hooks on ``origin``, project-wide."""
+    return event_hook_index(project).decorators.get(origin, 0)
+
+
+@query
+def hooks_beyond_decorators(project: Project, origin: tuple) -> bool:
+    """``origin`` has ``add_event_handler`` calls, or a router included into it
+    (transitively) has hooks, or an inclusion cannot be told."""
+    index = event_hook_index(project)
+    return origin in index.handler_calls or index.hooked_routers(origin)
+
+
 def _owner_origins(project: Project, facts: ModuleFacts, scope: str, callee: str) -> tuple:
     """The owners a hook registration is made on: the app/router the receiver resolves to,
     or, for the unannotated parameter of a helper (``def setup(app): app.on_event(...)``),
@@ -150,8 +176,8 @@ def lifecycle_of(project: Project, symbol: Symbol | None, depth: int = 0) -> str
     (also when it cannot be told)."""
     if symbol is None or depth > _MAX_DEPTH:
         return None
-    hooks = event_hook_index(project)
-    if symbol.origin is not None and hooks.has_hooks(symbol.origin):
+    hooked, included = _hooks_of(project, symbol.origin) if symbol.origin is not None else (False, ())
+    if hooked:
         return _HANDLERS
     call = symbol.call
     if call is not None and symbol.origin is not None:
@@ -171,9 +197,8 @@ def lifecycle_of(project: Project, symbol: Symbol | None, depth: int = 0) -> str
         reason = _constructor_lifecycle(call)
         if reason:
             return reason
-    if symbol.origin is not None:
-        for router in hooks.includes.get(symbol.origin, ()):
-            if router.origin != symbol.origin and lifecycle_of(project, router, depth + 1):
+    for router in included:
+        if router.origin != symbol.origin and lifecycle_of(project, router, depth + 1):
                 return "the startup/shutdown code of a router included into the app never runs"
     return None
 

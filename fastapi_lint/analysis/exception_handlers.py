@@ -31,6 +31,17 @@ def starlette_handled(project: Project) -> frozenset:
     return project.memo(("starlette_handled",), lambda: _find_starlette_handled(project))
 
 
+@query
+def starlette_handler_may_exist(project: Project, origin: tuple | None) -> bool:
+    """Whether a handler for Starlette's ``HTTPException`` may already be registered on the
+    app bound at ``origin`` (None: an app that cannot be told, which any such handler may
+    be). A small answer: the file asking does not depend on every module scanned."""
+    handled = starlette_handled(project)
+    if UNKNOWN_OWNER in handled:
+        return True
+    return bool(handled) if origin is None else origin in handled
+
+
 def _find_starlette_handled(project: Project) -> frozenset:
     owners: set = set()
 

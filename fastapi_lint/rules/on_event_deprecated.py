@@ -11,7 +11,7 @@ from fastapi_lint.fixes import Edit, Fix, Import, statement
 from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.rule import Applicability, FileContext, Severity
-from fastapi_lint.analysis.event_hooks import HOOK_KEYWORDS, event_hook_index
+from fastapi_lint.analysis.event_hooks import HOOK_KEYWORDS, hooks_beyond_decorators, on_event_count
 from fastapi_lint.analysis.event_hooks import EventHookRule
 
 
@@ -164,8 +164,7 @@ def lifespan_fix(ctx: FileContext, owner: Symbol) -> Fix | None:
     if module is None or origin is None or origin[0] != facts.module or origin[1] != MODULE_SCOPE:
         return None
     app_name = origin[2]
-    index = event_hook_index(project)
-    if origin in index.handler_calls or index.hooked_routers(origin):
+    if hooks_beyond_decorators(project, origin):
         return None
     bindings = _ModuleBindings()
     module.visit(bindings)
@@ -220,7 +219,7 @@ def lifespan_fix(ctx: FileContext, owner: Symbol) -> Fix | None:
                 return None
             handlers[event].append(stmt)
             decorators.append(decorator)
-    if not decorators or len(decorators) != index.decorators.get(origin, 0):
+    if not decorators or len(decorators) != on_event_count(project, origin):
         return None  # a handler elsewhere (nested, other module) would silently stop running
 
     # names the new code introduces

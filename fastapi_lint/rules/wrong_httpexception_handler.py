@@ -15,8 +15,7 @@ from fastapi_lint.analysis.exception_handlers import (
     CLASS_KEYWORD,
     FASTAPI_HTTP_EXCEPTION,
     STARLETTE_HTTP_EXCEPTION,
-    UNKNOWN_OWNER,
-    starlette_handled,
+    starlette_handler_may_exist,
 )
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
@@ -114,14 +113,9 @@ class WrongHTTPExceptionHandler(Rule):
 
         Only where no handler for Starlette's class exists on the same app (else two handlers would
         compete for one key and the later would silently win)."""
-        handled = starlette_handled(self.ctx.project)
-        if UNKNOWN_OWNER in handled:
-            return None  # it may be this app
-        if owner is None or owner.origin is None:
-            # e.g. `def register_handlers(app: FastAPI)`: fine only if no app has such a handler
-            if handled or own_dict:
-                return None
-        elif owner.origin in handled:
+        origin = owner.origin if owner is not None else None
+        # e.g. `def register_handlers(app: FastAPI)`: fine only if no app has such a handler
+        if starlette_handler_may_exist(self.ctx.project, origin) or (origin is None and own_dict):
             return None
         if not own_dict and owner is not None and owner.call is not None and is_given(
             owner.call.kwarg("exception_handlers")
