@@ -1,8 +1,11 @@
 """Rule pages (``rules/CODE.md``), available offline: shipped inside the wheel as
-``fastapi_lint/pages/``, read from the checkout's ``rules/`` when run from source."""
+``fastapi_lint/pages/``, read from the checkout's ``rules/`` when run from source; and
+what is generated from the registry (``python -m fastapi_lint.docs``): the README's rule
+table and the rule catalog (``fastapi_lint/data/rule_catalog.py``)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -68,6 +71,71 @@ def update_readme(path: Path) -> bool:
     return updated != text
 
 
+CATALOG_PATH = _PACKAGE / "data" / "rule_catalog.py"
+_CATALOG_HEADER = '''"""Every rule's metadata as plain data: what `fastapi-lint rules`, the configuration
+(selectors, defaults, `requires`) and the cache key need, without importing the rule
+modules and libcst (about a quarter of a second).
+
+Generated from the registry by `python -m fastapi_lint.docs`; do not edit it by hand
+(tests/test_rule_catalog.py fails when it and the registry disagree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    name: str
+    summary: str  # one line for `fastapi-lint rules`
+    severity: str  # "error", "warning" or "info": diagnostics.Severity's values
+    default_enabled: bool  # False: opt-in, selected only by its exact code or ALL
+    fix: str | None  # the best fix, "safe" or "unsafe" (diagnostics.Applicability's values); None: no autofix
+    requires: dict[str, str] = field(default_factory=dict)  # Rule.requires: silent on projects older than this
+
+
+RULES: dict[str, RuleInfo] = {
+'''
+
+
+def rule_catalog_source() -> str:
+    """The text of ``fastapi_lint/data/rule_catalog.py``, generated from the registry."""
+    from fastapi_lint.rules import ALL_RULES
+
+    entries = []
+    for code, rule in ALL_RULES.items():
+        fields = {"code": code, "name": rule.name, "summary": rule.summary, "severity": rule.severity.value,
+                  "default_enabled": rule.default_enabled, "fix": rule.fix.value if rule.fix else None}
+        if rule.requires:
+            fields["requires"] = dict(rule.requires)
+        entries.append(f"    {_literal(code)}: RuleInfo(\n"
+                       + "".join(f"        {key}={_literal(value)},\n" for key, value in fields.items()) + "    ),\n")
+    return _CATALOG_HEADER + "".join(entries) + "}\n"
+
+
+def _literal(value) -> str:
+    """Python source for a catalog value, strings in double quotes as in the rest of the code
+    (a JSON string is a Python string literal)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    return repr(value)  # True, False, None
+
+
+def update_catalog(path: Path = CATALOG_PATH) -> bool:
+    """Rewrite the rule catalog from the registry; True when it changed."""
+    text = rule_catalog_source()
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
 if __name__ == "__main__":
     changed = update_readme(_PACKAGE.parent / "README.md")
     print("README.md updated" if changed else "README.md already up to date")
+    changed = update_catalog()
+    print(f"{CATALOG_PATH.relative_to(_PACKAGE.parent)} {'updated' if changed else 'already up to date'}")
