@@ -385,8 +385,7 @@ def _lint_files_cached(
                           settings.extend_blocking_calls, settings.test_paths)
 
     def key(path: Path) -> tuple:
-        codes = tuple(sorted(rule.code for rule in settings.rules_for(path)))
-        return (hashes.get(path), codes, settings_key)
+        return (hashes.get(path), settings.codes_for(path), settings_key)
 
     found: dict[Path, FileResult] = {}
     to_confirm: dict[Path, Lookup] = {}

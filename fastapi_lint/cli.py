@@ -338,8 +338,6 @@ def _safe_header(patch: bytes, path: str) -> bytes:
 @click.argument("code")
 def explain(code: str) -> None:
     """Show the page that explains rule CODE (offline)."""
-    from rich.markdown import Markdown
-
     from fastapi_lint.docs import PageNotFound, rule_page
     from fastapi_lint.report.console import make_console
 
@@ -349,6 +347,8 @@ def explain(code: str) -> None:
         _fail(str(exc))
     console = make_console(sys.stdout)
     if console.is_terminal:
+        from rich.markdown import Markdown  # markdown-it and pygments: only to render on a terminal
+
         console.print(Markdown(page))
     else:
         click.echo(page, nl=not page.endswith("\n"))
@@ -374,21 +374,19 @@ def server(no_cache: bool, jobs: int | None) -> None:
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_rules(output_format: str) -> None:
     """List every rule: code, name, on by default or opt-in, severity, fix safety."""
-    from rich.table import Table
-
+    from fastapi_lint.data.rule_catalog import RULES  # the metadata, without importing the rules
     from fastapi_lint.report.console import make_console
-    from fastapi_lint.rules import ALL_RULES
 
     rows = [
         {
             "code": rule.code,
             "name": rule.name,
             "default": "on" if rule.default_enabled else "opt-in",
-            "severity": rule.severity.value,
-            "fix": rule.fix.value if rule.fix else "-",
+            "severity": rule.severity,
+            "fix": rule.fix or "-",
             "summary": rule.summary,
         }
-        for rule in ALL_RULES.values()
+        for rule in RULES.values()
     ]
     if output_format == "json":
         import json
@@ -402,6 +400,8 @@ def list_rules(output_format: str) -> None:
             click.echo(f"{row['code']}  {row['name']:<{width}}  {row['default']:<6}  {row['severity']:<7}  "
                        f"{row['fix']:<6}  {row['summary']}")
         return
+    from rich.table import Table
+
     table = Table(box=None, pad_edge=False)
     for column in ("code", "name", "default", "severity", "fix", "summary"):
         table.add_column(column.capitalize(), no_wrap=column != "summary")
