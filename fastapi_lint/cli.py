@@ -21,7 +21,8 @@ from fastapi_lint.report.encoding import ERRORS as OUTPUT_ERRORS, lenient
 from fastapi_lint.report.escape import diff_name, escape
 
 # The linting machinery (libcst, the rules, rich) is imported by the commands that use it:
-# `--version`, `explain` and configuration errors answer without it.
+# `--version`, `rules`, `explain` and configuration errors answer without it, and so does a
+# `check` whose every result comes from the cache (api imports the engine where it lints).
 CACHE_DIR_NAME = ".fastapi_lint_cache"  # cache.CACHE_DIR_NAME, spelt here for --help
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -189,7 +190,6 @@ def check(
                 click.echo(escape(display_path(path)))
             sys.exit(EXIT_CLEAN)
         from fastapi_lint import baseline as baselines
-        from fastapi_lint.add_noqa import add_noqa as insert_noqa_comments
         from fastapi_lint.api import FixMode, RunResult, lint_paths, lint_stdin
         from fastapi_lint.cache import Cache
         from fastapi_lint.report.progress import ProgressBar
@@ -250,6 +250,8 @@ def check(
                      "quiet": quiet})
         sys.exit(_exit_code(result, settings, exit_zero))
     if add_noqa:
+        from fastapi_lint.add_noqa import add_noqa as insert_noqa_comments  # it imports libcst (fixes.reparses)
+
         added, skipped = insert_noqa_comments(result)
         _note(quiet or silent, f"Added {added} noqa comment{'s' if added != 1 else ''}"
               + (f"; {skipped} finding{'s' if skipped != 1 else ''} could not take one." if skipped else "."))

@@ -23,8 +23,7 @@ from fastapi_lint.config import DEFAULT_DOCS_URL
 from fastapi_lint.data.rule_catalog import RULES
 from fastapi_lint.data.security_severity import SECURITY_SEVERITY
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Severity
-from fastapi_lint.docs import what_it_does
-from fastapi_lint.engine import rule_url
+from fastapi_lint.docs import rule_url, what_it_does
 from fastapi_lint.report.escape import escape, json_safe
 from fastapi_lint.report.gitlab import fingerprints
 from fastapi_lint.report.roots import relative_to_root, report_root
