@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi_lint.api import RunResult
 from fastapi_lint.cache import content_hash
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE
-from fastapi_lint.engine import BadSource, decode_source
+from fastapi_lint.source import BadSource, decode_source
 from fastapi_lint.fixes import reparses
 from fastapi_lint.lines import split_lines, tokens
 from fastapi_lint.files import WriteRefused, read_stamped, write_source

@@ -22,7 +22,8 @@ from fastapi_lint.report.encoding import ERRORS as OUTPUT_ERRORS, lenient
 from fastapi_lint.report.escape import diff_name, escape
 
 # The linting machinery (libcst, the rules, rich) is imported by the commands that use it:
-# `--version`, `explain` and configuration errors answer without it.
+# `--version`, `rules`, `explain` and configuration errors answer without it, and so does a
+# `check` whose every result comes from the cache (api imports the engine where it lints).
 CACHE_DIR_NAME = ".fastapi_lint_cache"  # cache.CACHE_DIR_NAME, spelt here for --help
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -190,7 +191,6 @@ def check(
                 click.echo(escape(display_path(path)))
             sys.exit(EXIT_CLEAN)
         from fastapi_lint import baseline as baselines
-        from fastapi_lint.add_noqa import add_noqa as insert_noqa_comments
         from fastapi_lint.api import FixMode, RunResult, lint_paths, lint_stdin
         from fastapi_lint.cache import Cache
         from fastapi_lint.report.progress import ProgressBar
@@ -254,6 +254,8 @@ def check(
                      "quiet": quiet})
         sys.exit(_exit_code(result, settings, exit_zero))
     if add_noqa:
+        from fastapi_lint.add_noqa import add_noqa as insert_noqa_comments  # it imports libcst (fixes.reparses)
+
         added, skipped = insert_noqa_comments(result)
         _note(quiet or silent, f"Added {added} noqa comment{'s' if added != 1 else ''}"
               + (f"; {skipped} finding{'s' if skipped != 1 else ''} could not take one." if skipped else "."))
@@ -342,8 +344,6 @@ def _safe_header(patch: bytes, path: str) -> bytes:
 @click.argument("code")
 def explain(code: str) -> None:
     """Show the page that explains rule CODE (offline)."""
-    from rich.markdown import Markdown
-
     from fastapi_lint.docs import PageNotFound, rule_page
     from fastapi_lint.report.console import make_console
 
@@ -353,6 +353,8 @@ def explain(code: str) -> None:
         _fail(str(exc))
     console = make_console(sys.stdout)
     if console.is_terminal:
+        from rich.markdown import Markdown  # markdown-it and pygments: only to render on a terminal
+
         console.print(Markdown(page))
     else:
         click.echo(page, nl=not page.endswith("\n"))
@@ -378,21 +380,19 @@ def server(no_cache: bool, jobs: int | None) -> None:
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_rules(output_format: str) -> None:
     """List every rule: code, name, on by default or opt-in, severity, fix safety."""
-    from rich.table import Table
-
+    from fastapi_lint.data.rule_catalog import RULES  # the metadata, without importing the rules
     from fastapi_lint.report.console import make_console
-    from fastapi_lint.rules import ALL_RULES
 
     rows = [
         {
             "code": rule.code,
             "name": rule.name,
             "default": "on" if rule.default_enabled else "opt-in",
-            "severity": rule.severity.value,
-            "fix": rule.fix.value if rule.fix else "-",
+            "severity": rule.severity,
+            "fix": rule.fix or "-",
             "summary": rule.summary,
         }
-        for rule in ALL_RULES.values()
+        for rule in RULES.values()
     ]
     if output_format == "json":
         import json
@@ -406,6 +406,8 @@ def list_rules(output_format: str) -> None:
             click.echo(f"{row['code']}  {row['name']:<{width}}  {row['default']:<6}  {row['severity']:<7}  "
                        f"{row['fix']:<6}  {row['summary']}")
         return
+    from rich.table import Table
+
     table = Table(box=None, pad_edge=False)
     for column in ("code", "name", "default", "severity", "fix", "summary"):
         table.add_column(column.capitalize(), no_wrap=column != "summary")

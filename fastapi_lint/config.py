@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fastapi_lint.data.rule_catalog import RULES
 from fastapi_lint.errors import UsageError
 from fastapi_lint.versions import ProjectVersions
 
@@ -89,19 +90,23 @@ class Settings:
     def enabled_codes(self) -> frozenset[str]:
         return _enabled_codes(self)
 
-    def rules_for(self, path: Path) -> list[type[Rule]]:
-        """The enabled rule classes for one file, after per-file-ignores."""
+    def codes_for(self, path: Path) -> tuple[str, ...]:
+        """The codes of the rules enabled for one file, after per-file-ignores, sorted; from
+        the rule catalog, so it imports no rule (the cache keys a stored result on it)."""
         if not self.per_file_ignores:
-            return _project_rules(self)
-        return _rules_for_file(self, _relative(path, self.root))
+            return _project_codes(self)
+        return _codes_for_file(self, _relative(path, self.root))
+
+    def rules_for(self, path: Path) -> list[type[Rule]]:
+        """The enabled rule classes for one file, after per-file-ignores (for linting it: this
+        imports the rules)."""
+        return _rule_classes(self.codes_for(path))
 
 
 @lru_cache(maxsize=64)
 def _enabled_codes(settings: Settings) -> frozenset[str]:
-    from fastapi_lint.rules import ALL_RULES
-
     if settings.select is None:
-        chosen = {code for code, rule in ALL_RULES.items() if rule.default_enabled}
+        chosen = {code for code, rule in RULES.items() if rule.default_enabled}
     else:
         chosen = set(expand_selectors(settings.select, "select"))
     chosen |= expand_selectors(settings.extend_select, "extend-select")
@@ -117,34 +122,37 @@ def _relative(path: Path, root: Path) -> str:
 
 
 @lru_cache(maxsize=64)
-def _project_rules(settings: Settings) -> list[type[Rule]]:
-    """The enabled rules of every file the per-file-ignores do not name, computed once."""
-    from fastapi_lint.rules import ALL_RULES
-
-    return [ALL_RULES[code] for code in sorted(_usable_codes(settings))]
+def _project_codes(settings: Settings) -> tuple[str, ...]:
+    """The enabled codes of every file the per-file-ignores do not name, computed once."""
+    return tuple(sorted(_usable_codes(settings)))
 
 
 @lru_cache(maxsize=64)
 def _usable_codes(settings: Settings) -> frozenset[str]:
     # A rule whose advice the project's versions cannot act on is off, unless asked for by
     # its exact code (a Pydantic v1 project opting in to v2 migration advice).
-    from fastapi_lint.rules import ALL_RULES
-
     asked = {c.strip().upper() for c in (*(settings.select or ()), *settings.extend_select)}
     return frozenset(code for code in settings.enabled_codes()
-                     if code in asked or settings.detected.meets(ALL_RULES[code].requires, every=False))
+                     if code in asked or settings.detected.meets(RULES[code].requires, every=False))
 
 
 @lru_cache(maxsize=65536)
-def _rules_for_file(settings: Settings, relative: str) -> list[type[Rule]]:
-    from fastapi_lint.rules import ALL_RULES
-
+def _codes_for_file(settings: Settings, relative: str) -> tuple[str, ...]:
     codes = set(_usable_codes(settings))
     name = relative.rsplit("/", 1)[-1]
     for pattern, ignored in settings.per_file_ignores:
         if globs.matches(pattern, relative) or ("/" not in pattern and globs.matches(pattern, name)):
             codes -= expand_selectors(ignored, f"per-file-ignores.{pattern}", include_opt_in=True)
-    return [ALL_RULES[code] for code in sorted(codes)]
+    return tuple(sorted(codes))
+
+
+@lru_cache(maxsize=1024)
+def _rule_classes(codes: tuple[str, ...]) -> list[type[Rule]]:
+    # The registry is imported here, where a file is about to be linted, and nowhere else in
+    # this module: commands and cached runs that lint nothing never pay for it.
+    from fastapi_lint.rules import ALL_RULES
+
+    return [ALL_RULES[code] for code in codes]
 
 
 def expand_selectors(selectors, where: str, include_opt_in: bool = False) -> set[str]:
@@ -153,21 +161,19 @@ def expand_selectors(selectors, where: str, include_opt_in: bool = False) -> set
     Opt-in rules are only selected by their exact code (or ``ALL``) unless
     ``include_opt_in`` (used for ignores, where a prefix should switch them off too).
     """
-    from fastapi_lint.rules import ALL_RULES
-
     codes: set[str] = set()
     for selector in selectors:
         selector = selector.strip().upper()
         if selector == "ALL":
-            codes |= set(ALL_RULES)
+            codes |= set(RULES)
             continue
-        if selector in ALL_RULES:
+        if selector in RULES:
             codes.add(selector)
             continue
-        matched = [code for code in ALL_RULES if code.startswith(selector)] if selector else []
+        matched = [code for code in RULES if code.startswith(selector)] if selector else []
         if not matched:
             raise ConfigError(f"unknown rule code or prefix {selector!r} in `{where}`")
-        codes |= {c for c in matched if include_opt_in or ALL_RULES[c].default_enabled}
+        codes |= {c for c in matched if include_opt_in or RULES[c].default_enabled}
     return codes
 
 

@@ -14,7 +14,7 @@ from fastapi_lint.errors import UsageError
 from fastapi_lint.files import is_inside, real_roots
 from fastapi_lint.gitignore import Ignores
 from fastapi_lint.projects import SettingsResolver
-from fastapi_lint.analysis.names import packages_above
+from fastapi_lint.analysis.qualnames import packages_above
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 

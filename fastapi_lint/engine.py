@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import io
 import itertools
 import os
 import re
 import signal
 import sys
 import threading
-import tokenize
 import traceback
 from dataclasses import dataclass, field, replace
 from typing import Callable, ParamSpec
@@ -29,6 +27,7 @@ from typing import Callable, ParamSpec
 import libcst as cst
 
 from fastapi_lint import fixes, globs, noqa, unused_noqa
+from fastapi_lint.docs import rule_url
 from fastapi_lint.diagnostics import (
     INTERNAL_ERROR_CODE,
     PARSE_ERROR_CODE,
@@ -41,6 +40,7 @@ from fastapi_lint.analysis.facts import ModuleFacts
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.fixes import Fix
 from fastapi_lint.positions import Positions
+from fastapi_lint.source import MAX_SOURCE_BYTES, BadSource, decode_source
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.project import Project
 from fastapi_lint.versions import ProjectVersions
@@ -48,13 +48,7 @@ from fastapi_lint.rule import FileContext, Report, Rule
 from fastapi_lint.traversal import fields_of, is_node_type, plain_fields, traverse
 
 IGNORE_FILE_MARKER = "# fastapi-lint: ignore-file"
-_CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 MAX_FIX_PASSES = 10  # fixes that keep proposing new edits stop here
-# Parsing with libcst costs about 1 GB of memory and a minute per MB of source: a file
-# larger than this (generated code, data dumps) gets one FAPI000 instead of exhausting
-# the machine. The largest hand-written modules seen in the wild are about 1 MB.
-MAX_SOURCE_BYTES = 2_000_000
-_BOM = b"\xef\xbb\xbf"
 # Python rejects these literals in every version; libcst accepts them (it does not decode
 # escapes), so they are not "newer syntax than ours" and are reported.
 _ESCAPE_ERRORS = ("(unicode error)", "(value error)")
@@ -98,47 +92,6 @@ class LintOptions:
     @property
     def python(self) -> tuple[int, int]:
         return (3, int(self.target_version.removeprefix("py3")))
-
-
-def rule_url(docs_url: str, code: str) -> str:
-    if "{code}" in docs_url:
-        return docs_url.replace("{code}", code)  # never str.format: the template is the project's
-    return f"{docs_url.rstrip('/')}/{code}.md"
-
-
-class BadSource(Exception):
-    def __init__(self, message: str, line: int = 1, column: int = 1):
-        super().__init__(message)
-        self.line, self.column = line, column
-
-
-def decode_source(source: bytes) -> str:
-    """Decode as Python does (BOM, coding cookie, UTF-8 default) or raise BadSource."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
-    except SyntaxError as exc:
-        first_lines = b"\n".join(source.removeprefix(_BOM).splitlines()[:2])
-        if _CODING_COOKIE.search(first_lines):
-            if source.startswith(_BOM):
-                raise BadSource("the file starts with a UTF-8 byte order mark but declares another encoding") from None
-            raise BadSource(f"invalid encoding declaration: {exc}") from None
-        encoding = "utf-8"  # no declaration: the decode below pinpoints the bad byte
-    try:
-        text = source.decode(encoding)
-    except UnicodeDecodeError as exc:
-        before = source[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise BadSource(
-            f"file is not valid {encoding} (byte 0x{source[exc.start]:02x}) and has no coding declaration",
-            line,
-            column,
-        ) from None
-    if "\x00" in text:
-        nul = text.index("\x00")
-        line = text.count("\n", 0, nul) + 1
-        raise BadSource("source contains a null byte", line, nul - (text.rfind("\n", 0, nul) + 1) + 1)
-    return text
 
 
 def parse(source: bytes) -> cst.Module:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Iterable, Union
 import libcst as cst
 from fastapi_lint.diagnostics import Applicability
 from fastapi_lint.analysis.facts import MODULE_SCOPE, Const
-from fastapi_lint.analysis.names import bound_names, canonical, dotted_name
+from fastapi_lint.analysis.names import bound_names, dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.project import Project
 from fastapi_lint.traversal import traverse
 

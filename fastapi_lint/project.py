@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from fastapi_lint.analysis.facts import CallValue, ModuleFacts, Subscript, Value
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.resolution import Resolver
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 

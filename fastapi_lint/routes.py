@@ -11,12 +11,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from fastapi_lint.analysis.names import forget_packages, module_name_for
+from fastapi_lint.analysis.qualnames import forget_packages, module_name_for
 from fastapi_lint.analysis.route_table import AppTable, RouteTable
 from fastapi_lint.api import build_project, display_path, facts_for, project_files
 from fastapi_lint.config import forget_configs
 from fastapi_lint.discovery import discover
-from fastapi_lint.engine import MAX_SOURCE_BYTES
+from fastapi_lint.source import MAX_SOURCE_BYTES
 from fastapi_lint.projects import ProjectRoot, SettingsResolver
 
 

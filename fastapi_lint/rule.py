@@ -20,7 +20,8 @@ from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.fixes import Fix
 from fastapi_lint.versions import ProjectVersions
 from fastapi_lint.analysis.model import ModuleModel
-from fastapi_lint.analysis.names import canonical, dotted_name, in_main_block
+from fastapi_lint.analysis.names import dotted_name, in_main_block
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.resolution import Symbol
 
 

@@ -42,7 +42,7 @@ def describe(path: Path, project: ProjectRoot, from_command_line: set[str]) -> s
     lines.append("versions:")
     for package in TRACKED:
         lines.append(f"  {package}: {settings.detected.get(package).describe()}")
-    codes = [rule.code for rule in settings.rules_for(path)]
+    codes = settings.codes_for(path)
     lines.append(f"rules enabled for this file ({len(codes)}): {', '.join(codes)}")
     return "\n".join(lines) + "\n"
 

@@ -109,5 +109,6 @@ def test_contributing_lists_the_files_of_a_new_rule():
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     section = re.search(r"^## Adding a rule\n(.*?)(?=^## |\Z)", text, re.S | re.M)
     assert section, "CONTRIBUTING.md has no 'Adding a rule' section"
-    for needle in ("fastapi_lint/rules/", "rules/FAPI", "tests/fixtures/FAPI", "could_report"):
+    for needle in ("fastapi_lint/rules/", "rules/FAPI", "tests/fixtures/FAPI", "could_report",
+                   "python -m fastapi_lint.docs", "fastapi_lint/data/rule_catalog.py"):
         assert needle in section.group(1), f"'Adding a rule' does not mention {needle}"

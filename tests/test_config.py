@@ -578,3 +578,21 @@ def test_show_settings_lists_extend_blocking_calls_and_test_paths(project):
     assert result.exit_code == 0, result.output
     assert 'extend-blocking-calls = ["mylib.slow"]  # pyproject.toml' in result.stdout
     assert 'test-paths = ["test_*.py", "*_test.py", "conftest.py", "**/tests/**", "**/test/**"]  # default' in result.stdout
+
+
+def test_codes_for_a_file_are_its_rules_codes_without_importing_them(tmp_path):
+    """``codes_for`` (the cache's key, from the rule catalog) and ``rules_for`` (the classes the
+    lint runs) agree, with per-file-ignores, opt-in rules and version requirements applied."""
+    write(tmp_path / "pyproject.toml", '''\
+        [tool.fastapi-lint]
+        extend-select = ["FAPI106", "FAPI601"]
+        ignore = ["FAPI2"]
+        per-file-ignores = { "tests/*" = ["FAPI1"], "legacy.py" = ["ALL"] }
+        ''')
+    settings = load_settings(tmp_path)
+    for name in ("app.py", "tests/test_x.py", "legacy.py"):
+        path = tmp_path / name
+        assert settings.codes_for(path) == tuple(rule.code for rule in settings.rules_for(path))
+    assert "FAPI106" in settings.codes_for(tmp_path / "app.py")  # opt-in, selected by its code
+    assert not any(code.startswith(("FAPI1", "FAPI2")) for code in settings.codes_for(tmp_path / "tests/test_x.py"))
+    assert settings.codes_for(tmp_path / "legacy.py") == ()

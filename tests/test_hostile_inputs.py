@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 
 import fastapi_lint.api as api
+import fastapi_lint.engine as engine
 import fastapi_lint.files as files
-from fastapi_lint.engine import MAX_SOURCE_BYTES
+from fastapi_lint.source import MAX_SOURCE_BYTES
 
 from conftest import FIXABLE as ROUTE_TEMPLATE, ROOT, invoke
 
@@ -413,14 +414,14 @@ def test_file_deleted_between_facts_and_lint_pass_is_linted_as_read(in_tmp, monk
 
 def test_file_deleted_while_being_fixed_is_not_recreated(in_tmp, monkeypatch):
     (in_tmp / "gone.py").write_text(FIXABLE)
-    real_fix_source = api.fix_source
+    real_fix_source = engine.fix_source
 
     def fix_then_delete(*args, **kwargs):
         result = real_fix_source(*args, **kwargs)
         (in_tmp / "gone.py").unlink()
         return result
 
-    monkeypatch.setattr(api, "fix_source", fix_then_delete)
+    monkeypatch.setattr(engine, "fix_source", fix_then_delete)  # api imports it when it fixes
     code, found = lint("--fix", "--unsafe-fixes", "gone.py")
     assert code == 1
     assert ("gone.py", "FAPI000", 1, 1, "cannot write fixed file: No such file or directory") in found

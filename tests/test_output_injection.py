@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from fastapi_lint.engine import rule_url
+from fastapi_lint.docs import rule_url
 from fastapi_lint.report.progress import ProgressBar
 
 from conftest import invoke

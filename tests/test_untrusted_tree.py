@@ -14,6 +14,7 @@ import pytest
 
 import fastapi_lint
 import fastapi_lint.api
+import fastapi_lint.engine
 from fastapi_lint.cache import CACHE_DIR_NAME, STORE_NAME, _code_version
 
 from conftest import ROOT, invoke
@@ -234,7 +235,7 @@ def test_special_files_are_skipped_when_walking(repo: Path) -> None:
 def _save_during_fix(monkeypatch, path: Path, saved: str, keep_mtime: bool) -> None:
     """An editor saves ``path`` while the fix is being computed (``keep_mtime``: as
     ``cp -p`` would, so only the content tells)."""
-    real = fastapi_lint.api.fix_source
+    real = fastapi_lint.engine.fix_source
 
     def fix_then_save(*args, **kwargs):
         result = real(*args, **kwargs)
@@ -246,7 +247,7 @@ def _save_during_fix(monkeypatch, path: Path, saved: str, keep_mtime: bool) -> N
             os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
         return result
 
-    monkeypatch.setattr(fastapi_lint.api, "fix_source", fix_then_save)
+    monkeypatch.setattr(fastapi_lint.engine, "fix_source", fix_then_save)  # api imports it when it fixes
 
 
 @pytest.mark.parametrize("same_size", [False, True])

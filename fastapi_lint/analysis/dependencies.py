@@ -20,7 +20,8 @@ from fastapi_lint.data.coroutines import (
 )
 from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Seq, Subscript, Value
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.project import Project, query

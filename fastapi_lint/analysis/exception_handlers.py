@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi_lint.analysis.event_hooks import is_given
 from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref
 from fastapi_lint.analysis.model import ModuleModel
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.pydantic_v2 import EXPLICIT_VALIDATION_FUNCTIONS, EXPLICIT_VALIDATION_METHODS
 from fastapi_lint.data.security import BROAD_EXCEPTIONS, BROAD_STATUS_CODES
 from fastapi_lint.data.status_codes import status_code_of

@@ -30,7 +30,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
-from fastapi_lint.analysis.names import resolve_relative
+from fastapi_lint.analysis.qualnames import resolve_relative
 from fastapi_lint.data.coroutines import SYNC_SESSION_METHODS
 
 MODULE_SCOPE = ""

@@ -18,7 +18,7 @@ from functools import cached_property
 
 from fastapi_lint.analysis.facts import CallValue, ClassFacts, Const, FString, Lambda, ModuleFacts, Ref, Seq, Subscript, Value
 from fastapi_lint.analysis.model import ModuleModel
-from fastapi_lint.analysis.names import canonical, package_aliases
+from fastapi_lint.analysis.qualnames import canonical, package_aliases
 from fastapi_lint.analysis.resolution import UNKNOWN, Symbol
 from fastapi_lint.project import Project, query
 

@@ -13,7 +13,8 @@ import libcst as cst
 from fastapi_lint.data.fastapi_names import MIDDLEWARE_WRAPPER, RESPONSE_CLASSES
 from fastapi_lint.data.security import ANSWERING_MIDDLEWARE, BASE_HTTP_MIDDLEWARE_CLASSES
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, literal_value
+from fastapi_lint.analysis.names import call_keyword, call_positional, literal_value
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.resolution import canonical_or_none
 from fastapi_lint.rule import FileContext
 

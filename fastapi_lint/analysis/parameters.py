@@ -21,7 +21,7 @@ import libcst as cst
 from fastapi_lint.data.fastapi_names import PARAM_FUNCTIONS
 from fastapi_lint.data.pydantic_v2 import PYDANTIC_MODELS
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Param, Ref, Subscript, Value
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.rule import FileContext
 from fastapi_lint.analysis.resolution import ANNOTATED, OPTIONAL, UNION, Symbol  # noqa: F401 - re-exported
 from fastapi_lint.project import Project

@@ -18,7 +18,8 @@ from fastapi_lint.data.pydantic_v2 import (
     CONSTRUCTORS, FIELD_VALIDATOR, MODEL_BASES, MODEL_VALIDATOR, PYDANTIC_MODELS, VALIDATORS,
 )
 from fastapi_lint.analysis.facts import MODULE_SCOPE, CallValue, Const, ModuleFacts, Ref, Subscript, Value
-from fastapi_lint.analysis.names import canonical, dotted_name, literal_value
+from fastapi_lint.analysis.names import dotted_name, literal_value
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.parameters import ANNOTATED, element_types
 from fastapi_lint.project import Project
 from fastapi_lint.rule import Rule

@@ -31,7 +31,7 @@ from fastapi_lint.analysis.facts import (
     Subscript,
     Value,
 )
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.data.types import (
     CALL_RETURNS,

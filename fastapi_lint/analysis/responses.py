@@ -10,7 +10,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.facts import CallValue, FunctionFacts, ModuleFacts, Ref, Value
 from fastapi_lint.analysis.resolution import ANNOTATED, OPTIONAL, UNION
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.coroutines import STREAMING_RESPONSE_CLASSES
 from fastapi_lint.project import Project, query
 from fastapi_lint.rule import FileContext

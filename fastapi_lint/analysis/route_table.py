@@ -21,7 +21,7 @@ from fastapi_lint.analysis.facts import (
 )
 from fastapi_lint.analysis.routing import OwnerId, RouteIndex, module_registrations, route_index
 from fastapi_lint.analysis.url_templates import _PARAM, path_matcher, path_parameters, sample_path
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS, ROUTE_OBJECTS
 from fastapi_lint.data.status_codes import status_code_of
 from fastapi_lint.project import Project, query

@@ -28,7 +28,7 @@ from fastapi_lint.analysis.facts import (
     Value,
 )
 from fastapi_lint.analysis.model import ModuleModel, Registration
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.project import Project, query
 

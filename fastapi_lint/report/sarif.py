@@ -20,10 +20,10 @@ from urllib.parse import quote
 
 from fastapi_lint import __version__
 from fastapi_lint.config import DEFAULT_DOCS_URL
+from fastapi_lint.data.rule_catalog import RULES
 from fastapi_lint.data.security_severity import SECURITY_SEVERITY
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Severity
-from fastapi_lint.docs import what_it_does
-from fastapi_lint.engine import rule_url
+from fastapi_lint.docs import rule_url, what_it_does
 from fastapi_lint.report.escape import escape, json_safe
 from fastapi_lint.report.gitlab import fingerprints
 from fastapi_lint.report.roots import relative_to_root, report_root
@@ -40,10 +40,8 @@ _ENGINE_RULES = {
 
 
 def _rule_descriptors(docs_url: str) -> list[dict]:
-    from fastapi_lint.rules import ALL_RULES
-
     descriptors = []
-    for code, rule in ALL_RULES.items():
+    for code, rule in RULES.items():
         help_text = what_it_does(code) or rule.summary
         properties: dict = {"tags": [code[:5] + "xx"]}
         if code in SECURITY_SEVERITY:
@@ -57,7 +55,7 @@ def _rule_descriptors(docs_url: str) -> list[dict]:
             "fullDescription": {"text": help_text},
             "help": {"text": help_text, "markdown": help_text},
             "helpUri": rule_url(docs_url, code),
-            "defaultConfiguration": {"level": _LEVEL[rule.severity], "enabled": rule.default_enabled},
+            "defaultConfiguration": {"level": _LEVEL[Severity(rule.severity)], "enabled": rule.default_enabled},
             "properties": properties,
         })
     for code, (name, summary) in _ENGINE_RULES.items():

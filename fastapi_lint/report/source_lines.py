@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi_lint.engine import BadSource, decode_source
+from fastapi_lint.source import BadSource, decode_source
 from fastapi_lint.lines import split_lines
 
 

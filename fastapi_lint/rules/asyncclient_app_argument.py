@@ -6,7 +6,8 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.fixes import Fix, Import, expression
-from fastapi_lint.analysis.names import call_keyword, dotted_name, imported_package
+from fastapi_lint.analysis.names import call_keyword, dotted_name
+from fastapi_lint.analysis.qualnames import imported_package
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 

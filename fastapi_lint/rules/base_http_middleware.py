@@ -7,7 +7,8 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import MIDDLEWARE_WRAPPER
 from fastapi_lint.analysis.facts import Const, Ref
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 

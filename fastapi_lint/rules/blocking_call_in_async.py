@@ -11,7 +11,7 @@ from fastapi_lint.data.blocking_calls import (
     blocking_method_advice,
 )
 from fastapi_lint.fixes import Fix, Import, annotation_fix
-from fastapi_lint.analysis.names import as_imported, canonical
+from fastapi_lint.analysis.qualnames import as_imported, canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 

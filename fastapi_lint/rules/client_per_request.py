@@ -7,7 +7,8 @@ import libcst as cst
 
 from fastapi_lint.data.coroutines import HTTP_CLIENT_CLASSES
 from fastapi_lint.analysis.facts import CallValue, Ref
-from fastapi_lint.analysis.names import as_imported, canonical, dotted_name
+from fastapi_lint.analysis.names import dotted_name
+from fastapi_lint.analysis.qualnames import as_imported, canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 

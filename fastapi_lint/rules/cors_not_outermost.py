@@ -9,7 +9,8 @@ import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.middleware import function_answers_itself, middleware_call, middleware_class_answers
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.fastapi_names import APP_CLASSES, CORS_MIDDLEWARE, MIDDLEWARE_WRAPPER
 from fastapi_lint.rule import Rule, Severity
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.names import canonical, source_text
+from fastapi_lint.analysis.names import source_text
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.tasks import EVENT_LOOP_CLASSES, TASK_FUNCTIONS, TASK_LOOP_METHODS
 from fastapi_lint.rule import Rule, Severity
 

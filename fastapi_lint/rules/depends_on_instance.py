@@ -7,7 +7,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.names import source_text
 
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.dependencies import (

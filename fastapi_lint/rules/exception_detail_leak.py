@@ -27,7 +27,8 @@ from fastapi_lint.data.security import (
     TRACEBACK_FORMATTERS,
 )
 from fastapi_lint.data.fastapi_names import RESPONSE_CLASSES
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical
+from fastapi_lint.analysis.names import call_keyword, call_positional
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.exception_handlers import handled_broadly, is_broad_handler
 from fastapi_lint.rule import Rule, Severity
 

@@ -15,7 +15,8 @@ from fastapi_lint.data.coroutines import (
     REQUESTS_SESSION_METHODS,
     REQUESTS_SESSION_REQUEST_TIMEOUT_INDEX,
 )
-from fastapi_lint.analysis.names import as_imported, call_keyword, canonical, dotted_name
+from fastapi_lint.analysis.names import call_keyword, dotted_name
+from fastapi_lint.analysis.qualnames import as_imported, canonical
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity

@@ -6,7 +6,8 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.names import dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.security import HTTP_EXCEPTIONS
 from fastapi_lint.fixes import Fix
 from fastapi_lint.rule import Applicability, Rule, Severity

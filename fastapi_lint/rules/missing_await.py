@@ -16,7 +16,8 @@ from fastapi_lint.analysis.dependencies import ASYNC, param_session_kind, symbol
 from fastapi_lint.analysis.facts import Const
 from fastapi_lint.analysis.parameters import signature
 from fastapi_lint.fixes import Fix, annotation_fix
-from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.names import dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 

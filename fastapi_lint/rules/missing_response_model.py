@@ -7,7 +7,7 @@ import libcst as cst
 from fastapi_lint.data.fastapi_names import JSON_RESPONSE_CLASSES, RESPONSE_CLASSES
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, Ref, Value
 from fastapi_lint.analysis.model import Registration
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 

@@ -8,7 +8,8 @@ import libcst as cst
 
 from fastapi_lint.analysis.dependencies import is_cache_decorator
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.names import dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.parameters import fastapi_function
 from fastapi_lint.data.ml_models import MODEL_LOADERS, PRETRAINED_METHODS, PRETRAINED_PACKAGES
 from fastapi_lint.rule import Rule, Severity

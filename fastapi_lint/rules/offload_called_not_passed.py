@@ -7,7 +7,8 @@ import libcst as cst
 
 from fastapi_lint.analysis.dependencies import not_a_factory
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.names import canonical, dotted_name, source_text
+from fastapi_lint.analysis.names import dotted_name, source_text
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, blocking_method_advice
 from fastapi_lint.data.tasks import EVENT_LOOP_CLASSES, OFFLOAD_FUNCTIONS, OFFLOAD_LOOP_METHODS
 from fastapi_lint.fixes import Fix

@@ -8,7 +8,8 @@ import libcst as cst
 
 from fastapi_lint.analysis.facts import MODULE_SCOPE
 from fastapi_lint.fixes import Edit, Fix, Import, statement
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.rule import Applicability, FileContext, Severity
 from fastapi_lint.analysis.event_hooks import HOOK_KEYWORDS, hooks_beyond_decorators, on_event_count

@@ -11,7 +11,8 @@ from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts
 from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.analysis.model import Registration
-from fastapi_lint.analysis.names import call_keyword, canonical
+from fastapi_lint.analysis.names import call_keyword
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.url_templates import path_parameters
 from fastapi_lint.analysis.dependencies import dependency_list, owner_class, owner_dependencies, router_prefix
 from fastapi_lint.analysis.file_view import FileView

@@ -9,7 +9,8 @@ import libcst as cst
 from fastapi_lint.data.pydantic_v2 import CLASS_METHOD_ADVICE, CLASS_METHODS, INSTANCE_METHODS
 from fastapi_lint.analysis.facts import CallValue, Const
 from fastapi_lint.fixes import Fix, annotation_fix
-from fastapi_lint.analysis.names import canonical, dotted_name
+from fastapi_lint.analysis.names import dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Severity
 from fastapi_lint.analysis.pydantic import PydanticV1Rule

@@ -14,7 +14,8 @@ from fastapi_lint.analysis.exception_handlers import (
 )
 from fastapi_lint.analysis.facts import FunctionFacts
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.fastapi_names import APP_CLASSES
 from fastapi_lint.data.pydantic_v2 import PYDANTIC_VALIDATION_ERRORS
 from fastapi_lint.fixes import Fix, name_fix

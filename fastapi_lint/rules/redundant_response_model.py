@@ -8,7 +8,8 @@ import libcst as cst
 from fastapi_lint.analysis.names import source_text
 
 from fastapi_lint.fixes import Fix, annotation_allowed, lazy_annotations
-from fastapi_lint.analysis.names import call_keyword, canonical, dotted_name, literal_value
+from fastapi_lint.analysis.names import call_keyword, dotted_name, literal_value
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 from fastapi_lint.analysis.route_nodes import drop_argument, is_none, literal_string, route_decorators

@@ -18,7 +18,8 @@ from fastapi_lint.data.taint import (
 )
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Severity
-from fastapi_lint.analysis.names import as_imported, call_keyword, canonical
+from fastapi_lint.analysis.names import call_keyword
+from fastapi_lint.analysis.qualnames import as_imported, canonical
 from fastapi_lint.analysis.flow import (
     UPLOAD,
     Flow,

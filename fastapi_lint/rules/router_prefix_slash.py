@@ -11,7 +11,8 @@ from fastapi_lint.analysis.names import source_text
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.analysis.facts import Const
 from fastapi_lint.fixes import Fix
-from fastapi_lint.analysis.names import call_keyword, canonical
+from fastapi_lint.analysis.names import call_keyword
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 

@@ -35,7 +35,7 @@ from fastapi_lint.data.taint import (
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Severity
 from fastapi_lint.analysis.facts import Const, FunctionFacts, ModuleFacts
-from fastapi_lint.analysis.names import canonical
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.flow import (
     MODEL,
     Flow,

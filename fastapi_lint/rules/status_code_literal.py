@@ -9,7 +9,8 @@ from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS
 from fastapi_lint.data.status_codes import OLD_STATUS_NAMES, RENAMED_IN_STARLETTE_0_48, STATUS_CONSTANTS, STATUS_MODULES
 from fastapi_lint.analysis.facts import MODULE_SCOPE
 from fastapi_lint.fixes import Fix, Import, annotation_fix, expression
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Rule, Severity
 

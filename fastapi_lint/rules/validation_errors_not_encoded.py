@@ -10,7 +10,8 @@ import libcst as cst
 
 from fastapi_lint.analysis.exception_handlers import REQUEST_VALIDATION_ERROR, exceptions_handled_by
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.names import bound_names, call_keyword, call_positional, canonical, dotted_name, local_bindings
+from fastapi_lint.analysis.names import bound_names, call_keyword, call_positional, dotted_name, local_bindings
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.fastapi_names import JSON_RESPONSE_CLASSES
 from fastapi_lint.fixes import Fix, name_fix
 from fastapi_lint.rule import Applicability, Rule, Severity

@@ -8,7 +8,8 @@ import libcst as cst
 
 from fastapi_lint.data.fastapi_names import APP_CLASSES
 from fastapi_lint.fixes import Edit, Fix, statement
-from fastapi_lint.analysis.names import call_keyword, call_positional, canonical, dotted_name
+from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name
+from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.analysis.event_hooks import is_given
 from fastapi_lint.analysis.exception_handlers import (

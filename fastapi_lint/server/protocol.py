@@ -42,7 +42,7 @@ from pygls.lsp.server import LanguageServer
 from fastapi_lint import __version__
 from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Applicability, Diagnostic, Severity
 from fastapi_lint.docs import what_it_does
-from fastapi_lint.engine import BadSource, decode_source
+from fastapi_lint.source import BadSource, decode_source
 from fastapi_lint.server.positions import UTF16, LineIndex
 from fastapi_lint.server.workspace import Document, Workspace
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Callable
 
 from fastapi_lint.analysis.facts import ModuleFacts
-from fastapi_lint.analysis.names import forget_packages
+from fastapi_lint.analysis.qualnames import forget_packages
 from fastapi_lint.api import BufferLint, buffer_facts, fix_buffer, index_facts, lint_buffer
 from fastapi_lint.cache import CACHE_DIR_NAME, Cache
 from fastapi_lint.config import Settings, forget_configs
