@@ -427,6 +427,10 @@ def _lint_files_cached(
     answers = cache.answers(str(settings.root), project_digests)
     project = _deferred_project(facts, kept, answers)
     if to_confirm:
+        # The questions are asked by name: every module that registers one must be loaded
+        # (a run served from the store has not imported the rules and the analysis they use).
+        import fastapi_lint.rules  # noqa: F401
+
         for path, lookup in to_confirm.items():
             if _same_answers(project, lookup.questions):
                 found[path] = lookup.result

@@ -20,6 +20,7 @@ import sys
 from typing import Any
 
 from fastapi_lint.diagnostics import Applicability, Diagnostic, FileResult, Location, Severity
+from fastapi_lint.analysis.model import Registration
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.analysis.route_table import RouteClash
 from fastapi_lint.analysis.facts import (
@@ -44,7 +45,7 @@ _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     Const, Ref, CallValue, Subscript, Seq, Other, Lambda, FString, Binding, Param, FunctionFacts,
     ClassFacts, Scope, ScopedCall, ModuleFacts, Location, Diagnostic, FileResult,
     RouteClash,  # an answer the store keeps (analysis/route_table.py)
-    Symbol,  # in modules' shares of project indexes the store keeps (Project.share)
+    Symbol, Registration,  # in modules' shares of project indexes the store keeps (Project.share)
 )}
 _ENUMS: dict[str, type[enum.Enum]] = {cls.__name__: cls for cls in (Severity, Applicability)}
 _FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls)) for name, cls in _CLASSES.items()}

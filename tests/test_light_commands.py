@@ -62,3 +62,40 @@ def test_a_cached_check_loads_no_rule_and_reports_the_same(tmp_path):
     again = _run(tmp_path, "check", "--cache-dir", str(tmp_path / "store"), ".")
     assert again == (1, [], first[2])
     assert "FAPI101" in again[2]
+
+
+_RELINTED = """
+import json, sys
+import fastapi_lint.api as api
+linted = []
+real = api._lint_with_facts
+def spy(files, *args, **kwargs):
+    linted.extend(p.name for p in files)
+    return real(files, *args, **kwargs)
+api._lint_with_facts = spy
+from fastapi_lint.cli import main
+sys.argv = ["fastapi-lint", *json.loads(sys.argv[1])]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(linted)), file=sys.stderr)
+"""
+
+
+def test_a_cached_check_after_an_edit_asks_its_questions_again_in_a_fresh_process(tmp_path):
+    """A result kept while its questions' answers hold: the process confirming them has
+    not imported the rules, yet knows every question (it re-linted every file when not)."""
+    (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "helpers.py").write_text("def helper():\n    return 1\n")
+    store = str(tmp_path / "store")
+
+    def relinted() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", _RELINTED, json.dumps(["check", "--cache-dir", store, "."])],
+                              cwd=tmp_path, capture_output=True, text=True,
+                              env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+        return json.loads(done.stderr.strip().splitlines()[-1])
+
+    assert relinted() == ["app.py", "helpers.py"]
+    (tmp_path / "helpers.py").write_text("def helper():\n    return 1\n\n\ndef other():\n    return 2\n")
+    assert relinted() == ["helpers.py"]

@@ -110,7 +110,7 @@ class RouteIndex:
         in module order: the first module to name an owner gives its symbol."""
         project, owners, routes = self.project, self.owners, self.routes
         for name in project.modules:
-            share = project.memo(("route_index_in", name), lambda name=name: _module_share(project, name))
+            share = _route_share(project, name)
             self.imported[name] = share.imported
             if share.registrations:
                 self.registrations[name] = share.registrations
@@ -423,6 +423,33 @@ class _ModuleShare:
     has_fastapi_app: bool
     dynamic_imports: bool
 
+    def plain(self) -> tuple:
+        """The share as plain values the store keeps: routes and includes name their
+        registration by its position in ``registrations`` (the index and the route
+        tables tell registrations by identity, which a copy through the store loses)."""
+        position = {id(registration): index for index, registration in enumerate(self.registrations)}
+        return (self.registrations, self.owners,
+                tuple((origin, position[id(registration)]) for origin, registration in self.routes),
+                tuple((include.module, include.scope, position[id(include.registration)], include.parent,
+                       include.child) for include in self.includes),
+                self.imported, self.any_included, self.unresolved_included_names, self.has_fastapi_app,
+                self.dynamic_imports)
+
+    @classmethod
+    def of(cls, plain: tuple) -> _ModuleShare:
+        registrations, owners, routes, includes, *rest = plain
+        return cls(registrations, owners, tuple((origin, registrations[index]) for origin, index in routes),
+                   tuple(Include(module, scope, registrations[index], parent, child)
+                         for module, scope, index, parent, child in includes), *rest)
+
+
+def _route_share(project: Project, module: str) -> _ModuleShare:
+    """``module``'s share of the route index: kept per module (the language server rescans
+    only an edited module), and by the store (a run after an edit reads the unchanged
+    modules' shares instead of their facts)."""
+    return project.memo(("route_index_in", module), lambda: _ModuleShare.of(
+        project.share("route_index_share", module, lambda: _module_share(project, module).plain())))
+
 
 def _module_share(project: Project, module: str) -> _ModuleShare:
     facts = project.modules[module]
@@ -490,7 +517,7 @@ def _included(project: Project, facts: ModuleFacts, scope: str, call: CallValue)
 
 def module_registrations(project: Project, module: str) -> tuple[Registration, ...]:
     """The registrations of ``module`` (the very objects the route index holds)."""
-    return project.memo(("route_index_in", module), lambda: _module_share(project, module)).registrations
+    return _route_share(project, module).registrations
 
 
 def route_index(project: Project) -> RouteIndex:
