@@ -144,29 +144,39 @@ def exceptions_handled_by(project: Project, qualname: str) -> frozenset[str]:
 
 def _exceptions_handled(project: Project) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
+    for module in project.modules:
+        for handler, handled in project.share("exceptions_handled_in", module,
+                                              lambda module=module: _module_exceptions_handled(project, module)):
+            found.setdefault(handler, set()).add(handled)
+    return {name: frozenset(classes) for name, classes in found.items()}
+
+
+def _module_exceptions_handled(project: Project, module: str) -> tuple[tuple[str, str], ...]:
+    """One module's share: (handler qualname, exception class) of each registration in it."""
+    found: list[tuple[str, str]] = []
 
     def note(facts: ModuleFacts, scope: str, exc_class, handler: str | None) -> None:
         if not handler or not isinstance(exc_class, Ref):
             return
         symbol = project.resolve(facts, scope, exc_class.dotted)
         if symbol is not None and symbol.qualname:
-            found.setdefault(handler, set()).add(canonical(symbol.qualname))
+            found.append((handler, canonical(symbol.qualname)))
 
-    for facts in project.modules.values():
-        for function in facts.functions.values():
-            for decorator in function.decorators:
-                if isinstance(decorator, CallValue) and (decorator.callee or "").endswith(".exception_handler"):
-                    note(facts, function.scope, decorator.arg(0, CLASS_KEYWORD), facts.qualname_of_key(function.key))
-        for scoped in facts.calls:
-            call = scoped.call
-            if not (call.callee or "").endswith(".add_exception_handler"):
-                continue
-            handler = call.arg(1, "handler")
-            if isinstance(handler, Ref):
-                target = project.resolve(facts, scoped.scope, handler.dotted)
-                if target is not None and target.project_ref is not None and target.qualname:
-                    note(facts, scoped.scope, call.arg(0, CLASS_KEYWORD), target.qualname)
-    return {name: frozenset(classes) for name, classes in found.items()}
+    facts = project.modules[module]
+    for function in facts.functions.values():
+        for decorator in function.decorators:
+            if isinstance(decorator, CallValue) and (decorator.callee or "").endswith(".exception_handler"):
+                note(facts, function.scope, decorator.arg(0, CLASS_KEYWORD), facts.qualname_of_key(function.key))
+    for scoped in facts.calls:
+        call = scoped.call
+        if not (call.callee or "").endswith(".add_exception_handler"):
+            continue
+        handler = call.arg(1, "handler")
+        if isinstance(handler, Ref):
+            target = project.resolve(facts, scoped.scope, handler.dotted)
+            if target is not None and target.project_ref is not None and target.qualname:
+                note(facts, scoped.scope, call.arg(0, CLASS_KEYWORD), target.qualname)
+    return tuple(found)
 
 
 @query
