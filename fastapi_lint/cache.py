@@ -568,7 +568,11 @@ class Cache:
 
     def put_answers(self, project: str, learned: list[tuple[str, tuple, object, frozenset[str]]],
                     digests: ProjectDigests) -> None:
+        seen: set[tuple] = set()
         for name, args, value, modules in learned:
+            if (name, args) in seen:
+                continue  # every worker learns the shares of the indexes it builds: the same answer
+            seen.add((name, args))
             try:
                 data, key = codec.dumps(value), _question_key(project, name, args)
             except TypeError:
