@@ -316,10 +316,7 @@ class Project(Resolver):
                 value = compute()
             finally:
                 found = self._reads.pop()
-            # A large answer's reads are kept once, as a group every user shares: a
-            # thousand files reusing the app's route table do not each copy its modules.
-            entry = self._memo[key] = (value, frozenset(found) if len(found) <= _INLINE_READS
-                                       else frozenset({ReadGroup(found)}))
+            entry = self._memo[key] = (value, _recorded(found))
         if self._reads:
             self._reads[-1].update(entry[1])
         return entry[0]  # type: ignore[return-value]
@@ -335,7 +332,7 @@ class Project(Resolver):
             known = self.answers.known(name, (module,))
             if known is not None:
                 value, modules = known
-                self._memo[key] = (value, modules if len(modules) <= _INLINE_READS else frozenset({ReadGroup(modules)}))
+                self._memo[key] = (value, _recorded(modules))
             else:
                 value = self.memo(key, compute)
                 self.answers.learn(name, (module,), value, self._modules_read(self._memo[key][1]))
@@ -405,6 +402,13 @@ class Answers:
     def drain(self) -> list[tuple[str, tuple, object, frozenset[str]]]:
         learned, self.learned = self.learned, []
         return learned
+
+
+def _recorded(reads) -> frozenset:
+    """The reads a memoised answer replays to each user. A large answer's are kept once,
+    as a group every user shares: a thousand files reusing the app's route table do not
+    each copy its modules."""
+    return frozenset(reads) if len(reads) <= _INLINE_READS else frozenset({ReadGroup(reads)})
 
 
 def _kept_modules(reads) -> frozenset[str] | None:
