@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import functools
 import gc
 import multiprocessing
 import os
@@ -39,6 +38,8 @@ from contextvars import ContextVar
 from multiprocessing.connection import wait
 from typing import Any, Callable, Sequence, TypeVar
 
+from fastapi_lint.memory import collector_paused, release_free_memory
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -48,7 +49,7 @@ _CHUNKS_PER_WORKER = 8  # small enough to balance uneven files, large enough to 
 _PARENT_POLL_SECONDS = 0.5
 # After a stop request, how long workers get to exit by themselves before SIGKILL.
 STOP_GRACE_SECONDS = 1.0
-# A worker hands freed memory back to the system at most this often (see _release_free_memory).
+# A worker hands freed memory back to the system at most this often (memory.release_free_memory).
 _RELEASE_SECONDS = 1.0
 _REAP_SECONDS = 2.0  # waiting for a killed worker to be reaped (it is normally immediate)
 
@@ -164,7 +165,8 @@ def map_files(
         out = []
         with _handling_stops(_stop_now):
             for item in items:
-                out.append(function(context, item))
+                with collector_paused():
+                    out.append(function(context, item))
                 _stop_if_deferred()
                 progress(len(out), len(items), step)
         return out
@@ -240,7 +242,8 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
             gc.enable()  # the work itself makes garbage
         while queue:
             for index in queue.popleft():
-                results[index] = function(context, items[index])
+                with collector_paused():
+                    results[index] = function(context, items[index])
                 _stop_if_deferred()
                 done += 1
                 progress(done)
@@ -408,9 +411,10 @@ def _work(function: Callable, context: Any, connection, parent: int) -> None:
         if chunk is None:
             return
         for item in chunk:
-            result = function(context, item)
+            with collector_paused():
+                result = function(context, item)
             if time.monotonic() - released > _RELEASE_SECONDS:
-                _release_free_memory()
+                release_free_memory()
                 released = time.monotonic()
             if _deferred is not None:  # SIGTERM arrived while a file was being written
                 os._exit(128 + _deferred)
@@ -420,29 +424,6 @@ def _work(function: Callable, context: Any, connection, parent: int) -> None:
                 os._exit(1)
             except Exception:  # noqa: BLE001 - a result that cannot be sent is reported as a lost item
                 connection.send(None)
-
-
-def _release_free_memory() -> None:
-    """Give the memory freed since the last call back to the system (glibc's
-    ``malloc_trim``; nothing elsewhere). A file's syntax tree is freed once it is linted,
-    but the allocator keeps the pages, interleaved with the answers the worker keeps: a
-    worker's resident memory grew by the size of the largest trees it had met."""
-    trim = _malloc_trim()
-    if trim is not None:
-        with contextlib.suppress(Exception):
-            trim(0)
-
-
-@functools.lru_cache(maxsize=1)
-def _malloc_trim():
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # another C library (musl has no malloc_trim)
-        return None
 
 
 def _worker_stop(signum, frame) -> None:
