@@ -134,7 +134,7 @@ def lint_paths(
         files = [f for f in files if f.absolute() in only]
     groups: dict[Path, tuple[ProjectRoot, list[Path]]] = {}
     for path in files:
-        project = resolver.for_path(path)
+        project = resolver.for_file(path)
         groups.setdefault(project.root, (project, []))[1].append(path)
     roots = real_roots([*(p if p.is_dir() else p.absolute().parent for p in paths),
                         *(root for project, _ in groups.values() for root in (project.root, project.settings.root))])

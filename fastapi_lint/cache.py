@@ -12,7 +12,9 @@ facts themselves and the answers, read only when needed:
   decoded only when some file must be linted again.
 - ``results``: path -> (key, dependencies, FileResult); the key is the content hash, the
   enabled rules and the settings; the dependencies are the facts digests of the modules
-  the file's rules read, or of the whole project when they walked every module.
+  the file's rules read, or of the whole project when they walked every module. The
+  questions a result asked (``questions``: large, needed only once a module changed) sit
+  in their own table, the result row keeping their digest.
 - ``answers``: the answers of the project's questions (``project.query``) and its
   modules' shares of project-wide indexes (``Project.share``), each with the modules
   computing it read; read one by one, or all of one name at once when a run asks for many
@@ -61,6 +63,7 @@ _SCHEMA = (
     " data TEXT, mac TEXT NOT NULL, PRIMARY KEY (module, hash))",
     "CREATE TABLE results (path BLOB PRIMARY KEY, key TEXT NOT NULL, deps TEXT NOT NULL, every TEXT NOT NULL,"
     " data TEXT NOT NULL, modules TEXT NOT NULL, questions TEXT NOT NULL, mac TEXT NOT NULL)",
+    "CREATE TABLE questions (path BLOB PRIMARY KEY, data TEXT NOT NULL)",
     "CREATE TABLE groups (id TEXT PRIMARY KEY, data TEXT NOT NULL, mac TEXT NOT NULL)",
     "CREATE TABLE answers (key TEXT PRIMARY KEY, name TEXT NOT NULL, modules TEXT NOT NULL, deps TEXT NOT NULL,"
     " data TEXT NOT NULL, mac TEXT NOT NULL)",
@@ -230,7 +233,8 @@ class Cache:
         self._pid = os.getpid()
         self._files: dict[str, tuple[str, str]] = {}
         self._facts: dict[tuple[str, str], tuple[str, str | None]] = {}
-        self._results: dict[str, tuple[str, str, str, str]] = {}
+        self._results: dict[str, tuple[str, str, str, str, str, str]] = {}
+        self._questions: dict[str, str] = {}  # path -> its result's questions, to write ("": none)
         self._forget: set[tuple[str, str]] = set()
         self._groups: dict[str, str] = {}  # id -> data, to write
         self._answers: dict[str, tuple[str, str, str, str]] = {}  # key -> (name, modules, deps, data), to write
@@ -244,6 +248,8 @@ class Cache:
         self._stored_files: dict[bytes, tuple[str, str, str]] | None = None
         self._stored_digests: dict[tuple[bytes, str], tuple[str, str]] | None = None
         self._stored_results: dict[bytes, tuple] = {}
+        self._prefetched: list[bytes] = []  # the paths whose results were read in bulk
+        self._stored_questions: dict[bytes, str] | None = None  # their questions, read when first needed
 
     # ------------------------------------------------------------ storage
 
@@ -357,7 +363,8 @@ class Cache:
     def save(self) -> None:
         """Write what this run learnt, in one transaction (a locked or read-only store
         only costs speed)."""
-        if not (self._files or self._facts or self._results or self._forget or self._groups or self._answers):
+        if not (self._files or self._facts or self._results or self._questions or self._forget or self._groups
+                or self._answers):
             return
         connection = self._open()
         if connection is None:
@@ -376,6 +383,10 @@ class Cache:
             connection.executemany(
                 "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(_blob(path), *entry, self._mac("results", path, *entry)) for path, entry in self._results.items()])
+            connection.executemany("INSERT OR REPLACE INTO questions VALUES (?, ?)",
+                                   [(_blob(path), text) for path, text in self._questions.items() if text])
+            connection.executemany("DELETE FROM questions WHERE path = ?",
+                                   [(_blob(path),) for path, text in self._questions.items() if not text])
             connection.executemany(
                 "INSERT OR IGNORE INTO groups VALUES (?, ?, ?)",
                 [(group, data, self._mac("groups", group, data)) for group, data in self._groups.items()])
@@ -391,10 +402,13 @@ class Cache:
                 connection.execute("ROLLBACK")
         self._stored_files = self._stored_digests = None  # read again when next needed
         self._stored_results.clear()
+        self._prefetched.clear()
+        self._stored_questions = None
         self._stored_answers.clear()
         self._files.clear()
         self._facts.clear()
         self._results.clear()
+        self._questions.clear()
         self._forget.clear()
         self._groups.clear()
         self._answers.clear()
@@ -494,7 +508,10 @@ class Cache:
                 if deps != digests.dependencies(result.reads):
                     return Lookup(None)
                 if questions:
-                    result.reads |= codec.loads(questions, frozenset)
+                    text = self._questions_of(stored)
+                    if text is None or content_hash(text.encode("utf-8", "surrogatepass")) != questions:
+                        return Lookup(None)
+                    result.reads |= codec.loads(text, frozenset)
         except (codec.DecodeError, TypeError, ValueError, RecursionError):
             return Lookup(None)
         if result.path != shown:  # the same file seen from another working directory
@@ -507,21 +524,41 @@ class Cache:
     def prefetch_results(self, paths: list[Path]) -> None:
         """Read the stored results of ``paths`` in a few queries (``get_result`` takes them)."""
         blobs = [_blob(os.path.abspath(path)) for path in paths]
+        found = {row[0]: row[1:] for row in self._rows_of_paths(
+            "results", "key, deps, every, data, modules, questions, mac", blobs)}
+        self._stored_results.update((blob, found.get(blob)) for blob in blobs)
+        self._prefetched.extend(blobs)
+
+    def _questions_of(self, stored: bytes) -> str | None:
+        """The questions of a stored result (the caller checks them against its row's
+        digest), read for every prefetched path at the first that needs them."""
+        if self._stored_questions is None:
+            self._stored_questions = dict(self._rows_of_paths("questions", "data", self._prefetched))
+        if stored not in self._stored_questions:
+            self._stored_questions.update(self._rows_of_paths("questions", "data", [stored]))
+        text = self._stored_questions.get(stored)
+        return text if isinstance(text, str) else None
+
+    def _rows_of_paths(self, table: str, columns: str, blobs: list[bytes]) -> list[tuple]:
+        """``path, columns`` of the rows of ``table`` for these paths, in a few queries."""
+        rows = []
         for start in range(0, len(blobs), _BATCH):
-            chunk = blobs[start:start + _BATCH]
+            chunk = tuple(blobs[start:start + _BATCH])
             marks = ", ".join("?" * len(chunk))
-            found = {row[0]: row[1:] for row in self._rows(
-                f"SELECT path, key, deps, every, data, modules, questions, mac FROM results WHERE path IN ({marks})",
-                tuple(chunk))}
-            self._stored_results.update((blob, found.get(blob)) for blob in chunk)
+            rows += self._rows(f"SELECT path, {columns} FROM {table} WHERE path IN ({marks})", chunk)
+        return rows
 
     def put_result(self, path: Path, key: tuple, result: FileResult, digests: ProjectDigests) -> None:
         stored = replace(result, fixed_source=None, source=None, reads=frozenset())
         modules = sorted(self._stored_reads(item for item in result.reads if not isinstance(item, tuple)))
         questions = frozenset(item for item in result.reads if isinstance(item, tuple))
-        self._results[os.path.abspath(path)] = (
+        questions_text = codec.dumps(questions) if questions else ""
+        absolute = os.path.abspath(path)
+        self._results[absolute] = (
             digest(key), digests.dependencies(result.reads), digests.every, codec.dumps(stored),
-            json.dumps(modules, ensure_ascii=True), codec.dumps(questions) if questions else "")
+            json.dumps(modules, ensure_ascii=True),
+            content_hash(questions_text.encode("utf-8", "surrogatepass")) if questions_text else "")
+        self._questions[absolute] = questions_text
 
     # Answers of the project's questions (project.query), kept with the modules each read:
     # a later run reuses an answer while none of those modules changed, instead of walking

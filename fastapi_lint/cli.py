@@ -228,7 +228,7 @@ def check(
         # again cost seconds on a large project (the report allocates enough to start some).
         gc.freeze()
         for file_result in result.files:  # severities as each file's configuration says
-            apply_overrides(RunResult([file_result]), resolver.for_path(Path(file_result.path)).settings)
+            apply_overrides(RunResult([file_result]), resolver.for_file(file_result.path).settings)
         if baseline_file is not None and write_baseline:
             recorded = baselines.write(result, baseline_file)
             _note(quiet or silent,

@@ -99,7 +99,14 @@ class SettingsResolver:
 
     def for_path(self, path: Path) -> ProjectRoot:
         absolute = os.path.abspath(path)
-        directory = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        return self._for_directory(absolute if os.path.isdir(absolute) else os.path.dirname(absolute))
+
+    def for_file(self, path: Path | str) -> ProjectRoot:
+        """``for_path`` of a path known to be a file (one found by discovery, one linted):
+        no stat of it."""
+        return self._for_directory(os.path.dirname(os.path.abspath(path)))
+
+    def _for_directory(self, directory: str) -> ProjectRoot:
         found = self._by_directory.get(directory)
         if found is None:
             found = self._by_directory[directory] = self._resolve(directory)

@@ -16,6 +16,7 @@ import pytest
 
 import fastapi_lint.api
 import fastapi_lint.engine
+from fastapi_lint import codec
 from fastapi_lint.api import lint_paths
 from fastapi_lint.cache import CACHE_DIR_NAME, STORE_NAME, Cache, ProjectDigests
 from fastapi_lint.config import Settings
@@ -252,6 +253,31 @@ def test_a_result_that_read_two_equal_groups_survives_an_edit_elsewhere(tmp_path
     assert Cache(tmp_path / "store", trusted_directory=True).get_result(path, key, "app.py", after).result is not None
     changed = ProjectDigests({"app": "1", "lib": "2", "lib.deps": "6", "other": "4"})
     assert Cache(tmp_path / "store", trusted_directory=True).get_result(path, key, "app.py", changed).result is None
+
+
+def test_a_results_questions_changed_in_the_store_are_not_believed(tmp_path: Path) -> None:
+    # A result's questions sit in their own table, unsigned: its signed row keeps their
+    # digest. Questions swapped for none would confirm a stale result without asking.
+    cache = Cache(tmp_path / "store", trusted_directory=True)
+    path = tmp_path / "app.py"
+    key = ("hash", ("FAPI101",), "settings")
+    question = ("routes_of", ("app.main",), "answer-digest")
+    before = ProjectDigests({"app": "1", "other": "2"})
+    cache.put_result(path, key, FileResult("app.py", reads=frozenset({"app", question})), before)
+    cache.save()
+    after = ProjectDigests({"app": "1", "other": "3"})  # another module changed: the questions are asked
+
+    def lookup():
+        reader = Cache(tmp_path / "store", trusted_directory=True)
+        reader.prefetch_results([path])
+        return reader.get_result(path, key, "app.py", after)
+
+    assert lookup().questions == (question,)
+    [store] = (tmp_path / "store").rglob(STORE_NAME)
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE questions SET data = ?", (codec.dumps(frozenset()),))
+    connection.close()
+    assert lookup().result is None
 
 
 def test_cli_cache_flags(project: Path, monkeypatch) -> None:
