@@ -77,6 +77,13 @@ _BATCH = 500  # parameters per query (SQLite allows 999 in old builds)
 # read in one query: an index rebuilt after an edit asks for every module's share.
 _ANSWERS_ONE_BY_ONE = 32
 _INHERITED: list = []  # in a forked worker, the parent's connections (see Cache._open)
+_EVERY_MODULE_TEXT = json.dumps([EVERY_MODULE])  # the stored reads of an answer that read every module
+
+
+def _stale(row: tuple, every: str) -> bool:
+    """An answer row (modules, deps, ...) that read every module, one of which has changed
+    since: told without checking or decoding it (a miss needs no trust)."""
+    return row[0] == _EVERY_MODULE_TEXT and row[1] != every
 
 
 def _code_version() -> str:
@@ -571,12 +578,14 @@ class Cache:
 
     def _known_answer(self, project: str, name: str, args: tuple,
                       digests: ProjectDigests) -> tuple[object, frozenset[str]] | None:
+        if self._stored_answers.get(name) == {}:
+            return None  # none stored under this name can answer (see _answer_row)
         try:
             key = _question_key(project, name, args)
         except TypeError:
             return None
-        row = self._answer_row(name, key)
-        if row is None:
+        row = self._answer_row(name, key, digests.every)
+        if row is None or _stale(row, digests.every):
             return None
         modules_text, deps, data, mac = row
         if mac != self._mac("answers", key, name, modules_text, deps, data):
@@ -592,15 +601,18 @@ class Cache:
         except (codec.DecodeError, TypeError, ValueError, RecursionError):
             return None
 
-    def _answer_row(self, name: str, key: str) -> tuple | None:
+    def _answer_row(self, name: str, key: str, every: str) -> tuple | None:
         bulk = self._stored_answers.get(name)
         if bulk is None:
             asked = self._answer_asks[name] = self._answer_asks.get(name, 0) + 1
             if asked <= _ANSWERS_ONE_BY_ONE:
                 rows = self._rows("SELECT modules, deps, data, mac FROM answers WHERE key = ?", (key,))
                 return rows[0] if rows else None
+            # Only the rows that may still answer: after an edit, those of a question whose
+            # answer read every module all go (then the name is not even looked up).
             bulk = self._stored_answers[name] = {row[0]: row[1:] for row in self._rows(
-                "SELECT key, modules, deps, data, mac FROM answers WHERE name = ?", (name,))}
+                "SELECT key, modules, deps, data, mac FROM answers WHERE name = ?", (name,))
+                if not _stale(row[1:], every)}
         return bulk.get(key)
 
     def put_answers(self, project: str, learned: list[tuple[str, tuple, object, frozenset[str]]],

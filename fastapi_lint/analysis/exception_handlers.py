@@ -44,8 +44,17 @@ def starlette_handler_may_exist(project: Project, origin: tuple | None) -> bool:
 
 def _find_starlette_handled(project: Project) -> frozenset:
     owners: set = set()
+    for module in project.modules:  # kept per module: an edit rescans only its own module
+        owners |= project.share("starlette_handled_in", module,
+                                lambda module=module: _module_starlette_handled(project, module))
+    return frozenset(owners)
 
-    def note(facts, scope: str, call) -> None:
+
+def _module_starlette_handled(project: Project, module: str) -> frozenset:
+    owners: set = set()
+    facts = project.modules[module]
+
+    def note(scope: str, call) -> None:
         receiver = (call.callee or "").rpartition(".")[0]
         exc_class = call.arg(0, CLASS_KEYWORD)
         if not receiver or not isinstance(exc_class, Ref):
@@ -56,17 +65,16 @@ def _find_starlette_handled(project: Project) -> frozenset:
         owner = project.resolve(facts, scope, receiver)
         owners.add(owner.origin if owner is not None and owner.origin is not None else UNKNOWN_OWNER)
 
-    for facts in project.modules.values():
-        for function in facts.functions.values():
-            for decorator in function.decorators:
-                callee = getattr(decorator, "callee", None) or ""
-                if callee.endswith(".exception_handler"):
-                    note(facts, function.scope, decorator)
-        for scoped in facts.calls:
-            if (scoped.call.callee or "").endswith(".add_exception_handler"):
-                note(facts, scoped.scope, scoped.call)
-            elif is_given(scoped.call.kwarg("exception_handlers")):
-                owners.add(SOME_DICT)
+    for function in facts.functions.values():
+        for decorator in function.decorators:
+            callee = getattr(decorator, "callee", None) or ""
+            if callee.endswith(".exception_handler"):
+                note(function.scope, decorator)
+    for scoped in facts.calls:
+        if (scoped.call.callee or "").endswith(".add_exception_handler"):
+            note(scoped.scope, scoped.call)
+        elif is_given(scoped.call.kwarg("exception_handlers")):
+            owners.add(SOME_DICT)
     return frozenset(owners)
 
 
@@ -187,13 +195,18 @@ def request_validation_handled(project: Project) -> bool:
     handled = project.memo(("exceptions_handled",), lambda: _exceptions_handled(project), {})
     if any(REQUEST_VALIDATION_ERROR in classes for classes in handled.values()):
         return True
-    for facts in project.modules.values():
-        for function in facts.functions.values():
-            for param in function.params:
-                if isinstance(param.annotation, Ref):
-                    symbol = project.resolve(facts, function.scope, param.annotation.dotted)
-                    if symbol is not None and canonical(symbol.qualname or "") == REQUEST_VALIDATION_ERROR:
-                        return True
+    return any(project.share("takes_validation_error_in", module,
+                             lambda module=module: _takes_validation_error(project, project.modules[module]))
+               for module in project.modules)
+
+
+def _takes_validation_error(project: Project, facts: ModuleFacts) -> bool:
+    for function in facts.functions.values():
+        for param in function.params:
+            if isinstance(param.annotation, Ref):
+                symbol = project.resolve(facts, function.scope, param.annotation.dotted)
+                if symbol is not None and canonical(symbol.qualname or "") == REQUEST_VALIDATION_ERROR:
+                    return True
     return False
 
 
@@ -202,19 +215,24 @@ def validates_explicitly(project: Project) -> bool:
     """Whether the project's functions validate data with Pydantic themselves
     (``Model.model_validate(...)``, ``TypeAdapter(...).validate_python(...)``, ``parse_obj_as``,
     ``@validate_call``...), so Pydantic's ``ValidationError`` can reach an exception handler."""
-    for facts in project.modules.values():
-        for function in facts.functions.values():
-            if not EXPLICIT_VALIDATION_METHODS.isdisjoint(function.attributes):
+    return any(project.share("validates_explicitly_in", module,
+                             lambda module=module: _module_validates_explicitly(project, project.modules[module]))
+               for module in project.modules)
+
+
+def _module_validates_explicitly(project: Project, facts: ModuleFacts) -> bool:
+    for function in facts.functions.values():
+        if not EXPLICIT_VALIDATION_METHODS.isdisjoint(function.attributes):
+            return True
+        for decorator in function.decorators:
+            dotted = decorator.callee if isinstance(decorator, CallValue) else getattr(decorator, "dotted", None)
+            symbol = project.resolve(facts, function.scope, dotted) if dotted else None
+            if symbol is not None and canonical(symbol.qualname or "") in EXPLICIT_VALIDATION_FUNCTIONS:
                 return True
-            for decorator in function.decorators:
-                dotted = decorator.callee if isinstance(decorator, CallValue) else getattr(decorator, "dotted", None)
-                symbol = project.resolve(facts, function.scope, dotted) if dotted else None
-                if symbol is not None and canonical(symbol.qualname or "") in EXPLICIT_VALIDATION_FUNCTIONS:
-                    return True
-        for scope in facts.scopes.values():
-            for binding in scope.bindings.values():
-                if binding.kind == "import" and binding.target in EXPLICIT_VALIDATION_FUNCTIONS:
-                    return True
+    for scope in facts.scopes.values():
+        for binding in scope.bindings.values():
+            if binding.kind == "import" and binding.target in EXPLICIT_VALIDATION_FUNCTIONS:
+                return True
     return False
 
 

@@ -217,18 +217,12 @@ def _class_reaches(project: Project, facts: ModuleFacts, klass: ClassFacts, pack
 
 
 def _modules_reaching(project: Project, packages: tuple[str, ...]) -> frozenset[str]:
-    importers: dict[str, set[str]] = {}  # project module -> project modules importing from it
-    found: set[str] = set()
-    for name in project.modules:
-        reaches_anything, targets = _module_imports(project, name)
-        if reaches_anything:
-            found.add(name)
-        for target in targets:
-            if _under(target, packages):
-                found.add(name)
-            else:
-                for module in _project_modules_of(project, target):
-                    importers.setdefault(module, set()).add(name)
+    """The project modules whose imports reach one of ``packages``, directly or through
+    other project modules (or that may import anything)."""
+    importers, importing, anything = project.memo(("import_graph",), lambda: _import_graph(project))
+    found = set(anything)
+    for package in packages:
+        found |= importing.get(package, frozenset())
     pending = list(found)
     while pending:
         for importer in importers.get(pending.pop(), ()):
@@ -236,6 +230,27 @@ def _modules_reaching(project: Project, packages: tuple[str, ...]) -> frozenset[
                 found.add(importer)
                 pending.append(importer)
     return frozenset(found)
+
+
+def _import_graph(project: Project) -> tuple[dict[str, set[str]], dict[str, set[str]], frozenset[str]]:
+    """Built once per run, whatever packages are asked about: the project modules
+    importing from each project module; the modules importing each dotted name or a name
+    under it (``a``, ``a.b`` and ``a.b.c`` for an import of ``a.b.c``); the modules that may
+    import anything (a star or dynamic import)."""
+    importers: dict[str, set[str]] = {}
+    importing: dict[str, set[str]] = {}
+    anything = set()
+    for name in project.modules:
+        reaches_anything, targets = _module_imports(project, name)
+        if reaches_anything:
+            anything.add(name)
+        for target in targets:
+            parts = target.split(".")
+            for cut in range(1, len(parts) + 1):
+                importing.setdefault(".".join(parts[:cut]), set()).add(name)
+            for module in _project_modules_of(project, target):
+                importers.setdefault(module, set()).add(name)
+    return importers, importing, frozenset(anything)
 
 
 def _module_imports(project: Project, module: str) -> tuple[bool, tuple[str, ...]]:

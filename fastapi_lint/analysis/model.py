@@ -221,24 +221,34 @@ def app_param_origins(project: Project, module: str, function_key: str, name: st
     positional = [p.name for p in function.params if p.kind == "positional"]
     index = positional.index(name) if name in positional else None
     found: set[tuple] = set()
-    for other in project.modules.values():
-        for scoped in other.handoffs:
-            call = scoped.call
-            if not call.callee or call.callee.rsplit(".", 1)[-1] != function.name:
+    for caller in project.modules:
+        for target, scope, call in project.share("project_handoffs_in", caller,
+                                                 lambda caller=caller: _project_handoffs(project, caller)):
+            if target != (module, function_key):
                 continue
-            callee = project.resolve(other, scoped.scope, call.callee)
-            if callee is None or callee.project_ref != (module, function_key):
-                continue
+            other = project.modules[caller]
             value = call.args[index] if index is not None and index < len(call.args) else call.kwarg(name)
             if not isinstance(value, Ref):
                 continue  # not given, or not a name: unknown
-            symbol = project.resolve(other, scoped.scope, value.dotted)
+            symbol = project.resolve(other, scope, value.dotted)
             kind = project.kind_of(symbol)
             if kind == "app":
                 found.add(symbol.origin or ("", "", ""))
             elif symbol is not None and (symbol.instance_of is not None or symbol.value is not None):
                 return ()  # a router or some other known object: not (only) apps
     return tuple(sorted(found))
+
+
+def _project_handoffs(project: Project, module: str) -> tuple:
+    """One module's handoffs to project functions: ``(project_ref of the function, scope,
+    call)`` each, kept per module (``Project.share``)."""
+    facts = project.modules[module]
+    found = []
+    for scoped in facts.handoffs:
+        callee = project.resolve(facts, scoped.scope, scoped.call.callee) if scoped.call.callee else None
+        if callee is not None and callee.project_ref is not None:
+            found.append((callee.project_ref, scoped.scope, scoped.call))
+    return tuple(found)
 
 
 class CallsInOrder:

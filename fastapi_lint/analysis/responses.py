@@ -160,24 +160,31 @@ def is_streamed(project: Project, qualname: str) -> bool:
 
 def _streamed_generators(project: Project) -> frozenset[str]:
     found: set[str] = set()
-    for facts in project.modules.values():
-        for function in facts.functions.values():
-            for value in function.return_values:
-                scope = function.key
-                if isinstance(value, Ref):  # `return response`
-                    symbol = project.resolve(facts, scope, value.dotted)
-                    if symbol is None or symbol.call is None or symbol.origin is None:
-                        continue
-                    value = symbol.call
-                if not isinstance(value, CallValue) or not value.callee:
+    for module in project.modules:  # kept per module: an edit rescans only its own module
+        found |= project.share("streamed_generators_in", module,
+                               lambda module=module: _module_streamed_generators(project, project.modules[module]))
+    return frozenset(found)
+
+
+def _module_streamed_generators(project: Project, facts: ModuleFacts) -> frozenset[str]:
+    found: set[str] = set()
+    for function in facts.functions.values():
+        for value in function.return_values:
+            scope = function.key
+            if isinstance(value, Ref):  # `return response`
+                symbol = project.resolve(facts, scope, value.dotted)
+                if symbol is None or symbol.call is None or symbol.origin is None:
                     continue
-                response = project.resolve(facts, scope, value.callee)
-                if response is None or not response.qualname or not project.is_subclass(
-                        canonical(response.qualname), STREAMING_RESPONSES):
-                    continue
-                generator = _called_function(project, facts, scope, value.arg(0, "content"))
-                if generator is not None:
-                    found.add(generator)
+                value = symbol.call
+            if not isinstance(value, CallValue) or not value.callee:
+                continue
+            response = project.resolve(facts, scope, value.callee)
+            if response is None or not response.qualname or not project.is_subclass(
+                    canonical(response.qualname), STREAMING_RESPONSES):
+                continue
+            generator = _called_function(project, facts, scope, value.arg(0, "content"))
+            if generator is not None:
+                found.add(generator)
     return frozenset(found)
 
 

@@ -218,12 +218,10 @@ class RouteTable:
                     self.unattributed.setdefault(name.split(".")[0], []).append(
                         (self.files.get(name, name), registration.line))
         for name in project.modules:
-            share = project.memo(("route_table_in", name), lambda name=name: _table_share(project, name))
-            if share is _NO_SHARE:
-                continue
-            for origin, symbol in share.constructed:
+            constructed, mounts = project.share("route_table_in", name, lambda name=name: _table_share(project, name))
+            for origin, symbol in constructed:
                 self.owners.setdefault(origin, symbol)
-            for origin, owner, scoped in share.mounts:
+            for origin, owner, scoped in mounts:
                 self.owners.setdefault(origin, owner)
                 self._mounts.setdefault(origin, []).append((name, scoped))
         self._rows_of: dict[str, dict[int, RouteRow]] = {}  # module -> id(registration) -> its row
@@ -396,8 +394,10 @@ class RouteTable:
         app's or router's constructor (its prefix does not apply to them)."""
         owner = self.owners.get(owner_id)
         ctor = owner.call if owner is not None else None
+        if ctor is None or not ctor.has_kwarg("routes"):
+            return []  # told without decoding the module's facts
         facts = self.project.modules.get(owner_id[0])
-        if ctor is None or facts is None or not ctor.has_kwarg("routes"):
+        if facts is None:
             return []
         self.reached.add(owner_id)
         rows = self._route_list(app, _label(owner_id), facts, owner_id[1], ctor.kwarg("routes"), ctor.line, 0)
@@ -1140,19 +1140,12 @@ class _RouteConflicts:
         return out
 
 
-@dataclass(frozen=True)
-class _TableShare:
+def _table_share(project: Project, module: str) -> tuple[tuple, tuple]:
     """What one module adds to the route table besides the index: the Starlette apps and
-    the apps and routers given ``routes=[...]`` it binds, and its ``x.mount(...)`` calls."""
-
-    constructed: tuple  # (origin, symbol)
-    mounts: tuple  # (origin, owner symbol, scoped call)
-
-
-_NO_SHARE = _TableShare((), ())
-
-
-def _table_share(project: Project, module: str) -> _TableShare:
+    the apps and routers given ``routes=[...]`` it binds (``(origin, symbol)``), and its
+    ``x.mount(...)`` calls (``(origin, owner symbol, scoped call)``). Plain values, which
+    the store keeps (``Project.share``): a table rebuilt after an edit decodes the facts
+    of the modules the edit changed, not every module's."""
     facts = project.modules[module]
     constructed = []
     for scope_key, name in _constructor_bindings(project, module):
@@ -1167,7 +1160,7 @@ def _table_share(project: Project, module: str) -> _TableShare:
         owner = project.resolve(facts, scoped.scope, callee.rpartition(".")[0])
         if owner is not None and owner.origin is not None and project.kind_of(owner):
             mounts.append((owner.origin, owner, scoped))
-    return _TableShare(tuple(constructed), tuple(mounts)) if constructed or mounts else _NO_SHARE
+    return tuple(constructed), tuple(mounts)
 
 
 def _constructor_bindings(project: Project, module: str) -> tuple[tuple[str, str], ...]:
