@@ -119,7 +119,9 @@ def decode_facts(text: str) -> ModuleFacts | None:
 
 
 def _question_key(project: str, name: str, args: tuple) -> str:
-    if all(type(arg) is str for arg in args):  # most questions (a module's share): JSON's own encoder
+    # Most questions (a module's share, may_use's imports) take strings or tuples of
+    # strings: JSON's own encoder, a string and a tuple staying apart ("a" and ["a"]).
+    if all(type(arg) is str or (type(arg) is tuple and all(type(item) is str for item in arg)) for arg in args):
         return content_hash(b"s" + json.dumps([project, name, *args]).encode("ascii"))
     return content_hash(codec.dumps((project, name, args)).encode("ascii"))
 
@@ -591,11 +593,17 @@ class Cache:
         if mac != self._mac("answers", key, name, modules_text, deps, data):
             return None
         try:
-            modules = json.loads(modules_text)
-            if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
-                return None
-            read = frozenset(modules)
-            if deps != digests.dependencies(read):
+            # Answers share few read sets (the corpus: 226k answers, 8k sets): each decoded
+            # and digested once per run.
+            known = digests.reads_of_text.get(modules_text)
+            if known is None:
+                modules = json.loads(modules_text)
+                if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
+                    return None
+                read = frozenset(modules)
+                known = digests.reads_of_text[modules_text] = (read, digests.dependencies(read))
+            read, now = known
+            if deps != now:
                 return None
             return codec.loads(data, object), read
         except (codec.DecodeError, TypeError, ValueError, RecursionError):
@@ -618,6 +626,7 @@ class Cache:
     def put_answers(self, project: str, learned: list[tuple[str, tuple, object, frozenset[str]]],
                     digests: ProjectDigests) -> None:
         seen: set[tuple] = set()
+        spelled: dict[frozenset[str], tuple[str, str]] = {}  # answers share few read sets
         for name, args, value, modules in learned:
             if (name, args) in seen:
                 continue  # every worker learns the shares of the indexes it builds: the same answer
@@ -626,8 +635,11 @@ class Cache:
                 data, key = codec.dumps(value), _question_key(project, name, args)
             except TypeError:
                 continue  # not storable: asked again next time
-            self._answers[key] = (
-                name, json.dumps(sorted(modules), ensure_ascii=True), digests.dependencies(modules), data)
+            reads = spelled.get(modules)
+            if reads is None:
+                reads = spelled[modules] = (json.dumps(sorted(modules), ensure_ascii=True),
+                                            digests.dependencies(modules))
+            self._answers[key] = (name, *reads, data)
 
     # Shared groups of reads (project.ReadGroup) are stored once, in their own rows, and
     # referred to by the digest of their content.
@@ -703,6 +715,8 @@ class ProjectDigests:
     def __init__(self, digests: dict[str, str]):
         self.modules = digests
         self._groups: dict[int, tuple[ReadGroup, str]] = {}
+        # stored answers' read sets as the store spells them -> (the set, its dependencies now)
+        self.reads_of_text: dict[str, tuple[frozenset[str], str]] = {}
 
     @cached_property
     def every(self) -> str:

@@ -291,6 +291,11 @@ class DefKeys:
         base = f"{scope}/{name}" if scope else name
         return base if n == 0 else f"{base}#{n}"
 
+    @staticmethod
+    def name_of(key: str) -> str:
+        """The def's or class's own name, read from its key."""
+        return key.rsplit("/", 1)[-1].split("#", 1)[0]
+
 
 def in_source_order(node: ast.AST) -> Iterator[ast.AST]:
     """``node`` and every node below it, depth first, each before its children and the

@@ -20,6 +20,7 @@ from fastapi_lint.analysis.facts import (
     MODULE_SCOPE,
     CallValue,
     Const,
+    DefKeys,
     FString,
     Lambda,
     ModuleFacts,
@@ -201,9 +202,8 @@ class RouteIndex:
         name = self._route_name(module, registration)
         if name is None or registration.path is None:
             return []
-        facts = self.project.modules[module]
         tags = _literal_strings(call.kwarg("tags"))
-        generator = (facts, MODULE_SCOPE, call.kwarg("generate_unique_id_function")) \
+        generator = (self.project.modules[module], MODULE_SCOPE, call.kwarg("generate_unique_id_function")) \
             if call.has_kwarg("generate_unique_id_function") else None
         start = _View(registration.path, tags, generator, owner_id, ((module, registration.line),))
         found = []
@@ -222,10 +222,7 @@ class RouteIndex:
             if not (isinstance(value, Const) and value.value is None):
                 return None
         key = registration.function_key
-        if key is None:
-            return None
-        function = self.project.modules[module].functions.get(key)
-        return function.name if function else None
+        return None if key is None else DefKeys.name_of(key)  # a registered function's: no facts decoded
 
     def _all_views(self, owner_id: OwnerId, start: _View) -> list[_View]:
         """``_views`` from the route's own router; none past ``_MAX_VIEWS`` (unknown). The
@@ -257,7 +254,6 @@ class RouteIndex:
         if owner is None or owner_id in seen or depth > _MAX_CHAIN:
             return []
         ctor = owner.call
-        facts = self.project.modules.get(owner_id[0])
         if ctor is not None:
             openapi_url = ctor.kwarg("openapi_url")
             if not _in_schema(ctor) or (isinstance(openapi_url, Const) and openapi_url.value is None):
@@ -267,7 +263,7 @@ class RouteIndex:
                 _join(_literal_string(prefix, ""), view.path),
                 _concat(_literal_strings(ctor.kwarg("tags")), view.tags),
                 view.generator if view.generator is not None else (
-                    (facts, owner_id[1], ctor.kwarg("generate_unique_id_function"))
+                    (self.project.modules.get(owner_id[0]), owner_id[1], ctor.kwarg("generate_unique_id_function"))
                     if ctor.has_kwarg("generate_unique_id_function") else None
                 ),
                 owner_id,
@@ -285,12 +281,11 @@ class RouteIndex:
             call = include.call
             if any(name is None for name, _ in call.kwargs) or not _in_schema(call):
                 continue
-            include_facts = self.project.modules.get(include.module)
             upward = _View(
                 _join(_literal_string(call.kwarg("prefix"), ""), view.path),
                 _concat(_literal_strings(call.kwarg("tags")), view.tags),
                 view.generator if view.generator is not None else (
-                    (include_facts, include.scope, call.kwarg("generate_unique_id_function"))
+                    (self.project.modules.get(include.module), include.scope, call.kwarg("generate_unique_id_function"))
                     if call.has_kwarg("generate_unique_id_function") else None
                 ),
                 include.parent,
