@@ -21,7 +21,7 @@ import sys
 import threading
 import traceback
 from dataclasses import dataclass, field, replace
-from typing import Callable, ParamSpec
+from typing import Callable
 
 import libcst as cst
 
@@ -316,9 +316,6 @@ def _internal_error_of(path: str, code: str, name: str, exc: BaseException) -> D
     return engine_diagnostic(
         path, INTERNAL_ERROR_CODE, f"internal error in rule {code} ({name}): {detail}; please report this"
     )
-
-
-_P = ParamSpec("_P")
 
 
 @dataclass

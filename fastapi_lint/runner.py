@@ -165,8 +165,7 @@ def map_files(
         out = []
         with _handling_stops(_stop_now):
             for item in items:
-                with collector_paused():
-                    out.append(function(context, item))
+                out.append(_one(function, context, item))
                 _stop_if_deferred()
                 progress(len(out), len(items), step)
         return out
@@ -242,8 +241,7 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
             gc.enable()  # the work itself makes garbage
         while queue:
             for index in queue.popleft():
-                with collector_paused():
-                    results[index] = function(context, items[index])
+                results[index] = _one(function, context, items[index])
                 _stop_if_deferred()
                 done += 1
                 progress(done)
@@ -411,8 +409,7 @@ def _work(function: Callable, context: Any, connection, parent: int) -> None:
         if chunk is None:
             return
         for item in chunk:
-            with collector_paused():
-                result = function(context, item)
+            result = _one(function, context, item)
             if time.monotonic() - released > _RELEASE_SECONDS:
                 release_free_memory()
                 released = time.monotonic()
@@ -424,6 +421,13 @@ def _work(function: Callable, context: Any, connection, parent: int) -> None:
                 os._exit(1)
             except Exception:  # noqa: BLE001 - a result that cannot be sent is reported as a lost item
                 connection.send(None)
+
+
+def _one(function: Callable, context: Any, item: Any) -> Any:
+    """``function(context, item)`` with the collector off: one file's work makes many
+    objects that reference counting frees (``memory.collector_paused``)."""
+    with collector_paused():
+        return function(context, item)
 
 
 def _worker_stop(signum, frame) -> None:
