@@ -344,7 +344,10 @@ class Cache:
             elif tuple(schema) != _SCHEMA:
                 connection.close()
                 return None
-            connection.execute("PRAGMA quick_check(1)")
+            # A damaged file is reported as rows of text, not as an error: only "ok" is ours.
+            if connection.execute("PRAGMA quick_check(1)").fetchall() != [("ok",)]:
+                connection.close()
+                return None
         except sqlite3.Error:
             connection.close()
             raise

@@ -93,6 +93,35 @@ def test_a_forged_store_row_cannot_hide_a_finding(in_tmp: Path) -> None:
     assert len(lint_json("app.py")) == 1
 
 
+def _quick_check(store: Path) -> list:
+    connection = sqlite3.connect(store)
+    try:
+        return connection.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [(str(exc),)]
+    finally:
+        connection.close()
+
+
+def test_a_damaged_store_is_replaced_not_read(in_tmp: Path) -> None:
+    """SQLite reports a damaged file as rows of text, not as an error: a store whose pages
+    were overwritten is discarded before any of its rows is read."""
+    for n in range(60):
+        (in_tmp / f"m{n}.py").write_text(BLOCKING + f"# {'x' * 2000}\n")
+    first = lint_json(".")
+    assert len(first) == 60
+    [store] = (in_tmp / CACHE_DIR_NAME).rglob(STORE_NAME)
+    page = 4096
+    with open(store, "r+b") as handle:
+        for offset in range(2 * page, store.stat().st_size - page, page):
+            handle.seek(offset + 100)  # cells, past the page header: read as rows of nonsense
+            handle.write(b"\xff" * 200)
+    damage = _quick_check(store)
+    assert damage != [("ok",)] and "malformed" not in damage[0][0]  # reported as rows, not raised
+    assert lint_json(".") == first
+    assert _quick_check(store) == [("ok",)]
+
+
 def test_a_store_with_a_foreign_schema_is_replaced(in_tmp: Path) -> None:
     (in_tmp / "app.py").write_text(BLOCKING)
     version_dir = in_tmp / CACHE_DIR_NAME / _code_version()
