@@ -8,8 +8,8 @@ facts themselves and the answers, read only when needed:
   unchanged is not read again, unless its mtime is not older than the store's last write
   (a "racy" entry: the file may have changed within the clock's resolution).
 - ``facts``: (module, content hash) -> digest of the module's facts (with its own keyed
-  digest, so it is checked without reading them) and the facts themselves (first pass),
-  decoded only when some file must be linted again.
+  digest, so it is checked without reading them); ``facts_data``, the facts themselves
+  (first pass), read and decoded only when some file must be linted again.
 - ``results``: path -> (key, dependencies, FileResult); the key is the content hash, the
   enabled rules and the settings; the dependencies are the facts digests of the modules
   the file's rules read, or of the whole project when they walked every module. The
@@ -29,7 +29,9 @@ The store sits in the linted tree, which is untrusted (a repository can commit o
 rows are plain JSON decoded by :mod:`fastapi_lint.codec` into our own data classes only,
 each row carries a keyed digest made with a secret kept outside the tree (so a planted
 row that would hide findings is ignored), a store whose schema is not exactly ours is
-discarded, and nothing is created through a symbolic link.
+discarded, so is one whose tables fail SQLite's quick_check (each table is checked before
+its first read, the whole file before any write), and nothing is created through a
+symbolic link.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import secrets
 import sqlite3
 import stat as stat_module
@@ -60,7 +63,8 @@ _SCHEMA = (
     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE files (path BLOB PRIMARY KEY, stat TEXT NOT NULL, hash TEXT NOT NULL, mac TEXT NOT NULL)",
     "CREATE TABLE facts (module BLOB NOT NULL, hash TEXT NOT NULL, digest TEXT NOT NULL, digest_mac TEXT NOT NULL,"
-    " data TEXT, mac TEXT NOT NULL, PRIMARY KEY (module, hash))",
+    " mac TEXT NOT NULL, PRIMARY KEY (module, hash))",
+    "CREATE TABLE facts_data (module BLOB NOT NULL, hash TEXT NOT NULL, data TEXT, PRIMARY KEY (module, hash))",
     "CREATE TABLE results (path BLOB PRIMARY KEY, key TEXT NOT NULL, deps TEXT NOT NULL, every TEXT NOT NULL,"
     " data TEXT NOT NULL, modules TEXT NOT NULL, questions TEXT NOT NULL, mac TEXT NOT NULL)",
     "CREATE TABLE questions (path BLOB PRIMARY KEY, data TEXT NOT NULL)",
@@ -77,6 +81,7 @@ _BATCH = 500  # parameters per query (SQLite allows 999 in old builds)
 # read in one query: an index rebuilt after an edit asks for every module's share.
 _ANSWERS_ONE_BY_ONE = 32
 _INHERITED: list = []  # in a forked worker, the parent's connections (see Cache._open)
+_TABLE_READ = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)")  # in our own SQL: the tables a query reads
 _EVERY_MODULE_TEXT = json.dumps([EVERY_MODULE])  # the stored reads of an answer that read every module
 
 
@@ -238,6 +243,7 @@ class Cache:
         self._trusted_directory = trusted_directory
         self._key: bytes | None = None
         self._connection: sqlite3.Connection | None = None
+        self._checked_tables: set[str] = set()  # passed quick_check in this run ("*": the whole store)
         self._opened = False
         self._pid = os.getpid()
         self._files: dict[str, tuple[str, str]] = {}
@@ -344,10 +350,6 @@ class Cache:
             elif tuple(schema) != _SCHEMA:
                 connection.close()
                 return None
-            # A damaged file is reported as rows of text, not as an error: only "ok" is ours.
-            if connection.execute("PRAGMA quick_check(1)").fetchall() != [("ok",)]:
-                connection.close()
-                return None
         except sqlite3.Error:
             connection.close()
             raise
@@ -355,12 +357,42 @@ class Cache:
 
     def _rows(self, sql: str, parameters: tuple = ()) -> list[tuple]:
         connection = self._open()
-        if connection is None:
+        if connection is None or not self._checked(*_TABLE_READ.findall(sql)):
             return []
         try:
             return connection.execute(sql, parameters).fetchall()
         except sqlite3.Error:
             return []
+
+    def _checked(self, *tables: str) -> bool:
+        """Whether these tables of the (untrusted) store passed SQLite's quick_check, run
+        once per table before its first read ("*": the whole file, before any write). A
+        damaged file is reported as rows of text, not as an error: only "ok" passes, and a
+        store that fails is dropped for the rest of the run and replaced by the next one.
+        Per table, so a warm run checks the small tables it reads, not the facts' text."""
+        for table in tables:
+            if table in self._checked_tables:
+                continue
+            pragma = "PRAGMA quick_check(1)" if table == "*" else f"PRAGMA quick_check({table})"
+            try:
+                verdict = self._connection.execute(pragma).fetchall()
+            except sqlite3.Error:
+                verdict = None
+            if verdict != [("ok",)]:
+                self._discard()
+                return False
+            self._checked_tables.add(table)
+        return True
+
+    def _discard(self) -> None:
+        connection, self._connection = self._connection, None  # _open() gives None from now on
+        with contextlib.suppress(sqlite3.Error):
+            connection.close()
+        path = self.directory / STORE_NAME
+        with contextlib.suppress(OSError):
+            for suffix in ("", *_SQLITE_SIDE_FILES):
+                if os.path.lexists(f"{path}{suffix}"):
+                    os.unlink(f"{path}{suffix}")
 
     @property
     def written_ns(self) -> int:
@@ -379,7 +411,7 @@ class Cache:
                 or self._answers):
             return
         connection = self._open()
-        if connection is None:
+        if connection is None or not self._checked("*"):
             return
         try:
             connection.execute("BEGIN IMMEDIATE")
@@ -388,10 +420,13 @@ class Cache:
                 [(_blob(path), stamp, hashed, self._mac("files", path, stamp, hashed))
                  for path, (stamp, hashed) in self._files.items()])
             connection.executemany(
-                "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)",
-                [(_blob(module), hashed, found, self._mac("digest", module, hashed, found), data,
+                "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)",
+                [(_blob(module), hashed, found, self._mac("digest", module, hashed, found),
                   self._mac("facts", module, hashed, found, data))
                  for (module, hashed), (found, data) in self._facts.items()])
+            connection.executemany(
+                "INSERT OR REPLACE INTO facts_data VALUES (?, ?, ?)",
+                [(_blob(module), hashed, data) for (module, hashed), (_, data) in self._facts.items()])
             connection.executemany(
                 "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(_blob(path), *entry, self._mac("results", path, *entry)) for path, entry in self._results.items()])
@@ -405,8 +440,9 @@ class Cache:
             connection.executemany(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
                 [(key, *entry, self._mac("answers", key, *entry)) for key, entry in self._answers.items()])
-            connection.executemany("DELETE FROM facts WHERE module = ? AND hash = ?",
-                                   [(_blob(module), hashed) for module, hashed in sorted(self._forget)])
+            for table in ("facts", "facts_data"):
+                connection.executemany(f"DELETE FROM {table} WHERE module = ? AND hash = ?",
+                                       [(_blob(module), hashed) for module, hashed in sorted(self._forget)])
             connection.execute("INSERT OR REPLACE INTO meta VALUES ('written', ?)", (str(time.time_ns()),))
             connection.execute("COMMIT")
         except sqlite3.Error:
@@ -458,7 +494,9 @@ class Cache:
         pending = self._facts.get((module, hashed))
         if pending is not None:
             return pending
-        rows = self._rows("SELECT digest, data, mac FROM facts WHERE module = ? AND hash = ?", (_blob(module), hashed))
+        rows = self._rows("SELECT facts.digest, facts_data.data, facts.mac FROM facts JOIN facts_data"
+                          " ON facts_data.module = facts.module AND facts_data.hash = facts.hash"
+                          " WHERE facts.module = ? AND facts.hash = ?", (_blob(module), hashed))
         if not rows:
             return None
         found, data, mac = rows[0]

@@ -202,7 +202,8 @@ def test_a_lost_facts_store_is_rebuilt_when_a_file_must_be_linted_again(project:
     signer = Cache(cache_dir)
     with sqlite3.connect(store) as connection:  # the digests survive, the facts do not
         rows = connection.execute("SELECT module, hash, digest FROM facts").fetchall()
-        connection.executemany("UPDATE facts SET data = 'damaged', mac = ? WHERE module = ? AND hash = ?", [
+        connection.execute("UPDATE facts_data SET data = 'damaged'")
+        connection.executemany("UPDATE facts SET mac = ? WHERE module = ? AND hash = ?", [
             (signer._mac("facts", module, hashed, found, "damaged"), module, hashed) for module, hashed, found in rows])
     connection.close()
     main = project / "app" / "main.py"

@@ -119,7 +119,12 @@ def test_a_damaged_store_is_replaced_not_read(in_tmp: Path) -> None:
     damage = _quick_check(store)
     assert damage != [("ok",)] and "malformed" not in damage[0][0]  # reported as rows, not raised
     assert lint_json(".") == first
+    assert not store.exists() or _quick_check(store) == [("ok",)]
+    assert lint_json(".") == first  # a new store, whole and filled again
     assert _quick_check(store) == [("ok",)]
+    with sqlite3.connect(store) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM results").fetchone() == (60,)
+    connection.close()
 
 
 def test_a_store_with_a_foreign_schema_is_replaced(in_tmp: Path) -> None:
