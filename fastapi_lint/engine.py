@@ -21,7 +21,7 @@ import sys
 import threading
 import traceback
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, ParamSpec
 
 import libcst as cst
 
@@ -318,6 +318,9 @@ def _internal_error_of(path: str, code: str, name: str, exc: BaseException) -> D
     )
 
 
+_P = ParamSpec("_P")
+
+
 @dataclass
 class _Pass:
     """One lint of one version of a file: its findings and the fixes they propose."""
@@ -352,20 +355,22 @@ def lint_source_with_fixes(
     return result, None, []
 
 
-def lint_source(
-    path: str,
-    source: bytes,
-    facts: ModuleFacts,
-    project: Project,
-    rule_classes: list[type[Rule]],
-    options: LintOptions,
-) -> FileResult:
-    """Lint one file's bytes; ``rule_classes`` are the rules enabled for this path. The
-    file's tree is gone before the garbage collector is back on (``memory.collector_paused``;
-    ``_release`` cuts the reference cycles that would have kept it)."""
-    with collector_paused():
-        return _budgeted(path, project, False,
-                         lambda: _lint(path, source, facts, project, rule_classes, options).result, source)
+def _findings_only(
+    with_fixes: Callable[_P, tuple[FileResult, cst.Module | None, list[tuple[int, Fix]]]],
+) -> Callable[_P, FileResult]:
+    def findings_only(*args: _P.args, **kwargs: _P.kwargs) -> FileResult:
+        with collector_paused():  # the tree goes before the collector is back on
+            return with_fixes(*args, **kwargs)[0]
+
+    return findings_only
+
+
+lint_source = _findings_only(lint_source_with_fixes)
+lint_source.__name__ = lint_source.__qualname__ = "lint_source"
+lint_source.__doc__ = """Lint one file's bytes (``path, source, facts, project, rule_classes, options``, as
+:func:`lint_source_with_fixes` takes them, one signature for both). ``rule_classes`` are
+the rules enabled for this path. The file's tree is gone before the garbage collector is
+back on (``memory.collector_paused``; ``_release`` cuts the cycles that would keep it)."""
 
 
 def _crashed(path: str, exc: BaseException) -> FileResult:
