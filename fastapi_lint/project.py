@@ -339,6 +339,14 @@ class Project(Resolver):
                 return value
         return self.memo(key, compute)
 
+    def shares(self, name: str, compute: Callable[[str], T]) -> Iterator[tuple[str, T]]:
+        """``(module, its share)`` of every module, in order and as asked (``any()`` over them
+        stops early): ``share(name, module, lambda: compute(module))`` each. A keystroke in
+        one file of the language server, or an edit between two runs, recomputes only the
+        shares of the modules it changed."""
+        for module in self.modules:
+            yield module, self.share(name, module, lambda module=module: compute(module))
+
     # ------------------------------------------------------------ project-wide facts
 
     @property
@@ -350,13 +358,8 @@ class Project(Resolver):
         return _is_dependency(self, qualname)
 
     def _dependency_qualnames(self) -> frozenset[str]:
-        # Each module's share is kept per module: a keystroke in one file of the language
-        # server recomputes only that module's.
-        found: set[str] = set()
-        for module in self.modules:
-            found |= self.share("dependency_qualnames_in", module,
-                                lambda module=module: self._module_dependency_qualnames(self.modules[module]))
-        return frozenset(found)
+        return frozenset().union(*(found for _, found in self.shares(
+            "dependency_qualnames_in", lambda module: self._module_dependency_qualnames(self.modules[module]))))
 
     def _module_dependency_qualnames(self, facts: ModuleFacts) -> frozenset[str]:
         found: set[str] = set()

@@ -62,11 +62,8 @@ def settings_class_names(project: Project) -> frozenset[str]:
 
 @query
 def _settings_class_names(project: Project) -> frozenset[str]:
-    found = {"BaseSettings"}
-    for module in project.modules:
-        found.update(project.share("settings_classes_in", module, lambda module=module: frozenset(
-            _settings_classes_in(project, project.modules[module]))))
-    return frozenset(found)
+    return frozenset({"BaseSettings"}).union(*(found for _, found in project.shares(
+        "settings_classes_in", lambda module: frozenset(_settings_classes_in(project, project.modules[module])))))
 
 
 def _settings_classes_in(project: Project, facts) -> list[str]:
@@ -292,8 +289,7 @@ def _module_includes(project: Project, module: str) -> tuple[tuple, bool, frozen
 
 
 def _shares(project: Project) -> list[tuple[str, tuple[tuple, bool, frozenset[str]]]]:
-    return [(module, project.share("includes_in", module, lambda module=module: _module_includes(project, module)))
-            for module in project.modules]
+    return list(project.shares("includes_in", lambda module: _module_includes(project, module)))
 
 
 @query

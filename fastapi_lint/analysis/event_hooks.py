@@ -36,9 +36,8 @@ class EventHookIndex:
         self.handler_calls: set[tuple] = set()  # owners with add_event_handler(...)
         self.includes: dict[tuple, list[Symbol]] = {}
         self.unknown_includes: set[tuple] = set()
-        for module in project.modules:
-            decorated, handled, included, unknown = project.share(
-                "event_hooks_in", module, lambda module=module: _module_event_hooks(project, module))
+        for _, (decorated, handled, included, unknown) in project.shares(
+                "event_hooks_in", lambda module: _module_event_hooks(project, module)):
             for origin in decorated:
                 self.decorators[origin] = self.decorators.get(origin, 0) + 1
             self.handler_calls.update(handled)

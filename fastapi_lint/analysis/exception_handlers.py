@@ -43,11 +43,8 @@ def starlette_handler_may_exist(project: Project, origin: tuple | None) -> bool:
 
 
 def _find_starlette_handled(project: Project) -> frozenset:
-    owners: set = set()
-    for module in project.modules:  # kept per module: an edit rescans only its own module
-        owners |= project.share("starlette_handled_in", module,
-                                lambda module=module: _module_starlette_handled(project, module))
-    return frozenset(owners)
+    return frozenset().union(*(owners for _, owners in project.shares(
+        "starlette_handled_in", lambda module: _module_starlette_handled(project, module))))
 
 
 def _module_starlette_handled(project: Project, module: str) -> frozenset:
@@ -98,12 +95,8 @@ def is_broad_handler(project: Project, qualname: str) -> bool:
 
 
 def _broad_handlers(project: Project) -> frozenset[str]:
-    # Each module's share is kept per module: a keystroke in one file of the language
-    # server rescans only that module's calls.
-    names: set[str] = set()
-    for module in project.modules:
-        names |= project.share("broad_handlers_in", module, lambda module=module: _module_broad_handlers(project, module))
-    return frozenset(names)
+    return frozenset().union(*(names for _, names in project.shares(
+        "broad_handlers_in", lambda module: _module_broad_handlers(project, module))))
 
 
 def _module_broad_handlers(project: Project, module: str) -> frozenset[str]:
@@ -152,9 +145,8 @@ def exceptions_handled_by(project: Project, qualname: str) -> frozenset[str]:
 
 def _exceptions_handled(project: Project) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    for module in project.modules:
-        for handler, handled in project.share("exceptions_handled_in", module,
-                                              lambda module=module: _module_exceptions_handled(project, module)):
+    for _, pairs in project.shares("exceptions_handled_in", lambda module: _module_exceptions_handled(project, module)):
+        for handler, handled in pairs:
             found.setdefault(handler, set()).add(handled)
     return {name: frozenset(classes) for name, classes in found.items()}
 
@@ -195,9 +187,8 @@ def request_validation_handled(project: Project) -> bool:
     handled = project.memo(("exceptions_handled",), lambda: _exceptions_handled(project), {})
     if any(REQUEST_VALIDATION_ERROR in classes for classes in handled.values()):
         return True
-    return any(project.share("takes_validation_error_in", module,
-                             lambda module=module: _takes_validation_error(project, project.modules[module]))
-               for module in project.modules)
+    return any(takes for _, takes in project.shares(
+        "takes_validation_error_in", lambda module: _takes_validation_error(project, project.modules[module])))
 
 
 def _takes_validation_error(project: Project, facts: ModuleFacts) -> bool:
@@ -215,9 +206,8 @@ def validates_explicitly(project: Project) -> bool:
     """Whether the project's functions validate data with Pydantic themselves
     (``Model.model_validate(...)``, ``TypeAdapter(...).validate_python(...)``, ``parse_obj_as``,
     ``@validate_call``...), so Pydantic's ``ValidationError`` can reach an exception handler."""
-    return any(project.share("validates_explicitly_in", module,
-                             lambda module=module: _module_validates_explicitly(project, project.modules[module]))
-               for module in project.modules)
+    return any(validates for _, validates in project.shares(
+        "validates_explicitly_in", lambda module: _module_validates_explicitly(project, project.modules[module])))
 
 
 def _module_validates_explicitly(project: Project, facts: ModuleFacts) -> bool:

@@ -221,9 +221,8 @@ def app_param_origins(project: Project, module: str, function_key: str, name: st
     positional = [p.name for p in function.params if p.kind == "positional"]
     index = positional.index(name) if name in positional else None
     found: set[tuple] = set()
-    for caller in project.modules:
-        for target, scope, call in project.share("project_handoffs_in", caller,
-                                                 lambda caller=caller: _project_handoffs(project, caller)):
+    for caller, handoffs in project.shares("project_handoffs_in", lambda module: _project_handoffs(project, module)):
+        for target, scope, call in handoffs:
             if target != (module, function_key):
                 continue
             other = project.modules[caller]

@@ -159,11 +159,8 @@ def is_streamed(project: Project, qualname: str) -> bool:
 
 
 def _streamed_generators(project: Project) -> frozenset[str]:
-    found: set[str] = set()
-    for module in project.modules:  # kept per module: an edit rescans only its own module
-        found |= project.share("streamed_generators_in", module,
-                               lambda module=module: _module_streamed_generators(project, project.modules[module]))
-    return frozenset(found)
+    return frozenset().union(*(found for _, found in project.shares(
+        "streamed_generators_in", lambda module: _module_streamed_generators(project, project.modules[module]))))
 
 
 def _module_streamed_generators(project: Project, facts: ModuleFacts) -> frozenset[str]:

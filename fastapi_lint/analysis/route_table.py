@@ -217,8 +217,8 @@ class RouteTable:
                 if registration.kind in ("route", "websocket", "include_router") and registration.owner.origin is None:
                     self.unattributed.setdefault(name.split(".")[0], []).append(
                         (self.files.get(name, name), registration.line))
-        for name in project.modules:
-            constructed, mounts = project.share("route_table_in", name, lambda name=name: _table_share(project, name))
+        table_shares = project.shares("route_table_in", lambda module: _table_share(project, module))
+        for name, (constructed, mounts) in table_shares:
             for origin, symbol in constructed:
                 self.owners.setdefault(origin, symbol)
             for origin, owner, scoped in mounts:
