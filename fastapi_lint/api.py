@@ -19,7 +19,7 @@ from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Diag
 from fastapi_lint.discovery import discover, is_excluded, package_root, walk
 from fastapi_lint.analysis.facts import ModuleFacts, extract_facts
 from fastapi_lint.analysis.qualnames import forget_packages, module_name_for
-from fastapi_lint.project import Answers, Deferred, Project, answer_digest, pack_reads, unpack_reads
+from fastapi_lint.project import Answers, Deferred, Project, pack_reads, unpack_reads
 from fastapi_lint.cache import (
     NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, decode_facts, digest, encode_facts,
 )
@@ -489,7 +489,7 @@ def _deferred_project(facts: _FactsOf, kept: dict[str, Path], answers: Answers |
 
 def _same_answers(project: Project, questions: tuple) -> bool:
     try:
-        return all(answer_digest(project.ask(name, args)) == answer for _, name, args, answer in questions)
+        return all(project.still_answers(name, args, answer) for _, name, args, answer in questions)
     except Exception:  # noqa: BLE001 - a question that fails now: lint the file again, which reports it
         return False
 

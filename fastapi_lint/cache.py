@@ -70,7 +70,7 @@ _SCHEMA = (
     "CREATE TABLE questions (path BLOB PRIMARY KEY, data TEXT NOT NULL)",
     "CREATE TABLE groups (id TEXT PRIMARY KEY, data TEXT NOT NULL, mac TEXT NOT NULL)",
     "CREATE TABLE answers (key TEXT PRIMARY KEY, name TEXT NOT NULL, modules TEXT NOT NULL, deps TEXT NOT NULL,"
-    " data TEXT NOT NULL, mac TEXT NOT NULL)",
+    " answer TEXT NOT NULL, data TEXT NOT NULL, mac TEXT NOT NULL)",
     "CREATE INDEX answers_by_name ON answers (name)",
 )
 _GROUP = "#group"  # a stored read "#group<id>" (no module name starts with "#"): a ReadGroup kept in its own row
@@ -252,7 +252,7 @@ class Cache:
         self._questions: dict[str, str] = {}  # path -> its result's questions, to write ("": none)
         self._forget: set[tuple[str, str]] = set()
         self._groups: dict[str, str] = {}  # id -> data, to write
-        self._answers: dict[str, tuple[str, str, str, str]] = {}  # key -> (name, modules, deps, data), to write
+        self._answers: dict[str, tuple[str, str, str, str, str]] = {}  # key -> (name, modules, deps, answer, data), to write
         self._answer_asks: dict[str, int] = {}  # lookups per question name this run
         self._stored_answers: dict[str, dict[str, tuple]] = {}  # name -> key -> row, for names read in bulk
         self._group_ids: dict[int, tuple[ReadGroup, str]] = {}
@@ -438,7 +438,7 @@ class Cache:
                 "INSERT OR IGNORE INTO groups VALUES (?, ?, ?)",
                 [(group, data, self._mac("groups", group, data)) for group, data in self._groups.items()])
             connection.executemany(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(key, *entry, self._mac("answers", key, *entry)) for key, entry in self._answers.items()])
             for table in ("facts", "facts_data"):
                 connection.executemany(f"DELETE FROM {table} WHERE module = ? AND hash = ?",
@@ -617,10 +617,30 @@ class Cache:
     def answers(self, project: str, digests: ProjectDigests) -> Answers:
         """This run's view of the answers stored for the project rooted at ``project`` (one
         store may serve several: ``--cache-dir``), ``digests`` being its modules."""
-        return Answers(lambda name, args: self._known_answer(project, name, args, digests))
+        return Answers(lambda name, args: self._known_answer(project, name, args, digests),
+                       lambda name, args: self._known_digest(project, name, args, digests))
 
     def _known_answer(self, project: str, name: str, args: tuple,
                       digests: ProjectDigests) -> tuple[object, frozenset[str]] | None:
+        found = self._holding_answer(project, name, args, digests)
+        if found is None:
+            return None
+        row, read = found
+        try:
+            return codec.loads(row[3], object), read
+        except (codec.DecodeError, TypeError, ValueError, RecursionError):
+            return None
+
+    def _known_digest(self, project: str, name: str, args: tuple, digests: ProjectDigests) -> str | None:
+        found = self._holding_answer(project, name, args, digests)
+        if found is None or not found[0][2]:
+            return None  # "": a module's share, which is stored without a digest
+        return found[0][2]
+
+    def _holding_answer(self, project: str, name: str, args: tuple,
+                        digests: ProjectDigests) -> tuple[tuple, frozenset[str]] | None:
+        """The stored answer row (modules, deps, answer digest, data, mac) of a question
+        while it still holds (none of the modules it read changed), with those modules."""
         if self._stored_answers.get(name) == {}:
             return None  # none stored under this name can answer (see _answer_row)
         try:
@@ -630,8 +650,8 @@ class Cache:
         row = self._answer_row(name, key, digests.every)
         if row is None or _stale(row, digests.every):
             return None
-        modules_text, deps, data, mac = row
-        if mac != self._mac("answers", key, name, modules_text, deps, data):
+        modules_text, deps, answer, data, mac = row
+        if mac != self._mac("answers", key, name, modules_text, deps, answer, data):
             return None
         try:
             # Answers share few read sets (the corpus: 226k answers, 8k sets): each decoded
@@ -644,31 +664,29 @@ class Cache:
                 read = frozenset(modules)
                 known = digests.reads_of_text[modules_text] = (read, digests.dependencies(read))
             read, now = known
-            if deps != now:
-                return None
-            return codec.loads(data, object), read
-        except (codec.DecodeError, TypeError, ValueError, RecursionError):
+        except (TypeError, ValueError, RecursionError):
             return None
+        return (row, read) if deps == now else None
 
     def _answer_row(self, name: str, key: str, every: str) -> tuple | None:
         bulk = self._stored_answers.get(name)
         if bulk is None:
             asked = self._answer_asks[name] = self._answer_asks.get(name, 0) + 1
             if asked <= _ANSWERS_ONE_BY_ONE:
-                rows = self._rows("SELECT modules, deps, data, mac FROM answers WHERE key = ?", (key,))
+                rows = self._rows("SELECT modules, deps, answer, data, mac FROM answers WHERE key = ?", (key,))
                 return rows[0] if rows else None
             # Only the rows that may still answer: after an edit, those of a question whose
             # answer read every module all go (then the name is not even looked up).
             bulk = self._stored_answers[name] = {row[0]: row[1:] for row in self._rows(
-                "SELECT key, modules, deps, data, mac FROM answers WHERE name = ?", (name,))
+                "SELECT key, modules, deps, answer, data, mac FROM answers WHERE name = ?", (name,))
                 if not _stale(row[1:], every)}
         return bulk.get(key)
 
-    def put_answers(self, project: str, learned: list[tuple[str, tuple, object, frozenset[str]]],
+    def put_answers(self, project: str, learned: list[tuple[str, tuple, object, frozenset[str], str]],
                     digests: ProjectDigests) -> None:
         seen: set[tuple] = set()
         spelled: dict[frozenset[str], tuple[str, str]] = {}  # answers share few read sets
-        for name, args, value, modules in learned:
+        for name, args, value, modules, answer in learned:
             if (name, args) in seen:
                 continue  # every worker learns the shares of the indexes it builds: the same answer
             seen.add((name, args))
@@ -680,7 +698,7 @@ class Cache:
             if reads is None:
                 reads = spelled[modules] = (json.dumps(sorted(modules), ensure_ascii=True),
                                             digests.dependencies(modules))
-            self._answers[key] = (name, *reads, data)
+            self._answers[key] = (name, *reads, answer, data)
 
     # Shared groups of reads (project.ReadGroup) are stored once, in their own rows, and
     # referred to by the digest of their content.

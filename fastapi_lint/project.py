@@ -267,14 +267,29 @@ class Project(Resolver):
                     value = QUERIES[name](self, *args)
                 finally:
                     found = self._reads.pop()
-                if self.answers is not None:  # without a store, nothing asks what it read
-                    modules = self._answer_reads[key] = self._modules_read(found)
-                    self.answers.learn(name, args, value, modules)
+            digest = answer_digest(value)
+            if known is None and self.answers is not None:  # without a store, nothing asks what it read
+                modules = self._answer_reads[key] = self._modules_read(found)
+                self.answers.learn(name, args, value, modules, digest)
             # The asker reads the question and its answer, not what answering it read.
-            entry = self._memo[key] = (value, ("?", name, args, answer_digest(value)))
+            entry = self._memo[key] = (value, ("?", name, args, digest))
         if self._reads:
             self._reads[-1].add(entry[1])
         return entry[0]
+
+    def still_answers(self, name: str, args: tuple, digest: str) -> bool:
+        """Whether the ``@query`` ``name`` answers ``args`` now as it did when its answer
+        was digested ``digest``. A stored answer that still holds is compared by its stored
+        digest, not decoded: after an edit, a run confirms every stored result's questions,
+        and most answers are large values (route tables, read sets) nobody else needs."""
+        entry = self._memo.get(("query", name, args))
+        if entry is not None:
+            return entry[1][3] == digest
+        if self.answers is not None:
+            stored = self.answers.known_digest(name, args)
+            if stored is not None:
+                return stored == digest
+        return answer_digest(self.ask(name, args)) == digest
 
     def _modules_read(self, reads) -> frozenset[str]:
         """Every module a computation read, through the groups and the questions it used
@@ -390,19 +405,26 @@ class Project(Resolver):
 class Answers:
     """Answers of ``@query`` questions kept across runs (by the store): ``known`` gives an
     answer computed earlier while none of the modules it read changed, with those modules;
-    ``learn`` notes an answer this run computed (``learned``, for the store to keep)."""
+    ``known_digest`` the digest of such an answer (a question's, see ``Project.ask``), not
+    decoding it; ``learn`` notes an answer this run computed (``learned``, for the store to
+    keep), with its digest when it answers a question ("" for a module's share)."""
 
-    def __init__(self, known: Callable[[str, tuple], tuple[object, frozenset[str]] | None] | None = None):
+    def __init__(self, known: Callable[[str, tuple], tuple[object, frozenset[str]] | None] | None = None,
+                 known_digest: Callable[[str, tuple], str | None] | None = None):
         self._known = known
-        self.learned: list[tuple[str, tuple, object, frozenset[str]]] = []
+        self._known_digest = known_digest
+        self.learned: list[tuple[str, tuple, object, frozenset[str], str]] = []
 
     def known(self, name: str, args: tuple) -> tuple[object, frozenset[str]] | None:
         return self._known(name, args) if self._known is not None else None
 
-    def learn(self, name: str, args: tuple, value: object, modules: frozenset[str]) -> None:
-        self.learned.append((name, args, value, modules))
+    def known_digest(self, name: str, args: tuple) -> str | None:
+        return self._known_digest(name, args) if self._known_digest is not None else None
 
-    def drain(self) -> list[tuple[str, tuple, object, frozenset[str]]]:
+    def learn(self, name: str, args: tuple, value: object, modules: frozenset[str], digest: str = "") -> None:
+        self.learned.append((name, args, value, modules, digest))
+
+    def drain(self) -> list[tuple[str, tuple, object, frozenset[str], str]]:
         learned, self.learned = self.learned, []
         return learned
 

@@ -443,6 +443,59 @@ def test_stored_answers_are_reused_while_what_they_read_is_unchanged(tmp_path: P
     assert run(Cache(cache_dir)) == run(None) == []
 
 
+def test_a_result_is_confirmed_by_its_stored_answers_digests_without_decoding_them(
+        tmp_path: Path, monkeypatch) -> None:
+    """After an edit, a stored result's questions are confirmed by the digests of the
+    stored answers that still hold, which are not decoded (most are large values that only
+    the question's asker needs); a forged digest is not believed (the row's MAC covers
+    it): the question is answered again."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "clients.py").write_text("import httpx\n\n\ndef make_client() -> httpx.Client:\n    return httpx.Client()\n")
+    (package / "main.py").write_text(
+        "from app.clients import make_client\n\n\ndef fetch():\n    return make_client().get('https://example.com', timeout=None)\n")
+    (package / "other.py").write_text("LIMIT = 1\n")
+    settings = Settings(root=tmp_path, select=("FAPI105",))
+    cache_dir = tmp_path / CACHE_DIR_NAME
+    computed: list[str] = []
+    decoded: list[str] = []
+    import fastapi_lint.rules  # noqa: F401 - the rules' modules register their questions
+    for name, function in list(QUERIES.items()):
+        monkeypatch.setitem(QUERIES, name, functools.partial(lambda f, n, *args: computed.append(n) or f(*args),
+                                                              function, name))
+    known_answer = Cache._known_answer
+    monkeypatch.setattr(Cache, "_known_answer",
+                        lambda self, project, name, args, *rest: decoded.append((name, args))
+                        or known_answer(self, project, name, args, *rest))
+
+    def run() -> list[tuple]:
+        computed.clear()
+        decoded.clear()
+        result = lint_paths([tmp_path], settings, cache=Cache(cache_dir))
+        return [(Path(d.path).name, d.start.line, d.code) for d in result.diagnostics]
+
+    def reach_questions(names: list[str]) -> list[str]:
+        return [name for name in names if name.endswith("_imports_reach")]
+
+    def main_questions() -> list[tuple]:  # main.py's: may it use httpx through make_client?
+        return [(name, args) for name, args in decoded if "app.clients.make_client" in args[0]]
+
+    first = run()
+    assert first == [("main.py", 5, "FAPI105")] and reach_questions(computed)
+    (package / "other.py").write_text("LIMIT = 2\n")  # new facts: the stored results are confirmed
+    assert run() == first
+    assert not reach_questions(computed) and not main_questions()
+
+    [store] = cache_dir.rglob(STORE_NAME)
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE answers SET answer = ? WHERE answer != ''", (repr(False),))
+    connection.close()
+    (package / "other.py").write_text("LIMIT = 3\n")
+    assert run() == first
+    assert reach_questions(computed)
+
+
 def test_projects_sharing_a_store_keep_their_own_answers(tmp_path: Path, monkeypatch) -> None:
     """One store may serve several projects (`--cache-dir`): the same question in another
     project neither replaces this project's answer nor is taken for it."""
@@ -495,7 +548,7 @@ def test_an_index_rebuilt_after_an_edit_takes_the_unchanged_modules_shares_from_
     stored: dict[tuple, tuple] = {}
     first = Project(dict(facts), Answers(lambda name, args: stored.get((name, args))))
     assert settings_class_names(first) == {"BaseSettings", "Settings", "TenantSettings"}
-    for name, args, value, modules in first.answers.drain():
+    for name, args, value, modules, _ in first.answers.drain():
         stored[(name, args)] = (value, modules)
     assert ("settings_classes_in", ("app.tenant",)) in stored
 

@@ -46,7 +46,7 @@ from fastapi_lint.diagnostics import FileResult
 from fastapi_lint.discovery import is_excluded, walk
 from fastapi_lint.errors import UsageError
 from fastapi_lint.files import is_inside
-from fastapi_lint.project import EVERY_MODULE, Project, answer_digest, flat_reads
+from fastapi_lint.project import EVERY_MODULE, Project, flat_reads
 from fastapi_lint.projects import MARKERS, ProjectRoot, SettingsResolver
 
 Log = Callable[[str], None]
@@ -401,7 +401,7 @@ def _reads_changed(project: Project, reads: frozenset, changed: set[str]) -> boo
         if isinstance(item, tuple) and len(item) == 4 and item[0] == "?":
             _, name, args, answer = item
             try:
-                if answer_digest(project.ask(name, args)) != answer:
+                if not project.still_answers(name, args, answer):
                     return True
             except Exception:  # noqa: BLE001 - a question that fails now: lint again, which reports it
                 return True
