@@ -53,7 +53,7 @@ import fastapi_lint
 from fastapi_lint import codec
 from fastapi_lint.diagnostics import FileResult
 from fastapi_lint.analysis.facts import ModuleFacts
-from fastapi_lint.project import EVERY_MODULE, Answers, ReadGroup, flat_reads
+from fastapi_lint.project import EVERY_MODULE, AnswerDeps, Answers, Learned, ReadGroup, flat_reads
 
 CACHE_DIR_NAME = ".fastapi_lint_cache"
 STORE_NAME = "store.sqlite"
@@ -70,7 +70,7 @@ _SCHEMA = (
     "CREATE TABLE questions (path BLOB PRIMARY KEY, data TEXT NOT NULL)",
     "CREATE TABLE groups (id TEXT PRIMARY KEY, data TEXT NOT NULL, mac TEXT NOT NULL)",
     "CREATE TABLE answers (key TEXT PRIMARY KEY, name TEXT NOT NULL, modules TEXT NOT NULL, deps TEXT NOT NULL,"
-    " answer TEXT NOT NULL, data TEXT NOT NULL, mac TEXT NOT NULL)",
+    " answer TEXT NOT NULL, questions TEXT NOT NULL, data TEXT NOT NULL, mac TEXT NOT NULL)",
     "CREATE INDEX answers_by_name ON answers (name)",
 )
 _GROUP = "#group"  # a stored read "#group<id>" (no module name starts with "#"): a ReadGroup kept in its own row
@@ -252,9 +252,11 @@ class Cache:
         self._questions: dict[str, str] = {}  # path -> its result's questions, to write ("": none)
         self._forget: set[tuple[str, str]] = set()
         self._groups: dict[str, str] = {}  # id -> data, to write
-        self._answers: dict[str, tuple[str, str, str, str, str]] = {}  # key -> (name, modules, deps, answer, data), to write
+        # key -> (name, modules, deps, answer, questions, data), to write
+        self._answers: dict[str, tuple[str, str, str, str, str, str]] = {}
         self._answer_asks: dict[str, int] = {}  # lookups per question name this run
         self._stored_answers: dict[str, dict[str, tuple]] = {}  # name -> key -> row, for names read in bulk
+        self._decoded_questions: dict[str, frozenset] = {}  # a stored answer's questions by spelling
         self._group_ids: dict[int, tuple[ReadGroup, str]] = {}
         self._loaded_groups: dict[str, ReadGroup | None] = {}
         self._written_ns: int | None = None
@@ -438,7 +440,7 @@ class Cache:
                 "INSERT OR IGNORE INTO groups VALUES (?, ?, ?)",
                 [(group, data, self._mac("groups", group, data)) for group, data in self._groups.items()])
             connection.executemany(
-                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(key, *entry, self._mac("answers", key, *entry)) for key, entry in self._answers.items()])
             for table in ("facts", "facts_data"):
                 connection.executemany(f"DELETE FROM {table} WHERE module = ? AND hash = ?",
@@ -621,26 +623,28 @@ class Cache:
                        lambda name, args: self._known_digest(project, name, args, digests))
 
     def _known_answer(self, project: str, name: str, args: tuple,
-                      digests: ProjectDigests) -> tuple[object, frozenset[str]] | None:
+                      digests: ProjectDigests) -> tuple[object, AnswerDeps] | None:
         found = self._holding_answer(project, name, args, digests)
         if found is None:
             return None
-        row, read = found
+        row, deps = found
         try:
-            return codec.loads(row[3], object), read
+            return codec.loads(row[4], object), deps
         except (codec.DecodeError, TypeError, ValueError, RecursionError):
             return None
 
-    def _known_digest(self, project: str, name: str, args: tuple, digests: ProjectDigests) -> str | None:
+    def _known_digest(self, project: str, name: str, args: tuple,
+                      digests: ProjectDigests) -> tuple[str, AnswerDeps] | None:
         found = self._holding_answer(project, name, args, digests)
         if found is None or not found[0][2]:
             return None  # "": a module's share, which is stored without a digest
-        return found[0][2]
+        return found[0][2], found[1]
 
     def _holding_answer(self, project: str, name: str, args: tuple,
-                        digests: ProjectDigests) -> tuple[tuple, frozenset[str]] | None:
-        """The stored answer row (modules, deps, answer digest, data, mac) of a question
-        while it still holds (none of the modules it read changed), with those modules."""
+                        digests: ProjectDigests) -> tuple[tuple, AnswerDeps] | None:
+        """The stored answer row (modules, deps, answer digest, questions, data, mac) of a
+        question while none of the modules it read changed, with what it depends on (the
+        project asks its questions again)."""
         if self._stored_answers.get(name) == {}:
             return None  # none stored under this name can answer (see _answer_row)
         try:
@@ -650,8 +654,8 @@ class Cache:
         row = self._answer_row(name, key, digests.every)
         if row is None or _stale(row, digests.every):
             return None
-        modules_text, deps, answer, data, mac = row
-        if mac != self._mac("answers", key, name, modules_text, deps, answer, data):
+        modules_text, deps, answer, questions_text, data, mac = row
+        if mac != self._mac("answers", key, name, modules_text, deps, answer, questions_text, data):
             return None
         try:
             # Answers share few read sets (the corpus: 226k answers, 8k sets): each decoded
@@ -664,29 +668,44 @@ class Cache:
                 read = frozenset(modules)
                 known = digests.reads_of_text[modules_text] = (read, digests.dependencies(read))
             read, now = known
-        except (TypeError, ValueError, RecursionError):
+            if deps != now:
+                return None
+            questions = self._answer_questions(questions_text)
+        except (codec.DecodeError, TypeError, ValueError, RecursionError):
             return None
-        return (row, read) if deps == now else None
+        return row, AnswerDeps(read, questions)
+
+    def _answer_questions(self, text: str) -> frozenset[tuple[str, tuple, str]]:
+        """A stored answer's questions, decoded once per spelling (answers share few)."""
+        known = self._decoded_questions.get(text)
+        if known is None:
+            known = frozenset(codec.loads(text, frozenset)) if text else frozenset()
+            if not all(type(item) is tuple and len(item) == 3 and type(item[0]) is str and type(item[1]) is tuple
+                       and type(item[2]) is str for item in known):
+                raise codec.DecodeError("questions")
+            self._decoded_questions[text] = known
+        return known
 
     def _answer_row(self, name: str, key: str, every: str) -> tuple | None:
         bulk = self._stored_answers.get(name)
         if bulk is None:
             asked = self._answer_asks[name] = self._answer_asks.get(name, 0) + 1
             if asked <= _ANSWERS_ONE_BY_ONE:
-                rows = self._rows("SELECT modules, deps, answer, data, mac FROM answers WHERE key = ?", (key,))
+                rows = self._rows("SELECT modules, deps, answer, questions, data, mac FROM answers WHERE key = ?",
+                                  (key,))
                 return rows[0] if rows else None
             # Only the rows that may still answer: after an edit, those of a question whose
             # answer read every module all go (then the name is not even looked up).
             bulk = self._stored_answers[name] = {row[0]: row[1:] for row in self._rows(
-                "SELECT key, modules, deps, answer, data, mac FROM answers WHERE name = ?", (name,))
+                "SELECT key, modules, deps, answer, questions, data, mac FROM answers WHERE name = ?", (name,))
                 if not _stale(row[1:], every)}
         return bulk.get(key)
 
-    def put_answers(self, project: str, learned: list[tuple[str, tuple, object, frozenset[str], str]],
-                    digests: ProjectDigests) -> None:
+    def put_answers(self, project: str, learned: list[Learned], digests: ProjectDigests) -> None:
         seen: set[tuple] = set()
         spelled: dict[frozenset[str], tuple[str, str]] = {}  # answers share few read sets
-        for name, args, value, modules, answer in learned:
+        asked: dict[frozenset, str] = {}  # and few sets of questions
+        for name, args, value, (modules, questions), answer in learned:
             if (name, args) in seen:
                 continue  # every worker learns the shares of the indexes it builds: the same answer
             seen.add((name, args))
@@ -698,7 +717,10 @@ class Cache:
             if reads is None:
                 reads = spelled[modules] = (json.dumps(sorted(modules), ensure_ascii=True),
                                             digests.dependencies(modules))
-            self._answers[key] = (name, *reads, answer, data)
+            questions_text = asked.get(questions)
+            if questions_text is None:
+                questions_text = asked[questions] = codec.dumps(questions) if questions else ""
+            self._answers[key] = (name, *reads, answer, questions_text, data)
 
     # Shared groups of reads (project.ReadGroup) are stored once, in their own rows, and
     # referred to by the digest of their content.

@@ -14,11 +14,12 @@ the result while the answer stays the same, whatever else changed.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from fastapi_lint.analysis.facts import CallValue, ModuleFacts, Subscript, Value
 from fastapi_lint.analysis.qualnames import canonical
@@ -112,14 +113,15 @@ def query(function: Callable[..., T]) -> Callable[..., T]:
 
 
 def answer_digest(value: object) -> str:
-    """A digest of a query's answer that does not depend on set iteration order."""
+    """A digest of a query's answer that does not depend on set iteration order (short:
+    results and answers keep one per question they read)."""
     def canonical(item: object) -> object:
         if isinstance(item, (frozenset, set)):
             return ("set", sorted(map(repr, item)))
         if isinstance(item, tuple):
             return tuple(canonical(i) for i in item)
         return item
-    return repr(canonical(value))
+    return hashlib.blake2b(repr(canonical(value)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class Deferred:
@@ -169,6 +171,11 @@ class _Modules(dict):
             self._reads[-1].add(name)
         return found
 
+    def names(self) -> Iterator[str]:
+        """The module names, not noted as a read of every module: each stored result and
+        answer depends on the set of names anyway (see ``cache.ProjectDigests``)."""
+        return super().__iter__()
+
     def _walked(self) -> None:
         if self._reads:
             self._reads[-1].add(EVERY_MODULE)
@@ -209,8 +216,7 @@ class Project(Resolver):
         self._memo: dict[tuple, tuple] = {}
         self._noted = 0  # the first entries of _memo, kept by with_modules, have their modules noted
         self.answers = answers  # what earlier runs answered (the store), and what this one learns
-        self._answer_reads: dict[tuple, frozenset[str]] = {}  # a query's modules (see Answers)
-        self._group_reads: dict[int, tuple[ReadGroup, frozenset[str]]] = {}
+        self._group_deps: dict[int, tuple[ReadGroup, AnswerDeps]] = {}
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
@@ -259,18 +265,18 @@ class Project(Resolver):
         entry = self._memo.get(key)
         if entry is None:
             known = self.answers.known(name, args) if self.answers is not None else None
-            if known is not None:
-                value, self._answer_reads[key] = known
+            if known is not None and self._still_hold(known[1].questions):
+                value = known[0]
             else:
                 self._reads.append(set())  # what the answer needs is not what the asker needs
                 try:
                     value = QUERIES[name](self, *args)
                 finally:
                     found = self._reads.pop()
+                known = None
             digest = answer_digest(value)
             if known is None and self.answers is not None:  # without a store, nothing asks what it read
-                modules = self._answer_reads[key] = self._modules_read(found)
-                self.answers.learn(name, args, value, modules, digest)
+                self.answers.learn(name, args, value, self._deps_of(found), digest)
             # The asker reads the question and its answer, not what answering it read.
             entry = self._memo[key] = (value, ("?", name, args, digest))
         if self._reads:
@@ -287,37 +293,43 @@ class Project(Resolver):
             return entry[1][3] == digest
         if self.answers is not None:
             stored = self.answers.known_digest(name, args)
-            if stored is not None:
-                return stored == digest
+            if stored is not None and self._still_hold(stored[1].questions):
+                return stored[0] == digest
         return answer_digest(self.ask(name, args)) == digest
 
-    def _modules_read(self, reads) -> frozenset[str]:
-        """Every module a computation read, through the groups and the questions it used
-        (``{EVERY_MODULE}`` when it walked them all): what a stored answer depends on."""
+    def _still_hold(self, questions: frozenset[tuple[str, tuple, str]]) -> bool:
+        """Whether the questions a stored answer read (name, args, answer digest) are
+        answered as they were: then the answer holds whatever else changed, e.g. an answer
+        built on the import graph survives an edit that leaves the graph as it was."""
+        return all(self.still_answers(name, args, digest) for name, args, digest in questions)
+
+    def _deps_of(self, reads) -> AnswerDeps:
+        """What a computation read, as a stored answer keeps it: the modules (``{EVERY_MODULE}``
+        when it walked them all) and the questions with their answers' digests, through the
+        groups it reused."""
         modules: set[str] = set()
-        parts: list[frozenset[str]] = []
+        questions: set[tuple[str, tuple, str]] = set()
+        parts: list[AnswerDeps] = []
         for item in reads:
             if isinstance(item, ReadGroup):
-                parts.append(self._group_modules(item))
+                parts.append(self._group_deps_of(item))
             elif isinstance(item, tuple):
-                parts.append(self._question_modules(("query", item[1], item[2])))
+                questions.add(item[1:])
             else:
                 modules.add(item)
-        if EVERY_MODULE in modules or any(EVERY_MODULE in part for part in parts):
-            return _EVERY
-        if not modules and len(parts) == 1:
-            return parts[0]  # one shared group: its set, not a copy per question
-        return frozenset(modules.union(*parts))
+        if not modules and not questions and len(parts) == 1:
+            return parts[0]  # one shared group: its sets, not a copy per answer
+        for part in parts:
+            modules |= part.modules
+            questions |= part.questions
+        return AnswerDeps(_EVERY if EVERY_MODULE in modules else frozenset(modules), frozenset(questions))
 
-    def _question_modules(self, key: tuple) -> frozenset[str]:
-        return self._answer_reads.get(key, _EVERY)  # answered elsewhere: its reads are unknown here
-
-    def _group_modules(self, group: ReadGroup) -> frozenset[str]:
-        """The modules of a group of reads, worked out once per group (thousands of
-        questions reuse the same few large groups)."""
-        known = self._group_reads.get(id(group))
+    def _group_deps_of(self, group: ReadGroup) -> AnswerDeps:
+        """A group's dependencies, worked out once per group (thousands of answers reuse the
+        same few large groups)."""
+        known = self._group_deps.get(id(group))
         if known is None:
-            known = self._group_reads[id(group)] = (group, self._modules_read(group.items))  # keeps id() unique
+            known = self._group_deps[id(group)] = (group, self._deps_of(group.items))  # keeps id() unique
         return known[1]
 
     def memo(self, key: tuple, compute: Callable[[], T], placeholder: object = None) -> T:
@@ -345,12 +357,12 @@ class Project(Resolver):
         key = (name, module)
         if key not in self._memo and self.answers is not None:
             known = self.answers.known(name, (module,))
-            if known is not None:
-                value, modules = known
-                self._memo[key] = (value, _recorded(modules))
+            if known is not None and self._still_hold(known[1].questions):
+                value, deps = known
+                self._memo[key] = (value, _recorded(deps.modules | {("?", *question) for question in deps.questions}))
             else:
                 value = self.memo(key, compute)
-                self.answers.learn(name, (module,), value, self._modules_read(self._memo[key][1]))
+                self.answers.learn(name, (module,), value, self._deps_of(self._memo[key][1]))
                 return value
         return self.memo(key, compute)
 
@@ -367,7 +379,7 @@ class Project(Resolver):
     @property
     def dependency_qualnames(self) -> frozenset[str]:
         """Everything the project passes to ``Depends``/``Security`` (functions and classes)."""
-        return self.memo(("dependency_qualnames",), self._dependency_qualnames)
+        return _passed_to_depends(self)
 
     def is_dependency(self, qualname: str) -> bool:
         return _is_dependency(self, qualname)
@@ -402,29 +414,41 @@ class Project(Resolver):
         return bool(symbol and symbol.qualname and canonical(symbol.qualname) in DEPENDS_FUNCTIONS)
 
 
+class AnswerDeps(NamedTuple):
+    """What a stored answer depends on: the modules it read (``{EVERY_MODULE}``: all of
+    them) and the questions it asked, each (name, args, digest of the answer it got)."""
+
+    modules: frozenset[str]
+    questions: frozenset[tuple[str, tuple, str]] = frozenset()
+
+
+Learned = tuple[str, tuple, object, AnswerDeps, str]
+
+
 class Answers:
     """Answers of ``@query`` questions kept across runs (by the store): ``known`` gives an
-    answer computed earlier while none of the modules it read changed, with those modules;
+    answer computed earlier while none of the modules it read changed, with what it
+    depends on (the project checks that its questions are still answered the same);
     ``known_digest`` the digest of such an answer (a question's, see ``Project.ask``), not
     decoding it; ``learn`` notes an answer this run computed (``learned``, for the store to
     keep), with its digest when it answers a question ("" for a module's share)."""
 
-    def __init__(self, known: Callable[[str, tuple], tuple[object, frozenset[str]] | None] | None = None,
-                 known_digest: Callable[[str, tuple], str | None] | None = None):
+    def __init__(self, known: Callable[[str, tuple], tuple[object, AnswerDeps] | None] | None = None,
+                 known_digest: Callable[[str, tuple], tuple[str, AnswerDeps] | None] | None = None):
         self._known = known
         self._known_digest = known_digest
-        self.learned: list[tuple[str, tuple, object, frozenset[str], str]] = []
+        self.learned: list[Learned] = []
 
-    def known(self, name: str, args: tuple) -> tuple[object, frozenset[str]] | None:
+    def known(self, name: str, args: tuple) -> tuple[object, AnswerDeps] | None:
         return self._known(name, args) if self._known is not None else None
 
-    def known_digest(self, name: str, args: tuple) -> str | None:
+    def known_digest(self, name: str, args: tuple) -> tuple[str, AnswerDeps] | None:
         return self._known_digest(name, args) if self._known_digest is not None else None
 
-    def learn(self, name: str, args: tuple, value: object, modules: frozenset[str], digest: str = "") -> None:
-        self.learned.append((name, args, value, modules, digest))
+    def learn(self, name: str, args: tuple, value: object, deps: AnswerDeps, digest: str = "") -> None:
+        self.learned.append((name, args, value, deps, digest))
 
-    def drain(self) -> list[tuple[str, tuple, object, frozenset[str], str]]:
+    def drain(self) -> list[Learned]:
         learned, self.learned = self.learned, []
         return learned
 
@@ -483,6 +507,13 @@ def _bare_depends(param) -> list[tuple[CallValue, Value | None]]:
             if isinstance(item, CallValue) and not item.args and not item.has_kwarg("dependency"):
                 out.append((item, annotation.items[0]))
     return out
+
+
+@query
+def _passed_to_depends(project: Project) -> frozenset[str]:
+    # A question, not a memo: what asks it keeps its answer's digest, not a read of every
+    # module, and so survives an edit that passes nothing new to ``Depends``.
+    return project._dependency_qualnames()
 
 
 @query

@@ -447,14 +447,18 @@ def test_a_result_is_confirmed_by_its_stored_answers_digests_without_decoding_th
         tmp_path: Path, monkeypatch) -> None:
     """After an edit, a stored result's questions are confirmed by the digests of the
     stored answers that still hold, which are not decoded (most are large values that only
-    the question's asker needs); a forged digest is not believed (the row's MAC covers
-    it): the question is answered again."""
+    the question's asker needs). An answer that asked a question itself holds while that
+    question's answer is the same (by_module.py's: which modules reach httpx, a question
+    that reads every module). A forged digest is not believed (the row's MAC covers it):
+    the question is answered again."""
     package = tmp_path / "app"
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "clients.py").write_text("import httpx\n\n\ndef make_client() -> httpx.Client:\n    return httpx.Client()\n")
     (package / "main.py").write_text(
         "from app.clients import make_client\n\n\ndef fetch():\n    return make_client().get('https://example.com', timeout=None)\n")
+    (package / "by_module.py").write_text(
+        "from app import clients\n\n\ndef fetch():\n    return clients.make_client().get('https://example.com', timeout=None)\n")
     (package / "other.py").write_text("LIMIT = 1\n")
     settings = Settings(root=tmp_path, select=("FAPI105",))
     cache_dir = tmp_path / CACHE_DIR_NAME
@@ -481,10 +485,15 @@ def test_a_result_is_confirmed_by_its_stored_answers_digests_without_decoding_th
     def main_questions() -> list[tuple]:  # main.py's: may it use httpx through make_client?
         return [(name, args) for name, args in decoded if "app.clients.make_client" in args[0]]
 
+    def reaching_questions() -> list[str]:
+        return [name for name in computed if name.endswith("_modules_reaching")]
+
     first = run()
-    assert first == [("main.py", 5, "FAPI105")] and reach_questions(computed)
+    assert first == [("by_module.py", 5, "FAPI105"), ("main.py", 5, "FAPI105")]
+    assert reach_questions(computed) and reaching_questions()
     (package / "other.py").write_text("LIMIT = 2\n")  # new facts: the stored results are confirmed
     assert run() == first
+    assert reaching_questions()  # it read every module: asked again, the same answer
     assert not reach_questions(computed) and not main_questions()
 
     [store] = cache_dir.rglob(STORE_NAME)
@@ -548,12 +557,12 @@ def test_an_index_rebuilt_after_an_edit_takes_the_unchanged_modules_shares_from_
     stored: dict[tuple, tuple] = {}
     first = Project(dict(facts), Answers(lambda name, args: stored.get((name, args))))
     assert settings_class_names(first) == {"BaseSettings", "Settings", "TenantSettings"}
-    for name, args, value, modules, _ in first.answers.drain():
-        stored[(name, args)] = (value, modules)
+    for name, args, value, deps, _ in first.answers.drain():
+        stored[(name, args)] = (value, deps)
     assert ("settings_classes_in", ("app.tenant",)) in stored
 
     # app.models changes: what read it (or every module) is no longer what the store holds.
-    stored = {key: entry for key, entry in stored.items() if not {"app.models", "*"} & entry[1]}
+    stored = {key: entry for key, entry in stored.items() if not {"app.models", "*"} & entry[1].modules}
     edited = {**facts, "app.models": extract_facts(b"class Item:\n    name: str\n", "app.models")}
     decoded: list[str] = []
 

@@ -143,7 +143,7 @@ def _submodule_index(project: Project) -> dict[str, tuple[str, ...]]:
     walk per package asked for was quadratic in a project that imports its modules)."""
     def build() -> dict[str, tuple[str, ...]]:
         index: dict[str, list[str]] = {}
-        for name in project.modules:
+        for name in project.modules.names():
             parts = name.split(".")
             for cut in range(1, len(parts)):
                 index.setdefault(".".join(parts[:cut]), []).append(name)
@@ -165,7 +165,7 @@ def _imports_reach(project: Project, targets: tuple[str, ...], packages: tuple[s
         if symbol is None:
             return True
         if symbol.qualname in modules:  # a module: anything its own imports reach
-            reaching = project.memo(("modules_reaching", packages), lambda: _modules_reaching(project, packages))
+            reaching = _modules_reaching(project, packages)
             if any(module in reaching for module in modules):
                 return True
         elif _symbol_reaches(project, symbol, packages, 0):
@@ -216,9 +216,12 @@ def _class_reaches(project: Project, facts: ModuleFacts, klass: ClassFacts, pack
     return False
 
 
+@query
 def _modules_reaching(project: Project, packages: tuple[str, ...]) -> frozenset[str]:
     """The project modules whose imports reach one of ``packages``, directly or through
-    other project modules (or that may import anything)."""
+    other project modules (or that may import anything). A question: it reads every
+    module, and what asks it keeps its answer's digest instead, so an edit that leaves
+    the import graph as it was leaves their answers standing."""
     importers, importing, anything = project.memo(("import_graph",), lambda: _import_graph(project))
     found = set(anything)
     for package in packages:
