@@ -409,6 +409,7 @@ def _lint_files_cached(
             lookup = cache.get_result(path, key(path), display_path(path), project_digests)
             if lookup.result is not None and not lookup.questions:
                 found[path] = lookup.result
+                cache.refresh_result(path, project_digests)
             elif lookup.result is not None:
                 to_confirm[path] = lookup
 
@@ -434,6 +435,7 @@ def _lint_files_cached(
         for path, lookup in to_confirm.items():
             if _same_answers(project, lookup.questions):
                 found[path] = lookup.result
+                cache.refresh_result(path, project_digests)
     missing = [path for path in files if path not in found]
     learned: list = []
     if missing:

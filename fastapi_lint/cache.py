@@ -265,6 +265,7 @@ class Cache:
         self._stored_files: dict[bytes, tuple[str, str, str]] | None = None
         self._stored_digests: dict[tuple[bytes, str], tuple[str, str]] | None = None
         self._stored_results: dict[bytes, tuple] = {}
+        self._holding: dict[str, tuple] = {}  # path -> stored result row read under another project digest
         self._prefetched: list[bytes] = []  # the paths whose results were read in bulk
         self._stored_questions: dict[bytes, str] | None = None  # their questions, read when first needed
 
@@ -452,6 +453,7 @@ class Cache:
                 connection.execute("ROLLBACK")
         self._stored_files = self._stored_digests = None  # read again when next needed
         self._stored_results.clear()
+        self._holding.clear()
         self._prefetched.clear()
         self._stored_questions = None
         self._stored_answers.clear()
@@ -566,12 +568,24 @@ class Cache:
                     result.reads |= codec.loads(text, frozenset)
         except (codec.DecodeError, TypeError, ValueError, RecursionError):
             return Lookup(None)
+        if every != digests.every:  # it holds if its questions do: see refresh_result
+            self._holding[absolute] = (stored_key, deps, data, modules, questions)
         if result.path != shown:  # the same file seen from another working directory
             result = FileResult(shown, [replace(d, path=shown) for d in result.diagnostics], result.suppressed,
                                 reads=result.reads)
         if every == digests.every:
             return Lookup(result)
         return Lookup(result, tuple(read for read in flat_reads(result.reads) if isinstance(read, tuple)))
+
+    def refresh_result(self, path: Path, digests: ProjectDigests) -> None:
+        """A stored result read in this run holds for the project as it is now (none of
+        the modules it read changed, its questions are answered the same): stored under
+        the project's current digest, the next run takes it without checking them again
+        (else every run after an edit would ask every result's questions once more)."""
+        row = self._holding.pop(os.path.abspath(path), None)
+        if row is not None:
+            stored_key, deps, data, modules, questions = row
+            self._results[os.path.abspath(path)] = (stored_key, deps, digests.every, data, modules, questions)
 
     def prefetch_results(self, paths: list[Path]) -> None:
         """Read the stored results of ``paths`` in a few queries (``get_result`` takes them)."""

@@ -505,6 +505,35 @@ def test_a_result_is_confirmed_by_its_stored_answers_digests_without_decoding_th
     assert reach_questions(computed)
 
 
+def test_a_result_confirmed_after_an_edit_is_taken_as_it_is_by_the_next_run(tmp_path: Path, monkeypatch) -> None:
+    """Once a run confirmed a stored result after an edit elsewhere (its questions are
+    answered the same), the store keeps it under the project as it is now: the next run
+    with nothing changed asks no question again."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "main.py").write_text(ROUTES_MAIN)
+    for name in ("a", "b"):
+        (package / f"{name}.py").write_text(ROUTER.format(name=name))
+    settings = Settings(root=tmp_path, select=("FAPI218",))
+    confirmed: list[int] = []
+    same_answers = fastapi_lint.api._same_answers
+    monkeypatch.setattr(fastapi_lint.api, "_same_answers",
+                        lambda project, questions: confirmed.append(len(questions)) or same_answers(project, questions))
+
+    def run() -> list[tuple]:
+        confirmed.clear()
+        result = lint_paths([tmp_path], settings, cache=Cache(tmp_path / CACHE_DIR_NAME))
+        return [(Path(d.path).name, d.start.line) for d in result.diagnostics]
+
+    first = run()
+    assert first == [("b.py", 6)]
+    b = package / "b.py"
+    b.write_text(b.read_text() + "\nLIMIT = 1\n")  # b's facts change: the other results are confirmed
+    assert run() == first and confirmed
+    assert run() == first and not confirmed
+
+
 def test_projects_sharing_a_store_keep_their_own_answers(tmp_path: Path, monkeypatch) -> None:
     """One store may serve several projects (`--cache-dir`): the same question in another
     project neither replaces this project's answer nor is taken for it."""
