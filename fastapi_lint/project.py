@@ -217,6 +217,7 @@ class Project(Resolver):
         self._noted = 0  # the first entries of _memo, kept by with_modules, have their modules noted
         self.answers = answers  # what earlier runs answered (the store), and what this one learns
         self._group_deps: dict[int, tuple[ReadGroup, AnswerDeps]] = {}
+        self._held: dict[frozenset, bool] = {}  # sets of stored answers' questions: still answered the same?
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
@@ -301,7 +302,12 @@ class Project(Resolver):
         """Whether the questions a stored answer read (name, args, answer digest) are
         answered as they were: then the answer holds whatever else changed, e.g. an answer
         built on the import graph survives an edit that leaves the graph as it was."""
-        return all(self.still_answers(name, args, digest) for name, args, digest in questions)
+        if not questions:
+            return True
+        held = self._held.get(questions)  # stored answers share few sets of questions
+        if held is None:
+            held = self._held[questions] = all(self.still_answers(*question) for question in questions)
+        return held
 
     def _deps_of(self, reads) -> AnswerDeps:
         """What a computation read, as a stored answer keeps it: the modules (``{EVERY_MODULE}``
