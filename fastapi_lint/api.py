@@ -300,10 +300,13 @@ def _lint_with_facts(
     jobs: int,
     roots: tuple[str, ...] = (),
     project: Project | None = None,
-    learned: list | None = None,
+    learned: Callable[[list], None] | None = None,
+    settled: Callable[[Path, FileResult], None] | None = None,
 ) -> RunResult:
-    """Lints ``files`` over ``project`` (built from ``facts`` when not given); the answers
-    the project learns meanwhile, in this process or in workers, are added to ``learned``."""
+    """Lints ``files`` over ``project`` (built from ``facts`` when not given). As each
+    file's result arrives (from a worker, or in this process), the answers the project
+    learnt meanwhile are handed to ``learned`` and the result to ``settled``: a caller that
+    stores them keeps no more than the findings until the run ends."""
     # The engine and the registry (libcst, every rule) are imported here, in the parent,
     # before the workers fork: they inherit them instead of each importing them again (about
     # 0.3 s and its memory per worker). A run served from the store never gets here.
@@ -314,21 +317,26 @@ def _lint_with_facts(
         project = build_project(list(facts.values()))
     on_workers = jobs > 1 and len(files) >= MIN_FILES_FOR_POOL
     if on_workers and project.answers is not None:
-        if learned is not None:
-            learned.extend(project.answers.drain())
+        drained = project.answers.drain()
+        if learned is not None and drained:
+            learned(drained)
         project.answers = Answers()  # workers learn, the parent keeps
     options = _options(settings)
     job = _Job(project, facts, settings, options, fix, contents, roots)
-    result = RunResult()
     _SENT_GROUPS.clear()  # workers start with none sent; no group outlives its run here
     groups: dict = {}
-    for path, packed in zip(files, map_files(_lint_job_packed, job, files, jobs, "linting")):
-        file_result = None
-        if packed is not None:
-            file_result, definitions, answers = packed
-            file_result.reads = unpack_reads(file_result.reads, definitions, groups)
-            if learned is not None:
-                learned.extend(answers)
+
+    def received(index: int, packed: tuple[FileResult, list, list]) -> FileResult:
+        file_result, definitions, answers = packed
+        file_result.reads = unpack_reads(file_result.reads, definitions, groups)
+        if learned is not None and answers:
+            learned(answers)
+        if settled is not None:
+            settled(files[index], file_result)
+        return file_result
+
+    result = RunResult()
+    for path, file_result in zip(files, map_files(_lint_job_packed, job, files, jobs, "linting", received)):
         if file_result is None:
             shown = display_path(path)
             file_result = FileResult(shown, [engine_diagnostic(
@@ -435,15 +443,21 @@ def _lint_files_cached(
             if _same_answers(project, lookup.questions):
                 found[path] = lookup.result
     missing = [path for path in files if path not in found]
-    learned: list = []
+
+    def learned(batch: list) -> None:
+        cache.put_answers(str(settings.root), batch, project_digests)
+
+    def settled(path: Path, file_result: FileResult) -> None:
+        """Stored as it arrives: what it read is then kept once, as the store's text."""
+        if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):
+            cache.put_result(path, key(path), file_result, project_digests)
+        file_result.reads = frozenset()
+
     if missing:
         fresh = _lint_with_facts(missing, facts, settings, None, contents, jobs, project=project,
-                                 learned=learned)
-        for path, file_result in zip(missing, fresh.files):
-            found[path] = file_result
-            if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):
-                cache.put_result(path, key(path), file_result, project_digests)
-    cache.put_answers(str(settings.root), [*answers.drain(), *learned], project_digests)
+                                 learned=learned, settled=settled)
+        found.update(zip(missing, fresh.files))
+    learned(answers.drain())
     if new:
         cache.forget_other_versions(set(stored.values()))
     cache.save()

@@ -44,6 +44,7 @@ import re
 import secrets
 import sqlite3
 import stat as stat_module
+import sys
 import time
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -253,6 +254,8 @@ class Cache:
         self._forget: set[tuple[str, str]] = set()
         self._groups: dict[str, str] = {}  # id -> data, to write
         self._answers: dict[str, tuple[str, str, str, str]] = {}  # key -> (name, modules, deps, data), to write
+        self._spelled_reads: dict[frozenset[str], tuple[str, str]] = {}  # an answer's modules -> (as stored, deps)
+        self._spelled_for: ProjectDigests | None = None  # the project _spelled_reads is for
         self._answer_asks: dict[str, int] = {}  # lookups per question name this run
         self._stored_answers: dict[str, dict[str, tuple]] = {}  # name -> key -> row, for names read in bulk
         self._group_ids: dict[int, tuple[ReadGroup, str]] = {}
@@ -415,31 +418,33 @@ class Cache:
             return
         try:
             connection.execute("BEGIN IMMEDIATE")
+            # Rows made as SQLite takes them: a list of them all doubled the memory of the
+            # last write of a cold run.
             connection.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                [(_blob(path), stamp, hashed, self._mac("files", path, stamp, hashed))
-                 for path, (stamp, hashed) in self._files.items()])
+                ((_blob(path), stamp, hashed, self._mac("files", path, stamp, hashed))
+                 for path, (stamp, hashed) in self._files.items()))
             connection.executemany(
                 "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)",
-                [(_blob(module), hashed, found, self._mac("digest", module, hashed, found),
+                ((_blob(module), hashed, found, self._mac("digest", module, hashed, found),
                   self._mac("facts", module, hashed, found, data))
-                 for (module, hashed), (found, data) in self._facts.items()])
+                 for (module, hashed), (found, data) in self._facts.items()))
             connection.executemany(
                 "INSERT OR REPLACE INTO facts_data VALUES (?, ?, ?)",
-                [(_blob(module), hashed, data) for (module, hashed), (_, data) in self._facts.items()])
+                ((_blob(module), hashed, data) for (module, hashed), (_, data) in self._facts.items()))
             connection.executemany(
                 "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(_blob(path), *entry, self._mac("results", path, *entry)) for path, entry in self._results.items()])
+                ((_blob(path), *entry, self._mac("results", path, *entry)) for path, entry in self._results.items()))
             connection.executemany("INSERT OR REPLACE INTO questions VALUES (?, ?)",
-                                   [(_blob(path), text) for path, text in self._questions.items() if text])
+                                   ((_blob(path), text) for path, text in self._questions.items() if text))
             connection.executemany("DELETE FROM questions WHERE path = ?",
-                                   [(_blob(path),) for path, text in self._questions.items() if not text])
+                                   ((_blob(path),) for path, text in self._questions.items() if not text))
             connection.executemany(
                 "INSERT OR IGNORE INTO groups VALUES (?, ?, ?)",
-                [(group, data, self._mac("groups", group, data)) for group, data in self._groups.items()])
+                ((group, data, self._mac("groups", group, data)) for group, data in self._groups.items()))
             connection.executemany(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                [(key, *entry, self._mac("answers", key, *entry)) for key, entry in self._answers.items()])
+                ((key, *entry, self._mac("answers", key, *entry)) for key, entry in self._answers.items()))
             for table in ("facts", "facts_data"):
                 connection.executemany(f"DELETE FROM {table} WHERE module = ? AND hash = ?",
                                        [(_blob(module), hashed) for module, hashed in sorted(self._forget)])
@@ -460,6 +465,7 @@ class Cache:
         self._forget.clear()
         self._groups.clear()
         self._answers.clear()
+        self._spelled_reads, self._spelled_for = {}, None
 
     def close(self) -> None:
         if self._connection is not None:
@@ -666,21 +672,26 @@ class Cache:
 
     def put_answers(self, project: str, learned: list[tuple[str, tuple, object, frozenset[str]]],
                     digests: ProjectDigests) -> None:
-        seen: set[tuple] = set()
-        spelled: dict[frozenset[str], tuple[str, str]] = {}  # answers share few read sets
+        """Keep answers to write, as the store's text, as they come (a run hands them over
+        in batches while it lints: the objects are gone once spelled); a question already
+        answered in this run keeps its first answer (every worker learns the shares of the
+        indexes it builds: the same answer)."""
+        if self._spelled_for is not digests:  # another project's answers (one store serves several)
+            self._spelled_reads, self._spelled_for = {}, digests
+        spelled = self._spelled_reads  # answers share few read sets
         for name, args, value, modules in learned:
-            if (name, args) in seen:
-                continue  # every worker learns the shares of the indexes it builds: the same answer
-            seen.add((name, args))
             try:
-                data, key = codec.dumps(value), _question_key(project, name, args)
+                key = _question_key(project, name, args)
+                if key in self._answers:
+                    continue
+                data = codec.dumps(value)
             except TypeError:
                 continue  # not storable: asked again next time
             reads = spelled.get(modules)
             if reads is None:
                 reads = spelled[modules] = (json.dumps(sorted(modules), ensure_ascii=True),
                                             digests.dependencies(modules))
-            self._answers[key] = (name, *reads, data)
+            self._answers[key] = (sys.intern(name), *reads, data)
 
     # Shared groups of reads (project.ReadGroup) are stored once, in their own rows, and
     # referred to by the digest of their content.
