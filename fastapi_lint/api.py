@@ -444,14 +444,17 @@ def _lint_files_cached(
                 found[path] = lookup.result
     missing = [path for path in files if path not in found]
 
+    # Results and answers are stored as they arrive, and written in batches while the
+    # run lints: the parent keeps the findings to report, not what each file read.
     def learned(batch: list) -> None:
         cache.put_answers(str(settings.root), batch, project_digests)
+        cache.save_if_many()
 
     def settled(path: Path, file_result: FileResult) -> None:
-        """Stored as it arrives: what it read is then kept once, as the store's text."""
         if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):
             cache.put_result(path, key(path), file_result, project_digests)
         file_result.reads = frozenset()
+        cache.save_if_many()
 
     if missing:
         fresh = _lint_with_facts(missing, facts, settings, None, contents, jobs, project=project,

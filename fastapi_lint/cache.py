@@ -78,6 +78,9 @@ _GROUP = "#group"  # a stored read "#group<id>" (no module name starts with "#")
 _SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 _BUSY_SECONDS = 5.0
 _BATCH = 500  # parameters per query (SQLite allows 999 in old builds)
+# Results and answers waiting for the store past which a run writes them while it lints
+# (``save_if_many``): a cold run's would otherwise all wait in memory for its last write.
+_PENDING_ROWS = 20_000
 # Past this many lookups of one question (or share) name in a run, its stored answers are
 # read in one query: an index rebuilt after an edit asks for every module's share.
 _ANSWERS_ONE_BY_ONE = 32
@@ -256,6 +259,7 @@ class Cache:
         self._answers: dict[str, tuple[str, str, str, str]] = {}  # key -> (name, modules, deps, data), to write
         self._spelled_reads: dict[frozenset[str], tuple[str, str]] = {}  # an answer's modules -> (as stored, deps)
         self._spelled_for: ProjectDigests | None = None  # the project _spelled_reads is for
+        self._answered: set[str] = set()  # keys of the questions this run answered for that project
         self._answer_asks: dict[str, int] = {}  # lookups per question name this run
         self._stored_answers: dict[str, dict[str, tuple]] = {}  # name -> key -> row, for names read in bulk
         self._group_ids: dict[int, tuple[ReadGroup, str]] = {}
@@ -465,7 +469,11 @@ class Cache:
         self._forget.clear()
         self._groups.clear()
         self._answers.clear()
-        self._spelled_reads, self._spelled_for = {}, None
+
+    def save_if_many(self) -> None:
+        """``save()`` when many results and answers wait to be written."""
+        if len(self._results) + len(self._answers) >= _PENDING_ROWS:
+            self.save()
 
     def close(self) -> None:
         if self._connection is not None:
@@ -674,16 +682,17 @@ class Cache:
                     digests: ProjectDigests) -> None:
         """Keep answers to write, as the store's text, as they come (a run hands them over
         in batches while it lints: the objects are gone once spelled); a question already
-        answered in this run keeps its first answer (every worker learns the shares of the
-        indexes it builds: the same answer)."""
+        answered in this run, written since or not, keeps its first answer (every worker
+        learns the shares of the indexes it builds: the same answer)."""
         if self._spelled_for is not digests:  # another project's answers (one store serves several)
-            self._spelled_reads, self._spelled_for = {}, digests
+            self._spelled_reads, self._spelled_for, self._answered = {}, digests, set()
         spelled = self._spelled_reads  # answers share few read sets
         for name, args, value, modules in learned:
             try:
                 key = _question_key(project, name, args)
-                if key in self._answers:
+                if key in self._answered:
                     continue
+                self._answered.add(key)
                 data = codec.dumps(value)
             except TypeError:
                 continue  # not storable: asked again next time
