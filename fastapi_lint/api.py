@@ -24,6 +24,7 @@ from fastapi_lint.cache import (
     NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, decode_facts, digest, encode_facts,
 )
 from fastapi_lint.projects import ProjectRoot, SettingsResolver
+from fastapi_lint.memory import release_free_memory
 from fastapi_lint.runner import MIN_FILES_FOR_POOL, map_files
 from fastapi_lint.severity import apply_overrides
 from fastapi_lint.files import ReadStamp, WriteRefused, is_inside, read_stamped, real_roots, write_source
@@ -300,10 +301,13 @@ def _lint_with_facts(
     jobs: int,
     roots: tuple[str, ...] = (),
     project: Project | None = None,
-    learned: list | None = None,
+    learned: Callable[[list], None] | None = None,
+    settled: Callable[[Path, FileResult], None] | None = None,
 ) -> RunResult:
-    """Lints ``files`` over ``project`` (built from ``facts`` when not given); the answers
-    the project learns meanwhile, in this process or in workers, are added to ``learned``."""
+    """Lints ``files`` over ``project`` (built from ``facts`` when not given). As each
+    file's result arrives (from a worker, or in this process), the answers the project
+    learnt meanwhile are handed to ``learned`` and the result to ``settled``: a caller that
+    stores them keeps no more than the findings until the run ends."""
     # The engine and the registry (libcst, every rule) are imported here, in the parent,
     # before the workers fork: they inherit them instead of each importing them again (about
     # 0.3 s and its memory per worker). A run served from the store never gets here.
@@ -314,21 +318,31 @@ def _lint_with_facts(
         project = build_project(list(facts.values()))
     on_workers = jobs > 1 and len(files) >= MIN_FILES_FOR_POOL
     if on_workers and project.answers is not None:
-        if learned is not None:
-            learned.extend(project.answers.drain())
+        drained = project.answers.drain()
+        if learned is not None and drained:
+            learned(drained)
         project.answers = Answers()  # workers learn, the parent keeps
     options = _options(settings)
     job = _Job(project, facts, settings, options, fix, contents, roots)
-    result = RunResult()
     _SENT_GROUPS.clear()  # workers start with none sent; no group outlives its run here
     groups: dict = {}
-    for path, packed in zip(files, map_files(_lint_job_packed, job, files, jobs, "linting")):
-        file_result = None
-        if packed is not None:
-            file_result, definitions, answers = packed
-            file_result.reads = unpack_reads(file_result.reads, definitions, groups)
-            if learned is not None:
-                learned.extend(answers)
+
+    def received(index: int, packed: tuple[FileResult, list, list]) -> FileResult:
+        file_result, definitions, answers = packed
+        file_result.reads = unpack_reads(file_result.reads, definitions, groups)
+        if learned is not None and answers:
+            learned(answers)
+            if len(answers) >= _MANY_ANSWERS:
+                # A worker's first result carries every share of the indexes it built (200 MB
+                # of objects at 20,000 modules): stored now, they go, and the pages with them.
+                answers.clear()
+                release_free_memory()
+        if settled is not None:
+            settled(files[index], file_result)
+        return file_result
+
+    result = RunResult()
+    for path, file_result in zip(files, map_files(_lint_job_packed, job, files, jobs, "linting", received)):
         if file_result is None:
             shown = display_path(path)
             file_result = FileResult(shown, [engine_diagnostic(
@@ -337,6 +351,9 @@ def _lint_with_facts(
         result.files.append(file_result)
     _SENT_GROUPS.clear()
     return result
+
+
+_MANY_ANSWERS = 10_000  # answers in one result past which the parent hands freed memory back
 
 
 def _options(settings: Settings) -> LintOptions:
@@ -437,15 +454,24 @@ def _lint_files_cached(
                 found[path] = lookup.result
                 cache.refresh_result(path, project_digests)
     missing = [path for path in files if path not in found]
-    learned: list = []
+
+    # Results and answers are stored as they arrive, and written in batches while the
+    # run lints: the parent keeps the findings to report, not what each file read.
+    def learned(batch: list) -> None:
+        cache.put_answers(str(settings.root), batch, project_digests)
+        cache.save_if_many()
+
+    def settled(path: Path, file_result: FileResult) -> None:
+        if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):
+            cache.put_result(path, key(path), file_result, project_digests)
+        file_result.reads = frozenset()
+        cache.save_if_many()
+
     if missing:
         fresh = _lint_with_facts(missing, facts, settings, None, contents, jobs, project=project,
-                                 learned=learned)
-        for path, file_result in zip(missing, fresh.files):
-            found[path] = file_result
-            if file_result.source_hash is not None and file_result.source_hash == hashes.get(path):
-                cache.put_result(path, key(path), file_result, project_digests)
-    cache.put_answers(str(settings.root), [*answers.drain(), *learned], project_digests)
+                                 learned=learned, settled=settled)
+        found.update(zip(missing, fresh.files))
+    learned(answers.drain())
     if new:
         cache.forget_other_versions(set(stored.values()))
     cache.save()

@@ -44,6 +44,7 @@ import re
 import secrets
 import sqlite3
 import stat as stat_module
+import sys
 import time
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -77,6 +78,9 @@ _GROUP = "#group"  # a stored read "#group<id>" (no module name starts with "#")
 _SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 _BUSY_SECONDS = 5.0
 _BATCH = 500  # parameters per query (SQLite allows 999 in old builds)
+# Results and answers waiting for the store past which a run writes them while it lints
+# (``save_if_many``): a cold run's would otherwise all wait in memory for its last write.
+_PENDING_ROWS = 20_000
 # Past this many lookups of one question (or share) name in a run, its stored answers are
 # read in one query: an index rebuilt after an edit asks for every module's share.
 _ANSWERS_ONE_BY_ONE = 32
@@ -254,6 +258,10 @@ class Cache:
         self._groups: dict[str, str] = {}  # id -> data, to write
         # key -> (name, modules, deps, answer, questions, data), to write
         self._answers: dict[str, tuple[str, str, str, str, str, str]] = {}
+        self._spelled_reads: dict[frozenset[str], tuple[str, str]] = {}  # an answer's modules -> (as stored, deps)
+        self._spelled_for: ProjectDigests | None = None  # the project _spelled_reads is for
+        self._answered: set[str] = set()  # keys of the questions this run answered for that project
+        self._spelled_questions: dict[frozenset, str] = {}  # an answer's questions -> as stored
         self._answer_asks: dict[str, int] = {}  # lookups per question name this run
         self._stored_answers: dict[str, dict[str, tuple]] = {}  # name -> key -> row, for names read in bulk
         self._decoded_questions: dict[str, frozenset] = {}  # a stored answer's questions by spelling
@@ -418,31 +426,33 @@ class Cache:
             return
         try:
             connection.execute("BEGIN IMMEDIATE")
+            # Rows made as SQLite takes them: a list of them all doubled the memory of the
+            # last write of a cold run.
             connection.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                [(_blob(path), stamp, hashed, self._mac("files", path, stamp, hashed))
-                 for path, (stamp, hashed) in self._files.items()])
+                ((_blob(path), stamp, hashed, self._mac("files", path, stamp, hashed))
+                 for path, (stamp, hashed) in self._files.items()))
             connection.executemany(
                 "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)",
-                [(_blob(module), hashed, found, self._mac("digest", module, hashed, found),
+                ((_blob(module), hashed, found, self._mac("digest", module, hashed, found),
                   self._mac("facts", module, hashed, found, data))
-                 for (module, hashed), (found, data) in self._facts.items()])
+                 for (module, hashed), (found, data) in self._facts.items()))
             connection.executemany(
                 "INSERT OR REPLACE INTO facts_data VALUES (?, ?, ?)",
-                [(_blob(module), hashed, data) for (module, hashed), (_, data) in self._facts.items()])
+                ((_blob(module), hashed, data) for (module, hashed), (_, data) in self._facts.items()))
             connection.executemany(
                 "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(_blob(path), *entry, self._mac("results", path, *entry)) for path, entry in self._results.items()])
+                ((_blob(path), *entry, self._mac("results", path, *entry)) for path, entry in self._results.items()))
             connection.executemany("INSERT OR REPLACE INTO questions VALUES (?, ?)",
-                                   [(_blob(path), text) for path, text in self._questions.items() if text])
+                                   ((_blob(path), text) for path, text in self._questions.items() if text))
             connection.executemany("DELETE FROM questions WHERE path = ?",
-                                   [(_blob(path),) for path, text in self._questions.items() if not text])
+                                   ((_blob(path),) for path, text in self._questions.items() if not text))
             connection.executemany(
                 "INSERT OR IGNORE INTO groups VALUES (?, ?, ?)",
-                [(group, data, self._mac("groups", group, data)) for group, data in self._groups.items()])
+                ((group, data, self._mac("groups", group, data)) for group, data in self._groups.items()))
             connection.executemany(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(key, *entry, self._mac("answers", key, *entry)) for key, entry in self._answers.items()])
+                ((key, *entry, self._mac("answers", key, *entry)) for key, entry in self._answers.items()))
             for table in ("facts", "facts_data"):
                 connection.executemany(f"DELETE FROM {table} WHERE module = ? AND hash = ?",
                                        [(_blob(module), hashed) for module, hashed in sorted(self._forget)])
@@ -464,6 +474,11 @@ class Cache:
         self._forget.clear()
         self._groups.clear()
         self._answers.clear()
+
+    def save_if_many(self) -> None:
+        """``save()`` when many results and answers wait to be written."""
+        if len(self._results) + len(self._answers) >= _PENDING_ROWS:
+            self.save()
 
     def close(self) -> None:
         if self._connection is not None:
@@ -716,15 +731,22 @@ class Cache:
         return bulk.get(key)
 
     def put_answers(self, project: str, learned: list[Learned], digests: ProjectDigests) -> None:
-        seen: set[tuple] = set()
-        spelled: dict[frozenset[str], tuple[str, str]] = {}  # answers share few read sets
-        asked: dict[frozenset, str] = {}  # and few sets of questions
+        """Keep answers to write, as the store's text, as they come (a run hands them over
+        in batches while it lints: the objects are gone once spelled); a question already
+        answered in this run, written since or not, keeps its first answer (every worker
+        learns the shares of the indexes it builds: the same answer)."""
+        if self._spelled_for is not digests:  # another project's answers (one store serves several)
+            self._spelled_reads, self._spelled_for, self._answered = {}, digests, set()
+            self._spelled_questions = {}
+        spelled = self._spelled_reads  # answers share few read sets
+        asked = self._spelled_questions  # and few sets of questions
         for name, args, value, (modules, questions), answer in learned:
-            if (name, args) in seen:
-                continue  # every worker learns the shares of the indexes it builds: the same answer
-            seen.add((name, args))
             try:
-                data, key = codec.dumps(value), _question_key(project, name, args)
+                key = _question_key(project, name, args)
+                if key in self._answered:
+                    continue
+                self._answered.add(key)
+                data = codec.dumps(value)
             except TypeError:
                 continue  # not storable: asked again next time
             reads = spelled.get(modules)
@@ -734,7 +756,7 @@ class Cache:
             questions_text = asked.get(questions)
             if questions_text is None:
                 questions_text = asked[questions] = codec.dumps(questions) if questions else ""
-            self._answers[key] = (name, *reads, answer, questions_text, data)
+            self._answers[key] = (sys.intern(name), *reads, answer, questions_text, data)
 
     # Shared groups of reads (project.ReadGroup) are stored once, in their own rows, and
     # referred to by the digest of their content.

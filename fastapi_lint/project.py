@@ -218,6 +218,10 @@ class Project(Resolver):
         self.answers = answers  # what earlier runs answered (the store), and what this one learns
         self._group_deps: dict[int, tuple[ReadGroup, AnswerDeps]] = {}
         self._held: dict[frozenset, bool] = {}  # sets of stored answers' questions: still answered the same?
+        # Each distinct set of reads a memoised answer replays (and each distinct set it
+        # answers), once: a module's shares of the indexes all read that module, most
+        # answers are the empty set, and every frozenset costs 200 bytes.
+        self._read_sets: dict[frozenset, frozenset] = {}
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
@@ -349,10 +353,15 @@ class Project(Resolver):
                 value = compute()
             finally:
                 found = self._reads.pop()
-            entry = self._memo[key] = (value, _recorded(found))
+            if type(value) is frozenset:  # many answers are the same small set (most often: none)
+                value = self._shared(value)
+            entry = self._memo[key] = (value, self._shared(_recorded(found)))
         if self._reads:
             self._reads[-1].update(entry[1])
         return entry[0]  # type: ignore[return-value]
+
+    def _shared(self, reads: frozenset) -> frozenset:
+        return self._read_sets.setdefault(reads, reads)
 
     def share(self, name: str, module: str, compute: Callable[[], T]) -> T:
         """One module's share of a project-wide index: ``memo((name, module), compute)``,
@@ -365,7 +374,8 @@ class Project(Resolver):
             known = self.answers.known(name, (module,))
             if known is not None and self._still_hold(known[1].questions):
                 value, deps = known
-                self._memo[key] = (value, _recorded(deps.modules | {("?", *question) for question in deps.questions}))
+                replayed = deps.modules | {("?", *question) for question in deps.questions}
+                self._memo[key] = (value, self._shared(_recorded(replayed)))
             else:
                 value = self.memo(key, compute)
                 self.answers.learn(name, (module,), value, self._deps_of(self._memo[key][1]))

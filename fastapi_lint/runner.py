@@ -152,25 +152,30 @@ def _handling_stops(handler):
 
 
 def map_files(
-    function: Callable[[Any, Item], Result], context: Any, items: Sequence[Item], jobs: int, step: str = ""
+    function: Callable[[Any, Item], Result], context: Any, items: Sequence[Item], jobs: int, step: str = "",
+    received: Callable[[int, Result], Any] | None = None,
 ) -> list[Result | None]:
     """``[function(context, item) for item in items]``, on ``jobs`` processes.
 
     ``function`` must be a module-level function. An item whose worker died yields None.
+    ``received(index, result)``, when given, is called in this process as each result
+    arrives (in the order each worker sent them), and what it returns is kept instead: the
+    caller can shrink a result to what it still needs while the other items are worked on.
     Raises :class:`Interrupted` (a ``SystemExit``) when stopped by SIGTERM, and
     ``KeyboardInterrupt`` on Ctrl-C.
     """
     progress = _progress.get() or (lambda done, total, name: None)
+    keep = received or (lambda index, result: result)
     if jobs <= 1 or len(items) < MIN_FILES_FOR_POOL:
         out = []
         with _handling_stops(_stop_now):
-            for item in items:
-                out.append(_one(function, context, item))
+            for index, item in enumerate(items):
+                out.append(keep(index, _one(function, context, item)))
                 _stop_if_deferred()
                 progress(len(out), len(items), step)
         return out
     with _handling_stops(_stop_now):
-        return _map_on_workers(function, context, items, jobs, lambda done: progress(done, len(items), step))
+        return _map_on_workers(function, context, items, jobs, lambda done: progress(done, len(items), step), keep)
 
 
 # ---------------------------------------------------------------- the parent's side
@@ -188,7 +193,8 @@ def _mp_context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int, progress: Callable) -> list:
+def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int, progress: Callable,
+                    keep: Callable) -> list:
     size = max(1, len(items) // (jobs * _CHUNKS_PER_WORKER))
     queue = collections.deque(list(range(i, min(i + size, len(items)))) for i in range(0, len(items), size))
     results: list = [None] * len(items)
@@ -241,7 +247,7 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
             gc.enable()  # the work itself makes garbage
         while queue:
             for index in queue.popleft():
-                results[index] = _one(function, context, items[index])
+                results[index] = keep(index, _one(function, context, items[index]))
                 _stop_if_deferred()
                 done += 1
                 progress(done)
@@ -276,7 +282,7 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
             for worker in busy:
                 if worker.connection not in ready and worker.process.sentinel not in ready:
                     continue
-                answered, alive = _receive(worker, results)
+                answered, alive = _receive(worker, results, keep)
                 done += answered
                 if answered:
                     progress(done)
@@ -299,18 +305,21 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
     return results
 
 
-def _receive(worker: _Worker, results: list) -> tuple[int, bool]:
+def _receive(worker: _Worker, results: list, keep: Callable) -> tuple[int, bool]:
     """Read what ``worker`` has sent: (results received, whether it is still alive)."""
     answered = 0
     try:
         while worker.todo and worker.connection.poll():
             index = worker.todo.popleft()
             try:
-                results[index] = worker.connection.recv()
+                result = worker.connection.recv()
             except (EOFError, OSError):
                 raise
             except Exception:  # noqa: BLE001 - a result that does not load is a lost item, not a crash
-                results[index] = None
+                result = None
+            else:
+                result = keep(index, result)
+            results[index] = result
             answered += 1
     except (EOFError, OSError):
         return answered, False
