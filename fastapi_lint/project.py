@@ -29,6 +29,7 @@ from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 
 EVERY_MODULE = "*"  # not a module name: the reader walked every module of the project
 _EVERY = frozenset({EVERY_MODULE})
+_NO_QUESTIONS: frozenset = frozenset()  # one object: frozenset() makes a new one each time
 _INLINE_READS = 16  # a memoised computation that read more than this records a ReadGroup
 
 
@@ -273,12 +274,12 @@ class Project(Resolver):
             if known is not None and self._still_hold(known[1].questions):
                 value = known[0]
             else:
+                known = None  # computed here: learnt below
                 self._reads.append(set())  # what the answer needs is not what the asker needs
                 try:
                     value = QUERIES[name](self, *args)
                 finally:
                     found = self._reads.pop()
-                known = None
             digest = answer_digest(value)
             if known is None and self.answers is not None:  # without a store, nothing asks what it read
                 self.answers.learn(name, args, value, self._deps_of(found), digest)
@@ -332,7 +333,10 @@ class Project(Resolver):
         for part in parts:
             modules |= part.modules
             questions |= part.questions
-        return AnswerDeps(_EVERY if EVERY_MODULE in modules else frozenset(modules), frozenset(questions))
+        # Shared sets: every answer is kept until it is stored, most ask no question, and
+        # the shares of one module's indexes all read that module.
+        return AnswerDeps(_EVERY if EVERY_MODULE in modules else self._shared(frozenset(modules)),
+                          self._shared(frozenset(questions)) if questions else _NO_QUESTIONS)
 
     def _group_deps_of(self, group: ReadGroup) -> AnswerDeps:
         """A group's dependencies, worked out once per group (thousands of answers reuse the
@@ -435,7 +439,7 @@ class AnswerDeps(NamedTuple):
     them) and the questions it asked, each (name, args, digest of the answer it got)."""
 
     modules: frozenset[str]
-    questions: frozenset[tuple[str, tuple, str]] = frozenset()
+    questions: frozenset[tuple[str, tuple, str]] = _NO_QUESTIONS
 
 
 Learned = tuple[str, tuple, object, AnswerDeps, str]
