@@ -407,16 +407,22 @@ def read_{name}() -> dict[str, str]:
 '''
 
 
-def test_stored_answers_are_reused_while_what_they_read_is_unchanged(tmp_path: Path, monkeypatch) -> None:
-    """A project-wide question (here: which operationIds clash, over the whole route index)
-    is answered from the store on a run where no module it read changed, and asked again
-    once one did."""
-    package = tmp_path / "app"
+def write_two_routers(root: Path) -> Path:
+    """``app/``: main.py includes routers a and b, both with operation_id "read" (b's clashes)."""
+    package = root / "app"
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "main.py").write_text(ROUTES_MAIN)
     for name in ("a", "b"):
         (package / f"{name}.py").write_text(ROUTER.format(name=name))
+    return package
+
+
+def test_stored_answers_are_reused_while_what_they_read_is_unchanged(tmp_path: Path, monkeypatch) -> None:
+    """A project-wide question (here: which operationIds clash, over the whole route index)
+    is answered from the store on a run where no module it read changed, and asked again
+    once one did."""
+    package = write_two_routers(tmp_path)
     settings = Settings(root=tmp_path, select=("FAPI218",))
     cache_dir = tmp_path / CACHE_DIR_NAME
     computed: list[str] = []
@@ -509,12 +515,7 @@ def test_a_result_confirmed_after_an_edit_is_taken_as_it_is_by_the_next_run(tmp_
     """Once a run confirmed a stored result after an edit elsewhere (its questions are
     answered the same), the store keeps it under the project as it is now: the next run
     with nothing changed asks no question again."""
-    package = tmp_path / "app"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "main.py").write_text(ROUTES_MAIN)
-    for name in ("a", "b"):
-        (package / f"{name}.py").write_text(ROUTER.format(name=name))
+    package = write_two_routers(tmp_path)
     settings = Settings(root=tmp_path, select=("FAPI218",))
     confirmed: list[int] = []
     same_answers = fastapi_lint.api._same_answers
