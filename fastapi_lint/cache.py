@@ -597,10 +597,11 @@ class Cache:
         the modules it read changed, its questions are answered the same): stored under
         the project's current digest, the next run takes it without checking them again
         (else every run after an edit would ask every result's questions once more)."""
-        row = self._holding.pop(os.path.abspath(path), None)
+        absolute = os.path.abspath(path)
+        row = self._holding.pop(absolute, None)
         if row is not None:
             stored_key, deps, data, modules, questions = row
-            self._results[os.path.abspath(path)] = (stored_key, deps, digests.every, data, modules, questions)
+            self._results[absolute] = (stored_key, deps, digests.every, data, modules, questions)
 
     def prefetch_results(self, paths: list[Path]) -> None:
         """Read the stored results of ``paths`` in a few queries (``get_result`` takes them)."""
@@ -708,7 +709,7 @@ class Cache:
         """A stored answer's questions, decoded once per spelling (answers share few)."""
         known = self._decoded_questions.get(text)
         if known is None:
-            known = frozenset(codec.loads(text, frozenset)) if text else frozenset()
+            known = codec.loads(text, frozenset) if text else frozenset()
             if not all(type(item) is tuple and len(item) == 3 and type(item[0]) is str and type(item[1]) is tuple
                        and type(item[2]) is str for item in known):
                 raise codec.DecodeError("questions")
