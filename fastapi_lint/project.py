@@ -115,7 +115,14 @@ def query(function: Callable[..., T]) -> Callable[..., T]:
 
 def answer_digest(value: object) -> str:
     """A digest of a query's answer that does not depend on set iteration order (short:
-    results and answers keep one per question they read)."""
+    results and answers keep one per question they read). Most answers are True, False or
+    None: those digests are made once and shared by every memoised question."""
+    if value is None or type(value) is bool:
+        return _COMMON_DIGESTS[value]
+    return _digest_of(value)
+
+
+def _digest_of(value: object) -> str:
     def canonical(item: object) -> object:
         if isinstance(item, (frozenset, set)):
             return ("set", sorted(map(repr, item)))
@@ -123,6 +130,9 @@ def answer_digest(value: object) -> str:
             return tuple(canonical(i) for i in item)
         return item
     return hashlib.blake2b(repr(canonical(value)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+_COMMON_DIGESTS = {value: _digest_of(value) for value in (None, True, False)}
 
 
 class Deferred:
