@@ -20,6 +20,7 @@ from fastapi_lint.discovery import discover, is_excluded, package_root, walk
 from fastapi_lint.analysis.facts import ModuleFacts, extract_facts
 from fastapi_lint.analysis.qualnames import forget_packages, module_name_for
 from fastapi_lint.project import Answers, Deferred, Project, pack_reads, unpack_reads
+from fastapi_lint.codec import forget_shared
 from fastapi_lint.cache import (
     NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, decode_facts, digest, encode_facts,
 )
@@ -129,6 +130,7 @@ def lint_paths(
     that finds each file's project and configuration."""
     forget_packages()
     forget_configs()
+    forget_shared()
     resolver = settings if isinstance(settings, SettingsResolver) else SettingsResolver.single(settings)
     files = discover(paths, resolver, force_exclude)
     if only is not None:
@@ -157,6 +159,7 @@ def lint_stdin(
     project's settings and facts apply (the buffer replacing the file); nothing is written."""
     forget_packages()
     forget_configs()
+    forget_shared()
     resolver = settings if isinstance(settings, SettingsResolver) else SettingsResolver.single(settings)
     project = resolver.for_path(filename)
     if force_exclude and is_excluded(filename, project.settings, check_parents=True):

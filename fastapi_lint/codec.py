@@ -109,10 +109,19 @@ def _object(value: dict) -> Any:
     if cls is not None:
         if not isinstance(body, list) or len(body) != len(_FIELDS[tag]):
             raise DecodeError(f"{tag}: wrong fields")
+        key = _SHARED_KEYS[tag](body) if tag in _SHARED_KEYS else None
+        if key is not None:
+            found = _shared.get(key)
+            if found is not None:
+                return found
         try:
-            return cls(*[_intern(v) if type(v) is str else _interned(v) if type(v) is list else v for v in body])
+            value = cls(*[_intern(v) if type(v) is str else _interned(v) if type(v) is list else v for v in body])
         except TypeError as exc:
             raise DecodeError(str(exc)) from None
+        if key is not None:
+            _shared[key] = value
+            _key_of[id(value)] = key
+        return value
     try:
         if tag == "tuple":
             return tuple([_intern(v) if type(v) is str else v for v in _list(body)])
@@ -150,6 +159,49 @@ def _interned(value: Any) -> Any:
 
 
 _intern = sys.intern
+
+# Equal leaf values decoded once: a project's facts name ``str``, ``Depends`` or
+# ``Optional[str]`` hundreds of thousands of times, and every worker keeps every module's
+# facts (a third of their memory). Shared only where nothing tells values by identity
+# (names, scalar constants, subscripts of those), keyed by type as well as value (``Const(1)``
+# equals ``Const(True)``), each value's key kept by its id (shared values live as long
+# as the table, so ids stay theirs).
+_shared: dict[tuple, Any] = {}
+_key_of: dict[int, tuple] = {}
+_SCALARS = (str, int, bool)
+
+
+def _ref_key(body: list) -> tuple | None:
+    return ("Ref", _intern(body[0])) if type(body[0]) is str else None
+
+
+def _const_key(body: list) -> tuple | None:
+    value = body[0]
+    if value is None or type(value) in _SCALARS:
+        return ("Const", type(value), _intern(value) if type(value) is str else value)
+    return None
+
+
+def _subscript_key(body: list) -> tuple | None:
+    base, items = body
+    if (base is not None and type(base) is not str) or type(items) is not tuple:
+        return None
+    keys = []
+    for item in items:
+        key = None if item is None else _key_of.get(id(item))
+        if key is None and item is not None:
+            return None
+        keys.append(key)
+    return ("Subscript", base, tuple(keys))
+
+
+_SHARED_KEYS = {"Ref": _ref_key, "Const": _const_key, "Subscript": _subscript_key}
+
+
+def forget_shared() -> None:
+    """Drop the table of shared values (a new run: the last one's names are not this one's)."""
+    _shared.clear()
+    _key_of.clear()
 
 
 def _list(body: Any) -> list:

@@ -47,3 +47,18 @@ def test_a_result_round_trips() -> None:
 def test_anything_else_is_a_decode_error(text: str) -> None:
     with pytest.raises(codec.DecodeError):
         codec.loads(text, FileResult)
+
+
+def test_equal_names_and_constants_are_decoded_once_and_keep_their_types() -> None:
+    """Leaf values repeated across modules are shared, never confused: ``Const(1)``
+    equals ``Const(True)`` in Python, yet each decodes as what was stored."""
+    source = b"from typing import Optional\n\ndef f(a: Optional[str] = 1, b: Optional[str] = True, c: 'x' = 1.0): ...\n"
+    first, second = (codec.loads(codec.dumps(extract_facts(source, name)), ModuleFacts) for name in ("a", "b"))
+    (one, other) = (facts.functions["f"].params for facts in (first, second))
+    assert one[0].annotation is other[0].annotation is one[1].annotation  # Optional[str], shared
+    assert one[0].default is other[0].default and type(one[0].default.value) is int
+    assert one[1].default is not one[0].default and type(one[1].default.value) is bool
+    assert type(one[2].default.value) is float
+    codec.forget_shared()
+    again = codec.loads(codec.dumps(extract_facts(source, "a")), ModuleFacts)
+    assert again == first and again.functions["f"].params[0].annotation is not one[0].annotation
