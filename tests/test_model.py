@@ -485,3 +485,26 @@ def test_not_a_dependency(models):
     assert not models["app.routes"].is_dependency("plain")
     assert not models["app.deps"].is_dependency(None)
 
+
+
+def test_a_package_imported_whole_reaches_what_any_module_under_it_imports(tmp_path):
+    """``may_use`` behind every rule's pre-filter: a module importing a package itself
+    (``import app``) may reach what any module under it imports, at any depth; importing
+    one module reaches only what that module reaches."""
+    from fastapi_lint.analysis.file_view import _modules_reaching
+
+    root = write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/security/__init__.py": "",
+        "app/security/tokens.py": "import jwt\n",
+        "app/other.py": "import os\n",
+        "whole.py": "import app\n",
+        "deep.py": "import app.security\n",
+        "named.py": "from app.security import tokens\n",
+        "beside.py": "from app import other\n",
+        "unrelated.py": "import jwtools\n",
+        "chain.py": "import whole\n",
+    })
+    project = build_project([facts_for(path, path.read_bytes()) for path in sorted(root.rglob("*.py"))])
+    reaching = _modules_reaching(project, ("jwt",))
+    assert reaching == {"app.security.tokens", "whole", "deep", "named", "chain"}
