@@ -99,18 +99,27 @@ T = TypeVar("T")
 QUERIES: dict[str, Callable] = {}
 
 
-def query(function: Callable[..., T]) -> Callable[..., T]:
+_UNKEPT: set[str] = set()  # questions answered again at each ask (see ``query``)
+
+
+def query(function: Callable[..., T] | None = None, *, kept: bool = True):
     """Registers a project-wide question ``function(project, *args)`` whose answer (a
     bool, str, number, None, or a tuple or frozenset of those) is memoised per project,
-    and recorded by value in the reads of whoever asks it."""
-    name = f"{function.__module__}.{function.__qualname__}"
-    QUERIES[name] = function
+    and recorded by value in the reads of whoever asks it. ``kept=False``: answered again
+    at each ask, for a question that is a lookup in a memoised index and is asked with
+    tens of thousands of different arguments (a worker kept 60 MB of such answers)."""
+    def register(function: Callable[..., T]) -> Callable[..., T]:
+        name = f"{function.__module__}.{function.__qualname__}"
+        QUERIES[name] = function
+        if not kept:
+            _UNKEPT.add(name)
 
-    def ask(project: Project, *args):
-        return project.ask(name, args)
+        def ask(project: Project, *args):
+            return project.ask(name, args)
 
-    ask.__doc__ = function.__doc__
-    return ask
+        ask.__doc__ = function.__doc__
+        return ask
+    return register(function) if function is not None else register
 
 
 def answer_digest(value: object) -> str:
@@ -294,7 +303,9 @@ class Project(Resolver):
             if known is None and self.answers is not None:  # without a store, nothing asks what it read
                 self.answers.learn(name, args, value, self._deps_of(found), digest)
             # The asker reads the question and its answer, not what answering it read.
-            entry = self._memo[key] = (value, ("?", name, args, digest))
+            entry = (value, ("?", name, args, digest))
+            if name not in _UNKEPT:
+                self._memo[key] = entry
         if self._reads:
             self._reads[-1].add(entry[1])
         return entry[0]
@@ -546,6 +557,6 @@ def _passed_to_depends(project: Project) -> frozenset[str]:
     return project._dependency_qualnames()
 
 
-@query
+@query(kept=False)
 def _is_dependency(project: Project, qualname: str) -> bool:
     return qualname in project.dependency_qualnames

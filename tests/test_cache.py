@@ -624,3 +624,26 @@ def test_what_each_file_read_crosses_to_the_main_process_only_for_a_store(tmp_pa
     assert [d.sort_key for d in cached.diagnostics] == [d.sort_key for d in uncached.diagnostics]
     assert len(stored) == len(cached.files)
     assert all(stored[f"r{index}.py"] for index in range(30))  # each router read the app that includes it
+
+
+def test_a_question_not_kept_is_answered_at_each_ask_and_still_read_and_learnt(monkeypatch) -> None:
+    """``@query(kept=False)`` (a lookup in a memoised index, asked with tens of thousands
+    of arguments): no memo entry per argument, yet each asker records the question with
+    its answer's digest, and the store still learns the answer."""
+    from fastapi_lint.analysis.facts import extract_facts
+    from fastapi_lint.project import Answers, Project, answer_digest
+
+    name = "fastapi_lint.project._is_dependency"
+    computed: list[tuple] = []
+    monkeypatch.setitem(QUERIES, name, functools.partial(lambda f, project, *args: computed.append(args) or f(project, *args),
+                                                         QUERIES[name]))
+    source = b"from fastapi import Depends\n\ndef get_db(): ...\n\ndef read(db=Depends(get_db)): ...\n"
+    project = Project({"app": extract_facts(source, "app")}, Answers())
+    for _ in range(2):
+        with project.reads() as reads:
+            assert project.is_dependency("app.get_db")
+        assert ("?", name, ("app.get_db",), answer_digest(True)) in reads
+    assert computed == [("app.get_db",), ("app.get_db",)]
+    assert not [key for key in project._memo if key[:2] == ("query", name)]
+    assert [(learnt[0], learnt[1], learnt[2]) for learnt in project.answers.drain() if learnt[0] == name] == [
+        (name, ("app.get_db",), True)] * 2

@@ -88,7 +88,7 @@ def is_broad(project: Project, facts: ModuleFacts, scope: str, value) -> bool:
     return False
 
 
-@query
+@query(kept=False)
 def is_broad_handler(project: Project, qualname: str) -> bool:
     """Whether ``add_exception_handler(Exception, f)`` registers this function anywhere."""
     return qualname in project.memo(("broad_handlers",), lambda: _broad_handlers(project))

@@ -161,7 +161,7 @@ def _submodule_index(project: Project) -> dict[str, tuple[str, ...]]:
     return project.memo(("submodule_index",), build)
 
 
-@query
+@query(kept=False)
 def _imports_reach(project: Project, targets: tuple[str, ...], packages: tuple[str, ...]) -> bool:
     """Whether one of these imports hands on something of ``packages`` (one question per
     file, which the cache records with its answer). An imported project module may hand on
