@@ -350,7 +350,8 @@ def _lint_with_facts(
         return file_result
 
     result = RunResult()
-    for path, file_result in zip(files, map_files(_lint_job_packed, job, files, jobs, "linting", received)):
+    for path, file_result in zip(files, map_files(_lint_job_packed, job, files, jobs, "linting", received,
+                                                  heavy=functools.partial(_is_heavy, contents))):
         if file_result is None:
             shown = display_path(path)
             file_result = FileResult(shown, [engine_diagnostic(
@@ -362,6 +363,22 @@ def _lint_with_facts(
 
 
 _MANY_ANSWERS = 10_000  # answers in one result past which the parent hands freed memory back
+# A file this large takes 50 MB or more of syntax tree while it is linted (libcst: about
+# 250 bytes per byte of source; the corpus's largest, 940 KB, 230 MB): workers lint such
+# files one at a time (runner.map_files), so their peaks do not add up.
+HEAVY_SOURCE_BYTES = 200_000
+
+
+def _is_heavy(contents: Contents, path: Path) -> bool:
+    found = contents.get(path)
+    if isinstance(found, ReadStamp):
+        return len(found.data) >= HEAVY_SOURCE_BYTES
+    if isinstance(found, bytes):
+        return len(found) >= HEAVY_SOURCE_BYTES
+    try:
+        return os.path.getsize(path) >= HEAVY_SOURCE_BYTES
+    except OSError:
+        return False
 
 
 def _options(settings: Settings) -> LintOptions:

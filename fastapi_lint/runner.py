@@ -153,7 +153,7 @@ def _handling_stops(handler):
 
 def map_files(
     function: Callable[[Any, Item], Result], context: Any, items: Sequence[Item], jobs: int, step: str = "",
-    received: Callable[[int, Result], Any] | None = None,
+    received: Callable[[int, Result], Any] | None = None, heavy: Callable[[Item], bool] | None = None,
 ) -> list[Result | None]:
     """``[function(context, item) for item in items]``, on ``jobs`` processes.
 
@@ -161,6 +161,10 @@ def map_files(
     ``received(index, result)``, when given, is called in this process as each result
     arrives (in the order each worker sent them), and what it returns is kept instead: the
     caller can shrink a result to what it still needs while the other items are worked on.
+    Items ``heavy`` says are (a file whose syntax tree takes hundreds of MB) are worked on
+    one at a time, first, while other workers take the rest: the peak memory of a run is
+    then one such item's, not one per worker. A worker never waits for one, though: with
+    nothing else left, it takes the next heavy item.
     Raises :class:`Interrupted` (a ``SystemExit``) when stopped by SIGTERM, and
     ``KeyboardInterrupt`` on Ctrl-C.
     """
@@ -175,7 +179,8 @@ def map_files(
                 progress(len(out), len(items), step)
         return out
     with _handling_stops(_stop_now):
-        return _map_on_workers(function, context, items, jobs, lambda done: progress(done, len(items), step), keep)
+        return _map_on_workers(function, context, items, jobs, lambda done: progress(done, len(items), step), keep,
+                               heavy)
 
 
 # ---------------------------------------------------------------- the parent's side
@@ -186,6 +191,34 @@ class _Worker:
         self.process = process
         self.connection = connection
         self.todo: collections.deque[int] = collections.deque()  # indexes sent, not yet answered
+        self.heavy = False  # its chunk is a heavy item
+
+
+class _Chunks:
+    """The work not handed out yet: chunks of consecutive items, and heavy items one per
+    chunk (see ``map_files``)."""
+
+    def __init__(self, items: Sequence, jobs: int, heavy: Callable | None):
+        is_heavy = [heavy is not None and bool(heavy(item)) for item in items]
+        heavy_ones = [i for i, flag in enumerate(is_heavy) if flag]
+        light = [i for i, flag in enumerate(is_heavy) if not flag]
+        size = max(1, len(items) // (jobs * _CHUNKS_PER_WORKER))
+        self.light = collections.deque(light[i:i + size] for i in range(0, len(light), size))
+        self.heavy = collections.deque([i] for i in heavy_ones)
+
+    def __len__(self) -> int:
+        return len(self.light) + len(self.heavy)
+
+    def take(self, heavy_elsewhere: bool) -> tuple[list[int], bool] | None:
+        """The next chunk for a worker, and whether it is a heavy item."""
+        if self.heavy and (not heavy_elsewhere or not self.light):
+            return self.heavy.popleft(), True
+        if self.light:
+            return self.light.popleft(), False
+        return None
+
+    def put_back(self, chunk: list[int], heavy: bool) -> None:
+        (self.heavy if heavy else self.light).appendleft(chunk)
 
 
 def _mp_context():
@@ -194,9 +227,8 @@ def _mp_context():
 
 
 def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int, progress: Callable,
-                    keep: Callable) -> list:
-    size = max(1, len(items) // (jobs * _CHUNKS_PER_WORKER))
-    queue = collections.deque(list(range(i, min(i + size, len(items)))) for i in range(0, len(items), size))
+                    keep: Callable, heavy: Callable | None = None) -> list:
+    queue = _Chunks(items, jobs, heavy)
     results: list = [None] * len(items)
     done = 0
     mp_context = _mp_context()
@@ -230,15 +262,17 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
 
     def feed(worker: _Worker) -> bool:
         """Send the next chunk (or, with none left, the order to exit); False if it is dead."""
-        chunk = queue.popleft() if queue else None
+        taken = queue.take(any(other.heavy and other.todo for other in workers if other is not worker))
+        chunk = taken[0] if taken is not None else None
         try:
             worker.connection.send(None if chunk is None else [items[i] for i in chunk])
         except OSError:
-            if chunk is not None:
-                queue.appendleft(chunk)
+            if taken is not None:
+                queue.put_back(*taken)
             return chunk is None  # told to exit, and gone: as good
-        if chunk is not None:
+        if taken is not None:
             worker.todo.extend(chunk)
+            worker.heavy = taken[1]
         return True
 
     def in_process() -> None:
@@ -246,7 +280,7 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
         if collecting:
             gc.enable()  # the work itself makes garbage
         while queue:
-            for index in queue.popleft():
+            for index in queue.take(False)[0]:
                 results[index] = keep(index, _one(function, context, items[index]))
                 _stop_if_deferred()
                 done += 1
@@ -326,7 +360,7 @@ def _receive(worker: _Worker, results: list, keep: Callable) -> tuple[int, bool]
     return answered, worker.process.is_alive() or not worker.todo
 
 
-def _bury(worker: _Worker, workers: list[_Worker], queue: collections.deque) -> int:
+def _bury(worker: _Worker, workers: list[_Worker], queue: _Chunks) -> int:
     """A worker died: the item it was on stays None, the rest of its chunk goes back to
     the queue. Returns how many items are settled by this (the one it died on)."""
     workers.remove(worker)
@@ -340,7 +374,7 @@ def _bury(worker: _Worker, workers: list[_Worker], queue: collections.deque) -> 
         return 0
     worker.todo.popleft()
     if worker.todo:
-        queue.appendleft(list(worker.todo))
+        queue.put_back(list(worker.todo), False)
     return 1
 
 

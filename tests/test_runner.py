@@ -1,0 +1,35 @@
+"""How work is spread over worker processes: results in input order, and files too large
+for two workers to hold at once (``heavy``) worked on one at a time, never leaving a
+worker idle."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from fastapi_lint.runner import map_files
+
+HEAVY = {0, 3, 9}  # spread over the first chunks: without the rule, two start together
+
+
+def _timed(delay: float, item: int) -> tuple[int, int, float, float]:
+    start = time.monotonic()
+    time.sleep(delay * (20 if item in HEAVY else 1))
+    return item, os.getpid(), start, time.monotonic()
+
+
+def test_heavy_items_are_worked_on_one_at_a_time_while_other_work_remains() -> None:
+    items = list(range(64))
+    results = map_files(_timed, 0.01, items, jobs=2, heavy=lambda item: item in HEAVY)
+    assert [result[0] for result in results] == items
+    heavy = sorted((start, end) for item, _, start, end in results if item in HEAVY)
+    assert all(end <= next_start for (_, end), (next_start, _) in zip(heavy, heavy[1:]))
+    assert len({pid for _, pid, _, _ in results}) == 2  # both workers had work meanwhile
+
+
+def test_with_nothing_else_left_heavy_items_share_the_workers() -> None:
+    items = list(range(30))
+    results = map_files(_timed, 0.01, items, jobs=2, heavy=lambda item: item < 10)
+    assert [result[0] for result in results] == items
+    heavy = sorted((start, end) for item, _, start, end in results if item < 10)
+    assert any(next_start < end for (_, end), (next_start, _) in zip(heavy, heavy[1:]))  # no worker waited
