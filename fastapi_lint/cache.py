@@ -120,7 +120,7 @@ def encode_facts(facts: ModuleFacts) -> tuple[str, str]:
     return text, hashlib.blake2b(text.encode("ascii"), digest_size=16).hexdigest()
 
 
-def decode_facts(text: str) -> ModuleFacts | None:
+def decode_facts(text: str | bytes) -> ModuleFacts | None:
     try:
         return codec.loads(text, ModuleFacts)
     except codec.DecodeError:
