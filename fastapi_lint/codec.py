@@ -16,8 +16,9 @@ import base64
 import dataclasses
 import enum
 import json
+import operator
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from fastapi_lint.diagnostics import Applicability, Diagnostic, FileResult, Location, Severity
 from fastapi_lint.analysis.model import Registration
@@ -58,6 +59,11 @@ class DecodeError(ValueError):
 def _encode(value: Any) -> Any:
     # Tags are one-key objects whose key starts with "$"; plain dicts never have such keys
     # in facts (their keys are identifiers and scope paths), and are encoded as pairs anyway.
+    encoder = _ENCODERS.get(type(value))
+    return encoder(value) if encoder is not None else _encode_any(value)
+
+
+def _encode_any(value: Any) -> Any:
     if isinstance(value, enum.Enum):  # before str: our enums are str enums
         return {"$enum": [type(value).__name__, value.value]}
     if value is None or isinstance(value, (bool, str)):
@@ -84,6 +90,36 @@ def _encode(value: Any) -> Any:
     if value is Ellipsis:
         return {"$ellipsis": None}
     raise TypeError(f"cannot store a {type(value).__name__}")
+
+
+def _encode_int(value: int) -> Any:
+    return value if -(2 ** 53) < value < 2 ** 53 else {"$int": str(value)}
+
+
+def _encode_dataclass(cls: type) -> Callable[[Any], Any]:
+    tag, fields = "$" + cls.__name__, _FIELDS[cls.__name__]
+    if not fields:
+        return lambda value: {tag: []}
+    if len(fields) == 1:
+        (only,) = fields
+        return lambda value: {tag: [_encode(getattr(value, only))]}
+    values = operator.attrgetter(*fields)
+    return lambda value: {tag: [_encode(item) for item in values(value)]}
+
+
+# What ``_encode_any`` does for the types facts and results are made of, by exact type
+# (an encoder per dataclass, its fields read at once): encoding was a third of the facts
+# pass. Anything else, subclasses included, takes the long way.
+_ENCODERS: dict[type, Callable[[Any], Any]] = {
+    str: lambda value: value,
+    bool: lambda value: value,
+    type(None): lambda value: value,
+    int: _encode_int,
+    tuple: lambda value: {"$tuple": [_encode(item) for item in value]},
+    list: lambda value: [_encode(item) for item in value],
+    dict: lambda value: {"$dict": [[_encode(key), _encode(item)] for key, item in value.items()]},
+    **{cls: _encode_dataclass(cls) for cls in _CLASSES.values()},
+}
 
 
 def _sort_key(encoded: Any) -> str:

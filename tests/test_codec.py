@@ -62,3 +62,15 @@ def test_equal_names_and_constants_are_decoded_once_and_keep_their_types() -> No
     codec.forget_shared()
     again = codec.loads(codec.dumps(extract_facts(source, "a")), ModuleFacts)
     assert again == first and again.functions["f"].params[0].annotation is not one[0].annotation
+
+
+def test_the_encoders_by_type_write_what_the_general_encoder_writes(monkeypatch) -> None:
+    """Encoding dispatches on exact types for speed; the text (the store's key material)
+    must be the general encoder's, byte for byte."""
+    values = [extract_facts(path.read_bytes(), path.stem) for path in sorted(FIXTURES.rglob("*.py"))]
+    values += [FileResult("a.py", [Diagnostic("a.py", Location(1, 2), Location(1, 5), "FAPI101", "n", "m",
+                                              Severity.ERROR, fix=Applicability.SAFE)], reads=frozenset({"x"})),
+               (2 ** 60, -1, 1.5, True, None, "s", b"b", frozenset({1, 2}), {"k": [1, (2,)]})]
+    fast = [codec.dumps(value) for value in values]
+    monkeypatch.setattr(codec, "_ENCODERS", {})
+    assert fast == [codec.dumps(value) for value in values]
