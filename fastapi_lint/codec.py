@@ -134,18 +134,25 @@ def dumps(value: Any) -> str:
 
 def _object(value: dict) -> Any:
     """json's hook for every object, innermost first: lists and plain values are already
-    decoded by json itself, so Python runs once per tagged value only."""
+    decoded by json itself, so Python runs once per tagged value only, through the
+    decoder of its tag (``_DECODERS``)."""
     if len(value) != 1:
         raise DecodeError("not a tagged value")
     [(tag, body)] = value.items()
-    if not tag.startswith("$"):
-        raise DecodeError("not a tagged value")
-    tag = tag[1:]
-    cls = _CLASSES.get(tag)
-    if cls is not None:
-        if not isinstance(body, list) or len(body) != len(_FIELDS[tag]):
-            raise DecodeError(f"{tag}: wrong fields")
-        key = _SHARED_KEYS[tag](body) if tag in _SHARED_KEYS else None
+    decode = _DECODERS.get(tag)
+    if decode is None:
+        raise DecodeError(f"unknown tag {tag[1:]!r}" if tag.startswith("$") else "not a tagged value")
+    return decode(body)
+
+
+def _class_decoder(name: str, cls: type) -> Callable[[Any], Any]:
+    size = len(_FIELDS[name])
+    shared_key = _SHARED_KEYS.get(name)
+
+    def decode(body: Any) -> Any:
+        if type(body) is not list or len(body) != size:
+            raise DecodeError(f"{name}: wrong fields")
+        key = shared_key(body) if shared_key is not None else None
         if key is not None:
             found = _shared.get(key)
             if found is not None:
@@ -158,30 +165,41 @@ def _object(value: dict) -> Any:
             _shared[key] = value
             _key_of[id(value)] = key
         return value
-    try:
-        if tag == "tuple":
-            return tuple([_intern(v) if type(v) is str else v for v in _list(body)])
-        if tag == "dict":
-            return {_hashable(_interned(k)): _interned(v) for k, v in map(_pair, _list(body))}
-        if tag == "frozenset":
-            return frozenset(map(_hashable, _list(body)))
-        if tag == "enum":
-            name, member = _pair(body)
-            return _ENUMS[name](member)
-        if tag == "int":
-            return int(_text(body, 400))
-        if tag == "float":
-            return float(_text(body, 40))
-        if tag == "bytes":
-            return base64.b64decode(_text(body, 1 << 24), validate=True)
-        if tag == "complex":
-            real, imag = _pair(body)
-            return complex(float(_text(real, 40)), float(_text(imag, 40)))
-        if tag == "ellipsis" and body is None:
-            return Ellipsis
-    except (KeyError, ValueError, TypeError) as exc:
-        raise DecodeError(f"{tag}: {exc}") from None
-    raise DecodeError(f"unknown tag {tag!r}")
+
+    return decode
+
+
+def _checked(tag: str, decode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``decode`` with its errors (a wrong shape, an unknown member) as DecodeErrors."""
+    def checked(body: Any) -> Any:
+        try:
+            return decode(body)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise DecodeError(f"{tag}: {exc}") from None
+
+    return checked
+
+
+def _decode_tuple(body: Any) -> tuple:
+    if type(body) is not list:
+        raise DecodeError("tuple: expected a list")
+    return tuple([_intern(v) if type(v) is str else v for v in body])
+
+
+def _decode_enum(body: Any) -> enum.Enum:
+    name, member = _pair(body)
+    return _ENUMS[name](member)
+
+
+def _decode_complex(body: Any) -> complex:
+    real, imag = _pair(body)
+    return complex(float(_text(real, 40)), float(_text(imag, 40)))
+
+
+def _decode_ellipsis(body: Any) -> Any:
+    if body is not None:
+        raise DecodeError("unknown tag 'ellipsis'")
+    return Ellipsis
 
 
 def _interned(value: Any) -> Any:
@@ -275,3 +293,17 @@ def loads(text: str | bytes, expected: type) -> Any:
     if not isinstance(value, expected):
         raise DecodeError(f"expected {expected.__name__}")
     return value
+
+
+_DECODERS: dict[str, Callable[[Any], Any]] = {
+    **{"$" + name: _class_decoder(name, cls) for name, cls in _CLASSES.items()},
+    "$tuple": _decode_tuple,
+    "$dict": _checked("dict", lambda body: {_hashable(_interned(k)): _interned(v) for k, v in map(_pair, _list(body))}),
+    "$frozenset": _checked("frozenset", lambda body: frozenset(map(_hashable, _list(body)))),
+    "$enum": _checked("enum", _decode_enum),
+    "$int": _checked("int", lambda body: int(_text(body, 400))),
+    "$float": _checked("float", lambda body: float(_text(body, 40))),
+    "$bytes": _checked("bytes", lambda body: base64.b64decode(_text(body, 1 << 24), validate=True)),
+    "$complex": _checked("complex", _decode_complex),
+    "$ellipsis": _decode_ellipsis,
+}

@@ -161,7 +161,7 @@ def map_files(
     ``received(index, result)``, when given, is called in this process as each result
     arrives (in the order each worker sent them), and what it returns is kept instead: the
     caller can shrink a result to what it still needs while the other items are worked on.
-    Items ``heavy`` says are (a file whose syntax tree takes hundreds of MB) are worked on
+    Items ``heavy`` says are (a file whose syntax tree takes 50 to 250 MB) are worked on
     one at a time, first, while other workers take the rest: the peak memory of a run is
     then one such item's, not one per worker. A worker never waits for one, though: with
     nothing else left, it takes the next heavy item.

@@ -42,7 +42,8 @@ def test_a_result_round_trips() -> None:
 @pytest.mark.parametrize("text", [
     "{", "[]", '{"$FileResult": []}', '{"$Path": ["/etc/passwd"]}', '{"$os.system": ["id"]}', '{"a": 1}',
     '{"$Const": [1], "$Ref": ["x"]}', '{"$tuple": 5}', '{"$frozenset": [[1]]}', '{"$enum": ["Severity", "fatal"]}',
-    '{"$int": "' + "9" * 5000 + '"}', "[" * 100000 + "]" * 100000,
+    '{"$int": "' + "9" * 5000 + '"}', "[" * 100000 + "]" * 100000, '{"$ellipsis": 1}', '{"$Ref": "x"}',
+    '{"$Ref": ["x", "y"]}', '{"$enum": ["Nope", "x"]}', '{"$bytes": "!!"}', '{"$dict": [[[1], 2]]}', '{"tuple": []}',
 ])
 def test_anything_else_is_a_decode_error(text: str) -> None:
     with pytest.raises(codec.DecodeError):
