@@ -23,8 +23,8 @@ checks the speed targets of the issue (PASS/MISS), and writes everything as JSON
 
 Each measurement runs in a fresh child process (this script re-invoked with
 --_measure), which starts the tool, samples the memory of the tool's whole process
-tree from /proc every 10-200 ms (PSS, so pages forked workers share count once; peak
-of the sum: "peak MB"), and
+tree from /proc every 10-200 ms, or less often when a sample is slow (PSS, so pages
+forked workers share count once; peak of the sum: "peak MB"), and
 reads getrusage(RUSAGE_CHILDREN) afterwards for the CPU time and the largest single
 process's max RSS (a lower bound the sampled peak is never allowed to go under).
 
@@ -158,11 +158,15 @@ def measure_child(spec: dict) -> dict:
 
     def sample() -> None:
         while not done.is_set():
+            began = time.perf_counter()
             kb, n = _tree_rss_kb(proc.pid, page_kb)
             peak["kb"] = max(peak["kb"], kb)
             peak["procs"] = max(peak["procs"], n)
             elapsed = time.perf_counter() - start
-            done.wait(0.01 if elapsed < 2 else 0.05 if elapsed < 30 else 0.2)
+            # Reading a process's PSS walks its page tables (about 5 ms for 500 MB): the
+            # sampler takes at most a twentieth of one core from the tool it measures.
+            cost = time.perf_counter() - began
+            done.wait(max(0.01 if elapsed < 2 else 0.05 if elapsed < 30 else 0.2, 20 * cost))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -737,7 +741,7 @@ def main(argv: list[str] | None = None) -> int:
             "cache": {"no_cache_flag": has_no_cache, "cache_dir_flag": has_cache_dir},
             "touched_file": str(router.relative_to(workroot / "src")) if router else None,
             "memory": "peak_tree_mb: peak of the PSS (RSS where no PSS) summed over the process tree, sampled from /proc every "
-                      "10-200 ms (never below max_process_mb); max_process_mb: getrusage(RUSAGE_CHILDREN)"
+                      "10-200 ms, at most 1/20 of a core (never below max_process_mb); max_process_mb: getrusage(RUSAGE_CHILDREN)"
                       ".ru_maxrss of a fresh measuring process; cpu_s: user+system of the whole tree",
         },
         "results": rows,
