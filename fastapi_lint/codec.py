@@ -161,10 +161,7 @@ def _class_decoder(name: str, cls: type) -> Callable[[Any], Any]:
             value = cls(*[_intern(v) if type(v) is str else _interned(v) if type(v) is list else v for v in body])
         except TypeError as exc:
             raise DecodeError(str(exc)) from None
-        if key is not None:
-            _shared[key] = value
-            _key_of[id(value)] = key
-        return value
+        return value if key is None else _shared.setdefault(key, value)
 
     return decode
 
@@ -217,11 +214,10 @@ _intern = sys.intern
 # Equal leaf values decoded once: a project's facts name ``str``, ``Depends`` or
 # ``Optional[str]`` hundreds of thousands of times, and every worker keeps every module's
 # facts (a third of their memory). Shared only where nothing tells values by identity
-# (names, scalar constants, subscripts of those), keyed by type as well as value (``Const(1)``
-# equals ``Const(True)``), each value's key kept by its id (shared values live as long
-# as the table, so ids stay theirs).
+# (names, scalar constants, subscripts of those), by a key made of the value itself and
+# its type (``Const(1)`` equals ``Const(True)``): never of ids, so a table cleared while
+# another thread decodes (the Python API, the language server) shares less, never wrongly.
 _shared: dict[tuple, Any] = {}
-_key_of: dict[int, tuple] = {}
 _SCALARS = (str, int, bool)
 
 
@@ -242,11 +238,23 @@ def _subscript_key(body: list) -> tuple | None:
         return None
     keys = []
     for item in items:
-        key = None if item is None else _key_of.get(id(item))
+        key = None if item is None else _key_of(item)
         if key is None and item is not None:
             return None
         keys.append(key)
     return ("Subscript", base, tuple(keys))
+
+
+def _key_of(value: Any) -> tuple | None:
+    """The sharing key of a decoded value, None when it is not shared."""
+    kind = type(value)
+    if kind is Ref:
+        return _ref_key([value.dotted])
+    if kind is Const:
+        return _const_key([value.value])
+    if kind is Subscript:
+        return _subscript_key([value.base, value.items])
+    return None
 
 
 _SHARED_KEYS = {"Ref": _ref_key, "Const": _const_key, "Subscript": _subscript_key}
@@ -255,7 +263,6 @@ _SHARED_KEYS = {"Ref": _ref_key, "Const": _const_key, "Subscript": _subscript_ke
 def forget_shared() -> None:
     """Drop the table of shared values (a new run: the last one's names are not this one's)."""
     _shared.clear()
-    _key_of.clear()
 
 
 def _list(body: Any) -> list:
