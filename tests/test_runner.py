@@ -12,15 +12,17 @@ from fastapi_lint.runner import map_files
 HEAVY = {0, 3, 9}  # spread over the first chunks: without the rule, two start together
 
 
-def _timed(delay: float, item: int) -> tuple[int, int, float, float]:
+def _timed(context: tuple[float, frozenset[int]], item: int) -> tuple[int, int, float, float]:
+    """Works ``delay`` seconds on an item, twenty times that on a heavy one."""
+    delay, heavy = context
     start = time.monotonic()
-    time.sleep(delay * (20 if item in HEAVY else 1))
+    time.sleep(delay * (20 if item in heavy else 1))
     return item, os.getpid(), start, time.monotonic()
 
 
 def test_heavy_items_are_worked_on_one_at_a_time_while_other_work_remains() -> None:
     items = list(range(64))
-    results = map_files(_timed, 0.01, items, jobs=2, heavy=lambda item: item in HEAVY)
+    results = map_files(_timed, (0.01, frozenset(HEAVY)), items, jobs=2, heavy=lambda item: item in HEAVY)
     assert [result[0] for result in results] == items
     heavy = sorted((start, end) for item, _, start, end in results if item in HEAVY)
     assert all(end <= next_start for (_, end), (next_start, _) in zip(heavy, heavy[1:]))
@@ -29,7 +31,8 @@ def test_heavy_items_are_worked_on_one_at_a_time_while_other_work_remains() -> N
 
 def test_with_nothing_else_left_heavy_items_share_the_workers() -> None:
     items = list(range(30))
-    results = map_files(_timed, 0.01, items, jobs=2, heavy=lambda item: item < 10)
+    heavy_items = frozenset(range(10))
+    results = map_files(_timed, (0.01, heavy_items), items, jobs=2, heavy=lambda item: item in heavy_items)
     assert [result[0] for result in results] == items
-    heavy = sorted((start, end) for item, _, start, end in results if item < 10)
+    heavy = sorted((start, end) for item, _, start, end in results if item in heavy_items)
     assert any(next_start < end for (_, end), (next_start, _) in zip(heavy, heavy[1:]))  # no worker waited
