@@ -12,7 +12,9 @@ whitespace and comment nodes come out as libcst would visit them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import functools
+import typing
+from collections.abc import Callable, Iterable
 
 import libcst as cst
 
@@ -106,3 +108,97 @@ def is_node_type(kind: type) -> bool:
         known = _IS_NODE[kind] = issubclass(kind, cst.CSTNode)
     return known
 
+
+
+# ---------------------------------------------------------------- pruning
+# Two thirds of a tree's nodes are whitespace, commas, brackets and operators. A walker
+# that calls something only for some node types may skip every subtree that cannot hold
+# one of them; which subtrees those are is read from libcst's own field annotations.
+
+_ANY: frozenset[type] | None = None  # a field whose annotation we cannot read: may hold anything
+
+
+def _node_types() -> frozenset[type]:
+    found, pending = set(), [cst.CSTNode]
+    while pending:
+        kind = pending.pop()
+        pending += kind.__subclasses__()
+        found.add(kind)
+    return frozenset(found)
+
+
+def _types_in(hint: object, all_types: frozenset[type]) -> frozenset[type] | None:
+    """The node types a field annotated ``hint`` may hold (every subclass of a base);
+    None when the annotation is not understood."""
+    if isinstance(hint, type):
+        if issubclass(hint, cst.CSTNode):
+            return frozenset(kind for kind in all_types if issubclass(kind, hint))
+        return frozenset()  # str, bool, NoneType, MaybeSentinel ...
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return frozenset()
+    if origin is None:
+        return None
+    found: set[type] = set()
+    for argument in typing.get_args(hint):
+        types = _types_in(argument, all_types)
+        if types is None:
+            return None
+        found |= types
+    return frozenset(found)
+
+
+@functools.cache
+def _holders() -> tuple[dict[type, set[type]], frozenset[type]]:
+    """For each node type, the types with a field that may hold it; and the types with a
+    field we cannot read (never pruned, nor anything that may hold them)."""
+    all_types = _node_types()
+    holders: dict[type, set[type]] = {}
+    unknown = set()
+    for kind in all_types:
+        for field_types in _field_types(kind).values():
+            if field_types is None:
+                unknown.add(kind)
+                continue
+            for held in field_types:
+                holders.setdefault(held, set()).add(kind)
+    return holders, frozenset(unknown)
+
+
+@functools.cache
+def _field_types(kind: type) -> dict[str, frozenset[type] | None]:
+    if not dataclasses.is_dataclass(kind):
+        return {}
+    try:
+        hints = typing.get_type_hints(kind)
+    except Exception:  # noqa: BLE001 - an annotation we cannot evaluate: nothing is pruned
+        return {field.name: _ANY for field in dataclasses.fields(kind)}
+    all_types = _node_types()
+    return {field.name: _types_in(hints.get(field.name), all_types) for field in dataclasses.fields(kind)}
+
+
+@functools.cache
+def prunable(wanted: frozenset[type]) -> frozenset[type]:
+    """The node types whose subtree never holds a node of a ``wanted`` type."""
+    holders, unknown = _holders()
+    kept = set(wanted) | unknown
+    pending = list(kept)
+    while pending:
+        for holder in holders.get(pending.pop(), ()):
+            if holder not in kept:
+                kept.add(holder)
+                pending.append(holder)
+    return _node_types() - kept
+
+
+@functools.cache
+def fields_to_walk(kind: type, fields: tuple[str, ...], skipped: frozenset[type]) -> tuple[str, ...]:
+    """``fields`` less those that can only hold ``skipped`` node types (or no node)."""
+    types = _field_types(kind)
+    return tuple(name for name in fields if types.get(name, _ANY) is None or not types[name] <= skipped)
+
+
+def node_types_named(names: Iterable[str]) -> frozenset[type]:
+    """The node types with these class names (a visitor's ``visit_<Name>`` methods)."""
+    wanted = set(names)
+    return frozenset(kind for kind in _node_types() if kind.__name__ in wanted)
