@@ -610,7 +610,7 @@ def _run_rules(
     lint.module = module
     _at("while placing the findings")
     if ctx.reports or unused_noqa.wanted(rule_classes, text):
-        _add_findings(lint, ctx.reports, text, options, rule_classes)
+        _add_findings(lint, ctx.reports, text, options, rule_classes, ctx.model.facts.statement_lines)
 
 
 def _foreign_node(report: Report, positions) -> str | None:
@@ -633,10 +633,14 @@ def _first_line(statement: cst.CSTNode | None, positions) -> int | None:
 
 
 def _add_findings(
-    lint: _Pass, reports: list[Report], text: str, options: LintOptions, rule_classes: list[type[Rule]]
+    lint: _Pass, reports: list[Report], text: str, options: LintOptions, rule_classes: list[type[Rule]],
+    statement_lines: str,
 ) -> None:
     result = lint.result
-    positions = lint.positions = Positions(lint.module)  # PositionProvider's ranges, for a fraction of its cost
+    # PositionProvider's ranges, for a fraction of its cost: only the top-level statements
+    # holding a finding are generated (the whole module when a node lies elsewhere).
+    positions = lint.positions = Positions.of_statements(
+        lint.module, text, statement_lines, (report.top for report in reports))
     suppressions = noqa.Suppressions(text, allow_bare=options.allow_bare_noqa)
     for report in reports:
         foreign = _foreign_node(report, positions)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -80,28 +80,96 @@ class _Syntactic:
 
 
 class Positions(Mapping):
-    """node -> ``CodeRange`` (1-based lines, 0-based columns), as ``PositionProvider``."""
+    """node -> ``CodeRange`` (1-based lines, 0-based columns), as ``PositionProvider``.
+
+    Built for the whole module, or (:meth:`of_statements`) for the top-level statements
+    that hold the findings: each of those is generated on its own and placed in the file's
+    text at the line the facts recorded for it, which its code must match there. A node
+    outside them, or a statement that cannot be placed so, gets the whole module generated
+    after all: the ranges are the same either way (``tests/test_positions.py``)."""
 
     def __init__(self, module: cst.Module):
-        state = _Recorder(module)
-        module._codegen(state)  # noqa: SLF001 - what PositionProvider itself runs
+        self._module = module
+        self._whole()
+
+    @classmethod
+    def of_statements(
+        cls, module: cst.Module, text: str, statement_lines: str, statements: Iterable[cst.CSTNode | None]
+    ) -> Positions:
+        """The positions of the nodes of ``statements`` (top-level statements of ``module``,
+        whose source is ``text``); ``statement_lines``: ``ModuleFacts.statement_lines``."""
+        positions = cls.__new__(cls)
+        positions._module = module
+        positions._ranges = {}
+        positions._starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
+        positions._whole_module = False
+        if not positions._place(text, statement_lines, statements):
+            positions._whole()
+        return positions
+
+    def _whole(self) -> None:
+        state = _Recorder(self._module)
+        self._module._codegen(state)  # noqa: SLF001 - what PositionProvider itself runs
         text = "".join(state.tokens) + state.popped
         self._starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
         self._ranges = state.ranges
+        self._whole_module = True
+
+    def _place(self, text: str, statement_lines: str, statements: Iterable[cst.CSTNode | None]) -> bool:
+        body = self._module.body
+        lines = statement_lines.split()
+        firsts, count = [], 0  # index in ``lines`` of each top-level statement: ``ast`` splits ``a; b`` in two
+        for statement in body:
+            firsts.append(count)
+            count += _small_statements(statement)
+        if count != len(lines):
+            return False
+        index = {id(statement): position for position, statement in enumerate(body)}
+        for statement in dict.fromkeys(statements):
+            position = index.get(id(statement))
+            if position is None:
+                return False
+            line = int(lines[firsts[position]]) - len(statement.leading_lines)
+            if not 1 <= line <= len(self._starts):
+                return False
+            start = self._starts[line - 1]
+            state = _Recorder(self._module)
+            statement._codegen(state)  # noqa: SLF001
+            code = "".join(state.tokens)
+            if text[start:start + len(code)] != code:
+                return False
+            self._ranges.update((node, (begin + start, end + start)) for node, (begin, end) in state.ranges.items())
+        return True
 
     def _position(self, offset: int) -> CodePosition:
         line = bisect.bisect_right(self._starts, offset) - 1
         return CodePosition(line + 1, offset - self._starts[line])
 
+    def _known(self, node: object) -> bool:
+        if node not in self._ranges and not self._whole_module:
+            self._whole()
+        return node in self._ranges
+
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
+        if not self._known(node):
+            raise KeyError(node)
         start, end = self._ranges[node]
         return CodeRange(self._position(start), self._position(end))
 
     def __contains__(self, node: object) -> bool:
-        return node in self._ranges
+        return self._known(node)
 
     def __iter__(self) -> Iterator[cst.CSTNode]:
+        if not self._whole_module:
+            self._whole()
         return iter(self._ranges)
 
     def __len__(self) -> int:
+        if not self._whole_module:
+            self._whole()
         return len(self._ranges)
+
+
+def _small_statements(statement: cst.CSTNode) -> int:
+    """How many statements ``ast`` sees in a top-level statement of libcst's."""
+    return len(statement.body) if type(statement) is cst.SimpleStatementLine else 1

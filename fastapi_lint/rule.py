@@ -54,7 +54,8 @@ class Rule:
 
     def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
         """Record a finding on ``node``; ``fix`` proposes edits to this file's tree."""
-        self.ctx.reports.append(Report(self, node, message, self.ctx.current_statement, fix))
+        ctx = self.ctx
+        ctx.reports.append(Report(self, node, message, ctx.current_statement, fix, ctx.top_statement))
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Report:
     message: str
     statement: cst.CSTNode | None
     fix: Fix | None = None
+    top: cst.CSTNode | None = None  # the top-level statement holding ``statement``: what is placed
 
 
 @dataclass
@@ -178,6 +180,11 @@ class FileContext:
     @property
     def current_statement(self) -> cst.CSTNode | None:
         return self._statements[-1] if self._statements else None
+
+    @property
+    def top_statement(self) -> cst.CSTNode | None:
+        """The top-level statement being walked (a statement of ``module.body``)."""
+        return self._statements[0] if self._statements else None
 
     @property
     def scope_key(self) -> str:

@@ -125,16 +125,17 @@ def config_stamp(root: Path) -> tuple:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_LINE_FIELDS = frozenset({"line", "statement_lines"})
 
 
 def same_but_lines(a: object, b: object) -> bool:
-    """``a == b`` for facts, except for the fields named ``line``."""
+    """``a == b`` for facts, except for the fields that hold line numbers."""
     if type(a) is not type(b):
         return False
     if dataclasses.is_dataclass(a):
         names = _FIELDS.get(type(a))
         if names is None:
-            names = _FIELDS[type(a)] = tuple(f.name for f in dataclasses.fields(a) if f.name != "line")
+            names = _FIELDS[type(a)] = tuple(f.name for f in dataclasses.fields(a) if f.name not in _LINE_FIELDS)
         return all(same_but_lines(getattr(a, name), getattr(b, name)) for name in names)
     if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(same_but_lines(x, y) for x, y in zip(a, b))
