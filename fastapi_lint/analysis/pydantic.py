@@ -10,6 +10,7 @@ during the traversal (with the enclosing classes and indentation its subclasses'
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
@@ -23,6 +24,7 @@ from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.parameters import ANNOTATED, element_types
 from fastapi_lint.project import Project
 from fastapi_lint.rule import Rule
+from fastapi_lint.traversal import traverse
 
 
 COMPAT_ERRORS = frozenset({
@@ -32,6 +34,23 @@ COMPAT_ERRORS = frozenset({
 
 # An `if`/conditional expression whose test mentions one of these picks a Pydantic version.
 COMPAT_TEST_WORDS = ("pydantic", "version", "v1", "v2", "hasattr", "model_dump", "model_validate")
+
+
+_TOKENS = (cst.Name, cst.SimpleString, cst.FormattedStringText, cst.TemplatedStringText, cst.Integer, cst.Float, cst.Imaginary,
+           cst.Comment)
+
+
+def _token_texts(node: cst.CSTNode) -> Iterator[str]:
+    """The lowercased text of each name, literal and comment token under ``node``."""
+    found: list[str] = []
+
+    def on_visit(child: cst.CSTNode) -> bool:
+        if isinstance(child, _TOKENS):
+            found.append(child.value.lower())
+        return True
+
+    traverse(node, on_visit, lambda child: None)
+    return iter(found)
 
 
 class PydanticV1Rule(Rule):
@@ -150,11 +169,16 @@ class PydanticV1Rule(Rule):
         return any(self.ctx.qualname(e) in COMPAT_ERRORS for e in elements)
 
     def _compat_test(self, test: cst.BaseExpression) -> bool:
-        module = self.ctx.module
-        if module is None:
+        """Whether the test's code mentions one of ``COMPAT_TEST_WORDS``, read from its tokens
+        (the words are identifiers: in code, one never spans two tokens) rather than by
+        generating its code: every ``if`` of a file is asked, by each rule of this base."""
+        if self.ctx.module is None:
             return False
-        text = module.code_for_node(test).lower()
-        return any(word in text for word in COMPAT_TEST_WORDS)
+        answers = self.ctx.__dict__.setdefault("_pydantic_compat_tests", {})
+        found = answers.get(id(test))
+        if found is None:
+            found = answers[id(test)] = (test, any(word in text for text in _token_texts(test) for word in COMPAT_TEST_WORDS))
+        return found[1]
 
     # ------------------------------------------------------------ models
 
