@@ -33,10 +33,17 @@ class ClientPerRequest(Rule):
     def could_report(cls, view: FileView) -> bool:
         return view.may_use("httpx", "aiohttp")
 
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self._roles: dict[int, str | None] = {}  # id(def) -> what FastAPI calls it as, if anything
+
     def visit_Call(self, node: cst.Call) -> None:
         function = self.ctx.function_node
         if not isinstance(function, cst.FunctionDef):
             return  # module level, class body or a lambda
+        role = self._role(function)
+        if role is None:
+            return
         callee = self.ctx.callee(node)
         if callee is None or callee.receiver_type is not None or callee.qualname is None:
             return
@@ -46,20 +53,27 @@ class ClientPerRequest(Rule):
             if not self.ctx.project.is_subclass(qualname, _CLIENT_CLASSES):
                 return
             spelled = dotted_name(node.func) or qualname
-        key = self.ctx.key_of(function)
-        model = self.ctx.model
-        if model.is_endpoint(key):
-            role = "path operation"
-        elif model.is_dependency(key) and not self._is_cached(key):
-            role = "dependency"
-        else:
-            return
         self.report(
             node,
             as_imported(f"`{spelled}()` is created on every call of {role} `{function.name.value}`, paying a new "
                         "connection pool and TLS handshakes per request; create one client in the lifespan and "
                         "reuse it (via `app.state` or a dependency)", self.ctx.model.facts.imported),
         )
+
+    def _role(self, function: cst.FunctionDef) -> str | None:
+        """"path operation" or "dependency" for a def FastAPI calls per request; else None
+        (asked once per def: the calls in any other def need no resolving)."""
+        if id(function) not in self._roles:
+            key = self.ctx.key_of(function)
+            model = self.ctx.model
+            if model.is_endpoint(key):
+                role = "path operation"
+            elif model.is_dependency(key) and not self._is_cached(key):
+                role = "dependency"
+            else:
+                role = None
+            self._roles[id(function)] = role
+        return self._roles[id(function)]
 
     def _is_cached(self, key: str) -> bool:
         """``@lru_cache``/``@cache`` dependencies run once, so their client is shared."""
