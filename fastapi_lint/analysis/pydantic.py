@@ -10,7 +10,8 @@ during the traversal (with the enclosing classes and indentation its subclasses'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+import functools
 from dataclasses import dataclass
 
 import libcst as cst
@@ -24,7 +25,6 @@ from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.parameters import ANNOTATED, element_types
 from fastapi_lint.project import Project
 from fastapi_lint.rule import Rule
-from fastapi_lint.traversal import traverse
 
 
 COMPAT_ERRORS = frozenset({
@@ -40,17 +40,26 @@ _TOKENS = (cst.Name, cst.SimpleString, cst.FormattedStringText, cst.TemplatedStr
            cst.Comment)
 
 
-def _token_texts(node: cst.CSTNode) -> Iterator[str]:
+def _token_texts(node: cst.CSTNode) -> list[str]:
     """The lowercased text of each name, literal and comment token under ``node``."""
     found: list[str] = []
-
-    def on_visit(child: cst.CSTNode) -> bool:
+    pending = [node]
+    while pending:
+        child = pending.pop()
         if isinstance(child, _TOKENS):
             found.append(child.value.lower())
-        return True
+        for name in _fields_of(type(child)):
+            value = getattr(child, name)
+            if isinstance(value, cst.CSTNode):
+                pending.append(value)
+            elif isinstance(value, (tuple, list)):
+                pending.extend(item for item in value if isinstance(item, cst.CSTNode))
+    return found
 
-    traverse(node, on_visit, lambda child: None)
-    return iter(found)
+
+@functools.cache
+def _fields_of(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 class PydanticV1Rule(Rule):
