@@ -117,7 +117,10 @@ class Positions(Mapping):
 
     def _place(self, text: str, statement_lines: str, statements: Iterable[cst.CSTNode | None]) -> bool:
         body = self._module.body
-        lines = statement_lines.split()
+        try:
+            lines = [int(line) for line in statement_lines.split()]
+        except ValueError:  # not what the facts pass writes (a store is read from the linted tree)
+            return False
         firsts, count = [], 0  # index in ``lines`` of each top-level statement: ``ast`` splits ``a; b`` in two
         for statement in body:
             firsts.append(count)
@@ -129,7 +132,7 @@ class Positions(Mapping):
             position = index.get(id(statement))
             if position is None:
                 return False
-            line = int(lines[firsts[position]]) - len(statement.leading_lines)
+            line = lines[firsts[position]] - len(statement.leading_lines)
             if not 1 <= line <= len(self._starts):
                 return False
             start = self._starts[line - 1]

@@ -122,3 +122,12 @@ def test_a_node_outside_the_placed_statements_gets_the_whole_module_generated():
     name = module.body[0].body[0].targets[0].target
     assert name in found and found._whole_module
     assert found[name] == MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)[name]
+
+
+@pytest.mark.parametrize("lines", ["", "x", "1 2 3 4", "-5", "99999999999999999999", "1\x00"])
+def test_statement_lines_that_do_not_fit_get_the_whole_module_generated(lines: str):
+    source = "x = 1\n\ndef f():\n    return g(2)\n"
+    module = cst.parse_module(source)
+    found = Positions.of_statements(module, source, lines, [module.body[1]])
+    assert found._whole_module
+    assert found[module.body[1]] == MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)[module.body[1]]
