@@ -328,6 +328,7 @@ def test_facts_equal_but_for_lines():
 
 
 def test_a_moved_line_is_linted_at_once_against_the_project_then_exactly(tmp_path: Path, project: Path):
+    from fastapi_lint.api import buffer_facts
     from fastapi_lint.server.workspace import Workspace
 
     workspace = Workspace(folders=[project], use_cache=False)
@@ -340,6 +341,8 @@ def test_a_moved_line_is_linted_at_once_against_the_project_then_exactly(tmp_pat
     assert workspace.lint(document, exact=False) is None and document.approximate
     assert workspace.state_of(document).project is before  # nothing recomputed
     assert [d.start.line for d in document.lint.result.diagnostics if d.code == "FAPI101"] == [11]
+    moved = ITEMS.replace('@router.get', '\n@router.get')
+    assert workspace.state_of(document).facts[items].statement_lines == buffer_facts(items, moved.encode()).statement_lines
     assert workspace.lint(document, exact=True) == {"app.routers.items"} and not document.approximate
     assert [d.start.line for d in document.lint.result.diagnostics if d.code == "FAPI101"] == [11]
 

@@ -299,6 +299,9 @@ class Workspace:
                 and previous.syntax_error is None:
             return found, None, False
         if not exact and found is not None and previous is not None and same_but_lines(found, previous):
+            # Findings are placed by the lines the top-level statements start on: the buffer's
+            # own (nothing the project computes reads them).
+            previous.statement_lines = found.statement_lines
             return previous, None, True
         return found, state.update(document.path, found), False
 
