@@ -130,4 +130,5 @@ def test_statement_lines_that_do_not_fit_get_the_whole_module_generated(lines: s
     module = cst.parse_module(source)
     found = Positions.of_statements(module, source, lines, [module.body[1]])
     assert found._whole_module
-    assert found[module.body[1]] == MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)[module.body[1]]
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    assert found[module.body[1]] == expected[module.body[1]]

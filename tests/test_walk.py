@@ -108,7 +108,8 @@ def test_whitespace_and_punctuation_are_pruned_but_not_what_holds_a_watched_node
     assert not {cst.Call, cst.Arg, cst.Attribute, cst.Subscript, cst.Module} & skipped
     # A comment can sit in the whitespace after a comma or inside parentheses.
     with_comments = prunable(frozenset({cst.Call, cst.Comment}))
-    assert not {cst.Comment, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Comma} & with_comments
+    holders = {cst.Comment, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Comma}
+    assert not holders & with_comments
     assert cst.SimpleWhitespace in with_comments
 
 

@@ -257,8 +257,8 @@ class ModuleFacts:
     imported: list[str] = field(default_factory=list)
     # The line each top-level statement starts on (its first decorator's for a decorated
     # def), space-separated: where the engine places a finding without generating the code
-    # of the whole module (``positions.py``). One string: a tuple of ints took 12 MB of
-    # a worker's memory on the benchmark corpus.
+    # of the whole module (``positions.py``). One string, not a list of ints: every worker
+    # holds every module's decoded facts.
     statement_lines: str = ""
 
     def qualname_of_key(self, key: str) -> str:

@@ -36,8 +36,10 @@ COMPAT_ERRORS = frozenset({
 COMPAT_TEST_WORDS = ("pydantic", "version", "v1", "v2", "hasattr", "model_dump", "model_validate")
 
 
-_TOKENS = (cst.Name, cst.SimpleString, cst.FormattedStringText, cst.TemplatedStringText, cst.Integer, cst.Float, cst.Imaginary,
-           cst.Comment)
+_TOKENS = (
+    cst.Name, cst.SimpleString, cst.FormattedStringText, cst.TemplatedStringText, cst.Integer, cst.Float,
+    cst.Imaginary, cst.Comment,
+)
 
 
 def _token_texts(node: cst.CSTNode) -> list[str]:
@@ -186,7 +188,8 @@ class PydanticV1Rule(Rule):
         answers = self.ctx.__dict__.setdefault("_pydantic_compat_tests", {})
         found = answers.get(id(test))
         if found is None:
-            found = answers[id(test)] = (test, any(word in text for text in _token_texts(test) for word in COMPAT_TEST_WORDS))
+            mentioned = any(word in text for text in _token_texts(test) for word in COMPAT_TEST_WORDS)
+            found = answers[id(test)] = (test, mentioned)  # the test kept: its id stays its own
         return found[1]
 
     # ------------------------------------------------------------ models

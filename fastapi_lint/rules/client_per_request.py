@@ -61,8 +61,9 @@ class ClientPerRequest(Rule):
         )
 
     def _role(self, function: cst.FunctionDef) -> str | None:
-        """"path operation" or "dependency" for a def FastAPI calls per request; else None
-        (asked once per def: the calls in any other def need no resolving)."""
+        """What FastAPI calls the def as on every request (a path operation, a dependency
+        whose result is not cached), None for any other def; asked once per def, so the
+        calls of the others are never resolved."""
         if id(function) not in self._roles:
             key = self.ctx.key_of(function)
             model = self.ctx.model
