@@ -11,6 +11,7 @@ wait for the next pass, when they are proposed again against the fixed source.
 from __future__ import annotations
 
 import builtins
+import re
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Union
@@ -98,13 +99,23 @@ class Fix:
 
 def expression(code: str, like: cst.Module | None = None) -> cst.BaseExpression:
     """Parse generated code with the file's own settings (quotes and newlines stay consistent)."""
-    config = like.config_for_parsing if like is not None else cst.PartialParserConfig()
-    return cst.parse_expression(code, config=config)
+    return cst.parse_expression(code, config=_parsing_config(like))
 
 
 def statement(code: str, like: cst.Module | None = None) -> cst.BaseStatement:
-    config = like.config_for_parsing if like is not None else cst.PartialParserConfig()
-    return cst.parse_statement(code, config=config)
+    return cst.parse_statement(code, config=_parsing_config(like))
+
+
+_INDENT = re.compile(r"[ \t]+")  # the indentation libcst's parser accepts as a default
+
+
+def _parsing_config(like: cst.Module | None) -> cst.PartialParserConfig:
+    """``like.config_for_parsing``, but with four spaces where the file's first indented
+    line starts with a form feed (libcst infers it as the indentation, then rejects it)."""
+    if like is None:
+        return cst.PartialParserConfig()
+    indent = like.default_indent if _INDENT.fullmatch(like.default_indent) else "    "
+    return cst.PartialParserConfig(encoding=like.encoding, default_indent=indent, default_newline=like.default_newline)
 
 
 def without_arg(call: cst.Call, drop: cst.Arg) -> cst.Call:
@@ -137,7 +148,10 @@ def apply(module: cst.Module, fixes: list[Fix]) -> cst.Module:
         from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 
         items = [ImportItem(i.module, i.name) for i in sorted(imports, key=lambda i: (i.module, i.name or ""))]
-        fixed = fixed.visit(AddImportsVisitor(CodemodContext(), items))
+        indent = fixed.default_indent
+        if not _INDENT.fullmatch(indent):  # see _parsing_config: the visitor parses with the module's settings
+            fixed = fixed.with_changes(default_indent="    ")
+        fixed = fixed.visit(AddImportsVisitor(CodemodContext(), items)).with_changes(default_indent=indent)
     return fixed
 
 

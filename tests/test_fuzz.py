@@ -33,6 +33,19 @@ def test_fuzzed_inputs_never_crash_and_fix_idempotently(source):
     assert fuzz.check(source) == []
 
 
+# Found by the fuzz run: libcst takes the first indented line's form feed for the file's
+# indentation, then rejects it when the fixes parse new code (or add an import) like the file.
+FOUND = [
+    b'class A:\n\x0c pass\n\n\nfrom fastapi.responses import JSONResponse\n\n\n'
+    b'def denied() -> JSONResponse:\n    return JSONResponse({"detail": "denied"}, status_code=403)\n',
+]
+
+
+@pytest.mark.parametrize("source", FOUND, ids=range(len(FOUND)))
+def test_inputs_the_fuzz_run_found(source):
+    assert fuzz.check(source) == []
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_mutated_fixtures_never_crash(seed):
     rng = random.Random(seed)
