@@ -89,7 +89,8 @@ def _placed_one_at_a_time(source: bytes) -> tuple[int, int]:
         nodes = []
         traverse(statement, lambda node: nodes.append(node) or True, lambda node: None)
         for node in nodes:
-            assert found[node] == expected[node], (type(node).__name__, expected[node], found[node])
+            if node in expected:  # older libcst versions generate no code for a few empty nodes
+                assert found[node] == expected[node], (type(node).__name__, expected[node], found[node])
     return placed, whole
 
 
