@@ -39,7 +39,7 @@ COMPAT_TEST_WORDS = ("pydantic", "version", "v1", "v2", "hasattr", "model_dump",
 _TOKENS = tuple(kind for kind in (
     cst.Name, cst.SimpleString, cst.FormattedStringText, getattr(cst, "TemplatedStringText", None), cst.Integer,
     cst.Float, cst.Imaginary, cst.Comment,
-) if kind is not None)  # t-strings: libcst 1.8 and newer
+) if kind is not None)  # t-strings: libcst 1.8.4 and newer
 
 
 def _token_texts(node: cst.CSTNode) -> list[str]:
