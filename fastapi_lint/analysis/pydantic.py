@@ -36,10 +36,10 @@ COMPAT_ERRORS = frozenset({
 COMPAT_TEST_WORDS = ("pydantic", "version", "v1", "v2", "hasattr", "model_dump", "model_validate")
 
 
-_TOKENS = tuple(kind for kind in (
-    cst.Name, cst.SimpleString, cst.FormattedStringText, getattr(cst, "TemplatedStringText", None), cst.Integer,
-    cst.Float, cst.Imaginary, cst.Comment,
-) if kind is not None)  # t-strings: libcst 1.8.4 and newer
+_TOKENS = (
+    cst.Name, cst.SimpleString, cst.FormattedStringText, cst.TemplatedStringText, cst.Integer, cst.Float,
+    cst.Imaginary, cst.Comment,
+)
 
 
 def _token_texts(node: cst.CSTNode) -> list[str]:
