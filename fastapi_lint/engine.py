@@ -164,7 +164,7 @@ class _Dispatcher:
         # commas, brackets...: two thirds of the nodes) are not walked. A lambda whose body
         # is such a subtree (``lambda: 0``) is left without its body entered: nothing in it
         # could have asked the context anything.
-        skipped = prunable(node_types_named((*visits, *leaves)) | followed_types)
+        skipped = prunable(node_types_named(frozenset((*visits, *leaves))) | followed_types)
 
         def visit(node: cst.CSTNode) -> None:
             kind = type(node)

@@ -149,9 +149,11 @@ def apply(module: cst.Module, fixes: list[Fix]) -> cst.Module:
 
         items = [ImportItem(i.module, i.name) for i in sorted(imports, key=lambda i: (i.module, i.name or ""))]
         indent = fixed.default_indent
-        if not _INDENT.fullmatch(indent):  # see _parsing_config: the visitor parses with the module's settings
-            fixed = fixed.with_changes(default_indent="    ")
-        fixed = fixed.visit(AddImportsVisitor(CodemodContext(), items)).with_changes(default_indent=indent)
+        if _INDENT.fullmatch(indent):
+            return fixed.visit(AddImportsVisitor(CodemodContext(), items))
+        # See _parsing_config: the visitor parses the imports with the module's settings.
+        fixed = fixed.with_changes(default_indent="    ").visit(AddImportsVisitor(CodemodContext(), items))
+        return fixed.with_changes(default_indent=indent)
     return fixed
 
 

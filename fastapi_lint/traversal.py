@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import libcst as cst
 
@@ -118,6 +118,7 @@ def is_node_type(kind: type) -> bool:
 _ANY: frozenset[type] | None = None  # a field whose annotation we cannot read: may hold anything
 
 
+@functools.cache
 def _node_types() -> frozenset[type]:
     found, pending = set(), [cst.CSTNode]
     while pending:
@@ -198,7 +199,7 @@ def fields_to_walk(kind: type, fields: tuple[str, ...], skipped: frozenset[type]
     return tuple(name for name in fields if types.get(name, _ANY) is None or not types[name] <= skipped)
 
 
-def node_types_named(names: Iterable[str]) -> frozenset[type]:
+@functools.cache
+def node_types_named(names: frozenset[str]) -> frozenset[type]:
     """The node types with these class names (a visitor's ``visit_<Name>`` methods)."""
-    wanted = set(names)
-    return frozenset(kind for kind in _node_types() if kind.__name__ in wanted)
+    return frozenset(kind for kind in _node_types() if kind.__name__ in names)

@@ -185,12 +185,12 @@ class PydanticV1Rule(Rule):
         generating its code: every ``if`` of a file is asked, by each rule of this base."""
         if self.ctx.module is None:
             return False
+        # By id: the tree outlives the context, so an id stays its node's.
         answers = self.ctx.__dict__.setdefault("_pydantic_compat_tests", {})
         found = answers.get(id(test))
         if found is None:
-            mentioned = any(word in text for text in _token_texts(test) for word in COMPAT_TEST_WORDS)
-            found = answers[id(test)] = (test, mentioned)  # the test kept: its id stays its own
-        return found[1]
+            found = answers[id(test)] = any(word in text for text in _token_texts(test) for word in COMPAT_TEST_WORDS)
+        return found
 
     # ------------------------------------------------------------ models
 
