@@ -527,7 +527,7 @@ def _lint(
 
     _at("while reading the file's facts")
     model = ModuleModel(facts, project)
-    view = FileView(model, text)  # what the facts tell, before any libcst parse
+    view = FileView(model, text, options.extend_blocking_calls)  # what the facts tell, before any libcst parse
     wanted = []
     for cls in rule_classes:
         _at(_in_rule(cls))

@@ -161,6 +161,30 @@ def dotted_of(node: ast.AST) -> str | None:
     return None
 
 
+INCOMPLETE = "*"  # the last line of ``ModuleFacts.call_sites`` when some calls were not seen
+
+
+_MAX_CHAINED = 16  # methods of call results in one callee: deeper chains make the sites INCOMPLETE
+
+
+def call_spelling(func: ast.AST) -> str | None:
+    """The callee of a call as rules resolve it: a dotted name (``requests.get``), or a method
+    of what a call returns, ``()`` marking the call (``httpx.Client().get``,
+    ``Path().read_text``); None for any other callee (``handlers[0]``), which no rule resolves;
+    INCOMPLETE for a chain of more than ``_MAX_CHAINED`` calls (each call of a chain has its
+    own callee, so spelling them all would take the square of its length)."""
+    methods = []
+    while isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+        if len(methods) == _MAX_CHAINED:
+            return INCOMPLETE
+        methods.append(func.attr)
+        func = func.value.func
+    dotted = dotted_of(func)
+    if dotted is None:
+        return None
+    return dotted + "".join(f"().{method}" for method in reversed(methods))
+
+
 # ---------------------------------------------------------------- bindings
 
 
@@ -260,6 +284,14 @@ class ModuleFacts:
     # of the whole module (``positions.py``). One string, not a list of ints: every worker
     # holds every module's decoded facts.
     statement_lines: str = ""
+    # The calls ``FunctionFacts.callees`` does not hold, one ``scope<TAB>callee`` line each
+    # (first seen first, no repeats): those outside a def's body (module level, class bodies,
+    # decorators, defaults) and those whose callee is a method of a call's result
+    # (``httpx.Client().get``: ``call_spelling``). With the callees, every call whose callee
+    # a rule can resolve: ``FileView.call_sites``. One string for the reason above.
+    call_sites: str = ""
+    # A string literal holds ``://`` and ``@``: perhaps a URL with a password (FAPI403).
+    url_literal: bool = False
 
     def qualname_of_key(self, key: str) -> str:
         return f"{self.module}.{key.replace('/', '.')}" if self.module else key.replace("/", ".")
@@ -390,8 +422,9 @@ def extract_facts(source: bytes | str, module: str, is_package: bool = False) ->
         return facts
     try:
         _Extractor(facts).run(tree)
-    except RecursionError:
-        pass  # keep what was collected before the nesting got too deep
+    except RecursionError:  # keep what was collected before the nesting got too deep
+        facts.call_sites += f"\n{INCOMPLETE}"  # ... but no rule may take it for every call
+        facts.url_literal = True
     facts.statement_lines = " ".join(str(_first_line(stmt)) for stmt in tree.body)
     return facts
 
@@ -406,10 +439,15 @@ class _Extractor:
         self.keys = DefKeys()
         # Local names of interesting callables imported under another name (``Depends as D``).
         self.call_aliases: set[str] = set()
+        self.call_sites: dict[str, None] = {}  # ``scope<TAB>callee`` (ModuleFacts.call_sites)
+        self.incomplete = False  # a call was left out of them
 
     def run(self, tree: ast.Module) -> None:
         self.facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
-        self.body(tree.body, MODULE_SCOPE, None)
+        try:
+            self.body(tree.body, MODULE_SCOPE, None)
+        finally:
+            self.facts.call_sites = "\n".join([*self.call_sites, *([INCOMPLETE] if self.incomplete else [])])
 
     def bind(self, scope: str, name: str, binding: Binding) -> None:
         self.facts.scopes[scope].bindings[name] = binding
@@ -539,6 +577,12 @@ class _Extractor:
                 callee = dotted_of(sub.func)
                 if func is not None and callee:
                     func.callees[callee] = None
+                else:
+                    spelled = callee or call_spelling(sub.func)
+                    if spelled == INCOMPLETE:
+                        self.incomplete = True
+                    elif spelled is not None:
+                        self.call_sites[f"{scope}\t{spelled}"] = None
                 if callee and (callee.rsplit(".", 1)[-1] in INTERESTING_CALLS or callee in self.call_aliases):
                     value = summarise(sub)
                     self.facts.calls.append(ScopedCall(scope, value))
@@ -550,6 +594,10 @@ class _Extractor:
             elif kind is ast.NamedExpr:
                 if isinstance(sub.target, ast.Name):
                     self.bind(scope, sub.target.id, Binding("value", value=summarise(sub.value)))
+            elif kind is ast.Constant:
+                value = sub.value
+                if type(value) is str and "@" in value and "://" in value:
+                    self.facts.url_literal = True
             elif func is None:
                 continue
             elif kind is ast.Attribute:

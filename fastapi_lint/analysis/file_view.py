@@ -14,24 +14,116 @@ a string does not.
 from __future__ import annotations
 
 import itertools
+import re
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import cached_property
 
-from fastapi_lint.analysis.facts import CallValue, ClassFacts, Const, FString, Lambda, ModuleFacts, Ref, Seq, Subscript, Value
+from fastapi_lint.analysis.facts import (
+    INCOMPLETE, CallValue, ClassFacts, Const, FString, Lambda, ModuleFacts, Ref, Seq, Subscript, Value,
+)
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.qualnames import canonical, package_aliases
 from fastapi_lint.analysis.resolution import UNKNOWN, Symbol
 from fastapi_lint.project import Project, query
 
 
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """A call of the file, as the facts recorded it (each callee once per scope)."""
+
+    scope: str  # the scope its names resolve in
+    function: str | None  # key of the innermost def whose body holds it (class bodies are seen through)
+    callee: str  # ``facts.call_spelling``: ``requests.get``, ``self.client.get``, ``httpx.Client().get``
+
+    @property
+    def method(self) -> str | None:
+        """The attribute called (``get`` of ``client.get``); None for a plain name."""
+        head, dot, attr = self.callee.rpartition(".")
+        return attr if dot else None
+
+
 class FileView:
-    def __init__(self, model: ModuleModel, text: str = ""):
+    def __init__(self, model: ModuleModel, text: str = "", extend_blocking_calls: frozenset[str] = frozenset()):
         self.model = model
         self.facts: ModuleFacts = model.facts
         self.project = model.project
-        # The decoded source: only for rules about comments (``# noqa``), which facts do not keep.
+        # The decoded source: for rules about comments (``# noqa``), which facts do not keep,
+        # and for syntax a rule needs written in the file itself (``keyword_argument``).
         self.text = text
+        self.extend_blocking_calls = extend_blocking_calls  # the `extend-blocking-calls` setting
+        self._callees: dict[tuple[str, str], Symbol | None] = {}
+
+    # ------------------------------------------------------------ calls
+
+    @cached_property
+    def call_sites(self) -> tuple[CallSite, ...] | None:
+        """Every call whose callee a rule can resolve (``FileContext.callee``), each callee once
+        per scope; None when the facts could not see them all (nesting too deep)."""
+        facts = self.facts
+        sites = [CallSite(key, key, callee) for key, function in facts.functions.items()
+                 for callee in function.callees]
+        for line in facts.call_sites.split("\n") if facts.call_sites else ():
+            if line == INCOMPLETE:
+                return None
+            scope, _, callee = line.partition("\t")
+            sites.append(CallSite(scope, self._function_holding(scope), callee))
+        return tuple(sites)
+
+    def _function_holding(self, scope: str) -> str | None:
+        scopes, functions = self.facts.scopes, self.facts.functions
+        while scope and scope not in functions:
+            found = scopes.get(scope)
+            if found is None or not found.is_class:
+                return None
+            scope = found.parent or ""
+        return scope or None
+
+    def any_call(self, test: Callable[[CallSite], bool]) -> bool:
+        """Whether a call of the file passes ``test`` (True when the facts missed calls)."""
+        sites = self.call_sites
+        return sites is None or any(test(site) for site in sites)
+
+    def callee(self, site: CallSite) -> Symbol | None:
+        """What the call calls, as ``FileContext.callee`` resolves it in the libcst pass."""
+        key = (site.scope, site.callee)
+        try:
+            return self._callees[key]
+        except KeyError:
+            found = self._callees[key] = callee_symbol(self.project, self.facts, site.scope, site.callee)
+            return found
+
+    def qualname(self, site: CallSite) -> str | None:
+        """The callee's qualified name, as ``FileContext.qualname(call.func)`` gives it."""
+        if "(" in site.callee:
+            return None  # ``FileContext.qualname`` resolves name chains only
+        symbol = self.callee(site)
+        return canonical(symbol.qualname) if symbol is not None and symbol.qualname else None
+
+    def is_async(self, site: CallSite) -> bool:
+        """Whether the call is in the body of an ``async def`` (or of a lambda in one)."""
+        function = self.facts.functions.get(site.function) if site.function else None
+        return function is not None and function.is_async
+
+    # ------------------------------------------------------------ syntax in the file itself
+
+    def keyword_argument(self, *names: str, value: str | None = None) -> bool:
+        """Whether the file may pass one of ``names`` as a keyword argument (``prefix=``; with
+        ``value``, a keyword written with exactly that value: ``debug=True``). Read from the
+        text, comments and strings included: only for what a rule needs written in this file
+        (a keyword cannot reach a call from another module)."""
+        text = self.text
+        if not any(name in text for name in names):
+            return False
+        return _keyword_pattern(names, value).search(text) is not None
+
+    def mentions_word(self, *words: str) -> bool:
+        """Whether one of ``words`` is written in the file as a whole word (an attribute or a
+        name a rule needs written here), comments and strings included."""
+        text = self.text
+        present = [word for word in words if word in text]
+        return bool(present) and _word_pattern(tuple(sorted(present))).search(text) is not None
 
     # ------------------------------------------------------------ structure
 
@@ -104,6 +196,43 @@ class FileView:
         if any(_under(target, wanted) for target in targets):
             return True
         return _imports_reach(self.project, tuple(sorted(targets)), wanted)
+
+
+def callee_symbol(project: Project, facts: ModuleFacts, scope: str, callee: str) -> Symbol | None:
+    """What a call spelled ``callee`` (``facts.call_spelling``) calls, resolved in ``scope``:
+    a name chain as ``Project.resolve`` reads it, and a method of a call's result
+    (``httpx.Client().get``) on the class that call returns, as ``FileContext.callee``."""
+    inner, marked, method = callee.rpartition("().")
+    if not marked:
+        return project.resolve(facts, scope, callee)
+    receiver = project.result_type_of_callee(callee_symbol(project, facts, scope, inner))
+    return Symbol(receiver_type=receiver, attr=method) if receiver else None
+
+
+# Between a call's `(` or `,` and a keyword: blanks, comments, line continuations.
+_GAP = r"(?:\s|#[^\r\n]*(?:\r\n?|\n)|\\(?:\r\n?|\n))*"
+_KEYWORD_PATTERNS: dict[tuple[tuple[str, ...], str | None], re.Pattern[str]] = {}
+
+
+def _keyword_pattern(names: tuple[str, ...], value: str | None) -> re.Pattern[str]:
+    key = (names, value)
+    found = _KEYWORD_PATTERNS.get(key)
+    if found is None:
+        alternatives = "|".join(re.escape(name) for name in sorted(names))
+        after = f"{_GAP}{re.escape(value)}(?![\\w])" if value is not None else "(?!=)"
+        found = _KEYWORD_PATTERNS[key] = re.compile(rf"[(,]{_GAP}(?:{alternatives}){_GAP}={after}")
+    return found
+
+
+_WORD_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    found = _WORD_PATTERNS.get(words)
+    if found is None:
+        alternatives = "|".join(re.escape(word) for word in words)
+        found = _WORD_PATTERNS[words] = re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
+    return found
 
 
 def _under(target: str, packages: tuple[str, ...]) -> bool:

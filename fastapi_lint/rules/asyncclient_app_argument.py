@@ -41,7 +41,7 @@ class AsyncClientAppArgument(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.may_use("httpx")
+        return view.keyword_argument("app") and view.may_use("httpx")
 
     def visit_Call(self, node: cst.Call) -> None:
         if call_keyword(node, "app") is None:

@@ -13,6 +13,7 @@ from fastapi_lint.data.blocking_calls import (
 from fastapi_lint.fixes import Fix, Import, annotation_fix
 from fastapi_lint.analysis.qualnames import as_imported, canonical
 from fastapi_lint.analysis.file_view import FileView
+from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.rule import Applicability, Rule, Severity
 
 
@@ -27,15 +28,14 @@ class BlockingCallInAsync(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.has_async_functions
+        project, declared = view.project, view.extend_blocking_calls
+        return view.has_async_functions and view.any_call(
+            lambda site: view.is_async(site) and _blocking(project, declared, view.callee(site))[1] is not None)
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.ctx.in_async_function():
             return  # nested plain def / lambda run elsewhere (threadpool, executor)
-        callee = self.ctx.callee(node)
-        if callee is None:
-            return
-        spelled, advice = self._blocking(callee)
+        spelled, advice = _blocking(self.ctx.project, self.ctx.extend_blocking_calls, self.ctx.callee(node))
         if advice is None or self.ctx.outside_server():
             return  # not blocking, or a test's / a script's code: no server loop to stall
         flag = NONBLOCKING_WITH_FLAG.get(spelled)
@@ -58,28 +58,31 @@ class BlockingCallInAsync(Rule):
         sleep = call.with_changes(func=cst.Attribute(cst.Name("asyncio"), cst.Name("sleep")))
         return Fix.replace(call, cst.Await(sleep), unsafe=True, imports=[Import("asyncio")])
 
-    def _blocking(self, callee) -> tuple[str, str | None]:
-        declared = self.ctx.extend_blocking_calls
-        if callee.receiver_type is not None:
-            spelled = f"{callee.receiver_type.rsplit('.', 1)[-1]}.{callee.attr}"
-            advice = blocking_method_advice(callee.receiver_type, callee.attr)
-            if advice is None and declared and self._declared_method(callee.receiver_type, callee.attr):
-                advice = DECLARED_ADVICE
-            return spelled, advice
-        if callee.qualname is None:
-            return "", None
-        qualname = canonical(callee.qualname)
-        advice = BLOCKING_FUNCTIONS.get(qualname)
-        if advice is None and (qualname in declared or callee.qualname in declared):
-            advice = DECLARED_ADVICE
-        return qualname.removeprefix("builtins."), advice
 
-    def _declared_method(self, receiver_type: str, method: str) -> bool:
-        """``mylib.Client.fetch`` in `extend-blocking-calls`: ``fetch`` on an instance of
-        ``mylib.Client`` or of a project class deriving from it."""
-        classes = frozenset(name.rpartition(".")[0] for name in self.ctx.extend_blocking_calls
-                            if name.rpartition(".")[2] == method)
-        return bool(classes) and self.ctx.project.is_subclass(receiver_type, classes)
+def _blocking(project, declared: frozenset[str], callee: Symbol | None) -> tuple[str, str | None]:
+    """How to spell the callee, and the advice when it blocks (None when it does not)."""
+    if callee is None:
+        return "", None
+    if callee.receiver_type is not None:
+        spelled = f"{callee.receiver_type.rsplit('.', 1)[-1]}.{callee.attr}"
+        advice = blocking_method_advice(callee.receiver_type, callee.attr)
+        if advice is None and declared and _declared_method(project, declared, callee.receiver_type, callee.attr):
+            advice = DECLARED_ADVICE
+        return spelled, advice
+    if callee.qualname is None:
+        return "", None
+    qualname = canonical(callee.qualname)
+    advice = BLOCKING_FUNCTIONS.get(qualname)
+    if advice is None and (qualname in declared or callee.qualname in declared):
+        advice = DECLARED_ADVICE
+    return qualname.removeprefix("builtins."), advice
+
+
+def _declared_method(project, declared: frozenset[str], receiver_type: str, method: str) -> bool:
+    """``mylib.Client.fetch`` in `extend-blocking-calls`: ``fetch`` on an instance of
+    ``mylib.Client`` or of a project class deriving from it."""
+    classes = frozenset(name.rpartition(".")[0] for name in declared if name.rpartition(".")[2] == method)
+    return bool(classes) and project.is_subclass(receiver_type, classes)
 
 
 def _names(expr: cst.BaseExpression, name: str) -> bool:

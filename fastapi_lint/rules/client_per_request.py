@@ -10,6 +10,7 @@ from fastapi_lint.analysis.facts import CallValue, Ref
 from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.analysis.qualnames import as_imported, canonical
 from fastapi_lint.analysis.file_view import FileView
+from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.rule import Rule, Severity
 
 
@@ -31,7 +32,10 @@ class ClientPerRequest(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.may_use("httpx", "aiohttp")
+        model, project = view.model, view.project
+        return view.any_call(lambda site: site.function is not None
+                             and _client_class(project, view.callee(site)) is not None
+                             and (model.is_endpoint(site.function) or model.is_dependency(site.function)))
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -44,15 +48,11 @@ class ClientPerRequest(Rule):
         role = self._role(function)
         if role is None:
             return
-        callee = self.ctx.callee(node)
-        if callee is None or callee.receiver_type is not None or callee.qualname is None:
+        found = _client_class(self.ctx.project, self.ctx.callee(node))
+        if found is None:
             return
-        qualname = canonical(callee.qualname)
-        spelled = HTTP_CLIENT_CLASSES.get(qualname)
-        if spelled is None:
-            if not self.ctx.project.is_subclass(qualname, _CLIENT_CLASSES):
-                return
-            spelled = dotted_name(node.func) or qualname
+        qualname, spelled = found
+        spelled = spelled or dotted_name(node.func) or qualname
         self.report(
             node,
             as_imported(f"`{spelled}()` is created on every call of {role} `{function.name.value}`, paying a new "
@@ -91,3 +91,15 @@ class ClientPerRequest(Rule):
             if symbol is not None and symbol.qualname and canonical(symbol.qualname) in _CACHE_DECORATORS:
                 return True
         return False
+
+
+def _client_class(project, callee: Symbol | None) -> tuple[str, str | None] | None:
+    """``(qualname, spelling)`` when the call creates an HTTP client (the spelling is None for
+    a project subclass: the call's own is shown), else None."""
+    if callee is None or callee.receiver_type is not None or callee.qualname is None:
+        return None
+    qualname = canonical(callee.qualname)
+    spelled = HTTP_CLIENT_CLASSES.get(qualname)
+    if spelled is None and not project.is_subclass(qualname, _CLIENT_CLASSES):
+        return None
+    return qualname, spelled

@@ -24,7 +24,7 @@ class DebugEnabled(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.may_use("fastapi", "starlette")
+        return view.keyword_argument("debug", value="True") and view.may_use("fastapi", "starlette")
 
     # `if in_debug_mode(): app = FastAPI(debug=True)` is already a switch: only an app that is
     # in debug mode whatever the environment is flagged.

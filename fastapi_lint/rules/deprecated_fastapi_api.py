@@ -34,9 +34,7 @@ class DeprecatedFastAPIAPI(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.may_use("fastapi", "starlette") or view.mentions(
-            "regex", "example", "root_path", "lifespan", *DEPRECATED_NAME_TAILS
-        )
+        return view.keyword_argument(*_KEYWORDS, "lifespan") or view.mentions_word(*DEPRECATED_NAME_TAILS)
 
     def __init__(self, ctx):
         super().__init__(ctx)

@@ -27,17 +27,19 @@ from fastapi_lint.data.security import (
     SECRET_MIDDLEWARE,
 )
 from fastapi_lint.analysis.dependencies import SETTINGS_CLASSES
-from fastapi_lint.analysis.facts import CallValue, Const, ModuleFacts, Ref, Seq, Subscript
+from fastapi_lint.data.fastapi_names import MIDDLEWARE_WRAPPER
+from fastapi_lint.analysis.facts import CallValue, Const, Ref, Subscript
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name, literal_value
 from fastapi_lint.analysis.resolution import Symbol
-from fastapi_lint.analysis.file_view import FileView, packages_of
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.middleware import middleware_call
 
 _MIDDLEWARE_CLASSES = frozenset(SECRET_MIDDLEWARE)
 _SECRET_BASES = frozenset(SECRET_CLASS_ATTRIBUTES)
 _SECRET_ATTRIBUTES = frozenset().union(*SECRET_CLASS_ATTRIBUTES.values())
-_SECRET_PACKAGES = packages_of([*SECRET_FUNCTIONS, *SECRET_MIDDLEWARE, *SECRET_CLASS_ATTRIBUTES])
+# Calls that take a secret: `add_middleware(...)` and these (``middleware_call``'s forms).
+_SINK_CALLS = frozenset({*SECRET_FUNCTIONS, *SECRET_MIDDLEWARE, MIDDLEWARE_WRAPPER})
 
 
 def is_test_file(path: str) -> bool:
@@ -63,7 +65,10 @@ class HardcodedSecret(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.may_use(*_SECRET_PACKAGES, "pydantic", "pydantic_settings") or _has_url_literal(view.facts)
+        if view.facts.url_literal:
+            return True  # perhaps a database URL with its password
+        return _secret_attribute_or_field(view) or view.any_call(lambda site: site.method == "add_middleware" or (
+            view.qualname(site) in _SINK_CALLS))
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -306,23 +311,15 @@ def is_secret_field(name: str) -> bool:
     return any(w in lowered for w in SECRET_FIELD_WORDS) and not any(w in lowered for w in NOT_SECRET_FIELD_WORDS)
 
 
-def _has_url_literal(facts: ModuleFacts) -> bool:
-    """Whether a string with ``://`` and ``@`` is bound, passed or defaulted somewhere the facts see."""
-    def found(value, depth=0) -> bool:
-        if depth > 6 or value is None:
-            return False
-        if isinstance(value, Const):
-            return isinstance(value.value, str) and "://" in value.value and "@" in value.value
-        if isinstance(value, CallValue):
-            return any(found(v, depth + 1) for v in value.args) or any(found(v, depth + 1) for _, v in value.kwargs)
-        if isinstance(value, Seq):
-            return any(found(v, depth + 1) for v in value.items)
-        return False
-
-    for scope in facts.scopes.values():
-        if any(found(binding.value) for binding in scope.bindings.values()):
+def _secret_attribute_or_field(view: FileView) -> bool:
+    """Whether a class binds a secret attribute of a base the rule knows, or a secret-like
+    settings field (what ``_class_attribute`` and ``_settings_field`` look at)."""
+    facts, project = view.facts, view.project
+    for klass in facts.classes.values():
+        names = facts.scopes[klass.key].bindings if klass.key in facts.scopes else {}
+        if any(name in _SECRET_ATTRIBUTES for name in names):
             return True
-    for function in facts.functions.values():
-        if any(found(param.default) for param in function.params):
+        if any(is_secret_field(name) for name in names) and project.is_subclass(
+                facts.qualname_of_key(klass.key), SETTINGS_CLASSES):
             return True
-    return any(found(scoped.call) for scoped in facts.calls)
+    return False

@@ -31,15 +31,14 @@ class HttpCallWithoutTimeout(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.may_use("requests", "httpx")
+        project = view.project
+        return view.any_call(lambda site: _kind(project, view.callee(site)) is not None)
 
     def visit_Call(self, node: cst.Call) -> None:
         if any(arg.star == "**" for arg in node.args):
             return  # **kwargs may carry the timeout
         callee = self.ctx.callee(node)
-        if callee is None:
-            return
-        kind = self._kind(callee)
+        kind = _kind(self.ctx.project, callee)
         if kind is None or self.ctx.outside_server():
             return  # not an HTTP call, or a test's / a script's: no server waits on it
         library, spelled = kind
@@ -66,29 +65,6 @@ class HttpCallWithoutTimeout(Rule):
             "pass `timeout=` (e.g. `timeout=10`)",
         )
 
-    def _kind(self, callee: Symbol) -> tuple[str, str] | None:
-        """``(library, spelling)`` when the call is a requests/httpx call this rule checks."""
-        project = self.ctx.project
-        if callee.receiver_type is not None:
-            receiver = canonical(callee.receiver_type)
-            short = receiver.rsplit(".", 1)[-1]
-            # Exact class only: a project subclass of Session often sets a default timeout.
-            if callee.attr in REQUESTS_SESSION_METHODS and receiver in REQUESTS_SESSION_CLASSES:
-                return "requests", f"Session.{callee.attr}"
-            if callee.attr in HTTPX_CLIENT_METHODS and project.is_subclass(receiver, HTTPX_CLIENT_CLASSES):
-                return "httpx", f"{short}.{callee.attr}"
-            return None
-        if callee.qualname is None:
-            return None
-        qualname = canonical(callee.qualname)
-        if qualname in REQUESTS_FUNCTIONS:
-            return "requests", qualname.replace("requests.api.", "requests.")
-        if qualname in HTTPX_FUNCTIONS:
-            return "httpx", qualname
-        if qualname in HTTPX_CLIENT_CLASSES:
-            return "httpx", HTTP_CLIENT_CLASSES.get(qualname, qualname)
-        return None
-
     @staticmethod
     def _positional_timeout(node: cst.Call, callee: Symbol) -> bool:
         """``session.request(method, url, params, data, headers, cookies, files, auth, timeout)``
@@ -99,3 +75,28 @@ class HttpCallWithoutTimeout(Rule):
         if any(arg.star == "*" for arg in positional):
             return True
         return len(positional) > REQUESTS_SESSION_REQUEST_TIMEOUT_INDEX
+
+
+def _kind(project, callee: Symbol | None) -> tuple[str, str] | None:
+    """``(library, spelling)`` when the call is a requests/httpx call this rule checks."""
+    if callee is None:
+        return None
+    if callee.receiver_type is not None:
+        receiver = canonical(callee.receiver_type)
+        short = receiver.rsplit(".", 1)[-1]
+        # Exact class only: a project subclass of Session often sets a default timeout.
+        if callee.attr in REQUESTS_SESSION_METHODS and receiver in REQUESTS_SESSION_CLASSES:
+            return "requests", f"Session.{callee.attr}"
+        if callee.attr in HTTPX_CLIENT_METHODS and project.is_subclass(receiver, HTTPX_CLIENT_CLASSES):
+            return "httpx", f"{short}.{callee.attr}"
+        return None
+    if callee.qualname is None:
+        return None
+    qualname = canonical(callee.qualname)
+    if qualname in REQUESTS_FUNCTIONS:
+        return "requests", qualname.replace("requests.api.", "requests.")
+    if qualname in HTTPX_FUNCTIONS:
+        return "httpx", qualname
+    if qualname in HTTPX_CLIENT_CLASSES:
+        return "httpx", HTTP_CLIENT_CLASSES.get(qualname, qualname)
+    return None

@@ -15,7 +15,7 @@ from fastapi_lint.data.security import (
     METRIC_METHODS,
 )
 from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_name, local_bindings
-from fastapi_lint.analysis.file_view import FileView, packages_of
+from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import FileContext, Rule, Severity
 from fastapi_lint.analysis.middleware import UNKNOWN, constant_value
 
@@ -212,7 +212,7 @@ class JwtDecodeUnverified(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.may_use(*packages_of(JWT_DECODERS))
+        return view.any_call(lambda site: view.qualname(site) in JWT_DECODERS)
 
     def __init__(self, ctx):
         super().__init__(ctx)

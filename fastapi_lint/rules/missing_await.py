@@ -34,7 +34,25 @@ class MissingAwait(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.has_async_functions
+        project, model, facts = view.project, view.model, view.facts
+        sessions: dict[str, frozenset[str]] = {}
+
+        def may_be_coroutine(site) -> bool:
+            if not view.is_async(site):
+                return False
+            function = facts.functions[site.function]
+            if site.method is None and "(" not in site.callee and any(p.name == site.callee for p in function.params):
+                return True  # perhaps the middleware's `call_next`
+            receiver, _, method = site.callee.rpartition(".")
+            if method in ASYNC_SESSION_COROUTINES and receiver.isidentifier():
+                if site.function not in sessions:
+                    sessions[site.function] = _session_params(project, model, site.function, function)
+                if _session_receiver(project, facts, site.function, site.scope, receiver, sessions[site.function]):
+                    return True
+            callee = view.callee(site)
+            return callee is not None and _coroutine_callee(project, callee)
+
+        return view.has_async_functions and view.any_call(may_be_coroutine)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -53,13 +71,7 @@ class MissingAwait(Rule):
         function = model.function(key)
         if function is None:
             return
-        sessions: frozenset[str] = frozenset()
-        if model.is_endpoint(key) or model.is_dependency(key):
-            project = self.ctx.project
-            sessions = frozenset(
-                param.name for param in signature(project, model.facts, function)
-                if param_session_kind(project, param) == ASYNC
-            )
+        sessions = _session_params(self.ctx.project, model, key, function)
         self._functions[key] = (self._call_next_param(key, function), sessions)
 
     def _call_next_param(self, key: str, function) -> str | None:
@@ -238,20 +250,15 @@ class MissingAwait(Rule):
         if session is not None:
             return session
         callee = self.ctx.callee(call)
-        if callee is None:
+        if callee is None or not _coroutine_callee(self.ctx.project, callee):
             return None
         if callee.receiver_type is not None:
-            methods = self._methods_of(callee.receiver_type)
-            if methods is None or callee.attr not in methods:
-                return None
             func = call.func
             receiver = func.value if isinstance(func, cst.Attribute) else None
             if isinstance(receiver, cst.Name):
                 return f"{receiver.value}.{callee.attr}"
             return f"{callee.receiver_type.rsplit('.', 1)[-1]}.{callee.attr}"
-        if callee.qualname is not None and canonical(callee.qualname) in COROUTINE_FUNCTIONS:
-            return dotted_name(call.func) or canonical(callee.qualname)
-        return None
+        return dotted_name(call.func) or canonical(callee.qualname)
 
     def _is_call_next(self, call: cst.Call) -> bool:
         func = call.func
@@ -272,23 +279,49 @@ class MissingAwait(Rule):
             return None
         receiver = func.value.value
         _, sessions = self._current()
-        kind = self._bound_here(receiver)
-        if kind == "param" and receiver in sessions:
-            return f"{receiver}.{func.attr.value}"
-        if kind == "param":
-            return None  # its annotation, if any, is read through COROUTINE_METHODS
-        if symbol_session_kind(self.ctx.project, self.ctx.resolve(func.value)) == ASYNC:
+        function = self.ctx.function_node
+        key = self.ctx.key_of(function) if isinstance(function, cst.FunctionDef) else None
+        if _session_receiver(self.ctx.project, self.ctx.model.facts, key, self.ctx.scope_key, receiver, sessions):
             return f"{receiver}.{func.attr.value}"
         return None
 
-    def _methods_of(self, type_qualname: str) -> frozenset[str] | None:
-        qualname = canonical(type_qualname)
-        if qualname in COROUTINE_METHODS:
-            return COROUTINE_METHODS[qualname]
-        for known, methods in COROUTINE_METHODS.items():
-            if self.ctx.project.is_subclass(qualname, frozenset({known})):
-                return methods
-        return None
+
+def _session_params(project, model, key: str, function) -> frozenset[str]:
+    """The parameters of an endpoint or dependency that its signature makes ``AsyncSession``s
+    through a dependency."""
+    if not (model.is_endpoint(key) or model.is_dependency(key)):
+        return frozenset()
+    return frozenset(param.name for param in signature(project, model.facts, function)
+                     if param_session_kind(project, param) == ASYNC)
+
+
+def _session_receiver(project, facts, key: str | None, scope: str, receiver: str, sessions: frozenset[str]) -> bool:
+    """Whether ``receiver`` (a plain name, in the def ``key``, resolved in ``scope``) is an
+    ``AsyncSession``: one of the def's ``sessions`` parameters, or bound to one elsewhere."""
+    bindings = facts.scopes[key].bindings if key in facts.scopes else {}
+    binding = bindings.get(receiver)
+    if binding is not None and binding.kind == "param":
+        return receiver in sessions  # an annotated one is read through COROUTINE_METHODS
+    return symbol_session_kind(project, project.resolve(facts, scope, receiver)) == ASYNC
+
+
+def _coroutine_callee(project, callee) -> bool:
+    """Whether calling ``callee`` returns a coroutine: a coroutine method of a known class (or
+    of a project subclass), ``asyncio.sleep``."""
+    if callee.receiver_type is not None:
+        methods = _methods_of(project, callee.receiver_type)
+        return methods is not None and callee.attr in methods
+    return callee.qualname is not None and canonical(callee.qualname) in COROUTINE_FUNCTIONS
+
+
+def _methods_of(project, type_qualname: str) -> frozenset[str] | None:
+    qualname = canonical(type_qualname)
+    if qualname in COROUTINE_METHODS:
+        return COROUTINE_METHODS[qualname]
+    for known, methods in COROUTINE_METHODS.items():
+        if project.is_subclass(qualname, frozenset({known})):
+            return methods
+    return None
 
 
 # Attributes of a coroutine object itself: using them is deliberate, not a missing await.

@@ -18,6 +18,8 @@ from fastapi_lint.analysis.pydantic import PydanticV1Rule
 
 # ---------------------------------------------------------------- FAPI601
 
+_METHODS = frozenset(INSTANCE_METHODS) | frozenset(CLASS_METHODS)
+
 
 class PydanticV1Method(PydanticV1Rule):
     code = "FAPI601"
@@ -30,7 +32,7 @@ class PydanticV1Method(PydanticV1Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.may_use("pydantic", "pydantic_settings", "sqlmodel")
+        return view.any_call(lambda site: site.method in _METHODS) and view.may_use("pydantic", "pydantic_settings", "sqlmodel")
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

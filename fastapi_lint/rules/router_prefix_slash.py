@@ -39,7 +39,7 @@ class RouterPrefixSlash(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions("prefix") or view.may_use("fastapi", "starlette")
+        return view.keyword_argument("prefix") and (view.mentions("prefix") or view.may_use("fastapi", "starlette"))
 
     def visit_Call(self, node: cst.Call) -> None:
         arg = call_keyword(node, "prefix")

@@ -44,7 +44,7 @@ class StaticFilesProjectRoot(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.may_use("starlette.staticfiles", "fastapi.staticfiles")
+        return view.keyword_argument("directory") and view.may_use("starlette.staticfiles", "fastapi.staticfiles")
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.ctx.function_node is None and self.ctx.scope_key == "" and len(node.targets) == 1:

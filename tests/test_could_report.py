@@ -1,0 +1,132 @@
+"""``Rule.could_report`` only saves work: skipping the libcst parse of a file where no rule
+could report must never lose a finding. Every fixture project is linted with all rules, once
+as the engine does and once with every rule claiming it could report everywhere; the
+findings must be the same. The reading of calls and written syntax the answers rest on
+(``FileView``) is checked on its own below."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fastapi_lint.analysis.facts import extract_facts
+from fastapi_lint.analysis.file_view import CallSite, FileView
+from fastapi_lint.analysis.model import ModuleModel
+from fastapi_lint.api import lint_paths
+from fastapi_lint.config import Settings
+from fastapi_lint.project import Project
+from fastapi_lint.rules import ALL_RULES
+
+from conftest import FIXTURES
+
+
+def _findings(root: Path) -> list[tuple]:
+    result = lint_paths([root], Settings(root=root, select=("ALL",)))
+    return sorted((d.path, d.start.line, d.start.column, d.code, d.message) for d in result.diagnostics)
+
+
+def _project_dirs() -> list[Path]:
+    return sorted(p for p in FIXTURES.iterdir() if p.is_dir() and any(p.rglob("*.py")))
+
+
+@pytest.mark.parametrize("root", _project_dirs(), ids=lambda p: p.name)
+def test_skipping_files_no_rule_could_report_in_loses_nothing(root: Path, monkeypatch) -> None:
+    filtered = _findings(root)
+    for rule in ALL_RULES.values():
+        monkeypatch.setattr(rule, "could_report", classmethod(lambda cls, view: True))
+    assert filtered == _findings(root)
+
+
+def _view(source: str, text: str | None = None) -> FileView:
+    facts = extract_facts(source, "app.main")
+    project = Project({"app.main": facts})
+    return FileView(ModuleModel(facts, project), source if text is None else text)
+
+
+def _sites(view: FileView) -> set[tuple[str, str | None, str]]:
+    return {(site.scope, site.function, site.callee) for site in view.call_sites}
+
+
+def test_call_sites_cover_every_scope_and_methods_of_call_results() -> None:
+    view = _view(
+        "import httpx, requests\n"
+        "client = httpx.Client().get('x')\n"
+        "@router.get(make_path())\n"
+        "async def read(x=default()):\n"
+        "    requests.get(url)\n"
+        "    class Inner:\n"
+        "        value = compute()\n"
+        "    handlers[0]()\n"
+        "    return Path(p).read_text().strip()\n"
+    )
+    assert _sites(view) == {
+        ("", None, "httpx.Client"), ("", None, "httpx.Client().get"),
+        ("", None, "router.get"), ("", None, "make_path"), ("", None, "default"),
+        ("read", "read", "requests.get"), ("read/Inner", "read", "compute"),
+        ("read", "read", "Path"), ("read", "read", "Path().read_text"), ("read", "read", "Path().read_text().strip"),
+    }
+    assert CallSite("", None, "httpx.Client().get").method == "get"
+    assert CallSite("", None, "helper").method is None
+
+
+def test_a_method_of_a_call_result_resolves_on_the_class_the_call_returns() -> None:
+    view = _view("import httpx\nhttpx.Client().get('x')\nhttpx.get('y')\n")
+    by_callee = {site.callee: site for site in view.call_sites}
+    symbol = view.callee(by_callee["httpx.Client().get"])
+    assert (symbol.receiver_type, symbol.attr) == ("httpx.Client", "get")
+    assert view.qualname(by_callee["httpx.get"]) == "httpx.get"
+    assert view.qualname(by_callee["httpx.Client().get"]) is None  # FileContext.qualname reads name chains
+
+
+def test_calls_the_facts_could_not_all_see_make_every_call_test_pass() -> None:
+    assert _view("x = y" + ".a()" * 16 + "\n").call_sites is not None
+    view = _view("x = y" + ".a()" * 40 + "\n")  # each call of the chain is a callee: not all are spelled
+    assert view.call_sites is None
+    assert view.any_call(lambda site: False)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("APIRouter(prefix='/x')", True),
+    ("APIRouter(\n    tags=[],  # comment\n    prefix = '/x',\n)", True),
+    ("f(a, \\\n prefix='/x')", True),
+    ("f(a,  # comment\r    prefix='/x')", True),
+    ("prefix = '/x'", False),  # an assignment, not an argument
+    ("f(prefix == '/x')", False),
+    ("f(my_prefix='/x')", False),
+    ("# prefix", False),
+])
+def test_keyword_argument(text: str, found: bool) -> None:
+    assert _view("", text).keyword_argument("prefix") is found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("FastAPI(debug=True)", True),
+    ("FastAPI(title='x', debug = True)", True),
+    ("FastAPI(debug=\n    True)", True),
+    ("FastAPI(debug=settings.debug)", False),
+    ("FastAPI(debug=True_value)", False),
+    ("FastAPI(debug=False)", False),
+])
+def test_keyword_argument_with_a_value(text: str, found: bool) -> None:
+    assert _view("", text).keyword_argument("debug", value="True") is found
+
+
+@pytest.mark.parametrize("text, found", [
+    ("status.HTTP_422_UNPROCESSABLE_ENTITY", True),
+    ("from fastapi.responses import ORJSONResponse", True),
+    ("MyORJSONResponse", False),
+    ("ORJSONResponse2", False),
+])
+def test_mentions_word(text: str, found: bool) -> None:
+    assert _view("", text).mentions_word("ORJSONResponse", "HTTP_422_UNPROCESSABLE_ENTITY") is found
+
+
+@pytest.mark.parametrize("source, found", [
+    ("URL = 'postgresql://app:s3cret@db.example.com/shop'\n", True),
+    ("def f():\n    return {'url': 'postgresql://' 'app:s3cret@db/shop'}\n", True),  # concatenated
+    ("URL = 'https://example.com'\nEMAIL = 'me@example.com'\n", False),
+    ("URL = b'postgresql://app:s3cret@db/shop'\n", False),  # bytes: never a URL the rule reads
+])
+def test_url_literals(source: str, found: bool) -> None:
+    assert extract_facts(source, "m").url_literal is found
