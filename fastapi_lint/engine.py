@@ -36,7 +36,8 @@ from fastapi_lint.diagnostics import (
     Location,
     Severity,
 )
-from fastapi_lint.analysis.facts import ModuleFacts
+from fastapi_lint.analysis.cst_parser import nesting_fits, parse_module
+from fastapi_lint.analysis.facts import ModuleFacts, nested_too_deeply
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.fixes import Fix
 from fastapi_lint.positions import Positions
@@ -96,7 +97,7 @@ class LintOptions:
 
 def parse(source: bytes) -> cst.Module:
     try:
-        return cst.parse_module(source)
+        return parse_module(source)
     except cst.ParserSyntaxError as exc:
         message = re.sub(r"^parser error: (error at \d+:\d+: )?", "", str(exc.message))
         raise BadSource(f"syntax error: {message}", exc.raw_line, exc.raw_column + 1) from None
@@ -541,6 +542,12 @@ def _lint(
     # A file Python cannot parse is always parsed here, so its error is reported even
     # when no rule would have looked at it (libcst may accept newer syntax than ours).
     if not wanted and facts.syntax_error is None:
+        return lint
+    if facts.syntax_error is not None and (nested_too_deeply(facts.syntax_error[0]) or not nesting_fits(source)):
+        message, line, column = facts.syntax_error  # what libcst must not see (cst_parser)
+        reported = f"source is nested too deeply to parse ({message})" if nested_too_deeply(message) \
+            else f"syntax error: {message}"
+        result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, reported, line, column))
         return lint
     _at("while parsing")
     try:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterable, Union
 
 import libcst as cst
 from fastapi_lint.diagnostics import Applicability
+from fastapi_lint.analysis.cst_parser import parse_expression, parse_module
 from fastapi_lint.analysis.facts import MODULE_SCOPE, Const
 from fastapi_lint.analysis.names import bound_names, dotted_name
 from fastapi_lint.analysis.qualnames import canonical
@@ -161,10 +162,10 @@ def reparses(code: bytes) -> bool:
     """libcst parses the result and Python compiles it (compiling also rejects what
     parsing accepts, such as ``await`` outside an ``async def``)."""
     try:
-        cst.parse_module(code)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes etc. are the file's own business
-            compile(code, "<fixed>", "exec", dont_inherit=True)
+            compile(code, "<fixed>", "exec", dont_inherit=True)  # first: what is too deep for libcst fails here
+        parse_module(code)
     except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -337,7 +338,7 @@ def _evaluated_names(ctx: FileContext, annotation: cst.BaseExpression, lazy: boo
             if not isinstance(text, str):
                 return False
             try:
-                parsed = cst.parse_expression(text.strip())
+                parsed = parse_expression(text.strip())
             except Exception:  # noqa: BLE001 - not an expression: FastAPI cannot read it either
                 return False
             return read(parsed, True, True, depth + 1)

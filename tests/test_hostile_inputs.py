@@ -225,6 +225,41 @@ def test_deep_nesting_with_fix_leaves_the_file_alone(in_tmp):
     assert (in_tmp / "deep.py").read_bytes() == source
 
 
+# Nesting libcst's native parser would overflow the stack on (a segmentation fault: the
+# whole run dies without a report) or pay for with gigabytes. Each runs in a child process,
+# so a crash fails the test instead of the test run.
+DEEP = {
+    # name: (source, expected message prefix of its one FAPI000, or None: its normal findings)
+    "nested_calls": ("x = " + "f(" * 2000 + ")" * 2000 + "\n", "source is nested too deeply to parse"),
+    "unary_chain": ("x = " + "-" * 100_000 + "1\n", "source is nested too deeply to parse"),
+    "newer_syntax_then_unary_chain": ("type X = int\nx = " + "-" * 100_000 + "1\n", ""),
+    "long_and_chain": ("import time\nasync def f():\n    time.sleep(1)\n    x = " + " and ".join(["a"] * 20_000) + "\n",
+                       "source is nested too deeply to analyse"),
+    "deep_string_annotation": ('import time\nasync def f(q: "' + "(" * 100_000 + "int" + ")" * 100_000 + '"):\n'
+                               "    time.sleep(1)\n", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_deep_nesting_never_crashes_the_run(in_tmp, name):
+    source, message = DEEP[name]
+    (in_tmp / "good.py").write_bytes(GOOD)
+    (in_tmp / f"{name}.py").write_text(source)
+    run = subprocess.run(
+        [sys.executable, "-m", "fastapi_lint", "--isolated", "--no-cache", "--output-format", "json", "."],
+        cwd=in_tmp, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 1, (run.returncode, run.stderr[-2000:])
+    found = [(i["path"], i["code"], i["line"], i["column"], i["message"]) for i in json.loads(run.stdout)]
+    assert_good_linted(found)
+    own = of(found, f"{name}.py")
+    if message is None:
+        assert [f[1] for f in own] == ["FAPI101"], own
+    else:
+        (diagnostic,) = own
+        assert diagnostic[1] == "FAPI000" and diagnostic[4].startswith(message), diagnostic
+
+
 # ---------------------------------------------------------------- the file system
 
 

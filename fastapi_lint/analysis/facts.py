@@ -405,12 +405,25 @@ def _wraps_itself(name: str, value: Value | None) -> bool:
         isinstance(first, CallValue) and _wraps_itself(name, first))
 
 
+# What Python says of an expression nested deeper than it reads (parser and tokenizer limits,
+# the recursion limit while building the tree); ``MemoryError`` is its name when it has no
+# message. (Its limit of 100 indentation levels is not one: blocks cost libcst little.)
+_TOO_DEEP = ("too many nested parentheses", "too complex", "maximum recursion depth", "MemoryError")
+
+
+def nested_too_deeply(message: str) -> bool:
+    """Whether Python refused a source for its nesting (``ModuleFacts.syntax_error``'s
+    message): libcst must not see it (``cst_parser``)."""
+    return any(reason in message for reason in _TOO_DEEP)
+
+
 def extract_facts(source: bytes | str, module: str, is_package: bool = False) -> ModuleFacts:
     facts = ModuleFacts(module=module, is_package=is_package)
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        older = older_spelling(source)  # newer syntax than the running Python's?
+        # newer syntax than the running Python's?
+        older = None if nested_too_deeply(exc.msg or "") else older_spelling(source)
         if older is None:
             facts.syntax_error = (exc.msg, exc.lineno or 1, exc.offset or 1)
             facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)

@@ -16,6 +16,8 @@ import ast
 
 import libcst as cst
 
+from fastapi_lint.analysis.cst_parser import nesting_fits, parse_module
+
 
 class _Downgrade(cst.CSTTransformer):
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
@@ -59,7 +61,9 @@ def older_spelling(source: bytes | str) -> str | None:
     """The source rewritten so that the running Python's ``ast`` reads it, or None when
     libcst cannot read it either (a real syntax error) or the rewrite is not enough."""
     try:
-        module = cst.parse_module(source)
+        if not nesting_fits(source):
+            return None
+        module = parse_module(source)
         code = module.visit(_Downgrade()).code
         ast.parse(code)
     except (cst.ParserSyntaxError, SyntaxError, ValueError, RecursionError, MemoryError):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from fastapi_lint.analysis.cst_parser import parse_expression
 from fastapi_lint.analysis.facts import CallValue, FunctionFacts, ModuleFacts, Ref, Value
 from fastapi_lint.analysis.resolution import ANNOTATED, OPTIONAL, UNION
 from fastapi_lint.analysis.qualnames import canonical
@@ -37,7 +38,7 @@ GENERIC_ALIASES = {
 
 def parse_annotation(text: str) -> cst.BaseExpression | None:
     try:
-        return cst.parse_expression(text.strip())
+        return parse_expression(text.strip())
     except Exception:  # not an expression: a forward reference we cannot read
         return None
 
