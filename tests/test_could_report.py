@@ -130,3 +130,17 @@ def test_mentions_word(text: str, found: bool) -> None:
 ])
 def test_url_literals(source: str, found: bool) -> None:
     assert extract_facts(source, "m").url_literal is found
+
+
+def test_callees_an_async_def_always_awaits() -> None:
+    view = _view(
+        "async def read(request):\n"
+        "    body = await request.json()\n"
+        "    await request.form()\n"
+        "    request.form()\n"
+        "    await make().send()\n"
+        "def sync(request):\n"
+        "    return request.json()\n"
+    )
+    awaited = {site.callee for site in view.call_sites if view.always_awaited(site)}
+    assert awaited == {"request.json", "make().send"}

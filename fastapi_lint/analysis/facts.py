@@ -292,6 +292,9 @@ class ModuleFacts:
     call_sites: str = ""
     # A string literal holds ``://`` and ``@``: perhaps a URL with a password (FAPI403).
     url_literal: bool = False
+    # The callees an ``async def`` always awaits where it calls them, ``scope<TAB>callee``
+    # lines: calls a rule about un-awaited coroutines (FAPI103) need not look at.
+    awaited_calls: str = ""
 
     def qualname_of_key(self, key: str) -> str:
         return f"{self.module}.{key.replace('/', '.')}" if self.module else key.replace("/", ".")
@@ -454,6 +457,9 @@ class _Extractor:
         self.call_aliases: set[str] = set()
         self.call_sites: dict[str, None] = {}  # ``scope<TAB>callee`` (ModuleFacts.call_sites)
         self.incomplete = False  # a call was left out of them
+        # ``scope<TAB>callee`` of the calls in async defs' bodies, by whether they are awaited
+        self.awaited: dict[str, None] = {}
+        self.not_awaited: set[str] = set()
 
     def run(self, tree: ast.Module) -> None:
         self.facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
@@ -461,6 +467,7 @@ class _Extractor:
             self.body(tree.body, MODULE_SCOPE, None)
         finally:
             self.facts.call_sites = "\n".join([*self.call_sites, *([INCOMPLETE] if self.incomplete else [])])
+            self.facts.awaited_calls = "\n".join(site for site in self.awaited if site not in self.not_awaited)
 
     def bind(self, scope: str, name: str, binding: Binding) -> None:
         self.facts.scopes[scope].bindings[name] = binding
@@ -588,14 +595,19 @@ class _Extractor:
             kind = type(sub)  # parsed trees hold the ast classes themselves, never subclasses
             if kind is ast.Call:
                 callee = dotted_of(sub.func)
+                spelled = callee or call_spelling(sub.func)
                 if func is not None and callee:
                     func.callees[callee] = None
-                else:
-                    spelled = callee or call_spelling(sub.func)
-                    if spelled == INCOMPLETE:
-                        self.incomplete = True
-                    elif spelled is not None:
-                        self.call_sites[f"{scope}\t{spelled}"] = None
+                elif spelled == INCOMPLETE:
+                    self.incomplete = True
+                elif spelled is not None:
+                    self.call_sites[f"{scope}\t{spelled}"] = None
+                if func is not None and func.is_async and spelled is not None and spelled != INCOMPLETE:
+                    site = f"{scope}\t{spelled}"
+                    if id(sub) in awaited:
+                        self.awaited[site] = None
+                    else:
+                        self.not_awaited.add(site)
                 if callee and (callee.rsplit(".", 1)[-1] in INTERESTING_CALLS or callee in self.call_aliases):
                     value = summarise(sub)
                     self.facts.calls.append(ScopedCall(scope, value))

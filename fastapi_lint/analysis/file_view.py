@@ -101,6 +101,14 @@ class FileView:
         symbol = self.callee(site)
         return canonical(symbol.qualname) if symbol is not None and symbol.qualname else None
 
+    @cached_property
+    def _always_awaited(self) -> frozenset[str]:
+        return frozenset(self.facts.awaited_calls.split("\n"))
+
+    def always_awaited(self, site: CallSite) -> bool:
+        """Whether the def calls this callee only under ``await`` (``await request.json()``)."""
+        return f"{site.scope}\t{site.callee}" in self._always_awaited
+
     def is_async(self, site: CallSite) -> bool:
         """Whether the call is in the body of an ``async def`` (or of a lambda in one)."""
         function = self.facts.functions.get(site.function) if site.function else None

@@ -8,6 +8,7 @@ import libcst as cst
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.names import source_text
 from fastapi_lint.analysis.qualnames import canonical
+from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.data.tasks import EVENT_LOOP_CLASSES, TASK_FUNCTIONS, TASK_LOOP_METHODS
 from fastapi_lint.rule import Rule, Severity
 
@@ -21,7 +22,7 @@ class DanglingTask(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions("create_task", "ensure_future")
+        return view.any_call(lambda site: _task_kind(view.callee(site)) is not None)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         call = node.value
@@ -42,25 +43,30 @@ class DanglingTask(Rule):
         )
 
     def _is_task_call(self, call: cst.Call) -> bool:
-        callee = self.ctx.callee(call)
-        if callee is None:
-            return False
-        if callee.receiver_type is not None:
-            if callee.attr in TASK_LOOP_METHODS and canonical(callee.receiver_type) in EVENT_LOOP_CLASSES:
-                return True
-            return False
-        if callee.qualname is None:
-            return False
-        qualname = canonical(callee.qualname)
-        if qualname in TASK_FUNCTIONS:
-            if qualname.endswith("ensure_future"):
-                # ensure_future(task) hands back the task it was given (kept elsewhere, as a
-                # rule): only a coroutine made right there, ensure_future(work()), is new.
-                first = call.args[0] if call.args else None
-                return first is not None and first.keyword is None and not first.star \
-                    and isinstance(first.value, cst.Call)
-            return True
-        if "." in qualname:  # loop.create_task where loop's class is known
-            owner, _, attr = qualname.rpartition(".")
-            return attr in TASK_LOOP_METHODS and owner in EVENT_LOOP_CLASSES
-        return False
+        kind = _task_kind(self.ctx.callee(call))
+        if kind == "ensure_future":
+            # ensure_future(task) hands back the task it was given (kept elsewhere, as a
+            # rule): only a coroutine made right there, ensure_future(work()), is new.
+            first = call.args[0] if call.args else None
+            return first is not None and first.keyword is None and not first.star \
+                and isinstance(first.value, cst.Call)
+        return kind is not None
+
+
+def _task_kind(callee: Symbol | None) -> str | None:
+    """``"task"`` when calling ``callee`` starts a task (``"ensure_future"``: when given a
+    coroutine), else None."""
+    if callee is None:
+        return None
+    if callee.receiver_type is not None:
+        in_loop = callee.attr in TASK_LOOP_METHODS and canonical(callee.receiver_type) in EVENT_LOOP_CLASSES
+        return "task" if in_loop else None
+    if callee.qualname is None:
+        return None
+    qualname = canonical(callee.qualname)
+    if qualname in TASK_FUNCTIONS:
+        return "ensure_future" if qualname.endswith("ensure_future") else "task"
+    if "." in qualname:  # loop.create_task where loop's class is known
+        owner, _, attr = qualname.rpartition(".")
+        return "task" if attr in TASK_LOOP_METHODS and owner in EVENT_LOOP_CLASSES else None
+    return None

@@ -9,6 +9,7 @@ from fastapi_lint.analysis.dependencies import not_a_factory
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.names import dotted_name, source_text
 from fastapi_lint.analysis.qualnames import canonical
+from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.data.blocking_calls import BLOCKING_FUNCTIONS, blocking_method_advice
 from fastapi_lint.data.tasks import EVENT_LOOP_CLASSES, OFFLOAD_FUNCTIONS, OFFLOAD_LOOP_METHODS
 from fastapi_lint.fixes import Fix
@@ -28,10 +29,10 @@ class OffloadCalledNotPassed(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions("run_in_threadpool", "to_thread", "run_in_executor", "run_sync")
+        return view.any_call(lambda site: _callable_index(view.callee(site)) is not None)
 
     def visit_Call(self, node: cst.Call) -> None:
-        index = self._callable_index(node)
+        index = _callable_index(self.ctx.callee(node))
         if index is None:
             return
         positional = _first_positionals(node)
@@ -53,24 +54,6 @@ class OffloadCalledNotPassed(Rule):
             f"`{offload}({function}, ...)`",
             fix=None if gives == "a coroutine" else _pass_function(node, arg, inner),
         )
-
-    def _callable_index(self, call: cst.Call) -> int | None:
-        callee = self.ctx.callee(call)
-        if callee is None:
-            return None
-        if callee.receiver_type is not None:
-            if canonical(callee.receiver_type) in EVENT_LOOP_CLASSES:
-                return OFFLOAD_LOOP_METHODS.get(callee.attr)
-            return None
-        if callee.qualname is None:
-            return None
-        qualname = canonical(callee.qualname)
-        if qualname in OFFLOAD_FUNCTIONS:
-            return OFFLOAD_FUNCTIONS[qualname]
-        owner, _, attr = qualname.rpartition(".")
-        if owner in EVENT_LOOP_CLASSES:
-            return OFFLOAD_LOOP_METHODS.get(attr)
-        return None
 
     def _evidently_not_callable(self, inner: cst.Call) -> str | None:
         """What the inner call gives, when it is evidently not a function to run: a project
@@ -121,3 +104,22 @@ def _pass_function(outer: cst.Call, arg: cst.Arg, inner: cst.Call) -> Fix | None
     index = outer.args.index(arg)
     args = [*outer.args[:index], *moved, *after]
     return Fix.replace(outer, outer.with_changes(args=args))
+
+
+def _callable_index(callee: Symbol | None) -> int | None:
+    """The position of the function to run when ``callee`` offloads one to a thread, else None."""
+    if callee is None:
+        return None
+    if callee.receiver_type is not None:
+        if canonical(callee.receiver_type) in EVENT_LOOP_CLASSES:
+            return OFFLOAD_LOOP_METHODS.get(callee.attr)
+        return None
+    if callee.qualname is None:
+        return None
+    qualname = canonical(callee.qualname)
+    if qualname in OFFLOAD_FUNCTIONS:
+        return OFFLOAD_FUNCTIONS[qualname]
+    owner, _, attr = qualname.rpartition(".")
+    if owner in EVENT_LOOP_CLASSES:
+        return OFFLOAD_LOOP_METHODS.get(attr)
+    return None
