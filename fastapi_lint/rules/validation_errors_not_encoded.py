@@ -12,6 +12,7 @@ from fastapi_lint.analysis.exception_handlers import REQUEST_VALIDATION_ERROR, e
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.names import bound_names, call_keyword, call_positional, dotted_name, local_bindings
 from fastapi_lint.analysis.qualnames import canonical
+from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.data.fastapi_names import JSON_RESPONSE_CLASSES
 from fastapi_lint.fixes import Fix, name_fix
 from fastapi_lint.rule import Applicability, Rule, Severity
@@ -36,7 +37,9 @@ class ValidationErrorsNotEncoded(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions("errors")
+        project = view.project
+        return view.mentions("errors") and view.any_call(
+            lambda site: site.function is not None and _json_response(project, view.callee(site)))
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -81,10 +84,7 @@ class ValidationErrorsNotEncoded(Rule):
         arg = call_positional(node, 0) or call_keyword(node, "content")
         if arg is None or arg.star:
             return
-        callee = self.ctx.callee(node)
-        if callee is None or callee.receiver_type is not None or not callee.qualname:
-            return
-        if not self.ctx.project.is_subclass(canonical(callee.qualname), JSON_RESPONSE_CLASSES):
+        if not _json_response(self.ctx.project, self.ctx.callee(node)):
             return
         response = dotted_name(node.func) or "JSONResponse"
         for found in _carried(arg.value, handler):
@@ -99,6 +99,13 @@ class ValidationErrorsNotEncoded(Rule):
     def _fix(self, node: cst.BaseExpression) -> Fix | None:
         wrapped = cst.Call(func=cst.Name("jsonable_encoder"), args=[cst.Arg(node)])
         return name_fix(self.ctx, node, "jsonable_encoder", {_ENCODER}, "fastapi.encoders", wrapped)
+
+
+def _json_response(project, callee: Symbol | None) -> bool:
+    """Whether the call builds a JSON response (``JSONResponse`` or a subclass)."""
+    if callee is None or callee.receiver_type is not None or not callee.qualname:
+        return False
+    return project.is_subclass(canonical(callee.qualname), JSON_RESPONSE_CLASSES)
 
 
 def _is_errors_call(node: cst.BaseExpression, exc: str) -> bool:
