@@ -454,19 +454,18 @@ def test_a_result_is_confirmed_by_its_stored_answers_digests_without_decoding_th
     """After an edit, a stored result's questions are confirmed by the digests of the
     stored answers that still hold, which are not decoded (most are large values that only
     the question's asker needs). An answer that asked a question itself holds while that
-    question's answer is the same (by_module.py's: which modules reach httpx, a question
+    question's answer is the same (by_module.py's: which modules reach fastapi, a question
     that reads every module). A forged digest is not believed (the row's MAC covers it):
-    the question is answered again."""
+    the question is answered again. (FAPI412's could_report asks whether a file with
+    `debug=True` may use FastAPI: the questions whose answers are stored.)"""
     package = tmp_path / "app"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    (package / "clients.py").write_text("import httpx\n\n\ndef make_client() -> httpx.Client:\n    return httpx.Client()\n")
-    (package / "main.py").write_text(
-        "from app.clients import make_client\n\n\ndef fetch():\n    return make_client().get('https://example.com', timeout=None)\n")
-    (package / "by_module.py").write_text(
-        "from app import clients\n\n\ndef fetch():\n    return clients.make_client().get('https://example.com', timeout=None)\n")
+    (package / "apps.py").write_text("from fastapi import FastAPI\n\n\nclass App(FastAPI):\n    pass\n")
+    (package / "main.py").write_text("from app.apps import App\n\napp = App(debug=True)\n")
+    (package / "by_module.py").write_text("from app import apps\n\napp = apps.App(debug=True)\n")
     (package / "other.py").write_text("LIMIT = 1\n")
-    settings = Settings(root=tmp_path, select=("FAPI105",))
+    settings = Settings(root=tmp_path, select=("FAPI412",))
     cache_dir = tmp_path / CACHE_DIR_NAME
     computed: list[str] = []
     decoded: list[str] = []
@@ -488,14 +487,14 @@ def test_a_result_is_confirmed_by_its_stored_answers_digests_without_decoding_th
     def reach_questions(names: list[str]) -> list[str]:
         return [name for name in names if name.endswith("_imports_reach")]
 
-    def main_questions() -> list[tuple]:  # main.py's: may it use httpx through make_client?
-        return [(name, args) for name, args in decoded if "app.clients.make_client" in args[0]]
+    def main_questions() -> list[tuple]:  # main.py's: may it use FastAPI through App?
+        return [(name, args) for name, args in decoded if "app.apps.App" in args[0]]
 
     def reaching_questions() -> list[str]:
         return [name for name in computed if name.endswith("_modules_reaching")]
 
     first = run()
-    assert first == [("by_module.py", 5, "FAPI105"), ("main.py", 5, "FAPI105")]
+    assert first == [("by_module.py", 3, "FAPI412"), ("main.py", 3, "FAPI412")]
     assert reach_questions(computed) and reaching_questions()
     (package / "other.py").write_text("LIMIT = 2\n")  # new facts: the stored results are confirmed
     assert run() == first
