@@ -144,3 +144,10 @@ def test_callees_an_async_def_always_awaits() -> None:
     )
     awaited = {site.callee for site in view.call_sites if view.always_awaited(site)}
     assert awaited == {"request.json", "make().send"}
+
+
+def test_loop_targets_are_read_from_the_text() -> None:
+    view = _view("", "for user in users:\n    pass\nnames = [m.dict() for m, _ in pairs]\n"
+                     "async for (a,\n   b) in stream: pass\n")
+    assert {"user", "m", "_", "a", "b"} <= view.loop_targets
+    assert "users" not in view.loop_targets and "pairs" not in view.loop_targets

@@ -126,6 +126,12 @@ class FileView:
             return False
         return _keyword_pattern(names, value).search(text) is not None
 
+    @cached_property
+    def loop_targets(self) -> frozenset[str]:
+        """Every name written between a ``for`` and the next ``in`` (loop and comprehension
+        targets, which the facts do not bind; comments and strings add a few)."""
+        return frozenset(name for segment in _FOR_TARGETS.findall(self.text) for name in _IDENTIFIER.findall(segment))
+
     def mentions_word(self, *words: str) -> bool:
         """Whether one of ``words`` is written in the file as a whole word (an attribute or a
         name a rule needs written here), comments and strings included."""
@@ -233,6 +239,9 @@ def _keyword_pattern(names: tuple[str, ...], value: str | None) -> re.Pattern[st
 
 
 _WORD_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+# A target list is short: the bound keeps a text of `for`s without `in` linear.
+_FOR_TARGETS = re.compile(r"(?<![\w])for(?![\w])(.{0,1000}?)(?<![\w])in(?![\w])", re.S)
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 
 def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:

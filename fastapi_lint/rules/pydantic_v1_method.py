@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.pydantic_v2 import CLASS_METHOD_ADVICE, CLASS_METHODS, INSTANCE_METHODS
+from fastapi_lint.data.pydantic_v2 import CLASS_METHOD_ADVICE, CLASS_METHODS, CONSTRUCTORS, INSTANCE_METHODS, MODEL_BASES
 from fastapi_lint.analysis.facts import CallValue, Const
 from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.analysis.qualnames import canonical
-from fastapi_lint.analysis.file_view import FileView
+from fastapi_lint.analysis.file_view import CallSite, FileView
 from fastapi_lint.rule import Applicability, Severity
 from fastapi_lint.analysis.pydantic import PydanticV1Rule
 
@@ -32,7 +32,8 @@ class PydanticV1Method(PydanticV1Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.any_call(lambda site: site.method in _METHODS) and view.may_use("pydantic", "pydantic_settings", "sqlmodel")
+        return view.may_use("pydantic", "pydantic_settings", "sqlmodel") and view.any_call(
+            lambda site: _may_call_a_model(view, site))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -196,3 +197,45 @@ class PydanticV1Method(PydanticV1Rule):
 
 def _short(qualname: str) -> str:
     return qualname.rsplit(".", 1)[-1]
+
+
+def _may_call_a_model(view: FileView, site: CallSite) -> bool:
+    """Whether the call may be a v1 method on a model, as ``visit_Call`` finds them, from the
+    facts: the receiver resolves to a model class or instance, or was built by a model's
+    constructor; or it may be what only the libcst pass reads (a loop variable over models,
+    the first parameter of a model's method). Never False where ``visit_Call`` reports."""
+    method = site.method
+    if method not in _METHODS:
+        return False
+    receiver = site.callee[:-len(method) - 1]
+    if "(" in receiver:
+        return True  # a call's result: its class is read in the libcst pass
+    project, facts = view.project, view.facts
+    function = facts.functions.get(site.function) if site.function else None
+    first = function.params[0].name if function is not None and function.params else None
+    symbol = project.resolve(facts, site.scope, receiver)
+    if method not in INSTANCE_METHODS:
+        if symbol is not None and symbol.qualname and symbol.instance_of is None:
+            return symbol.project_ref is not None and _is_model(project, canonical(symbol.qualname))
+        return receiver == first  # `cls` in a model's classmethod
+    if receiver == first or receiver in view.loop_targets:
+        return True
+    if symbol is None:
+        return False
+    typed = (project.result_type_of_callee(symbol) if symbol.attr else None) if symbol.receiver_type is not None \
+        else symbol.instance_of
+    if typed is not None and _is_model(project, typed):
+        return True
+    if "." in receiver or symbol.call is None or not symbol.call.callee or not symbol.origin:
+        return False
+    module, scope, _ = symbol.origin
+    origin = project.module_facts(module)
+    made = project.resolve(origin, scope, symbol.call.callee) if origin is not None else None
+    if made is None or not made.qualname:
+        return False
+    owner, _, attr = made.qualname.rpartition(".")
+    return attr in CONSTRUCTORS and _is_model(project, owner)
+
+
+def _is_model(project, qualname: str | None) -> bool:
+    return bool(qualname) and project.is_subclass(qualname, MODEL_BASES)
