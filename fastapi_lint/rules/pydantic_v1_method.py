@@ -7,11 +7,11 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.data.pydantic_v2 import CLASS_METHOD_ADVICE, CLASS_METHODS, CONSTRUCTORS, INSTANCE_METHODS, MODEL_BASES
-from fastapi_lint.analysis.facts import CallValue, Const
+from fastapi_lint.analysis.facts import CallValue, Const, Ref
 from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.analysis.qualnames import canonical
-from fastapi_lint.analysis.file_view import CallSite, FileView
+from fastapi_lint.analysis.file_view import CallSite, FileView, callee_symbol
 from fastapi_lint.rule import Applicability, Severity
 from fastapi_lint.analysis.pydantic import PydanticV1Rule
 
@@ -208,11 +208,16 @@ def _may_call_a_model(view: FileView, site: CallSite) -> bool:
     if method not in _METHODS:
         return False
     receiver = site.callee[:-len(method) - 1]
-    if "(" in receiver:
-        return True  # a call's result: its class is read in the libcst pass
     project, facts = view.project, view.facts
+    if "(" in receiver:  # what a call returns: only a call's own result (`make()`) is read
+        if not receiver.endswith("()") or method not in INSTANCE_METHODS:
+            return False
+        made = callee_symbol(project, facts, site.scope, receiver[:-2])
+        return _is_model(project, project.result_type_of_callee(made)) or _constructed(project, made)
     function = facts.functions.get(site.function) if site.function else None
     first = function.params[0].name if function is not None and function.params else None
+    if first is not None and not _method_of_a_model(project, facts, function):
+        first = None  # `self`/`cls` count only in a model's methods
     symbol = project.resolve(facts, site.scope, receiver)
     if method not in INSTANCE_METHODS:
         if symbol is not None and symbol.qualname and symbol.instance_of is None:
@@ -230,11 +235,28 @@ def _may_call_a_model(view: FileView, site: CallSite) -> bool:
         return False
     module, scope, _ = symbol.origin
     origin = project.module_facts(module)
-    made = project.resolve(origin, scope, symbol.call.callee) if origin is not None else None
-    if made is None or not made.qualname:
+    return origin is not None and _constructed(project, project.resolve(origin, scope, symbol.call.callee))
+
+
+def _constructed(project, callee) -> bool:
+    """``Model.model_validate`` (and the other constructors) of a model."""
+    if callee is None or not callee.qualname:
         return False
-    owner, _, attr = made.qualname.rpartition(".")
+    owner, _, attr = callee.qualname.rpartition(".")
     return attr in CONSTRUCTORS and _is_model(project, owner)
+
+
+def _method_of_a_model(project, facts, function) -> bool:
+    """The def is a method of a class whose bases resolve to a model (``is_model_class``)."""
+    klass = facts.classes.get(function.scope)
+    if klass is None:
+        return False
+    for base in klass.bases:
+        if isinstance(base, Ref):
+            symbol = project.resolve(facts, klass.scope, base.dotted)
+            if symbol is not None and symbol.qualname and _is_model(project, canonical(symbol.qualname)):
+                return True
+    return False
 
 
 def _is_model(project, qualname: str | None) -> bool:
