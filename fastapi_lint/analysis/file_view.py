@@ -6,9 +6,12 @@ could. Answers must be conservative: a rule says False only when the facts prove
 nothing to look at (no ``async def`` for a rule about coroutines, no route for a rule
 about path operations, no way to reach a library for a rule about that library's calls).
 
-The questions are about code, not text: a name that reaches the file through an import of
-another project module counts (``from app.deps import DbSession``), a word in a comment or
-a string does not.
+The questions are about code: a name that reaches the file through an import of another
+project module counts (``from app.deps import DbSession``), a word in a comment or a string
+does not. A rule whose visit starts by classifying a call's callee answers with the same
+function over ``call_sites``, resolved as the libcst pass resolves them. Only syntax a rule
+needs written in the file itself (a keyword argument, a name, a loop target) is read from
+the text, where comments and strings can only add candidates.
 """
 
 from __future__ import annotations
