@@ -64,6 +64,29 @@ def _fields_of(kind: type) -> tuple[str, ...]:
     return tuple(field.name for field in dataclasses.fields(kind))
 
 
+def is_model(project: Project, qualname: str | None) -> bool:
+    return bool(qualname) and project.is_subclass(qualname, MODEL_BASES)
+
+
+def class_is_model(project: Project, facts: ModuleFacts, klass) -> bool:
+    """A class of this module is a model; its bases are read from the module's own facts (two
+    namespace-package modules may share a dotted name in the project index)."""
+    for base in klass.bases:
+        if isinstance(base, Ref):
+            symbol = project.resolve(facts, klass.scope, base.dotted)
+            if symbol is not None and symbol.qualname and is_model(project, canonical(symbol.qualname)):
+                return True
+    return False
+
+
+def constructed_model(project: Project, callee) -> str | None:
+    """``Model.model_validate`` (and the other constructors) -> ``Model``."""
+    if callee is None or not callee.qualname:
+        return None
+    owner, _, attr = callee.qualname.rpartition(".")
+    return owner if attr in CONSTRUCTORS and is_model(project, owner) else None
+
+
 class PydanticV1Rule(Rule):
     """Shared traversal state: enclosing classes/defs, indentation, compatibility branches."""
 
@@ -196,23 +219,15 @@ class PydanticV1Rule(Rule):
 
     def is_model(self, qualname: str | None) -> bool:
         if qualname not in self._model_cache:
-            self._model_cache[qualname] = bool(qualname) and self.ctx.project.is_subclass(qualname, MODEL_BASES)
+            self._model_cache[qualname] = is_model(self.ctx.project, qualname)
         return self._model_cache[qualname]
 
     def is_model_class(self, node: cst.ClassDef) -> bool:
-        """A class of this file is a model; its bases are read from this file's own facts
-        (two namespace-package modules may share a dotted name in the project index)."""
+        """A class of this file is a model (``class_is_model``)."""
         key = self.ctx.key_of(node)
         facts = self.ctx.model.facts
         klass = facts.classes.get(key) if key else None
-        if klass is None:
-            return False
-        for base in klass.bases:
-            if isinstance(base, Ref):
-                symbol = self.ctx.project.resolve(facts, klass.scope, base.dotted)
-                if symbol is not None and symbol.qualname and self.is_model(canonical(symbol.qualname)):
-                    return True
-        return False
+        return klass is not None and class_is_model(self.ctx.project, facts, klass)
 
     def loop_model(self, name: cst.Name) -> str | None:
         """The model class of a loop variable (``for m in items: m.dict()``, also in a
@@ -298,10 +313,7 @@ class PydanticV1Rule(Rule):
 
     def constructed(self, callee) -> str | None:
         """``Model.model_validate`` (and the other constructors) -> ``Model``."""
-        if callee is None or not callee.qualname:
-            return None
-        owner, _, attr = callee.qualname.rpartition(".")
-        return owner if attr in CONSTRUCTORS and self.is_model(owner) else None
+        return constructed_model(self.ctx.project, callee)
 
     def enclosing_class(self) -> cst.ClassDef | None:
         """The class whose body directly holds the node being visited (not through a def)."""

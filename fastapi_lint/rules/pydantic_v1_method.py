@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import libcst as cst
 
-from fastapi_lint.data.pydantic_v2 import CLASS_METHOD_ADVICE, CLASS_METHODS, CONSTRUCTORS, INSTANCE_METHODS, MODEL_BASES
-from fastapi_lint.analysis.facts import CallValue, Const, Ref
+from fastapi_lint.data.pydantic_v2 import CLASS_METHOD_ADVICE, CLASS_METHODS, INSTANCE_METHODS
+from fastapi_lint.analysis.facts import CallValue, Const
 from fastapi_lint.fixes import Fix, annotation_fix
 from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.file_view import CallSite, FileView, callee_symbol
 from fastapi_lint.rule import Applicability, Severity
-from fastapi_lint.analysis.pydantic import PydanticV1Rule
+from fastapi_lint.analysis.pydantic import PydanticV1Rule, class_is_model, constructed_model, is_model
 
 
 # ---------------------------------------------------------------- FAPI601
@@ -213,15 +213,16 @@ def _may_call_a_model(view: FileView, site: CallSite) -> bool:
         if not receiver.endswith("()") or method not in INSTANCE_METHODS:
             return False
         made = callee_symbol(project, facts, site.scope, receiver[:-2])
-        return _is_model(project, project.result_type_of_callee(made)) or _constructed(project, made)
+        return is_model(project, project.result_type_of_callee(made)) or constructed_model(project, made) is not None
     function = facts.functions.get(site.function) if site.function else None
     first = function.params[0].name if function is not None and function.params else None
-    if first is not None and not _method_of_a_model(project, facts, function):
+    klass = facts.classes.get(function.scope) if function is not None else None
+    if first is not None and (klass is None or not class_is_model(project, facts, klass)):
         first = None  # `self`/`cls` count only in a model's methods
     symbol = project.resolve(facts, site.scope, receiver)
     if method not in INSTANCE_METHODS:
         if symbol is not None and symbol.qualname and symbol.instance_of is None:
-            return symbol.project_ref is not None and _is_model(project, canonical(symbol.qualname))
+            return symbol.project_ref is not None and is_model(project, canonical(symbol.qualname))
         return receiver == first  # `cls` in a model's classmethod
     if receiver == first or receiver in view.loop_targets:
         return True
@@ -229,35 +230,10 @@ def _may_call_a_model(view: FileView, site: CallSite) -> bool:
         return False
     typed = (project.result_type_of_callee(symbol) if symbol.attr else None) if symbol.receiver_type is not None \
         else symbol.instance_of
-    if typed is not None and _is_model(project, typed):
+    if typed is not None and is_model(project, typed):
         return True
     if "." in receiver or symbol.call is None or not symbol.call.callee or not symbol.origin:
         return False
     module, scope, _ = symbol.origin
     origin = project.module_facts(module)
-    return origin is not None and _constructed(project, project.resolve(origin, scope, symbol.call.callee))
-
-
-def _constructed(project, callee) -> bool:
-    """``Model.model_validate`` (and the other constructors) of a model."""
-    if callee is None or not callee.qualname:
-        return False
-    owner, _, attr = callee.qualname.rpartition(".")
-    return attr in CONSTRUCTORS and _is_model(project, owner)
-
-
-def _method_of_a_model(project, facts, function) -> bool:
-    """The def is a method of a class whose bases resolve to a model (``is_model_class``)."""
-    klass = facts.classes.get(function.scope)
-    if klass is None:
-        return False
-    for base in klass.bases:
-        if isinstance(base, Ref):
-            symbol = project.resolve(facts, klass.scope, base.dotted)
-            if symbol is not None and symbol.qualname and _is_model(project, canonical(symbol.qualname)):
-                return True
-    return False
-
-
-def _is_model(project, qualname: str | None) -> bool:
-    return bool(qualname) and project.is_subclass(qualname, MODEL_BASES)
+    return origin is not None and constructed_model(project, project.resolve(origin, scope, symbol.call.callee)) is not None
