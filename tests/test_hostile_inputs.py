@@ -235,6 +235,8 @@ DEEP = {
     "newer_syntax_then_unary_chain": ("type X = int\nx = " + "-" * 100_000 + "1\n", ""),
     "long_and_chain": ("import time\nasync def f():\n    time.sleep(1)\n    x = " + " and ".join(["a"] * 20_000) + "\n",
                        "source is nested too deeply to analyse"),
+    "longer_and_chain": ("import time\nasync def f():\n    time.sleep(1)\n    x = " + " or ".join(["a"] * 300_000) + "\n",
+                         "source is nested too deeply to parse (too complex: 300000 operands"),
     "deep_string_annotation": ('import time\nasync def f(q: "' + "(" * 100_000 + "int" + ")" * 100_000 + '"):\n'
                                "    time.sleep(1)\n", None),
 }

@@ -414,6 +414,11 @@ def _wraps_itself(name: str, value: Value | None) -> bool:
 _TOO_DEEP = ("too many nested parentheses", "too complex", "maximum recursion depth", "MemoryError")
 
 
+# The longest `and`/`or` chain given to libcst: it nests one level per operand, at ~1 KB of
+# stack and ~5 KB of memory each (the longest a 2 MB file can hold is 400,000).
+_MAX_BOOLEAN_CHAIN = 20_000
+
+
 def nested_too_deeply(message: str) -> bool:
     """Whether Python refused a source for its nesting (``ModuleFacts.syntax_error``'s
     message): libcst must not see it (``cst_parser``)."""
@@ -623,6 +628,10 @@ class _Extractor:
                 value = sub.value
                 if type(value) is str and "@" in value and "://" in value:
                     self.facts.url_literal = True
+            elif kind is ast.BoolOp and len(sub.values) > _MAX_BOOLEAN_CHAIN and self.facts.syntax_error is None:
+                # One flat node for Python, as many nested ones for libcst (see cst_parser).
+                self.facts.syntax_error = (f"too complex: {len(sub.values)} operands of one `and`/`or` chain",
+                                           sub.lineno, sub.col_offset + 1)
             elif func is None:
                 continue
             elif kind is ast.Attribute:
