@@ -151,3 +151,16 @@ def test_loop_targets_are_read_from_the_text() -> None:
                      "async for (a,\n   b) in stream: pass\n")
     assert {"user", "m", "_", "a", "b"} <= view.loop_targets
     assert "users" not in view.loop_targets and "pairs" not in view.loop_targets
+
+
+def test_calls_whose_result_is_thrown_away() -> None:
+    view = _view(
+        "import asyncio\n"
+        "async def run():\n"
+        "    asyncio.create_task(work())\n"
+        "    task = asyncio.ensure_future(work())\n"
+        "    asyncio.create_task(other()).add_done_callback(log)\n"
+        "    return [asyncio.gather(x) for x in y]\n"
+    )
+    discarded = {site.callee for site in view.call_sites if view.discarded(site)}
+    assert discarded == {"asyncio.create_task", "asyncio.create_task().add_done_callback"}

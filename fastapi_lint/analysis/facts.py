@@ -295,6 +295,9 @@ class ModuleFacts:
     # The callees an ``async def`` always awaits where it calls them, ``scope<TAB>callee``
     # lines: calls a rule about un-awaited coroutines (FAPI103) need not look at.
     awaited_calls: str = ""
+    # The callees of calls whose result is thrown away (a call as a statement, and the call
+    # ``.add_done_callback(...)`` is chained to), ``scope<TAB>callee`` lines (FAPI107).
+    discarded_calls: str = ""
 
     def qualname_of_key(self, key: str) -> str:
         return f"{self.module}.{key.replace('/', '.')}" if self.module else key.replace("/", ".")
@@ -465,6 +468,7 @@ class _Extractor:
         # ``scope<TAB>callee`` of the calls in async defs' bodies, by whether they are awaited
         self.awaited: dict[str, None] = {}
         self.not_awaited: set[str] = set()
+        self.discarded: dict[str, None] = {}  # ``scope<TAB>callee`` of calls in statement position
 
     def run(self, tree: ast.Module) -> None:
         self.facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
@@ -473,6 +477,7 @@ class _Extractor:
         finally:
             self.facts.call_sites = "\n".join([*self.call_sites, *([INCOMPLETE] if self.incomplete else [])])
             self.facts.awaited_calls = "\n".join(site for site in self.awaited if site not in self.not_awaited)
+            self.facts.discarded_calls = "\n".join(self.discarded)
 
     def bind(self, scope: str, name: str, binding: Binding) -> None:
         self.facts.scopes[scope].bindings[name] = binding
@@ -558,6 +563,8 @@ class _Extractor:
             return
         # Simple statements.
         self.expressions(stmt, scope, func)
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            self.discard(stmt.value, scope)
         if isinstance(stmt, ast.Assign) and func is not None and isinstance(stmt.value, ast.Name):
             for target in stmt.targets:
                 spelled = dotted_of(target) if isinstance(target, ast.Attribute) else None
@@ -583,6 +590,16 @@ class _Extractor:
                 func.has_bare_return = True
             else:
                 func.return_values.append(summarise(stmt.value))
+
+    def discard(self, call: ast.Call, scope: str) -> None:
+        """A call whose result is thrown away, and the call ``.add_done_callback(...)`` is
+        chained to (``asyncio.create_task(work()).add_done_callback(log)``)."""
+        func = call.func
+        chained = isinstance(func, ast.Attribute) and func.attr == "add_done_callback" and isinstance(func.value, ast.Call)
+        for discarded in (call, func.value) if chained else (call,):
+            spelled = call_spelling(discarded.func)
+            if spelled is not None:
+                self.discarded[INCOMPLETE if spelled == INCOMPLETE else f"{scope}\t{spelled}"] = None
 
     def bind_targets(self, target: ast.AST, scope: str, value: Value | None) -> None:
         if isinstance(target, ast.Name):

@@ -112,6 +112,15 @@ class FileView:
         """Whether the def calls this callee only under ``await`` (``await request.json()``)."""
         return f"{site.scope}\t{site.callee}" in self._always_awaited
 
+    @cached_property
+    def _discarded(self) -> frozenset[str]:
+        return frozenset(self.facts.discarded_calls.split("\n"))
+
+    def discarded(self, site: CallSite) -> bool:
+        """Whether the callee is called somewhere in the scope with its result thrown away."""
+        found = self._discarded
+        return f"{site.scope}\t{site.callee}" in found or INCOMPLETE in found
+
     def is_async(self, site: CallSite) -> bool:
         """Whether the call is in the body of an ``async def`` (or of a lambda in one)."""
         function = self.facts.functions.get(site.function) if site.function else None

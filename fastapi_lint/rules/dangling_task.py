@@ -22,7 +22,7 @@ class DanglingTask(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.any_call(lambda site: _task_kind(view.callee(site)) is not None)
+        return view.any_call(lambda site: view.discarded(site) and _task_kind(view.callee(site)) is not None)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         call = node.value
