@@ -756,7 +756,7 @@ def value_kind(ctx: FileContext, sp) -> tuple[str, str | None] | None:
 def _container_item(ctx: FileContext, sp) -> tuple[str, str | None] | None:
     """``list[str]`` / ``list[str] | None`` / ``Optional[list[str]]``: the item's kind."""
     facts, scope = sp.home
-    found = _generic_type(ctx, facts, scope, sp.type_value)
+    found = _generic_type(ctx.project, facts, scope, sp.type_value)
     if found is None:
         return None
     name = found.qualname
@@ -772,12 +772,12 @@ def _container_item(ctx: FileContext, sp) -> tuple[str, str | None] | None:
     return None
 
 
-def _generic_type(ctx: FileContext, facts: ModuleFacts, scope: str, value: Value | None) -> TypeForm | None:
+def _generic_type(project, facts: ModuleFacts, scope: str, value: Value | None) -> TypeForm | None:
     """The subscripted type an annotation declares (a ``"generic"`` :meth:`Resolver.type_form
     <fastapi_lint.analysis.resolution.Resolver.type_form>`, with at least one item), seen
     through ``| None``, ``Optional[...]`` and ``Annotated[...]`` (three levels at most)."""
     for _ in range(3):
-        form = ctx.project.type_form(facts, scope, value)
+        form = project.type_form(facts, scope, value)
         facts, scope = form.facts, form.scope
         if form.kind == "union":
             parts = [p for p in form.items if not is_none(p)]
@@ -904,7 +904,7 @@ def request_sources(ctx: FileContext, key: str | None, *, plain_path: bool) -> d
             convertors.setdefault(param.name, set()).add(param.convertor)
     env: dict[str, Taint] = {}
     bound = bound_parameter(ctx, function)
-    for sp in _signature_or_none(ctx, function):
+    for sp in _signature_or_none(ctx.project, ctx.model.facts, function):
         if sp.name == bound:
             continue  # ``self``/``cls`` of a class-based view: the instance, never request data
         marker = sp.marker
@@ -975,31 +975,30 @@ def bound_parameter(ctx: FileContext, function) -> str | None:
     return None
 
 
-def _signature_or_none(ctx: FileContext, function) -> list:
+def _signature_or_none(project, facts: ModuleFacts, function) -> list:
     """The function's parameters as FastAPI reads them; none when they nest too deeply to read."""
     try:
-        return signature(ctx.project, ctx.model.facts, function)
+        return signature(project, facts, function)
     except RecursionError:
         return []
 
 
-def upload_sources(ctx: FileContext, key: str | None) -> dict[str, Taint]:
+def upload_sources(project, model, key: str | None) -> dict[str, Taint]:
     """Parameters typed ``UploadFile`` (or a list of them), in any function."""
-    model = ctx.model
     function = model.function(key)
     if function is None:
         return {}
     env: dict[str, Taint] = {}
-    for sp in _signature_or_none(ctx, function):
+    for sp in _signature_or_none(project, model.facts, function):
         if sp.type in _UPLOAD_TYPES:
             env[sp.name] = Taint(f"`{sp.name}.filename`", kind=UPLOAD)
             continue
         facts, scope = sp.home
-        found = _generic_type(ctx, facts, scope, sp.type_value)
+        found = _generic_type(project, facts, scope, sp.type_value)
         if found is None:
             continue
         if found.qualname in _CONTAINERS and (
-                ctx.project.annotation_type(found.facts, found.scope, found.items[0]) in _UPLOAD_TYPES):
+                project.annotation_type(found.facts, found.scope, found.items[0]) in _UPLOAD_TYPES):
             env[sp.name] = Taint(f"`{sp.name}[...].filename`", kind=UPLOADS)
     return env
 

@@ -130,7 +130,7 @@ class RequestDataToDangerousSink(FlowRule):
     def analyse(self, function, key):
         env = request_sources(self.ctx, key, plain_path=True)
         if self.ctx.model.is_endpoint(key):
-            for name, taint in upload_sources(self.ctx, key).items():
+            for name, taint in upload_sources(self.ctx.project, self.ctx.model, key).items():
                 if taint.kind == UPLOAD:
                     env.setdefault(name, taint)
         if not env:

@@ -103,10 +103,11 @@ class UploadFilenamePath(FlowRule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions("filename")
+        return view.mentions("filename") and any(
+            upload_sources(view.project, view.model, key) for key in view.facts.functions)
 
     def analyse(self, function, key):
-        env = upload_sources(self.ctx, key)
+        env = upload_sources(self.ctx.project, self.ctx.model, key)
         if not env:
             return []
         return _UploadFlow(self.ctx, function, env).run_unless(PATH_GUARDS)
