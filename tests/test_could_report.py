@@ -146,11 +146,34 @@ def test_callees_an_async_def_always_awaits() -> None:
     assert awaited == {"request.json", "make().send"}
 
 
-def test_loop_targets_are_read_from_the_text() -> None:
-    view = _view("", "for user in users:\n    pass\nnames = [m.dict() for m, _ in pairs]\n"
-                     "async for (a,\n   b) in stream: pass\n")
-    assert {"user", "m", "_", "a", "b"} <= view.loop_targets
-    assert "users" not in view.loop_targets and "pairs" not in view.loop_targets
+def test_loops_are_read_from_the_text() -> None:
+    view = _view("", "for user in users:\n    pass\nnames = [m.dict() for m, _ in load(x)]\n"
+                     "async for (a,\n   b) in self . stream: pass\nfor q in (\n    qs):\n    pass\n")
+    assert view.loops == {
+        "user": ["users"], "m": ["load()"], "_": ["load()"], "a": ["self.stream"], "b": ["self.stream"], "q": [None],
+    }
+
+
+def test_a_loop_variable_may_be_a_model_only_when_the_loop_says_so() -> None:
+    source = (
+        "from pydantic import BaseModel\n"
+        "class Item(BaseModel):\n"
+        "    name: str\n"
+        "def load() -> list[Item]: ...\n"
+        "def names(items: list[Item], rows: list[dict], later):\n"
+        "    for a in items: a.dict()\n"
+        "    for b in rows: b.copy()\n"
+        "    for c in load(): c.json()\n"
+        "    for d in zip(items, rows): d.copy()\n"
+        "    for e in later: e.json()\n"
+        "    for f in (\n        items): f.dict()\n"
+    )
+    facts = extract_facts(source, "app.models")
+    view = FileView(ModuleModel(facts, Project({"app.models": facts})), source)
+    from fastapi_lint.rules.pydantic_v1_method import _may_call_a_model
+    candidates = {site.callee for site in view.call_sites if _may_call_a_model(view, site)}
+    assert candidates == {"a.dict", "c.json", "f.dict"}
+
 
 
 def test_calls_whose_result_is_thrown_away() -> None:

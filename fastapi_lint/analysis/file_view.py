@@ -139,10 +139,18 @@ class FileView:
         return _keyword_pattern(names, value).search(text) is not None
 
     @cached_property
-    def loop_targets(self) -> frozenset[str]:
+    def loops(self) -> dict[str, list[str | None]]:
         """Every name written between a ``for`` and the next ``in`` (loop and comprehension
-        targets, which the facts do not bind; comments and strings add a few)."""
-        return frozenset(name for segment in _FOR_TARGETS.findall(self.text) for name in _IDENTIFIER.findall(segment))
+        targets, which the facts do not bind; comments and strings add a few), with what
+        each such loop iterates: a name or attribute chain, ``name()`` for a call of one,
+        None for anything else."""
+        found: dict[str, list[str | None]] = {}
+        for match in _FOR_TARGETS.finditer(self.text):
+            head, call = match.group(2), match.group(3)
+            iterable = None if head is None else re.sub(r"\s+", "", head) + ("()" if call else "")
+            for name in _IDENTIFIER.findall(match.group(1)):
+                found.setdefault(name, []).append(iterable)
+        return found
 
     def mentions_word(self, *words: str) -> bool:
         """Whether one of ``words`` is written in the file as a whole word (an attribute or a
@@ -252,7 +260,9 @@ def _keyword_pattern(names: tuple[str, ...], value: str | None) -> re.Pattern[st
 
 _WORD_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
 # A target list is short: the bound keeps a text of `for`s without `in` linear.
-_FOR_TARGETS = re.compile(r"(?<![\w])for(?![\w])(.{0,1000}?)(?<![\w])in(?![\w])", re.S)
+_FOR_TARGETS = re.compile(
+    r"(?<![\w])for(?![\w])(.{0,1000}?)(?<![\w])in(?![\w])[ \t]*(?:await[ \t]+)?"
+    r"(?:([^\W\d]\w*(?:[ \t]*\.[ \t]*[^\W\d]\w*)*)[ \t]*(\()?)?", re.S)
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 

@@ -87,6 +87,47 @@ def constructed_model(project: Project, callee) -> str | None:
     return owner if attr in CONSTRUCTORS and is_model(project, owner) else None
 
 
+def sequence_model(project: Project, facts: ModuleFacts, scope: str, annotation) -> str | None:
+    """``Model`` for ``list[Model]``-like annotations (also ``Optional``, ``Annotated``)."""
+    kinds = element_types(project, facts, scope, annotation)
+    names = {name for name, _ in kinds}
+    if not kinds or not all(in_sequence for _, in_sequence in kinds) or len(names) != 1:
+        return None
+    [name] = names
+    return name if name and is_model(project, name) else None
+
+
+def returned_model(project: Project, callee) -> str | None:
+    """``Model`` for a call of a project def declared ``-> list[Model]``."""
+    found = project.declared_return(callee)
+    return sequence_model(project, *found) if found is not None else None
+
+
+def loop_may_hold_models(project: Project, facts: ModuleFacts, scope: str, iterable: str | None) -> bool:
+    """Whether a loop over ``iterable`` (``FileView.loops``: a name, a call ``name()``, or None
+    when the text does not say) may give models, as ``PydanticV1Rule.loop_model`` reads it
+    from the tree: never False where it finds a model."""
+    if iterable is None:
+        return True
+    if iterable.endswith("()"):
+        return returned_model(project, project.resolve(facts, scope, iterable[:-2])) is not None
+    if "." in iterable:
+        return False  # an attribute: loop_model reads names and calls only
+    found = project.binding(facts, scope, iterable)
+    if found is None:
+        return False
+    where, binding = found
+    declared = binding.annotation if binding.kind == "value" else binding.value if binding.kind == "param" else None
+    if declared is not None:
+        return sequence_model(project, facts, where, declared) is not None
+    if binding.kind != "value":
+        return False
+    value = binding.value
+    if isinstance(value, CallValue) and value.callee and (value.args or value.kwargs or value.callee != "list"):
+        return returned_model(project, project.resolve(facts, where, value.callee)) is not None
+    return value == Const(()) or (isinstance(value, CallValue) and value.callee == "list")  # appended to
+
+
 class PydanticV1Rule(Rule):
     """Shared traversal state: enclosing classes/defs, indentation, compatibility branches."""
 
@@ -276,17 +317,10 @@ class PydanticV1Rule(Rule):
         return None
 
     def _sequence_model(self, facts, scope: str, annotation) -> str | None:
-        """``Model`` for ``list[Model]``-like annotations (also ``Optional``, ``Annotated``)."""
-        kinds = element_types(self.ctx.project, facts, scope, annotation)
-        names = {name for name, _ in kinds}
-        if not kinds or not all(in_sequence for _, in_sequence in kinds) or len(names) != 1:
-            return None
-        [name] = names
-        return name if name and self.is_model(name) else None
+        return sequence_model(self.ctx.project, facts, scope, annotation)
 
     def _returned_model(self, callee) -> str | None:
-        found = self.ctx.project.declared_return(callee)
-        return self._sequence_model(*found) if found is not None else None
+        return returned_model(self.ctx.project, callee)
 
     def _appended_model(self, region: cst.CSTNode, name: str) -> str | None:
         """A list bound once to ``[]`` and only appended models, iterated, returned or measured."""

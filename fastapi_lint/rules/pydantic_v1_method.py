@@ -13,7 +13,9 @@ from fastapi_lint.analysis.names import dotted_name
 from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.file_view import CallSite, FileView, callee_symbol
 from fastapi_lint.rule import Applicability, Severity
-from fastapi_lint.analysis.pydantic import PydanticV1Rule, class_is_model, constructed_model, is_model
+from fastapi_lint.analysis.pydantic import (
+    PydanticV1Rule, class_is_model, constructed_model, is_model, loop_may_hold_models,
+)
 
 
 # ---------------------------------------------------------------- FAPI601
@@ -224,7 +226,8 @@ def _may_call_a_model(view: FileView, site: CallSite) -> bool:
         if symbol is not None and symbol.qualname and symbol.instance_of is None:
             return symbol.project_ref is not None and is_model(project, canonical(symbol.qualname))
         return receiver == first  # `cls` in a model's classmethod
-    if receiver == first or receiver in view.loop_targets:
+    if receiver == first or any(loop_may_hold_models(project, facts, site.scope, iterable)
+                                for iterable in view.loops.get(receiver, ())):
         return True
     if symbol is None:
         return False
