@@ -144,11 +144,20 @@ class FileView:
         targets, which the facts do not bind; comments and strings add a few), with what
         each such loop iterates: a name or attribute chain, ``name()`` for a call of one,
         None for anything else."""
+        text = self.text
         found: dict[str, list[str | None]] = {}
-        for match in _FOR_TARGETS.finditer(self.text):
-            head, call = match.group(2), match.group(3)
+        opened: list[int] = []  # ends of the `for`s since the last `in`
+        for word in _FOR_OR_IN.finditer(text):
+            if word.group() == "for":
+                opened.append(word.end())
+                continue
+            start = next((end for end in opened if word.start() - end <= _MAX_TARGETS), None)
+            opened.clear()
+            if start is None:
+                continue
+            head, call = _ITERABLE.match(text, word.end()).groups()
             iterable = None if head is None else re.sub(r"\s+", "", head) + ("()" if call else "")
-            for name in _IDENTIFIER.findall(match.group(1)):
+            for name in _IDENTIFIER.findall(text, start, word.start()):
                 found.setdefault(name, []).append(iterable)
         return found
 
@@ -260,9 +269,11 @@ def _keyword_pattern(names: tuple[str, ...], value: str | None) -> re.Pattern[st
 
 _WORD_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
 # A target list is short: the bound keeps a text of `for`s without `in` linear.
-_FOR_TARGETS = re.compile(
-    r"(?<![\w])for(?![\w])(.{0,1000}?)(?<![\w])in(?![\w])[ \t]*(?:await[ \t]+)?"
-    r"(?:([^\W\d]\w*(?:[ \t]*\.[ \t]*[^\W\d]\w*)*)[ \t]*(\()?)?", re.S)
+# A `for` is paired with the next `in` (a target list is short: at most _MAX_TARGETS
+# characters), in one pass over the words, so a text of `for`s without `in` stays linear.
+_FOR_OR_IN = re.compile(r"(?<![\w])(?:for|in)(?![\w])")
+_MAX_TARGETS = 1000
+_ITERABLE = re.compile(r"[ \t]*(?:await[ \t]+)?(?:([^\W\d]\w*(?:[ \t]*\.[ \t]*[^\W\d]\w*)*)[ \t]*(\()?)?")
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 
