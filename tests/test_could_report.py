@@ -132,18 +132,28 @@ def test_url_literals(source: str, found: bool) -> None:
     assert extract_facts(source, "m").url_literal is found
 
 
-def test_callees_an_async_def_always_awaits() -> None:
-    view = _view(
-        "async def read(request):\n"
-        "    body = await request.json()\n"
-        "    await request.form()\n"
-        "    request.form()\n"
-        "    await make().send()\n"
-        "def sync(request):\n"
-        "    return request.json()\n"
-    )
-    awaited = {site.callee for site in view.call_sites if view.always_awaited(site)}
-    assert awaited == {"request.json", "make().send"}
+@pytest.mark.parametrize("question, source, expected", [
+    ("always_awaited",  # callees an async def only ever awaits
+     "async def read(request):\n"
+     "    body = await request.json()\n"
+     "    await request.form()\n"
+     "    request.form()\n"
+     "    await make().send()\n"
+     "def sync(request):\n"
+     "    return request.json()\n",
+     {"request.json", "make().send"}),
+    ("discarded",  # calls whose result is thrown away
+     "import asyncio\n"
+     "async def run():\n"
+     "    asyncio.create_task(work())\n"
+     "    task = asyncio.ensure_future(work())\n"
+     "    asyncio.create_task(other()).add_done_callback(log)\n"
+     "    return [asyncio.gather(x) for x in y]\n",
+     {"asyncio.create_task", "asyncio.create_task().add_done_callback"}),
+])
+def test_how_a_def_uses_a_call(question: str, source: str, expected: set[str]) -> None:
+    view = _view(source)
+    assert {site.callee for site in view.call_sites if getattr(view, question)(site)} == expected
 
 
 def test_loops_are_read_from_the_text() -> None:
@@ -173,17 +183,3 @@ def test_a_loop_variable_may_be_a_model_only_when_the_loop_says_so() -> None:
     from fastapi_lint.rules.pydantic_v1_method import _may_call_a_model
     candidates = {site.callee for site in view.call_sites if _may_call_a_model(view, site)}
     assert candidates == {"a.dict", "c.json", "f.dict"}
-
-
-
-def test_calls_whose_result_is_thrown_away() -> None:
-    view = _view(
-        "import asyncio\n"
-        "async def run():\n"
-        "    asyncio.create_task(work())\n"
-        "    task = asyncio.ensure_future(work())\n"
-        "    asyncio.create_task(other()).add_done_callback(log)\n"
-        "    return [asyncio.gather(x) for x in y]\n"
-    )
-    discarded = {site.callee for site in view.call_sites if view.discarded(site)}
-    assert discarded == {"asyncio.create_task", "asyncio.create_task().add_done_callback"}
