@@ -17,6 +17,7 @@ from fastapi_lint.api import lint_paths
 from fastapi_lint.config import Settings
 from fastapi_lint.project import Project
 from fastapi_lint.rules import ALL_RULES
+from fastapi_lint.rules.pydantic_v1_method import _may_call_a_model
 
 from conftest import FIXTURES
 
@@ -180,6 +181,5 @@ def test_a_loop_variable_may_be_a_model_only_when_the_loop_says_so() -> None:
     )
     facts = extract_facts(source, "app.models")
     view = FileView(ModuleModel(facts, Project({"app.models": facts})), source)
-    from fastapi_lint.rules.pydantic_v1_method import _may_call_a_model
     candidates = {site.callee for site in view.call_sites if _may_call_a_model(view, site)}
     assert candidates == {"a.dict", "c.json", "f.dict"}
