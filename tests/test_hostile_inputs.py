@@ -250,6 +250,7 @@ def test_deep_nesting_never_crashes_the_run(in_tmp, name):
     run = subprocess.run(
         [sys.executable, "-m", "fastapi_lint", "--isolated", "--no-cache", "--output-format", "json", "."],
         cwd=in_tmp, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))},
     )
     assert run.returncode == 1, (run.returncode, run.stderr[-2000:])
     found = [(i["path"], i["code"], i["line"], i["column"], i["message"]) for i in json.loads(run.stdout)]
