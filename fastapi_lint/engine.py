@@ -543,12 +543,15 @@ def _lint(
     # when no rule would have looked at it (libcst may accept newer syntax than ours).
     if not wanted and facts.syntax_error is None:
         return lint
-    if facts.syntax_error is not None and (nested_too_deeply(facts.syntax_error[0]) or not nesting_fits(source)):
-        message, line, column = facts.syntax_error  # what libcst must not see (cst_parser)
-        reported = f"source is nested too deeply to parse ({message})" if nested_too_deeply(message) \
-            else f"syntax error: {message}"
-        result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, reported, line, column))
-        return lint
+    if facts.syntax_error is not None:  # what libcst must not see (cst_parser)
+        message, line, column = facts.syntax_error
+        if nested_too_deeply(message):
+            result.diagnostics.append(engine_diagnostic(
+                path, PARSE_ERROR_CODE, f"source is nested too deeply to parse ({message})", line, column))
+            return lint
+        if not nesting_fits(source):
+            result.diagnostics.append(engine_diagnostic(path, PARSE_ERROR_CODE, f"syntax error: {message}", line, column))
+            return lint
     _at("while parsing")
     try:
         module = parse(source)

@@ -618,14 +618,14 @@ class _Extractor:
             if kind is ast.Call:
                 callee = dotted_of(sub.func)
                 spelled = callee or call_spelling(sub.func)
+                site = f"{scope}\t{spelled}" if spelled is not None and spelled != INCOMPLETE else None
                 if func is not None and callee:
                     func.callees[callee] = None
                 elif spelled == INCOMPLETE:
                     self.incomplete = True
-                elif spelled is not None:
-                    self.call_sites[f"{scope}\t{spelled}"] = None
-                if func is not None and func.is_async and spelled is not None and spelled != INCOMPLETE:
-                    site = f"{scope}\t{spelled}"
+                elif site is not None:
+                    self.call_sites[site] = None
+                if func is not None and func.is_async and site is not None:
                     if id(sub) in awaited:
                         self.awaited[site] = None
                     else:

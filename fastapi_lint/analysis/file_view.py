@@ -165,8 +165,7 @@ class FileView:
         """Whether one of ``words`` is written in the file as a whole word (an attribute or a
         name a rule needs written here), comments and strings included."""
         text = self.text
-        present = [word for word in words if word in text]
-        return bool(present) and _word_pattern(tuple(sorted(present))).search(text) is not None
+        return any(word in text for word in words) and _word_pattern(words).search(text) is not None
 
     # ------------------------------------------------------------ structure
 
