@@ -7,6 +7,7 @@ and checked by all its enabled rules.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import os
@@ -232,6 +233,15 @@ def _packed_facts_job(contents: Contents, path: Path) -> bytes | None:
     return zlib.compress(found[0].encode("ascii"), 1) if found is not None else None
 
 
+def _read_and_packed_facts_job(given: Contents, path: Path) -> tuple[bytes | None, ReadStamp | OSError | None]:
+    """``_packed_facts_job`` on a file this worker reads (unless ``given``), with what it
+    read, packed (``ReadStamp.packed``), for the lint pass: no file is read twice, and the
+    main process holds each file's bytes compressed until it is linted."""
+    read = None if path in given else _read_stamped(path)
+    contents = given if read is None else {path: read}
+    return _packed_facts_job(contents, path), read.packed() if isinstance(read, ReadStamp) else read
+
+
 def _unpacked_facts(packed: bytes) -> ModuleFacts | None:
     return decode_facts(zlib.decompress(packed))
 
@@ -260,6 +270,7 @@ def _lint_job(job: _Job, path: Path) -> FileResult:
     if isinstance(source, OSError):
         reason = source.strerror or type(source).__name__
         return FileResult(shown, [engine_diagnostic(shown, PARSE_ERROR_CODE, f"cannot read file: {reason}")])
+    pinned = job.facts.pinned(path) if isinstance(job.facts, _FactsOf) else contextlib.nullcontext()
     file_facts = job.facts.get(path)
     if file_facts is None:
         try:
@@ -271,15 +282,16 @@ def _lint_job(job: _Job, path: Path) -> FileResult:
                 "please report this")])
     rules = job.settings.rules_for(path)
     if job.fix is None:
-        with job.project.reads() as reads:
+        with job.project.reads() as reads, pinned:
             file_result = lint_source(shown, source, file_facts, job.project, rules, job.options)
         file_result.source_hash = content_hash(source)
         file_result.reads = frozenset(reads)
         return file_result
-    file_result = fix_source(
-        shown, source, file_facts, job.project, rules, job.options,
-        refresh_facts=lambda data: facts_for(path, data), unsafe=job.fix.unsafe,
-    )
+    with pinned:
+        file_result = fix_source(
+            shown, source, file_facts, job.project, rules, job.options,
+            refresh_facts=lambda data: facts_for(path, data), unsafe=job.fix.unsafe,
+        )
     if file_result.fixed_source is not None:
         file_result.source = source
         if job.fix.write and stamp is not None:
@@ -299,9 +311,12 @@ def _lint_files(
 ) -> RunResult:
     if cache is not None and fix is None:
         return _lint_files_cached(files, fact_files, settings, jobs, cache, contents or {})
-    contents = {**{path: _read_stamped(path) for path in fact_files}, **(contents or {})}
-    packed = {path: found for path, found in zip(
-        fact_files, map_files(_packed_facts_job, contents, fact_files, jobs, "indexing")) if found is not None}
+    given, contents, packed = contents or {}, dict(contents or {}), {}
+    for path, (found, read) in zip(fact_files, map_files(_read_and_packed_facts_job, given, fact_files, jobs, "indexing")):
+        if read is not None:
+            contents[path] = read
+        if found is not None:
+            packed[path] = found
     facts = _FactsOf(lambda path: _unpacked_facts(packed[path]) if path in packed else None)
     kept: dict[str, Path] = {}
     for path in packed:
@@ -384,7 +399,7 @@ HEAVY_SOURCE_BYTES = 200_000
 def _is_heavy(contents: Contents, path: Path) -> bool:
     found = contents.get(path)
     if isinstance(found, ReadStamp):
-        return len(found.data) >= HEAVY_SOURCE_BYTES
+        return found.size >= HEAVY_SOURCE_BYTES
     if isinstance(found, bytes):
         return len(found) >= HEAVY_SOURCE_BYTES
     try:
@@ -420,7 +435,7 @@ def _content_hashes(files: list[Path], cache: Cache, given: Contents) -> tuple[d
             data = _read(path)
             if not isinstance(data, bytes):
                 continue
-            contents[path] = ReadStamp.of(status, data)
+            contents[path] = ReadStamp.of(status, data).packed()
             known = cache.remember_hash(path, status, data)
         hashes[path] = known
     return hashes, contents
@@ -528,28 +543,48 @@ def _facts_keys(hashes: dict[Path, str]) -> dict[Path, tuple[str, str]]:
 
 
 class _FactsOf:
-    """Files' facts by path, each decoded (``load``) when first asked for, in the process
-    that asks: a worker decodes what its files read, the main process none of it. A
-    file's facts are then one object, the one its project holds (rules tell their own
-    module by identity)."""
+    """Files' facts by path, each decoded (``load``) when asked for, in the process that
+    asks: a worker decodes what its files read, the main process none of it. A file the
+    project keeps under its module name gets the project's object (rules tell their own
+    module by identity), which the project may drop again once it is not being linted
+    (``Project.modules.pinned``); any other file's facts are decoded at each ask."""
 
     def __init__(self, load: Callable[[Path], ModuleFacts | None]):
-        self._load = load
-        self._found: dict[Path, ModuleFacts | None] = {}
+        self.load = load
+        self.project: Project | None = None  # set by _deferred_project
+        self.kept: dict[Path, str] = {}  # path -> the module name the project keeps it under
 
     def get(self, path: Path) -> ModuleFacts | None:
-        if path not in self._found:
-            self._found[path] = self._load(path)
-        return self._found[path]
+        module = self.kept.get(path)
+        if module is not None and self.project is not None:
+            return self.project.modules.unrecorded(module)
+        return self.load(path)
+
+    def pinned(self, path: Path):
+        """Keeps the file's facts the project's object while it is linted."""
+        module = self.kept.get(path)
+        return self.project.modules.pinned(module) if module is not None and self.project is not None \
+            else contextlib.nullcontext()
 
     def loaded(self, path: Path) -> ModuleFacts:
-        return self.get(path) or ModuleFacts(*module_name_for(path))
+        return self.load(path) or ModuleFacts(*module_name_for(path))
+
+
+# How many decoded objects (``project.facts_weight``) of other modules' facts a process
+# keeps while it lints: about 40 MB. Each worker of a run reads nearly every module (the
+# project-wide indexes), and keeping them all decoded was 200 MB per worker at 5,000
+# modules; what is dropped is decoded again when read again (5 s for all 5,000).
+DECODED_FACTS_BUDGET = 300_000
 
 
 def _deferred_project(facts: _FactsOf, kept: dict[str, Path], answers: Answers | None = None) -> Project:
     """The project of ``kept`` (module name -> the file whose facts it uses), each
     module's facts decoded when first read."""
-    return Project({module: Deferred(functools.partial(facts.loaded, path)) for module, path in kept.items()}, answers)
+    project = Project({module: Deferred(functools.partial(facts.loaded, path)) for module, path in kept.items()},
+                      answers, budget=DECODED_FACTS_BUDGET)
+    facts.project = project
+    facts.kept = {path: module for module, path in kept.items()}
+    return project
 
 
 def _same_answers(project: Project, questions: tuple) -> bool:

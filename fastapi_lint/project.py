@@ -14,6 +14,8 @@ the result while the answer stays the same, whatever else changed.
 
 from __future__ import annotations
 
+import collections
+import functools
 import hashlib
 import itertools
 import os
@@ -97,6 +99,17 @@ def flat_reads(reads) -> Iterator[object]:
                 yield item
 T = TypeVar("T")
 QUERIES: dict[str, Callable] = {}
+SHARES: dict[str, Callable] = {}  # index name -> function(project, module): that module's share
+
+
+def module_share(name: str):
+    """Registers ``function(project, module)``, one module's share of the project-wide
+    index ``name`` (a value the store can keep, see ``query``): ``Project.shares(name)``
+    gives every module's."""
+    def register(function: Callable[[Project, str], T]) -> Callable[[Project, str], T]:
+        SHARES[name] = function
+        return function
+    return register
 
 
 _UNKEPT: set[str] = set()  # questions answered again at each ask (see ``query``)
@@ -154,22 +167,74 @@ class Deferred:
         self.load = load
 
 
+def facts_weight(facts: ModuleFacts) -> int:
+    """Roughly how many objects decoding ``facts`` made (what the decoded-facts budget counts)."""
+    return (1 + len(facts.calls) + len(facts.handoffs) + len(facts.classes)
+            + sum(len(scope.bindings) for scope in facts.scopes.values())
+            + sum(2 + len(function.params) + len(function.callees) + len(function.attributes)
+                  for function in facts.functions.values()))
+
+
 class _Modules(dict):
     """The project's modules by dotted name, noting every read while a recording runs;
-    deferred facts are decoded when first read."""
+    deferred facts are decoded when first read.
 
-    def __init__(self, modules: dict[str, ModuleFacts | Deferred], reads: list[set[str]]):
+    With a ``budget`` (see ``facts_weight``), decoded facts past it go back to being
+    deferred, least recently read first: a worker linting files one after another holds
+    the modules they read, not every module's facts it has ever read (5,000 modules
+    decoded are 200 MB, and each worker of a run read nearly all of them). Modules
+    ``pinned`` (the file being linted: rules tell their own module by identity) stay."""
+
+    def __init__(self, modules: dict[str, ModuleFacts | Deferred], reads: list[set[str]], budget: int | None = None):
         super().__init__(modules)
         self._reads = reads  # a stack: memoised computations record into their own set
+        self.budget = budget
+        self._decoded: collections.OrderedDict[str, int] = collections.OrderedDict()  # name -> weight, oldest first
+        self._held = 0  # the weights in _decoded
+        self._deferred: dict[str, Deferred] = {}  # of each decoded module that may be evicted
+        self._pinned: collections.Counter[str] = collections.Counter()
 
     # Only modules that exist are noted: the cache keys every result on the set of module
     # names too, so a module appearing where a lookup found none re-checks everything.
 
     def _loaded(self, name, found):
         if type(found) is Deferred:
-            found = found.load()
+            deferred, found = found, found.load()
             dict.__setitem__(self, name, found)
+            if self.budget is not None:
+                weight = facts_weight(found)
+                self._deferred[name] = deferred
+                self._decoded[name] = weight
+                self._held += weight
+                if self._held > self.budget:
+                    self._evict()
+        elif name in self._decoded:
+            self._decoded.move_to_end(name)
         return found
+
+    def _evict(self) -> None:
+        excess = self._held - self.budget
+        victims = []
+        for name, weight in itertools.islice(self._decoded.items(), len(self._decoded) - 1):  # never the newest
+            if excess <= 0:
+                break
+            if name not in self._pinned:
+                victims.append(name)
+                excess -= weight
+        for name in victims:
+            self._held -= self._decoded.pop(name)
+            dict.__setitem__(self, name, self._deferred.pop(name))
+
+    @contextmanager
+    def pinned(self, name: str) -> Iterator[None]:
+        """Keeps ``name``'s decoded facts (once read) the same object inside the block."""
+        self._pinned[name] += 1
+        try:
+            yield
+        finally:
+            self._pinned[name] -= 1
+            if not self._pinned[name]:
+                del self._pinned[name]
 
     def get(self, name, default=None):
         found = super().get(name, default)
@@ -184,6 +249,11 @@ class _Modules(dict):
         if self._reads:
             self._reads[-1].add(name)
         return found
+
+    def unrecorded(self, name: str) -> ModuleFacts | None:
+        """``name``'s facts without noting a read (None when there is no such module)."""
+        found = super().get(name)
+        return None if found is None else self._loaded(name, found)
 
     def __contains__(self, name) -> bool:
         found = super().__contains__(name)
@@ -210,27 +280,25 @@ class _Modules(dict):
 
     def values(self):
         self._walked()
-        self._load_all()
-        return super().values()
+        return (self._loaded(name, found) for name, found in list(super().items()))
 
     def items(self):
         self._walked()
-        self._load_all()
-        return super().items()
+        return ((name, self._loaded(name, found)) for name, found in list(super().items()))
 
-    def _load_all(self) -> None:
-        for name, found in super().items():
-            if type(found) is Deferred:
-                dict.__setitem__(self, name, found.load())
+    def plain(self) -> dict[str, ModuleFacts | Deferred]:
+        """Every module as held now (decoded or deferred), for a project made from this one."""
+        return {name: self._deferred.get(name, found) for name, found in super().items()}
 
 
 class Project(Resolver):
     """The modules of a project by name; resolution (:class:`Resolver`) over them, recording
     what each computation read."""
 
-    def __init__(self, modules: dict[str, ModuleFacts | Deferred], answers: Answers | None = None):
+    def __init__(self, modules: dict[str, ModuleFacts | Deferred], answers: Answers | None = None,
+                 budget: int | None = None):
         self._reads: list[set[str]] = []
-        self.modules = _Modules(modules, self._reads)
+        self.modules = _Modules(modules, self._reads, budget)
         # key -> (answer, reads), and once with_modules has looked at it (answer, reads,
         # the modules it read or None when it can never be kept across an edit)
         self._memo: dict[tuple, tuple] = {}
@@ -242,10 +310,11 @@ class Project(Resolver):
         # answers), once: a module's shares of the indexes all read that module, most
         # answers are the empty set, and every frozenset costs 200 bytes.
         self._read_sets: dict[frozenset, frozenset] = {}
+        self._swept = False  # see _sweep
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
-        return Project({**dict.copy(self.modules), facts.module: facts})
+        return Project({**self.modules.plain(), facts.module: facts}, budget=self.modules.budget)
 
     def with_modules(self, modules: dict[str, ModuleFacts], changed: set[str]) -> Project:
         """A project of ``modules``, which differ from this one's only in the facts of the
@@ -388,13 +457,14 @@ class Project(Resolver):
     def _shared(self, reads: frozenset) -> frozenset:
         return self._read_sets.setdefault(reads, reads)
 
-    def share(self, name: str, module: str, compute: Callable[[], T]) -> T:
-        """One module's share of a project-wide index: ``memo((name, module), compute)``,
+    def share(self, name: str, module: str) -> object:
+        """One module's share of the project-wide index ``name`` (``module_share``), memoised,
         which the store keeps too (through ``answers``, as a question's answer) with the
         modules computing it read. After an edit, an index is rebuilt from the stored
         shares of the modules the edit left alone, without decoding their facts. The value
         must be one the store can keep (see ``query``)."""
         key = (name, module)
+        compute = functools.partial(SHARES[name], self, module)
         if key not in self._memo and self.answers is not None:
             known = self.answers.known(name, (module,))
             if known is not None and self._still_hold(known[1].questions):
@@ -407,13 +477,30 @@ class Project(Resolver):
                 return value
         return self.memo(key, compute)
 
-    def shares(self, name: str, compute: Callable[[str], T]) -> Iterator[tuple[str, T]]:
-        """``(module, its share)`` of every module, in order and as asked (``any()`` over them
-        stops early): ``share(name, module, lambda: compute(module))`` each. A keystroke in
-        one file of the language server, or an edit between two runs, recomputes only the
-        shares of the modules it changed."""
+    def shares(self, name: str) -> Iterator[tuple[str, object]]:
+        """``(module, its share)`` of every module for the ``module_share`` ``name``, in
+        order and as asked (``any()`` over them stops early). A keystroke in one file of
+        the language server, or an edit between two runs, recomputes only the shares of
+        the modules it changed."""
+        self._sweep()
         for module in self.modules:
-            yield module, self.share(name, module, lambda module=module: compute(module))
+            yield module, self.share(name, module)
+
+    def _sweep(self) -> None:
+        """Every module's share of every registered index, module after module, once: a
+        project that keeps only some modules decoded (``budget``) would otherwise decode
+        every module again for each index it walks. What the sweep reads is not the
+        asker's: each walk then records the reads of the shares it takes."""
+        if self.modules.budget is None or self._swept:
+            return
+        self._swept = True
+        self._reads.append(set())
+        try:
+            for module in list(self.modules.names()):
+                for name in SHARES:
+                    self.share(name, module)
+        finally:
+            self._reads.pop()
 
     # ------------------------------------------------------------ project-wide facts
 
@@ -426,8 +513,7 @@ class Project(Resolver):
         return _is_dependency(self, qualname)
 
     def _dependency_qualnames(self) -> frozenset[str]:
-        return frozenset().union(*(found for _, found in self.shares(
-            "dependency_qualnames_in", lambda module: self._module_dependency_qualnames(self.modules[module]))))
+        return frozenset().union(*(found for _, found in self.shares("dependency_qualnames_in")))
 
     def _module_dependency_qualnames(self, facts: ModuleFacts) -> frozenset[str]:
         found: set[str] = set()
@@ -560,3 +646,8 @@ def _passed_to_depends(project: Project) -> frozenset[str]:
 @query(kept=False)
 def _is_dependency(project: Project, qualname: str) -> bool:
     return qualname in project.dependency_qualnames
+
+
+@module_share("dependency_qualnames_in")
+def _module_dependency_qualnames(project: Project, module: str) -> frozenset[str]:
+    return project._module_dependency_qualnames(project.modules[module])

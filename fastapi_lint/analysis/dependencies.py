@@ -24,7 +24,7 @@ from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_na
 from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.analysis.url_templates import path_parameters
-from fastapi_lint.project import Project, query
+from fastapi_lint.project import Project, module_share, query
 from fastapi_lint.rule import FileContext
 from fastapi_lint.analysis.parameters import SignatureParam, qualname_of
 
@@ -62,15 +62,16 @@ def settings_class_names(project: Project) -> frozenset[str]:
 
 @query
 def _settings_class_names(project: Project) -> frozenset[str]:
-    return frozenset({"BaseSettings"}).union(*(found for _, found in project.shares(
-        "settings_classes_in", lambda module: frozenset(_settings_classes_in(project, project.modules[module])))))
+    return frozenset({"BaseSettings"}).union(*(found for _, found in project.shares("settings_classes_in")))
 
 
-def _settings_classes_in(project: Project, facts) -> list[str]:
+@module_share("settings_classes_in")
+def _settings_classes_in(project: Project, module: str) -> frozenset[str]:
     # One module's share, kept per module: a keystroke in one file of the language server
     # recomputes only that module's.
-    return [klass.name for key, klass in facts.classes.items()
-            if klass.bases and project.is_subclass(facts.qualname_of_key(key), SETTINGS_CLASSES)]
+    facts = project.modules[module]
+    return frozenset(klass.name for key, klass in facts.classes.items()
+                     if klass.bases and project.is_subclass(facts.qualname_of_key(key), SETTINGS_CLASSES))
 
 
 def is_depends(ctx: FileContext, call: cst.Call) -> bool:
@@ -262,6 +263,7 @@ def path_parameter_names(routes) -> list[set[str] | None]:
 # ---------------------------------------------------------------- dependencies of every route of an app/router
 
 
+@module_share("includes_in")
 def _module_includes(project: Project, module: str) -> tuple[tuple, bool, frozenset[str]]:
     """One module's share of the project's ``include_router`` index: the calls that include
     a router we can follow, as (the router's binding, the call's index in ``facts.calls``);
@@ -289,7 +291,7 @@ def _module_includes(project: Project, module: str) -> tuple[tuple, bool, frozen
 
 
 def _shares(project: Project) -> list[tuple[str, tuple[tuple, bool, frozenset[str]]]]:
-    return list(project.shares("includes_in", lambda module: _module_includes(project, module)))
+    return list(project.shares("includes_in"))
 
 
 @query

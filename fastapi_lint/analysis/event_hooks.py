@@ -15,7 +15,7 @@ from fastapi_lint.analysis.names import call_keyword, call_positional, dotted_na
 from fastapi_lint.data.fastapi_names import APP_CLASSES, ROUTER_CLASSES
 from fastapi_lint.analysis.model import app_param_origins, app_passed_for
 from fastapi_lint.analysis.resolution import Symbol
-from fastapi_lint.project import Project, query
+from fastapi_lint.project import Project, module_share, query
 from fastapi_lint.rule import Rule
 
 HOOK_KEYWORDS = ("on_startup", "on_shutdown")
@@ -36,8 +36,7 @@ class EventHookIndex:
         self.handler_calls: set[tuple] = set()  # owners with add_event_handler(...)
         self.includes: dict[tuple, list[Symbol]] = {}
         self.unknown_includes: set[tuple] = set()
-        for _, (decorated, handled, included, unknown) in project.shares(
-                "event_hooks_in", lambda module: _module_event_hooks(project, module)):
+        for _, (decorated, handled, included, unknown) in project.shares("event_hooks_in"):
             for origin in decorated:
                 self.decorators[origin] = self.decorators.get(origin, 0) + 1
             self.handler_calls.update(handled)
@@ -70,6 +69,7 @@ class EventHookIndex:
         return False
 
 
+@module_share("event_hooks_in")
 def _module_event_hooks(project: Project, module: str) -> tuple[tuple, tuple, tuple, tuple]:
     """One module's share of the index, as plain values the store keeps: the owner of each
     ``@on_event`` decorator, the owners of ``add_event_handler`` calls, (owner, router) of

@@ -11,7 +11,7 @@ from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.pydantic_v2 import EXPLICIT_VALIDATION_FUNCTIONS, EXPLICIT_VALIDATION_METHODS
 from fastapi_lint.data.security import BROAD_EXCEPTIONS, BROAD_STATUS_CODES
 from fastapi_lint.data.status_codes import status_code_of
-from fastapi_lint.project import Project, query
+from fastapi_lint.project import Project, module_share, query
 
 FASTAPI_HTTP_EXCEPTION = "fastapi.HTTPException"
 STARLETTE_HTTP_EXCEPTION = "starlette.exceptions.HTTPException"
@@ -43,10 +43,10 @@ def starlette_handler_may_exist(project: Project, origin: tuple | None) -> bool:
 
 
 def _find_starlette_handled(project: Project) -> frozenset:
-    return frozenset().union(*(owners for _, owners in project.shares(
-        "starlette_handled_in", lambda module: _module_starlette_handled(project, module))))
+    return frozenset().union(*(owners for _, owners in project.shares("starlette_handled_in")))
 
 
+@module_share("starlette_handled_in")
 def _module_starlette_handled(project: Project, module: str) -> frozenset:
     owners: set = set()
     facts = project.modules[module]
@@ -95,10 +95,10 @@ def is_broad_handler(project: Project, qualname: str) -> bool:
 
 
 def _broad_handlers(project: Project) -> frozenset[str]:
-    return frozenset().union(*(names for _, names in project.shares(
-        "broad_handlers_in", lambda module: _module_broad_handlers(project, module))))
+    return frozenset().union(*(names for _, names in project.shares("broad_handlers_in")))
 
 
+@module_share("broad_handlers_in")
 def _module_broad_handlers(project: Project, module: str) -> frozenset[str]:
     names = set()
     facts = project.modules[module]
@@ -145,12 +145,13 @@ def exceptions_handled_by(project: Project, qualname: str) -> frozenset[str]:
 
 def _exceptions_handled(project: Project) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
-    for _, pairs in project.shares("exceptions_handled_in", lambda module: _module_exceptions_handled(project, module)):
+    for _, pairs in project.shares("exceptions_handled_in"):
         for handler, handled in pairs:
             found.setdefault(handler, set()).add(handled)
     return {name: frozenset(classes) for name, classes in found.items()}
 
 
+@module_share("exceptions_handled_in")
 def _module_exceptions_handled(project: Project, module: str) -> tuple[tuple[str, str], ...]:
     """One module's share: (handler qualname, exception class) of each registration in it."""
     found: list[tuple[str, str]] = []
@@ -187,11 +188,12 @@ def request_validation_handled(project: Project) -> bool:
     handled = project.memo(("exceptions_handled",), lambda: _exceptions_handled(project), {})
     if any(REQUEST_VALIDATION_ERROR in classes for classes in handled.values()):
         return True
-    return any(takes for _, takes in project.shares(
-        "takes_validation_error_in", lambda module: _takes_validation_error(project, project.modules[module])))
+    return any(takes for _, takes in project.shares("takes_validation_error_in"))
 
 
-def _takes_validation_error(project: Project, facts: ModuleFacts) -> bool:
+@module_share("takes_validation_error_in")
+def _takes_validation_error(project: Project, module: str) -> bool:
+    facts = project.modules[module]
     for function in facts.functions.values():
         for param in function.params:
             if isinstance(param.annotation, Ref):
@@ -206,11 +208,12 @@ def validates_explicitly(project: Project) -> bool:
     """Whether the project's functions validate data with Pydantic themselves
     (``Model.model_validate(...)``, ``TypeAdapter(...).validate_python(...)``, ``parse_obj_as``,
     ``@validate_call``...), so Pydantic's ``ValidationError`` can reach an exception handler."""
-    return any(validates for _, validates in project.shares(
-        "validates_explicitly_in", lambda module: _module_validates_explicitly(project, project.modules[module])))
+    return any(validates for _, validates in project.shares("validates_explicitly_in"))
 
 
-def _module_validates_explicitly(project: Project, facts: ModuleFacts) -> bool:
+@module_share("validates_explicitly_in")
+def _module_validates_explicitly(project: Project, module: str) -> bool:
+    facts = project.modules[module]
     for function in facts.functions.values():
         if not EXPLICIT_VALIDATION_METHODS.isdisjoint(function.attributes):
             return True

@@ -29,7 +29,7 @@ from fastapi_lint.analysis.facts import (
 from fastapi_lint.analysis.model import ModuleModel
 from fastapi_lint.analysis.qualnames import canonical, package_aliases
 from fastapi_lint.analysis.resolution import UNKNOWN, Symbol
-from fastapi_lint.project import Project, query
+from fastapi_lint.project import Project, module_share, query
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,10 +465,13 @@ def _tuples(index: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
 def _module_imports(project: Project, module: str) -> tuple[bool, tuple[str, ...]]:
     """Whether a module may import anything (a star or dynamic import), and what it
     imports: its share of ``_modules_reaching``."""
-    def scan() -> tuple[bool, tuple[str, ...]]:
-        facts = project.modules[module]
-        return bool(facts.star_imports) or _imports_dynamically(facts), tuple(sorted(_import_targets(facts)))
-    return project.share("module_imports", module, scan)
+    return project.share("module_imports", module)
+
+
+@module_share("module_imports")
+def _scan_module_imports(project: Project, module: str) -> tuple[bool, tuple[str, ...]]:
+    facts = project.modules[module]
+    return bool(facts.star_imports) or _imports_dynamically(facts), tuple(sorted(_import_targets(facts)))
 
 
 def packages_of(qualnames: Iterable[str]) -> tuple[str, ...]:

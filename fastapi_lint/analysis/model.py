@@ -15,7 +15,7 @@ from fastapi_lint.data.fastapi_names import (
 )
 from fastapi_lint.analysis.facts import CallValue, Const, FunctionFacts, ModuleFacts, Ref, ScopedCall
 from fastapi_lint.analysis.resolution import Symbol
-from fastapi_lint.project import Project, query
+from fastapi_lint.project import Project, module_share, query
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,7 @@ def app_param_origins(project: Project, module: str, function_key: str, name: st
     positional = [p.name for p in function.params if p.kind == "positional"]
     index = positional.index(name) if name in positional else None
     found: set[tuple] = set()
-    for caller, handoffs in project.shares("project_handoffs_in", lambda module: _project_handoffs(project, module)):
+    for caller, handoffs in project.shares("project_handoffs_in"):
         for target, scope, call in handoffs:
             if target != (module, function_key):
                 continue
@@ -238,6 +238,7 @@ def app_param_origins(project: Project, module: str, function_key: str, name: st
     return tuple(sorted(found))
 
 
+@module_share("project_handoffs_in")
 def _project_handoffs(project: Project, module: str) -> tuple:
     """One module's handoffs to project functions: ``(project_ref of the function, scope,
     call)`` each, kept per module (``Project.share``)."""

@@ -13,7 +13,7 @@ from fastapi_lint.analysis.facts import CallValue, FunctionFacts, ModuleFacts, R
 from fastapi_lint.analysis.resolution import ANNOTATED, OPTIONAL, UNION
 from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.coroutines import STREAMING_RESPONSE_CLASSES
-from fastapi_lint.project import Project, query
+from fastapi_lint.project import Project, module_share, query
 from fastapi_lint.rule import FileContext
 
 
@@ -160,11 +160,12 @@ def is_streamed(project: Project, qualname: str) -> bool:
 
 
 def _streamed_generators(project: Project) -> frozenset[str]:
-    return frozenset().union(*(found for _, found in project.shares(
-        "streamed_generators_in", lambda module: _module_streamed_generators(project, project.modules[module]))))
+    return frozenset().union(*(found for _, found in project.shares("streamed_generators_in")))
 
 
-def _module_streamed_generators(project: Project, facts: ModuleFacts) -> frozenset[str]:
+@module_share("streamed_generators_in")
+def _module_streamed_generators(project: Project, module: str) -> frozenset[str]:
+    facts = project.modules[module]
     found: set[str] = set()
     for function in facts.functions.values():
         for value in function.return_values:

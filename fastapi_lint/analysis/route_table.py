@@ -24,7 +24,7 @@ from fastapi_lint.analysis.url_templates import _PARAM, path_matcher, path_param
 from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.data.fastapi_names import HTTP_METHOD_DECORATORS, ROUTE_OBJECTS
 from fastapi_lint.data.status_codes import status_code_of
-from fastapi_lint.project import Project, query
+from fastapi_lint.project import Project, module_share, query
 
 _FASTAPI_APP = frozenset({"fastapi.FastAPI"})
 _STARLETTE_APP = frozenset({"starlette.Starlette", "fastapi.FastAPI"})
@@ -217,7 +217,7 @@ class RouteTable:
                 if registration.kind in ("route", "websocket", "include_router") and registration.owner.origin is None:
                     self.unattributed.setdefault(name.split(".")[0], []).append(
                         (self.files.get(name, name), registration.line))
-        table_shares = project.shares("route_table_in", lambda module: _table_share(project, module))
+        table_shares = project.shares("route_table_in")
         for name, (constructed, mounts) in table_shares:
             for origin, symbol in constructed:
                 self.owners.setdefault(origin, symbol)
@@ -1140,6 +1140,7 @@ class _RouteConflicts:
         return out
 
 
+@module_share("route_table_in")
 def _table_share(project: Project, module: str) -> tuple[tuple, tuple]:
     """What one module adds to the route table besides the index: the Starlette apps and
     the apps and routers given ``routes=[...]`` it binds (``(origin, symbol)``), and its
@@ -1168,19 +1169,21 @@ def _constructor_bindings(project: Project, module: str) -> tuple[tuple[str, str
     to any call given ``routes=``: a scan of the module's own facts, kept per module (the
     language server rebuilds the table per keystroke in a route path; the other modules'
     scans stay as they were)."""
-    def scan() -> tuple[tuple[str, str], ...]:
-        facts = project.modules[module]
-        found = []
-        for scope in facts.scopes.values():
-            for name, binding in scope.bindings.items():
-                value = binding.value
-                if binding.kind != "value" or not isinstance(value, CallValue) or not value.callee:
-                    continue
-                if value.callee.rsplit(".", 1)[-1] in _CONSTRUCTORS or value.has_kwarg("routes"):
-                    found.append((scope.key, name))
-        return tuple(found)
+    return project.share("constructor_bindings", module)
 
-    return project.share("constructor_bindings", module, scan)
+
+@module_share("constructor_bindings")
+def _scan_constructor_bindings(project: Project, module: str) -> tuple[tuple[str, str], ...]:
+    facts = project.modules[module]
+    found = []
+    for scope in facts.scopes.values():
+        for name, binding in scope.bindings.items():
+            value = binding.value
+            if binding.kind != "value" or not isinstance(value, CallValue) or not value.callee:
+                continue
+            if value.callee.rsplit(".", 1)[-1] in _CONSTRUCTORS or value.has_kwarg("routes"):
+                found.append((scope.key, name))
+    return tuple(found)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from fastapi_lint.analysis.facts import (
 from fastapi_lint.analysis.model import ModuleModel, Registration
 from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.resolution import Symbol
-from fastapi_lint.project import Project, query
+from fastapi_lint.project import Project, module_share, query
 
 OwnerId = tuple[str, str, str]  # (module, scope, name) where the app/router was bound
 
@@ -394,13 +394,15 @@ def _import_targets(project: Project, module: str) -> tuple[str, ...]:
     """What the module imports (names and ``*`` bases): a scan of its own facts, kept per
     module (the index is rebuilt per keystroke in a route path by the language server; the
     other modules' scans stay as they were)."""
-    def scan() -> tuple[str, ...]:
-        facts = project.modules[module]
-        found = [binding.target for scope in facts.scopes.values() for binding in scope.bindings.values()
-                 if binding.kind == "import" and binding.target]
-        return tuple(found + list(facts.star_imports))
+    return project.share("import_targets", module)
 
-    return project.share("import_targets", module, scan)
+
+@module_share("import_targets")
+def _scan_import_targets(project: Project, module: str) -> tuple[str, ...]:
+    facts = project.modules[module]
+    found = [binding.target for scope in facts.scopes.values() for binding in scope.bindings.values()
+             if binding.kind == "import" and binding.target]
+    return tuple(found + list(facts.star_imports))
 
 
 @dataclass(frozen=True)
@@ -442,8 +444,12 @@ def _route_share(project: Project, module: str) -> _ModuleShare:
     """``module``'s share of the route index: kept per module (the language server rescans
     only an edited module), and by the store (a run after an edit reads the unchanged
     modules' shares instead of their facts)."""
-    return project.memo(("route_index_in", module), lambda: _ModuleShare.of(
-        project.share("route_index_share", module, lambda: _module_share(project, module).plain())))
+    return project.memo(("route_index_in", module), lambda: _ModuleShare.of(project.share("route_index_share", module)))
+
+
+@module_share("route_index_share")
+def _plain_module_share(project: Project, module: str) -> tuple:
+    return _module_share(project, module).plain()
 
 
 def _module_share(project: Project, module: str) -> _ModuleShare:
