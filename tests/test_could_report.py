@@ -183,3 +183,20 @@ def test_a_loop_variable_may_be_a_model_only_when_the_loop_says_so() -> None:
     view = FileView(ModuleModel(facts, Project({"app.models": facts})), source)
     candidates = {site.callee for site in view.call_sites if _may_call_a_model(view, site)}
     assert candidates == {"a.dict", "c.json", "f.dict"}
+
+
+def test_a_def_builds_strings_where_it_formats_values_into_one() -> None:
+    """``FunctionFacts.builds_strings``: the ways FAPI407's flow makes SQL of data (with
+    ``.format``/``.join``, which the attributes hold); a nested def's are its own."""
+    facts = extract_facts(
+        "def fstring(x): q = f'SELECT {x}'\n"
+        "def plain(): q = f'SELECT 1'\n"
+        "def plus(x): q = 'SELECT ' + x\n"
+        "def modulo(x):\n    q = 'SELECT %s'\n    q %= x\n"
+        "def outer(x):\n    def inner(): return 'a' + x\n    return inner\n"
+        "def method(x): return 'SELECT {}'.format(x)\n",
+        "app.db",
+    )
+    assert {key for key, function in facts.functions.items() if function.builds_strings} == {
+        "fstring", "plus", "modulo", "outer/inner"}
+    assert "format" in facts.functions["method"].attributes

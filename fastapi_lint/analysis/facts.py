@@ -236,6 +236,10 @@ class FunctionFacts:
     # Dotted spellings of the callees of every call in the body (``helper``, ``self.load``,
     # ``utils.read_tenant``), in first-seen order; a dict for the same reason.
     callees: dict[str, None] = field(default_factory=dict)
+    # The body formats a string from values: an f-string with a ``{value}``, ``+`` or ``%``
+    # (also ``+=``/``%=``); with ``attributes`` (``.format``, ``.join``), whether it may
+    # build SQL from data (FAPI407).
+    builds_strings: bool = False
 
 
 @dataclass(slots=True)
@@ -338,6 +342,9 @@ class DefKeys:
     def name_of(key: str) -> str:
         """The def's or class's own name, read from its key."""
         return key.rsplit("/", 1)[-1].split("#", 1)[0]
+
+
+_FORMATTING_OPERATORS = (ast.Add, ast.Mod)  # ``"..." + x``, ``"..." % x`` (FunctionFacts.builds_strings)
 
 
 def in_source_order(node: ast.AST) -> Iterator[ast.AST]:
@@ -653,6 +660,12 @@ class _Extractor:
                 continue
             elif kind is ast.Attribute:
                 func.attributes[sub.attr] = None
+            elif kind is ast.BinOp or kind is ast.AugAssign:
+                if type(sub.op) in _FORMATTING_OPERATORS:
+                    func.builds_strings = True
+            elif kind is ast.JoinedStr:
+                if any(type(part) is ast.FormattedValue for part in sub.values):
+                    func.builds_strings = True
             elif kind is ast.Await:
                 func.has_await = True
                 awaited.add(id(sub.value))

@@ -503,6 +503,18 @@ def _may_call_a_sink(project, facts: ModuleFacts, function: FunctionFacts) -> bo
     return False
 
 
+# ``"...".format(x)``, ``", ".join(xs)``: the methods that make SQL from data (``call_result``).
+_FORMATTING_METHODS = frozenset({"format", "format_map", "join"})
+
+
+def _may_build_sql(project, facts: ModuleFacts, function: FunctionFacts) -> bool:
+    """Whether ``function`` may pass SQL built from data to a sink: it calls something that
+    may be one, and formats a string the only ways the flow makes SQL of (an f-string with a
+    value, ``+``, ``%``, ``.format()``, ``.join()``)."""
+    return ((function.builds_strings or not _FORMATTING_METHODS.isdisjoint(function.attributes))
+            and _may_call_a_sink(project, facts, function))
+
+
 class SqlStringFormatting(FlowRule):
     code = "FAPI407"
     name = "sql-string-formatting"
@@ -515,14 +527,14 @@ class SqlStringFormatting(FlowRule):
         return (view.mentions("text") or view.mentions_part(
             "execute", "fetch", "iterate", "mogrify", "exec_driver_sql", "copy_expert"
         ) or view.may_use("asyncpg", "pg8000")) and any(
-            _may_call_a_sink(view.project, view.facts, function) for function in view.facts.functions.values()
+            _may_build_sql(view.project, view.facts, function) for function in view.facts.functions.values()
         )
 
     def analyse(self, function, key):
         facts = self.ctx.model.facts
         function_facts = self.ctx.model.function(key)
         scope = facts.scopes.get(key) if key else None
-        if function_facts is None or scope is None or not _may_call_a_sink(self.ctx.project, facts, function_facts):
+        if function_facts is None or scope is None or not _may_build_sql(self.ctx.project, facts, function_facts):
             return []
         env: dict[str, Taint] = {}
         drivers: dict[str, str] = {}
