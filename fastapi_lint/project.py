@@ -496,7 +496,9 @@ class Project(Resolver):
         self._swept = True
         self._reads.append(set())
         try:
-            for module in list(self.modules.names()):
+            # Last module first: what stays decoded afterwards is the first modules, the
+            # ones the files linted next read.
+            for module in reversed(list(self.modules.names())):
                 for name in SHARES:
                     self.share(name, module)
         finally:
