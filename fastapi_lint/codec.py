@@ -177,11 +177,7 @@ def _class_decoder(name: str, cls: type) -> Callable[[Any], Any]:
             value = cls(*[_intern(v) if type(v) is str else _interned(v) if type(v) is list else v for v in body])
         except TypeError as exc:
             raise DecodeError(str(exc)) from None
-        if key is None:
-            return value
-        if len(_shared) >= _SHARED_LIMIT:
-            _shared.clear()
-        return _shared.setdefault(key, value)
+        return value if key is None else _shared.setdefault(key, value)
 
     return decode
 
@@ -238,10 +234,6 @@ _intern = sys.intern
 # its type (``Const(1)`` equals ``Const(True)``): never of ids, so a table cleared while
 # another thread decodes (the Python API, the language server) shares less, never wrongly.
 _shared: dict[tuple, Any] = {}
-# Past this many values the table starts again: a run that keeps only some modules decoded
-# (``Project(budget=...)``) would otherwise keep every value it ever decoded (20 MB at
-# 5,000 modules) through the table alone.
-_SHARED_LIMIT = 50_000
 _SCALARS = (str, int, bool)
 
 

@@ -193,6 +193,17 @@ class _Modules(dict):
         self._held = 0  # the weights in _decoded
         self._deferred: dict[str, Deferred] = {}  # of each decoded module that may be evicted
         self._pinned: collections.Counter[str] = collections.Counter()
+        self._weights: list[int] = []  # of the first modules decoded (see may_exceed_budget)
+
+    def may_exceed_budget(self) -> bool:
+        """Whether every module's facts decoded may weigh more than the budget, judged by
+        the median weight of the modules decoded so far (one app module that imports every
+        router weighs as much as thousands of them); True when none has been."""
+        if self.budget is None:
+            return False
+        if not self._weights:
+            return True
+        return sorted(self._weights)[len(self._weights) // 2] * len(self) > self.budget
 
     # Only modules that exist are noted: the cache keys every result on the set of module
     # names too, so a module appearing where a lookup found none re-checks everything.
@@ -203,6 +214,8 @@ class _Modules(dict):
             dict.__setitem__(self, name, found)
             if self.budget is not None:
                 weight = facts_weight(found)
+                if len(self._weights) < 64:
+                    self._weights.append(weight)
                 self._deferred[name] = deferred
                 self._decoded[name] = weight
                 self._held += weight
@@ -489,9 +502,11 @@ class Project(Resolver):
     def _sweep(self) -> None:
         """Every module's share of every registered index, module after module, once: a
         project that keeps only some modules decoded (``budget``) would otherwise decode
-        every module again for each index it walks. What the sweep reads is not the
-        asker's: each walk then records the reads of the shares it takes."""
-        if self.modules.budget is None or self._swept:
+        every module again for each index it walks. Not when the project fits the budget
+        (a project of many small modules): every share would be computed and kept, the
+        walks need not. What the sweep reads is not the asker's: each walk then records the
+        reads of the shares it takes."""
+        if self._swept or not self.modules.may_exceed_budget():
             return
         self._swept = True
         self._reads.append(set())
