@@ -189,9 +189,9 @@ class _Modules(dict):
         super().__init__(modules)
         self._reads = reads  # a stack: memoised computations record into their own set
         self.budget = budget
-        self._decoded: collections.OrderedDict[str, int] = collections.OrderedDict()  # name -> weight, oldest first
+        # Each decoded module that may be dropped: name -> (weight, its Deferred), oldest read first.
+        self._decoded: collections.OrderedDict[str, tuple[int, Deferred]] = collections.OrderedDict()
         self._held = 0  # the weights in _decoded
-        self._deferred: dict[str, Deferred] = {}  # of each decoded module that may be evicted
         self._pinned: collections.Counter[str] = collections.Counter()
         self._weights: list[int] = []  # of the first modules decoded (see may_exceed_budget)
 
@@ -216,8 +216,7 @@ class _Modules(dict):
                 weight = facts_weight(found)
                 if len(self._weights) < 64:
                     self._weights.append(weight)
-                self._deferred[name] = deferred
-                self._decoded[name] = weight
+                self._decoded[name] = (weight, deferred)
                 self._held += weight
                 if self._held > self.budget:
                     self._evict()
@@ -228,15 +227,16 @@ class _Modules(dict):
     def _evict(self) -> None:
         excess = self._held - self.budget
         victims = []
-        for name, weight in itertools.islice(self._decoded.items(), len(self._decoded) - 1):  # never the newest
+        for name, (weight, _) in itertools.islice(self._decoded.items(), len(self._decoded) - 1):  # never the newest
             if excess <= 0:
                 break
             if name not in self._pinned:
                 victims.append(name)
                 excess -= weight
         for name in victims:
-            self._held -= self._decoded.pop(name)
-            dict.__setitem__(self, name, self._deferred.pop(name))
+            weight, deferred = self._decoded.pop(name)
+            self._held -= weight
+            dict.__setitem__(self, name, deferred)
 
     @contextmanager
     def pinned(self, name: str) -> Iterator[None]:
@@ -301,7 +301,7 @@ class _Modules(dict):
 
     def plain(self) -> dict[str, ModuleFacts | Deferred]:
         """Every module as held now (decoded or deferred), for a project made from this one."""
-        return {name: self._deferred.get(name, found) for name, found in super().items()}
+        return {name: self._decoded[name][1] if name in self._decoded else found for name, found in super().items()}
 
 
 class Project(Resolver):
@@ -532,25 +532,6 @@ class Project(Resolver):
     def _dependency_qualnames(self) -> frozenset[str]:
         return frozenset().union(*(found for _, found in self.shares("dependency_qualnames_in")))
 
-    def _module_dependency_qualnames(self, facts: ModuleFacts) -> frozenset[str]:
-        found: set[str] = set()
-        for scoped in facts.calls:
-            call = scoped.call
-            if not self._is_depends(facts, scoped.scope, call):
-                continue
-            qualname = self.ref_qualname(facts, scoped.scope, call.arg(0, "dependency"))
-            if qualname:
-                found.add(qualname)
-        # ``x: Cls = Depends()`` and ``Annotated[Cls, Depends()]`` depend on the annotation.
-        for function in facts.functions.values():
-            for param in function.params:
-                for call, annotation in _bare_depends(param):
-                    if self._is_depends(facts, function.scope, call):
-                        instance = self.annotation_type(facts, function.scope, annotation)
-                        if instance:
-                            found.add(instance)
-        return frozenset(found)
-
     def _is_depends(self, facts: ModuleFacts, scope: str, call: CallValue) -> bool:
         if call.callee is None:
             return False  # the spelling may be an alias (``from fastapi import Depends as D``)
@@ -667,4 +648,21 @@ def _is_dependency(project: Project, qualname: str) -> bool:
 
 @module_share("dependency_qualnames_in")
 def _module_dependency_qualnames(project: Project, module: str) -> frozenset[str]:
-    return project._module_dependency_qualnames(project.modules[module])
+    facts = project.modules[module]
+    found: set[str] = set()
+    for scoped in facts.calls:
+        call = scoped.call
+        if not project._is_depends(facts, scoped.scope, call):
+            continue
+        qualname = project.ref_qualname(facts, scoped.scope, call.arg(0, "dependency"))
+        if qualname:
+            found.add(qualname)
+    # ``x: Cls = Depends()`` and ``Annotated[Cls, Depends()]`` depend on the annotation.
+    for function in facts.functions.values():
+        for param in function.params:
+            for call, annotation in _bare_depends(param):
+                if project._is_depends(facts, function.scope, call):
+                    instance = project.annotation_type(facts, function.scope, annotation)
+                    if instance:
+                        found.add(instance)
+    return frozenset(found)
