@@ -650,7 +650,7 @@ def _add_findings(
     # PositionProvider's ranges, for a fraction of its cost: only the top-level statements
     # holding a finding are generated (the whole module when a node lies elsewhere).
     positions = lint.positions = Positions.of_statements(
-        lint.module, text, statement_lines, (report.top for report in reports))
+        lint.module, text, statement_lines, ((report.top, report.inner) for report in reports))
     suppressions = noqa.Suppressions(text, allow_bare=options.allow_bare_noqa)
     for report in reports:
         foreign = _foreign_node(report, positions)

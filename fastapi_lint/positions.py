@@ -21,13 +21,16 @@ from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
 
 _NEWLINE = re.compile(r"\r\n?|\n")  # as libcst's position provider splits tokens
+_INDENT = re.compile(r"[ \t\f]*")
 
 
 class _Recorder(CodegenState):
     """Code generation that notes each node's offsets (in characters of the output)."""
 
-    def __init__(self, module: cst.Module):
+    def __init__(self, module: cst.Module, indent: str = ""):
         super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        if indent:  # a statement inside blocks, generated on its own
+            self.indent_tokens.append(indent)
         self.offset = 0
         self.stack: list[int] = []
         self.ranges: dict[cst.CSTNode, tuple[int, int]] = {}
@@ -94,16 +97,20 @@ class Positions(Mapping):
 
     @classmethod
     def of_statements(
-        cls, module: cst.Module, text: str, statement_lines: str, statements: Iterable[cst.CSTNode | None]
+        cls, module: cst.Module, text: str, statement_lines: str,
+        placements: Iterable[tuple[cst.CSTNode | None, tuple[cst.CSTNode, int] | None]],
     ) -> Positions:
-        """The positions of the nodes of ``statements`` (top-level statements of ``module``,
-        whose source is ``text``); ``statement_lines``: ``ModuleFacts.statement_lines``."""
+        """The positions of the nodes of the statements ``placements`` name (of ``module``,
+        whose source is ``text``; ``statement_lines``: ``ModuleFacts.statement_lines``):
+        each a top-level statement, with (or None) a def or class inside it and the line of
+        its ``def``/``class`` keyword, placed on its own when it can be: a finding in one
+        method of a 3,000-line class generates that method, not the class."""
         positions = cls.__new__(cls)
         positions._module = module
         positions._ranges = {}
         positions._starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
         positions._whole_module = False
-        if not positions._place(text, statement_lines, statements):
+        if not positions._place(text, statement_lines, placements):
             positions._whole()
         return positions
 
@@ -115,7 +122,13 @@ class Positions(Mapping):
         self._ranges = state.ranges
         self._whole_module = True
 
-    def _place(self, text: str, statement_lines: str, statements: Iterable[cst.CSTNode | None]) -> bool:
+    def _place(
+        self, text: str, statement_lines: str,
+        placements: Iterable[tuple[cst.CSTNode | None, tuple[cst.CSTNode, int] | None]],
+    ) -> bool:
+        tops = [top for top, inner in dict.fromkeys(placements) if inner is None or not self._place_inner(text, *inner)]
+        if not tops:
+            return True
         body = self._module.body
         try:
             lines = [int(line) for line in statement_lines.split()]
@@ -128,20 +141,40 @@ class Positions(Mapping):
         if count != len(lines):
             return False
         index = {id(statement): position for position, statement in enumerate(body)}
-        for statement in dict.fromkeys(statements):
+        for statement in dict.fromkeys(tops):
             position = index.get(id(statement))
-            if position is None:
+            if position is None or not self._place_at(text, statement, lines[firsts[position]] - len(statement.leading_lines)):
                 return False
-            line = lines[firsts[position]] - len(statement.leading_lines)
-            if not 1 <= line <= len(self._starts):
-                return False
-            start = self._starts[line - 1]
-            state = _Recorder(self._module)
-            statement._codegen(state)  # noqa: SLF001
-            code = "".join(state.tokens)
-            if text[start:start + len(code)] != code:
-                return False
-            self._ranges.update((node, (begin + start, end + start)) for node, (begin, end) in state.ranges.items())
+        return True
+
+    def _place_inner(self, text: str, statement: cst.CSTNode, keyword_line: int) -> bool:
+        """Places a def or class that is not at the top level, from the line of its keyword
+        (``ast``'s line of it) and the indentation the file has there."""
+        if not 1 <= keyword_line <= len(self._starts):
+            return False
+        state = _Recorder(self._module, _INDENT.match(text, self._starts[keyword_line - 1]).group())
+        statement._codegen(state)  # noqa: SLF001
+        name = state.ranges.get(statement.name)
+        if name is None:
+            return False
+        code = "".join(state.tokens)
+        first = keyword_line - len(_NEWLINE.findall(code, 0, name[0]))  # leading lines and decorators come first
+        return self._matches(text, first, code, state)
+
+    def _place_at(self, text: str, statement: cst.CSTNode, line: int) -> bool:
+        """Places a top-level statement whose code starts on ``line``."""
+        state = _Recorder(self._module)
+        statement._codegen(state)  # noqa: SLF001
+        return self._matches(text, line, "".join(state.tokens), state)
+
+    def _matches(self, text: str, line: int, code: str, state: _Recorder) -> bool:
+        """Takes ``state``'s ranges when ``code`` is the file's text from ``line`` on."""
+        if not 1 <= line <= len(self._starts):
+            return False
+        start = self._starts[line - 1]
+        if text[start:start + len(code)] != code:
+            return False
+        self._ranges.update((node, (begin + start, end + start)) for node, (begin, end) in state.ranges.items())
         return True
 
     def _position(self, offset: int) -> CodePosition:

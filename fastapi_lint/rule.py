@@ -55,7 +55,7 @@ class Rule:
     def report(self, node: cst.CSTNode, message: str, fix: Fix | None = None) -> None:
         """Record a finding on ``node``; ``fix`` proposes edits to this file's tree."""
         ctx = self.ctx
-        ctx.reports.append(Report(self, node, message, ctx.current_statement, fix, ctx.top_statement))
+        ctx.reports.append(Report(self, node, message, ctx.current_statement, fix, ctx.top_statement, ctx.inner_def))
 
 
 @dataclass
@@ -66,6 +66,9 @@ class Report:
     statement: cst.CSTNode | None
     fix: Fix | None = None
     top: cst.CSTNode | None = None  # the top-level statement holding ``statement``: what is placed
+    # The innermost def or class below ``top`` holding ``statement``, with the line of its
+    # keyword: what is placed instead, where it can be (``Positions.of_statements``).
+    inner: tuple[cst.CSTNode, int] | None = None
 
 
 @dataclass
@@ -185,6 +188,18 @@ class FileContext:
     def top_statement(self) -> cst.CSTNode | None:
         """The top-level statement being walked (a statement of ``module.body``)."""
         return self._statements[0] if self._statements else None
+
+    @property
+    def inner_def(self) -> tuple[cst.CSTNode, int] | None:
+        """The innermost def or class statement being walked below the top-level one, with
+        the line of its ``def``/``class`` keyword (its facts')."""
+        facts = self.model.facts
+        for node in reversed(self._statements[1:]):
+            kind = type(node)
+            if kind in _DEF_TYPES:
+                found = (facts.functions if kind is cst.FunctionDef else facts.classes).get(self.key_of(node))
+                return (node, found.line) if found is not None else None
+        return None
 
     @property
     def scope_key(self) -> str:

@@ -81,7 +81,7 @@ def _placed_one_at_a_time(source: bytes) -> tuple[int, int]:
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     placed = whole = 0
     for statement in module.body:
-        found = Positions.of_statements(module, text, lines, [statement])
+        found = Positions.of_statements(module, text, lines, [(statement, None)])
         if found._whole_module:
             whole += 1
         else:
@@ -118,7 +118,7 @@ def test_a_node_outside_the_placed_statements_gets_the_whole_module_generated():
 
     source = "x = 1\n\ndef f():\n    return g(2)\n"
     module = cst.parse_module(source)
-    found = Positions.of_statements(module, source, extract_facts(source, "m").statement_lines, [module.body[1]])
+    found = Positions.of_statements(module, source, extract_facts(source, "m").statement_lines, [(module.body[1], None)])
     assert not found._whole_module
     name = module.body[0].body[0].targets[0].target
     assert name in found and found._whole_module
@@ -129,7 +129,96 @@ def test_a_node_outside_the_placed_statements_gets_the_whole_module_generated():
 def test_statement_lines_that_do_not_fit_get_the_whole_module_generated(lines: str):
     source = "x = 1\n\ndef f():\n    return g(2)\n"
     module = cst.parse_module(source)
-    found = Positions.of_statements(module, source, lines, [module.body[1]])
+    found = Positions.of_statements(module, source, lines, [(module.body[1], None)])
     assert found._whole_module
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     assert found[module.body[1]] == expected[module.body[1]]
+
+
+NESTED = [
+    "class C:\n    x = 1\n\n    # about m\n    @property\n    @other(\n        1)\n    def m(self):\n        return g(2)\n",
+    "def f():\n    async def g():\n        await h()\n    class K(Base):\n        def m(self): pass  # comment\n    return g\n",
+    "if True:\n\tdef f():\n\t\treturn 1\n\telse_ = 2\n",
+    "class A:\n  class B:\n      def m(self):\n          return [\n  1,\n]\n",
+    "try:\n    pass\nexcept E:\n    class C:\n        def m(self): ...\n",
+    "class C:\r\n    def m(self):\r\n        return 1\r\n",
+    "class C:\n    def \\\n  m(self):\n        pass\n",  # the name on another line than ``def``
+]
+
+
+def _defs(node: cst.CSTNode, scope: str, keys, found: list) -> None:
+    """Every def and class below ``node`` with its facts key, as both passes make them."""
+    for child in node.children:
+        if isinstance(child, (cst.FunctionDef, cst.ClassDef)):
+            key = keys.next(scope, child.name.value)
+            found.append((child, key))
+            _defs(child.body, key, keys, found)
+        elif not isinstance(child, cst.Lambda):
+            _defs(child, scope, keys, found)
+
+
+def _nested_placed_on_their_own(source: bytes) -> tuple[int, int]:
+    """Each def or class inside a top-level statement placed on its own (from its facts'
+    line) gives its nodes PositionProvider's ranges; (placed, needing more code)."""
+    from fastapi_lint.analysis.facts import DefKeys, extract_facts
+    from fastapi_lint.source import decode_source
+
+    module = cst.parse_module(source)
+    text = decode_source(source)
+    facts = extract_facts(source, "m")
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    tops = {id(statement) for statement in module.body}
+    found_defs: list = []
+    _defs(module, "", DefKeys(), found_defs)
+    placed = fallback = 0
+    for node, key in found_defs:
+        if id(node) in tops:
+            continue
+        known = facts.functions.get(key) or facts.classes.get(key)
+        assert known is not None, key
+        found = Positions.of_statements(module, text, facts.statement_lines, [(None, (node, known.line))])
+        inside: list = []
+        traverse(node, lambda sub: inside.append(sub) or True, lambda sub: None)
+        if not found._whole_module:
+            placed += 1
+            assert set(found._ranges) == {sub for sub in inside if sub in expected} | (set(found._ranges) - set(expected))
+        else:
+            fallback += 1
+        for sub in inside:
+            if sub in expected:
+                assert found[sub] == expected[sub], (type(sub).__name__, expected[sub], found[sub])
+    return placed, fallback
+
+
+@pytest.mark.parametrize("source", NESTED, ids=range(len(NESTED)))
+def test_defs_inside_statements_placed_on_their_own(source: str):
+    placed, fallback = _nested_placed_on_their_own(source.encode("utf-8"))
+    assert placed >= 1 or "\\\n" in source
+
+
+def test_defs_inside_statements_of_every_fixture_placed_on_their_own():
+    placed = fallback = 0
+    for path in SOURCES:
+        data = path.read_bytes()
+        try:
+            cst.parse_module(data)
+            compile(data, str(path), "exec", dont_inherit=True)
+        except Exception:  # noqa: BLE001 - fixtures of unparsable files
+            continue
+        more, fallbacks = _nested_placed_on_their_own(data)
+        placed, fallback = placed + more, fallback + fallbacks
+    assert placed > 200 and fallback <= placed // 100, (placed, fallback)
+
+
+def test_a_def_placed_on_its_own_leaves_its_statement_ungenerated():
+    from fastapi_lint.analysis.facts import extract_facts
+
+    source = "class C:\n    def a(self):\n        return 1\n\n    def b(self):\n        return 2\n"
+    module = cst.parse_module(source)
+    method_a, method_b = module.body[0].body.body
+    found = Positions.of_statements(module, source, extract_facts(source, "m").statement_lines,
+                                    [(module.body[0], (method_b, 5))])
+    assert method_b in found._ranges and method_a not in found._ranges and not found._whole_module
+    wrong = Positions.of_statements(module, source, extract_facts(source, "m").statement_lines,
+                                    [(module.body[0], (method_b, 2))])  # a line that is not its own
+    assert not wrong._whole_module and method_a in wrong._ranges  # its top-level statement instead
