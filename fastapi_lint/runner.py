@@ -195,18 +195,20 @@ class _Worker:
 
 
 class _Chunks:
-    """The work not handed out yet: chunks of consecutive items, and heavy items one per
-    chunk (see ``map_files``)."""
+    """The work not handed out yet: runs of consecutive items, and heavy items one per
+    chunk (see ``map_files``). A run is an eighth of a worker's share at first and shrinks
+    with what is left (a quarter of each worker's share of it), so the workers finish
+    together: with fixed runs, the last one alone took 2 to 5 seconds of a corpus run."""
 
     def __init__(self, items: Sequence, jobs: int, heavy: Callable | None):
         is_heavy = [heavy is not None and bool(heavy(item)) for item in items]
-        heavy_ones = [i for i, flag in enumerate(is_heavy) if flag]
-        light = [i for i, flag in enumerate(is_heavy) if not flag]
-        size = max(1, len(items) // (jobs * _CHUNKS_PER_WORKER))
-        self.light = collections.deque(light[i:i + size] for i in range(0, len(light), size))
-        self.heavy = collections.deque([i] for i in heavy_ones)
+        self.light = collections.deque(i for i, flag in enumerate(is_heavy) if not flag)
+        self.heavy = collections.deque([i] for i, flag in enumerate(is_heavy) if flag)
+        self.jobs = jobs
+        self.largest = max(1, len(items) // (jobs * _CHUNKS_PER_WORKER))
 
     def __len__(self) -> int:
+        """Items left."""
         return len(self.light) + len(self.heavy)
 
     def take(self, heavy_elsewhere: bool) -> tuple[list[int], bool] | None:
@@ -214,11 +216,15 @@ class _Chunks:
         if self.heavy and (not heavy_elsewhere or not self.light):
             return self.heavy.popleft(), True
         if self.light:
-            return self.light.popleft(), False
+            size = max(1, min(self.largest, len(self.light) // (self.jobs * 4)))
+            return [self.light.popleft() for _ in range(min(size, len(self.light)))], False
         return None
 
     def put_back(self, chunk: list[int], heavy: bool) -> None:
-        (self.heavy if heavy else self.light).appendleft(chunk)
+        if heavy:
+            self.heavy.appendleft(chunk)
+        else:
+            self.light.extendleft(reversed(chunk))
 
 
 def _mp_context():
