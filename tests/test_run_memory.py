@@ -89,3 +89,44 @@ def test_a_packed_read_gives_the_same_bytes_and_stamp(tmp_path: Path) -> None:
     assert packed.compressed and len(packed.stored) < len(read.data)
     assert (packed.data, packed.size, packed.mtime_ns, packed.inode) == (read.data, read.size, read.mtime_ns, read.inode)
     assert packed.packed() is packed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("root", _project_dirs(), ids=lambda p: p.name)
+def test_indexes_shared_by_the_lint_workers_lose_no_finding(root: Path, tmp_path: Path, monkeypatch) -> None:
+    """The shares of the project's indexes computed once on workers (``api._index_shares``)
+    and replayed by the lint workers give the findings each lint worker computing its own
+    gives."""
+    from fastapi_lint import runner
+
+    copy = tmp_path / root.name
+    shutil.copytree(root, copy)
+    alone = _findings(copy)
+    for module in (api, runner):
+        monkeypatch.setattr(module, "MIN_FILES_FOR_POOL", 1)
+    monkeypatch.setattr(api, "SHARED_INDEXES_FROM", 1)
+    passes = []
+    monkeypatch.setattr(api, "_index_shares", lambda project, jobs, index_shares=api._index_shares:
+                        passes.append(project) or index_shares(project, jobs))
+    result = api.lint_paths([copy], Settings(root=copy, select=("ALL",)), jobs=2)
+    assert passes
+    assert sorted((d.path, d.start.line, d.start.column, d.code, d.message) for d in result.diagnostics) == alone
+
+
+def test_every_module_gets_every_share_from_the_workers(tmp_path: Path, monkeypatch) -> None:
+    from fastapi_lint.project import SHARES
+
+    sources = {f"app/m{index}.py": f"from fastapi import APIRouter, Depends\n\nrouter = APIRouter()\n\n"
+               f"def dep{index}(): ...\n\n@router.get('/{index}')\ndef read(d=Depends(dep{index})): ...\n"
+               for index in range(6)}
+    facts = [extract_facts(text.encode(), path[:-3].replace("/", ".")) for path, text in sources.items()]
+    project = api.build_project(facts)
+    answers = api._index_shares(project, 2)
+    assert project.answers is None and not answers.learning
+    for module in project.modules.names():
+        for name in SHARES:
+            assert answers.known(name, (module,)) is not None, (name, module)
+    value, _ = answers.known("dependency_qualnames_in", ("app.m3",))
+    assert value == frozenset({"app.m3.dep3"})
+    answers.forget()
+    assert answers.known("dependency_qualnames_in", ("app.m3",)) is None
