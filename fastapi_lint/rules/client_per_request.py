@@ -34,8 +34,8 @@ class ClientPerRequest(Rule):
     def could_report(cls, view: FileView) -> bool:
         model, project = view.model, view.project
         return view.any_call(lambda site: site.function is not None
-                             and (model.is_endpoint(site.function) or model.is_dependency(site.function))
-                             and _client_class(project, view.callee(site)) is not None)
+                             and _client_class(project, view.callee(site)) is not None
+                             and (model.is_endpoint(site.function) or model.is_dependency(site.function)))
 
     def __init__(self, ctx):
         super().__init__(ctx)
