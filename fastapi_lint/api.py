@@ -21,7 +21,7 @@ from fastapi_lint.diagnostics import INTERNAL_ERROR_CODE, PARSE_ERROR_CODE, Diag
 from fastapi_lint.discovery import discover, is_excluded, package_root, walk
 from fastapi_lint.analysis.facts import ModuleFacts, extract_facts
 from fastapi_lint.analysis.qualnames import forget_packages, module_name_for
-from fastapi_lint.project import SHARES, AnswerDeps, Answers, Deferred, Project, pack_reads, unpack_reads
+from fastapi_lint.project import Answers, Deferred, Project, pack_reads, unpack_reads
 from fastapi_lint.codec import forget_shared
 from fastapi_lint.cache import (
     NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, decode_facts, digest, encode_facts,
@@ -350,14 +350,11 @@ def _lint_with_facts(
     if project is None:
         project = build_project(list(facts.values()))
     on_workers = jobs > 1 and len(files) >= MIN_FILES_FOR_POOL
-    shared_indexes = on_workers and project.answers is None and len(project.modules) >= SHARED_INDEXES_FROM
     if on_workers and project.answers is not None:
         drained = project.answers.drain()
         if learned is not None and drained:
             learned(drained)
         project.answers = Answers()  # workers learn, the parent keeps
-    elif shared_indexes:
-        project.answers = _index_shares(project, jobs)
     options = _options(settings)
     # Without a store, nobody asks what a file read: its reads stay in the worker (at
     # 5,835 files they were 100 MB of the main process's peak).
@@ -366,8 +363,6 @@ def _lint_with_facts(
     groups: dict = {}
 
     def received(index: int, packed: tuple[FileResult, list, list]) -> FileResult:
-        if shared_indexes:  # every worker has started with the shares: this process needs them no more
-            project.answers.forget()
         file_result, definitions, answers = packed
         file_result.reads = unpack_reads(file_result.reads, definitions, groups)
         if learned is not None and answers:
@@ -392,36 +387,6 @@ def _lint_with_facts(
         result.files.append(file_result)
     _SENT_GROUPS.clear()
     return result
-
-
-# A project of this many modules gets its indexes' shares computed once, split between the
-# workers (``_index_shares``), instead of by every lint worker: on the corpus each worker
-# swept every module (5 CPU s each, most of it decoding their facts).
-SHARED_INDEXES_FROM = 1_000
-
-
-def _index_shares(project: Project, jobs: int) -> Answers:
-    """Every module's share of every project index (``project.module_share``), computed on
-    ``jobs`` workers, a run of modules each, as answers the lint workers replay: they decode
-    only the modules they read to lint their files. Nothing learns more from them (no store
-    here: the shares the lint workers still compute themselves are not kept)."""
-    project.answers = Answers()  # what the workers learn: the shares they compute
-    found: dict[tuple[str, tuple], tuple[object, AnswerDeps]] = {}
-    try:
-        for learned in map_files(_shares_job, project, list(project.modules.names()), jobs, "indexing"):
-            for name, args, value, deps, _ in learned or ():
-                found[(name, args)] = (value, deps)
-    finally:
-        project.answers = None
-    return Answers(lambda name, args: found.get((name, args)), learning=False)
-
-
-def _shares_job(project: Project, module: str) -> list:
-    try:
-        project.share_all(module)
-    except Exception:  # noqa: BLE001 - a lint worker that needs the share computes it, and reports what fails
-        pass
-    return [learned for learned in project.answers.drain() if learned[0] in SHARES]
 
 
 _MANY_ANSWERS = 10_000  # answers in one result past which the parent hands freed memory back

@@ -382,7 +382,7 @@ class Project(Resolver):
                 finally:
                     found = self._reads.pop()
             digest = answer_digest(value)
-            if known is None and self.answers is not None and self.answers.learning:  # without a store, nothing asks what it read
+            if known is None and self.answers is not None:  # without a store, nothing asks what it read
                 self.answers.learn(name, args, value, self._deps_of(found), digest)
             # The asker reads the question and its answer, not what answering it read.
             entry = (value, ("?", name, args, digest))
@@ -486,8 +486,7 @@ class Project(Resolver):
                 self._memo[key] = (value, self._shared(_recorded(replayed)))
             else:
                 value = self.memo(key, compute)
-                if self.answers.learning:
-                    self.answers.learn(name, (module,), value, self._deps_of(self._memo[key][1]))
+                self.answers.learn(name, (module,), value, self._deps_of(self._memo[key][1]))
                 return value
         return self.memo(key, compute)
 
@@ -499,13 +498,6 @@ class Project(Resolver):
         self._sweep()
         for module in self.modules:
             yield module, self.share(name, module)
-
-    def share_all(self, module: str) -> None:
-        """Computes ``module``'s share of every registered index, and never sweeps: a pass
-        that splits the sweep between processes (``api``) asks this of each module."""
-        self._swept = True
-        for name in SHARES:
-            self.share(name, module)
 
     def _sweep(self) -> None:
         """Every module's share of every registered index, module after module, once: a
@@ -567,11 +559,9 @@ class Answers:
     keep), with its digest when it answers a question ("" for a module's share)."""
 
     def __init__(self, known: Callable[[str, tuple], tuple[object, AnswerDeps] | None] | None = None,
-                 known_digest: Callable[[str, tuple], tuple[str, AnswerDeps] | None] | None = None,
-                 learning: bool = True):
+                 known_digest: Callable[[str, tuple], tuple[str, AnswerDeps] | None] | None = None):
         self._known = known
         self._known_digest = known_digest
-        self.learning = learning  # False: nothing keeps what this run computes (no store)
         self.learned: list[Learned] = []
 
     def known(self, name: str, args: tuple) -> tuple[object, AnswerDeps] | None:
@@ -579,11 +569,6 @@ class Answers:
 
     def known_digest(self, name: str, args: tuple) -> tuple[str, AnswerDeps] | None:
         return self._known_digest(name, args) if self._known_digest is not None else None
-
-    def forget(self) -> None:
-        """Drops what is known (a process that no longer asks, and whose forked workers
-        keep their own view of it)."""
-        self._known = self._known_digest = None
 
     def learn(self, name: str, args: tuple, value: object, deps: AnswerDeps, digest: str = "") -> None:
         self.learned.append((name, args, value, deps, digest))
