@@ -175,6 +175,9 @@ def facts_weight(facts: ModuleFacts) -> int:
                   for function in facts.functions.values()))
 
 
+_SAMPLED_MODULES = 64  # what may_exceed_budget weighs, at most
+
+
 class _Modules(dict):
     """The project's modules by dotted name, noting every read while a recording runs;
     deferred facts are decoded when first read.
@@ -193,17 +196,22 @@ class _Modules(dict):
         self._decoded: collections.OrderedDict[str, tuple[int, Deferred]] = collections.OrderedDict()
         self._held = 0  # the weights in _decoded
         self._pinned: collections.Counter[str] = collections.Counter()
-        self._weights: list[int] = []  # of the first modules decoded (see may_exceed_budget)
+        self._estimate: int | None = None  # of every module's weight (see may_exceed_budget)
 
     def may_exceed_budget(self) -> bool:
-        """Whether every module's facts decoded may weigh more than the budget, judged by
-        the median weight of the modules decoded so far (one app module that imports every
-        router weighs as much as thousands of them); True when none has been."""
+        """Whether every module's facts decoded may weigh more than the budget, estimated
+        once from modules spread over the project: their mean weight without the heaviest
+        sixteenth (one app module that imports every router weighs as much as thousands of
+        them, and a worker whose first file is that module used to judge by it alone)."""
         if self.budget is None:
             return False
-        if not self._weights:
-            return True
-        return sorted(self._weights)[len(self._weights) // 2] * len(self) > self.budget
+        if self._estimate is None:
+            names = list(self.names())
+            step = max(1, len(names) // min(_SAMPLED_MODULES, max(1, len(names) // 8)))
+            weights = sorted(facts_weight(self.unrecorded(name)) for name in names[::step])
+            weights = weights[:len(weights) - len(weights) // 16]
+            self._estimate = sum(weights) * len(names) // max(1, len(weights))
+        return self._estimate > self.budget
 
     # Only modules that exist are noted: the cache keys every result on the set of module
     # names too, so a module appearing where a lookup found none re-checks everything.
@@ -214,8 +222,6 @@ class _Modules(dict):
             dict.__setitem__(self, name, found)
             if self.budget is not None:
                 weight = facts_weight(found)
-                if len(self._weights) < 64:
-                    self._weights.append(weight)
                 self._decoded[name] = (weight, deferred)
                 self._held += weight
                 if self._held > self.budget:

@@ -78,7 +78,21 @@ def test_walking_an_index_decodes_each_module_once_whatever_the_budget() -> None
     project = _deferred_project(sources, 1, decoded)
     assert settings_class_names(project) == {"BaseSettings", *(f"S{index}" for index in range(6))}
     assert validates_explicitly(project) is False
-    assert sorted(decoded) == sorted(sources)
+    assert set(decoded) == set(sources) and len(decoded) <= len(sources) + 1  # + the one weighed first
+
+
+def test_whether_the_facts_fit_is_judged_from_modules_spread_over_the_project() -> None:
+    """One heavy module (an app importing every router) read first does not make a project
+    of small modules sweep; a project of heavy modules does."""
+    app = "".join(f"from app.r{index} import router as r{index}\n" for index in range(400))
+    sources = {"app.main": app, **{f"app.r{index}": "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
+                                   for index in range(400)}}
+    decoded: list[str] = []
+    project = _deferred_project(sources, 2_000, decoded)
+    project.modules["app.main"]
+    assert not project.modules.may_exceed_budget()
+    heavy = {name: app for name in sources}
+    assert _deferred_project(heavy, 2_000, []).modules.may_exceed_budget()
 
 
 def test_a_packed_read_gives_the_same_bytes_and_stamp(tmp_path: Path) -> None:
