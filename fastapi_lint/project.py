@@ -206,12 +206,15 @@ class _Modules(dict):
         if self.budget is None:
             return False
         if self._estimate is None:
-            names = list(self.names())
-            step = max(1, len(names) // min(_SAMPLED_MODULES, max(1, len(names) // 8)))
-            weights = sorted(facts_weight(self.unrecorded(name)) for name in names[::step])
+            weights = sorted(facts_weight(self.unrecorded(name)) for name in self.sample())
             weights = weights[:len(weights) - len(weights) // 16]
-            self._estimate = sum(weights) * len(names) // max(1, len(weights))
+            self._estimate = sum(weights) * len(self) // max(1, len(weights))
         return self._estimate > self.budget
+
+    def sample(self) -> list[str]:
+        """Up to 64 module names spread over the project (an eighth of a small one)."""
+        names = list(self.names())
+        return names[::max(1, len(names) // min(_SAMPLED_MODULES, max(1, len(names) // 8)))]
 
     # Only modules that exist are noted: the cache keys every result on the set of module
     # names too, so a module appearing where a lookup found none re-checks everything.
@@ -510,11 +513,13 @@ class Project(Resolver):
         project that keeps only some modules decoded (``budget``) would otherwise decode
         every module again for each index it walks. Not when the project fits the budget
         (a project of many small modules): every share would be computed and kept, the
-        walks need not. What the sweep reads is not the asker's: each walk then records the
+        walks need not; nor when the store holds the shares (``_shares_stored``). What the sweep reads is not the asker's: each walk then records the
         reads of the shares it takes."""
         if self._swept or not self.modules.may_exceed_budget():
             return
-        self._swept = True
+        self._swept = True  # decided: the store's shares, or a sweep
+        if self._shares_stored():
+            return
         self._reads.append(set())
         try:
             # Last module first: what stays decoded afterwards is the first modules, the
@@ -524,6 +529,16 @@ class Project(Resolver):
                     self.share(name, module)
         finally:
             self._reads.pop()
+
+    def _shares_stored(self) -> bool:
+        """Whether the store holds most modules' shares (a run after an edit, one file from
+        an editor or standard input): each index walked then replays them without decoding
+        facts, and a sweep would only load every share of every index from the store."""
+        if self.answers is None:
+            return False
+        name = next(iter(SHARES), None)
+        sample = self.modules.sample()
+        return name is not None and 2 * sum(self.answers.known(name, (module,)) is not None for module in sample) > len(sample)
 
     # ------------------------------------------------------------ project-wide facts
 

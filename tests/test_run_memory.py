@@ -81,6 +81,21 @@ def test_walking_an_index_decodes_each_module_once_whatever_the_budget() -> None
     assert set(decoded) == set(sources) and len(decoded) <= len(sources) + 1  # + the one weighed first
 
 
+def test_a_project_whose_store_holds_the_shares_replays_only_the_index_walked() -> None:
+    from fastapi_lint.project import SHARES, AnswerDeps, Answers
+
+    asked: list[str] = []
+    sources = {f"app.m{index}": "x = 1\n" for index in range(16)}
+    project = _deferred_project(sources, 1, [])
+    project.answers = Answers(lambda name, args: asked.append(name) or (frozenset(), AnswerDeps(frozenset(args))))
+    assert dict(project.shares("dependency_qualnames_in")) == {name: frozenset() for name in sources}
+    assert len(SHARES) > 1 and set(asked) == {"dependency_qualnames_in"}  # no sweep through every index
+    project.answers = Answers()  # nothing stored (a cold run filling the store): a sweep
+    project._swept, project._memo = False, {}
+    list(project.shares("dependency_qualnames_in"))
+    assert all((name, module) in project._memo for name in SHARES for module in sources)
+
+
 def test_whether_the_facts_fit_is_judged_from_modules_spread_over_the_project() -> None:
     """One heavy module (an app importing every router) read first does not make a project
     of small modules sweep; a project of heavy modules does."""
