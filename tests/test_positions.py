@@ -99,8 +99,9 @@ def test_statements_placed_on_their_own(source: str):
     _placed_one_at_a_time(source.encode("utf-8"))
 
 
-def test_statements_of_every_fixture_placed_on_their_own():
-    placed = whole = 0
+def _over_every_fixture(place) -> tuple[int, int]:
+    """``place(source)`` summed over every fixture both parsers read."""
+    placed = fallback = 0
     for path in SOURCES:
         data = path.read_bytes()
         try:
@@ -108,8 +109,13 @@ def test_statements_of_every_fixture_placed_on_their_own():
             compile(data, str(path), "exec", dont_inherit=True)
         except Exception:  # noqa: BLE001 - fixtures of unparsable files
             continue
-        more, fallbacks = _placed_one_at_a_time(data)
-        placed, whole = placed + more, whole + fallbacks
+        more, fallbacks = place(data)
+        placed, fallback = placed + more, fallback + fallbacks
+    return placed, fallback
+
+
+def test_statements_of_every_fixture_placed_on_their_own():
+    placed, whole = _over_every_fixture(_placed_one_at_a_time)
     assert placed > 1000 and whole <= placed // 100, (placed, whole)
 
 
@@ -197,16 +203,7 @@ def test_defs_inside_statements_placed_on_their_own(source: str):
 
 
 def test_defs_inside_statements_of_every_fixture_placed_on_their_own():
-    placed = fallback = 0
-    for path in SOURCES:
-        data = path.read_bytes()
-        try:
-            cst.parse_module(data)
-            compile(data, str(path), "exec", dont_inherit=True)
-        except Exception:  # noqa: BLE001 - fixtures of unparsable files
-            continue
-        more, fallbacks = _nested_placed_on_their_own(data)
-        placed, fallback = placed + more, fallback + fallbacks
+    placed, fallback = _over_every_fixture(_nested_placed_on_their_own)
     assert placed > 200 and fallback <= placed // 100, (placed, fallback)
 
 
