@@ -647,8 +647,9 @@ def _add_findings(
     statement_lines: str,
 ) -> None:
     result = lint.result
-    # PositionProvider's ranges, for a fraction of its cost: only the top-level statements
-    # holding a finding are generated (the whole module when a node lies elsewhere).
+    # PositionProvider's ranges, for a fraction of its cost: only the code around each finding
+    # is generated (its def, or its top-level statement; the whole module when a node lies
+    # elsewhere).
     positions = lint.positions = Positions.of_statements(
         lint.module, text, statement_lines, ((report.top, report.inner) for report in reports))
     suppressions = noqa.Suppressions(text, allow_bare=options.allow_bare_noqa)

@@ -513,8 +513,9 @@ class Project(Resolver):
         project that keeps only some modules decoded (``budget``) would otherwise decode
         every module again for each index it walks. Not when the project fits the budget
         (a project of many small modules): every share would be computed and kept, the
-        walks need not; nor when the store holds the shares (``_shares_stored``). What the sweep reads is not the asker's: each walk then records the
-        reads of the shares it takes."""
+        walks need not; nor when the store holds the shares (``_shares_stored``). What the
+        sweep reads is not the asker's: each walk then records the reads of the shares it
+        takes."""
         if self._swept or not self.modules.may_exceed_budget():
             return
         self._swept = True  # decided: the store's shares, or a sweep
@@ -538,7 +539,8 @@ class Project(Resolver):
             return False
         name = next(iter(SHARES), None)
         sample = self.modules.sample()
-        return name is not None and 2 * sum(self.answers.known(name, (module,)) is not None for module in sample) > len(sample)
+        stored = sum(self.answers.known(name, (module,)) is not None for module in sample) if name else 0
+        return 2 * stored > len(sample)
 
     # ------------------------------------------------------------ project-wide facts
 
