@@ -200,9 +200,9 @@ class _Modules(dict):
 
     def may_exceed_budget(self) -> bool:
         """Whether every module's facts decoded may weigh more than the budget, estimated
-        once from modules spread over the project: their mean weight without the heaviest
-        sixteenth (one app module that imports every router weighs as much as thousands of
-        them, and a worker whose first file is that module used to judge by it alone)."""
+        once from modules spread over the project, whatever this process read first: their
+        mean weight without the heaviest sixteenth (one app module that imports every
+        router weighs as much as thousands of them)."""
         if self.budget is None:
             return False
         if self._estimate is None:

@@ -90,8 +90,8 @@ def test_a_project_whose_store_holds_the_shares_replays_only_the_index_walked() 
     project.answers = Answers(lambda name, args: asked.append(name) or (frozenset(), AnswerDeps(frozenset(args))))
     assert dict(project.shares("dependency_qualnames_in")) == {name: frozenset() for name in sources}
     assert len(SHARES) > 1 and set(asked) == {"dependency_qualnames_in"}  # no sweep through every index
+    project = _deferred_project(sources, 1, [])
     project.answers = Answers()  # nothing stored (a cold run filling the store): a sweep
-    project._swept, project._memo = False, {}
     list(project.shares("dependency_qualnames_in"))
     assert all((name, module) in project._memo for name in SHARES for module in sources)
 
@@ -102,8 +102,7 @@ def test_whether_the_facts_fit_is_judged_from_modules_spread_over_the_project() 
     app = "".join(f"from app.r{index} import router as r{index}\n" for index in range(400))
     sources = {"app.main": app, **{f"app.r{index}": "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
                                    for index in range(400)}}
-    decoded: list[str] = []
-    project = _deferred_project(sources, 2_000, decoded)
+    project = _deferred_project(sources, 2_000, [])
     project.modules["app.main"]
     assert not project.modules.may_exceed_budget()
     heavy = {name: app for name in sources}
