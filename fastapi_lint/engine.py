@@ -652,7 +652,7 @@ def _add_findings(
     # elsewhere).
     positions = lint.positions = Positions.of_statements(
         lint.module, text, statement_lines, ((report.top, report.inner) for report in reports))
-    suppressions = noqa.Suppressions(text, allow_bare=options.allow_bare_noqa)
+    suppressions = noqa.Suppressions(text, options.allow_bare_noqa, statement_lines)
     for report in reports:
         foreign = _foreign_node(report, positions)
         if foreign:

@@ -11,6 +11,7 @@ the engine can report the FAPI codes that suppressed nothing (FAPI001, unused-no
 
 from __future__ import annotations
 
+import bisect
 import re
 import tokenize
 
@@ -53,9 +54,45 @@ def _comments_by_line(text: str) -> dict[int, str]:
     return comments
 
 
+def _noqa_comments(text: str, statement_lines: str) -> dict[int, str]:
+    """The real comments that mention noqa, by line.
+
+    Tokenizing is the cost (pure Python before 3.12), so only the top-level statements
+    holding such a line are tokenized: one starts where the tokenizer is at rest, outside
+    any string or bracket. ``statement_lines``: ``ModuleFacts.statement_lines``; without
+    it, or when a statement does not tokenize alone, the whole text is.
+    """
+    lines = split_lines(text, keepends=True)
+    mentions = [n for n, line in enumerate(lines, start=1) if "noqa" in line.lower()]
+    if not mentions:
+        return {}
+    starts = sorted({1, *map(int, statement_lines.split())})
+    if len(starts) == 1:
+        return _mentioning_noqa(_comments_by_line(text))
+    comments: dict[int, str] = {}
+    tokenized_to = 0  # statements are taken in order: each is tokenized once
+    for line in mentions:
+        if line < tokenized_to:
+            continue
+        index = bisect.bisect_right(starts, line) - 1
+        first, tokenized_to = starts[index], starts[index + 1] if index + 1 < len(starts) else len(lines) + 1
+        try:
+            for token in tokens("".join(lines[first - 1:tokenized_to - 1])):
+                if token.type == tokenize.COMMENT and "noqa" in token.string.lower():
+                    comments[first - 1 + token.start[0]] = token.string
+        except (tokenize.TokenError, SyntaxError):
+            return _mentioning_noqa(_comments_by_line(text))
+    return comments
+
+
+def _mentioning_noqa(comments: dict[int, str]) -> dict[int, str]:
+    return {line: comment for line, comment in comments.items() if "noqa" in comment.lower()}
+
+
 class Suppressions:
-    def __init__(self, text: str, allow_bare: bool):
-        self.comments = _comments_by_line(text) if "noqa" in text.lower() else {}
+    def __init__(self, text: str, allow_bare: bool, statement_lines: str = ""):
+        # Only comments naming noqa matter to suppressing and to FAPI001.
+        self.comments = _noqa_comments(text, statement_lines) if "noqa" in text.lower() else {}
         self.allow_bare = allow_bare
         self.used: set[tuple[int, str]] = set()  # (line, code) of each code that suppressed a finding
 

@@ -255,6 +255,44 @@ def test_noqa_text_inside_a_string_does_not_suppress(tmp_path):
     assert lint(source, tmp_path) == [("FAPI101", 5)]
 
 
+NOQA_IN_STRINGS = [
+    "x = 1  # noqa: FAPI101\n",
+    'doc = """\n# noqa: FAPI101\n"""\ny = 2  # NOQA: FAPI102\n',
+    '@app.get("/")  # noqa: FAPI201\ndef f():\n    s = """# noqa: X1\n    # noqa: FAPI101\n"""  # noqa: FAPI103\n',
+    "def f():\n    pass\n# noqa: FAPI104 between statements\n\n\nclass C:  # noqa\n    x = (\n        1  # noqa: FAPI105\n    )\n",
+    "a = 1\r\nb = '''\r# noqa: FAPI1\r'''  # noqa: FAPI2\rc = 3  # noqa: FAPI3\n",
+    "if x:\n    y = 1 \\\n        + 2  # noqa: FAPI106\n",
+    "s = '''never closed  # noqa: FAPI107\n",  # no facts: the whole file, which does not tokenize
+]
+
+
+@pytest.mark.parametrize("source", NOQA_IN_STRINGS)
+def test_noqa_comments_are_read_from_their_statements_as_from_the_whole_file(source):
+    from fastapi_lint.analysis.facts import extract_facts
+    from fastapi_lint.noqa import _comments_by_line, _mentioning_noqa, _noqa_comments
+
+    whole = _mentioning_noqa(_comments_by_line(source))
+    assert _noqa_comments(source, extract_facts(source, "m").statement_lines) == whole
+    assert _noqa_comments(source, "") == whole
+
+
+def test_noqa_comments_of_every_fixture_are_read_from_their_statements_as_from_the_whole_file():
+    """Every fixture with ``# noqa: FAPI999`` written at the end of each line: inside strings,
+    brackets, decorators, continuation lines, between statements."""
+    from fastapi_lint.analysis.facts import extract_facts
+    from fastapi_lint.lines import split_lines
+    from fastapi_lint.noqa import _comments_by_line, _mentioning_noqa, _noqa_comments
+
+    read = 0
+    for path in sorted((Path(__file__).parent / "fixtures").rglob("*.py")):
+        lines = split_lines(path.read_bytes().decode("utf-8", "replace"))
+        source = "".join(f"{line}\n" if line.endswith("\\") else f"{line}  # noqa: FAPI999\n" for line in lines)
+        whole = _mentioning_noqa(_comments_by_line(source))
+        assert _noqa_comments(source, extract_facts(source, "m").statement_lines) == whole, path
+        read += len(whole)
+    assert read > 10000
+
+
 # ---------------------------------------------------------------- ignore-file
 
 
