@@ -96,16 +96,22 @@ def _encode_int(value: int) -> Any:
     return value if -(2 ** 53) < value < 2 ** 53 else {"$int": str(value)}
 
 
+# Strings, None and booleans are most of what is encoded and stay as they are: containers
+# keep them without a call (a quarter of the facts pass was calls of ``_encode``).
+_PLAIN = frozenset({str, type(None), bool})
+
+
 def _encode_tuple(value: tuple) -> Any:
-    return {"$tuple": [_encode(item) for item in value]}
+    return {"$tuple": [item if type(item) in _PLAIN else _encode(item) for item in value]}
 
 
 def _encode_list(value: list) -> Any:
-    return [_encode(item) for item in value]
+    return [item if type(item) in _PLAIN else _encode(item) for item in value]
 
 
 def _encode_dict(value: dict) -> Any:
-    return {"$dict": [[_encode(key), _encode(item)] for key, item in value.items()]}
+    return {"$dict": [[key if type(key) in _PLAIN else _encode(key), item if type(item) in _PLAIN else _encode(item)]
+                      for key, item in value.items()]}
 
 
 def _as_is(value: Any) -> Any:
@@ -120,7 +126,7 @@ def _encode_dataclass(cls: type) -> Callable[[Any], Any]:
         (only,) = fields
         return lambda value: {tag: [_encode(getattr(value, only))]}
     values = operator.attrgetter(*fields)
-    return lambda value: {tag: [_encode(item) for item in values(value)]}
+    return lambda value: {tag: [item if type(item) in _PLAIN else _encode(item) for item in values(value)]}
 
 
 # ``_encode_any``'s encoders for the types facts and results are made of, by exact type
@@ -148,13 +154,14 @@ def dumps(value: Any) -> str:
     return json.dumps(_encode(value), ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
-def _object(value: dict) -> Any:
-    """json's hook for every object, innermost first: lists and plain values are already
-    decoded by json itself, so Python runs once per tagged value only, through the
-    decoder of its tag (``_DECODERS``)."""
-    if len(value) != 1:
-        raise DecodeError("not a tagged value")
-    [(tag, body)] = value.items()
+def _object(pairs: list) -> Any:
+    """json's hook for every object (its pairs, no dict built), innermost first: lists and
+    plain values are already decoded by json itself, so Python runs once per tagged value
+    only, through the decoder of its tag (``_DECODERS``)."""
+    try:
+        [(tag, body)] = pairs
+    except ValueError:
+        raise DecodeError("not a tagged value") from None
     decode = _DECODERS.get(tag)
     if decode is None:
         raise DecodeError(f"unknown tag {tag[1:]!r}" if tag.startswith("$") else "not a tagged value")
@@ -273,7 +280,23 @@ def _key_of(value: Any) -> tuple | None:
     return None
 
 
-_SHARED_KEYS = {"Ref": _ref_key, "Const": _const_key, "Subscript": _subscript_key}
+def _binding_key(body: list) -> tuple | None:
+    kind, target, value, annotation = body
+    if value is None and annotation is None and type(kind) is str and (target is None or type(target) is str):
+        return ("Binding", _intern(kind), target if target is None else _intern(target))  # imports, defs: names
+    return None
+
+
+_SHARED_KEYS = {"Ref": _ref_key, "Const": _const_key, "Subscript": _subscript_key, "Binding": _binding_key}
+
+
+def _decode_ref(body: Any) -> Ref:
+    """``_class_decoder("Ref")`` for a fifth of all tagged values, in fewer steps."""
+    if type(body) is list and len(body) == 1 and type(body[0]) is str:
+        key = ("Ref", _intern(body[0]))
+        found = _shared.get(key)
+        return found if found is not None else _shared.setdefault(key, Ref(key[1]))
+    return _REF_DECODER(body)  # its error
 
 
 def forget_shared() -> None:
@@ -310,7 +333,7 @@ def _hashable(value: Any) -> Any:
 def loads(text: str | bytes, expected: type) -> Any:
     """The value stored as ``text``, which must be an instance of ``expected``."""
     try:
-        value = json.loads(text, object_hook=_object)
+        value = json.loads(text, object_pairs_hook=_object)
     except (ValueError, RecursionError) as exc:  # json's errors are ValueErrors, DecodeError too
         raise DecodeError(str(exc)) from None
     if not isinstance(value, expected):
@@ -318,8 +341,10 @@ def loads(text: str | bytes, expected: type) -> Any:
     return value
 
 
+_REF_DECODER = _class_decoder("Ref", Ref)
 _DECODERS: dict[str, Callable[[Any], Any]] = {
     **{"$" + name: _class_decoder(name, cls) for name, cls in _CLASSES.items()},
+    "$Ref": _decode_ref,
     "$tuple": _decode_tuple,
     "$dict": _checked("dict", lambda body: {_hashable(_interned(k)): _interned(v) for k, v in map(_pair, _list(body))}),
     "$frozenset": _checked("frozenset", lambda body: frozenset(map(_hashable, _list(body)))),

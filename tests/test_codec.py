@@ -6,7 +6,7 @@ import pytest
 
 from fastapi_lint import codec
 from fastapi_lint.diagnostics import Applicability, Diagnostic, FileResult, Location, Severity
-from fastapi_lint.analysis.facts import Const, ModuleFacts, extract_facts
+from fastapi_lint.analysis.facts import MODULE_SCOPE, Const, ModuleFacts, extract_facts
 
 from conftest import FIXTURES
 
@@ -53,8 +53,11 @@ def test_anything_else_is_a_decode_error(text: str) -> None:
 def test_equal_names_and_constants_are_decoded_once_and_keep_their_types() -> None:
     """Leaf values repeated across modules are shared, never confused: ``Const(1)``
     equals ``Const(True)`` in Python, yet each decodes as what was stored."""
-    source = b"from typing import Optional\n\ndef f(a: Optional[str] = 1, b: Optional[str] = True, c: 'x' = 1.0): ...\n"
+    source = b"from typing import Optional\nX = 1\n\ndef f(a: Optional[str] = 1, b: Optional[str] = True, c: 'x' = 1.0): ...\n"
     first, second = (codec.loads(codec.dumps(extract_facts(source, name)), ModuleFacts) for name in ("a", "b"))
+    (scope, other_scope) = (facts.scopes[MODULE_SCOPE].bindings for facts in (first, second))
+    assert scope["Optional"] is other_scope["Optional"]  # an import: names only, shared
+    assert scope["X"] == other_scope["X"] and scope["X"] is not other_scope["X"]  # holds a value: not shared
     (one, other) = (facts.functions["f"].params for facts in (first, second))
     assert one[0].annotation is other[0].annotation is one[1].annotation  # Optional[str], shared
     assert one[0].default is other[0].default and type(one[0].default.value) is int
