@@ -488,13 +488,14 @@ def _numeric_default(default) -> bool:
 # Attribute names of the calls that may be sinks (``on_call``): execute-like methods and the
 # known drivers' own methods.
 _SINK_ATTRIBUTES = SQL_EXECUTE_METHODS | frozenset(name for methods in SQL_DRIVER_METHODS.values() for name in methods)
+_DRIVERS = tuple(sorted(SQL_DRIVER_METHODS))  # their packages
 
 
-def _may_call_a_sink(project, facts: ModuleFacts, function: FunctionFacts) -> bool:
+def _may_call_a_sink(project, facts: ModuleFacts, function: FunctionFacts, sinks: frozenset[str]) -> bool:
     """Whether the body of ``function`` (the flow's reach: not its nested defs and classes)
-    calls something that may be a sink: a method named like one (the facts keep every
-    attribute name the body reads) or a callee that resolves to ``text()``."""
-    if not _SINK_ATTRIBUTES.isdisjoint(function.attributes):
+    calls something that may be a sink: a method named like one of ``sinks`` (the facts keep
+    every attribute name the body reads) or a callee that resolves to ``text()``."""
+    if not sinks.isdisjoint(function.attributes):
         return True
     for callee in function.callees:
         symbol = project.resolve(facts, function.key, callee)
@@ -507,12 +508,12 @@ def _may_call_a_sink(project, facts: ModuleFacts, function: FunctionFacts) -> bo
 _FORMATTING_METHODS = frozenset({"format", "format_map", "join"})
 
 
-def _may_build_sql(project, facts: ModuleFacts, function: FunctionFacts) -> bool:
+def _may_build_sql(project, facts: ModuleFacts, function: FunctionFacts, sinks: frozenset[str] = _SINK_ATTRIBUTES) -> bool:
     """Whether ``function`` may pass SQL built from data to a sink: it calls something that
     may be one, and formats a string the only ways the flow makes SQL of (an f-string with a
     value, ``+``, ``%``, ``.format()``, ``.join()``)."""
     return ((function.builds_strings or not _FORMATTING_METHODS.isdisjoint(function.attributes))
-            and _may_call_a_sink(project, facts, function))
+            and _may_call_a_sink(project, facts, function, sinks))
 
 
 class SqlStringFormatting(FlowRule):
@@ -524,11 +525,13 @@ class SqlStringFormatting(FlowRule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return (view.mentions("text") or view.mentions_part(
-            "execute", "fetch", "iterate", "mogrify", "exec_driver_sql", "copy_expert"
-        ) or view.may_use("asyncpg", "pg8000")) and any(
-            _may_build_sql(view.project, view.facts, function) for function in view.facts.functions.values()
-        )
+        if not (view.mentions("text") or view.mentions_part(
+                "execute", "fetch", "iterate", "mogrify", "exec_driver_sql", "copy_expert") or view.may_use(*_DRIVERS)):
+            return False
+        # A driver's own methods (pg8000's `run()`, asyncpg's `cursor()`) are sinks only on a
+        # connection of that driver, which code that cannot reach the driver does not hold.
+        sinks = _SINK_ATTRIBUTES if view.may_use(*_DRIVERS) else SQL_EXECUTE_METHODS
+        return any(_may_build_sql(view.project, view.facts, function, sinks) for function in view.facts.functions.values())
 
     def analyse(self, function, key):
         facts = self.ctx.model.facts
