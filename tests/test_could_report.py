@@ -185,6 +185,18 @@ def test_a_loop_variable_may_be_a_model_only_when_the_loop_says_so() -> None:
     assert candidates == {"a.dict", "c.json", "f.dict"}
 
 
+def test_calls_given_a_call_result_as_a_positional_argument() -> None:
+    """``FileView.given_a_call``: where FAPI108 can find ``run_in_threadpool(f(x))``."""
+    view = _view(
+        "from starlette.concurrency import run_in_threadpool\nimport asyncio\n"
+        "x = run_in_threadpool(load())\n"
+        "async def read():\n    await asyncio.to_thread(load(), 1)\n    await run_in_threadpool(load, key=make())\n"
+        "class C:\n    y = wrap(*a, make())\n    def m(self):\n        return self.pool.submit(g(1))\n"
+    )
+    given = {(site.scope, site.callee) for site in view.call_sites if view.given_a_call(site)}
+    assert given == {("", "run_in_threadpool"), ("read", "asyncio.to_thread"), ("C/m", "self.pool.submit")}
+
+
 def test_a_def_builds_strings_where_it_formats_values_into_one() -> None:
     """``FunctionFacts.builds_strings``: the ways FAPI407's flow makes SQL of data (with
     ``.format``/``.join``, which the attributes hold); a nested def's are its own."""

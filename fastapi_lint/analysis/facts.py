@@ -302,6 +302,9 @@ class ModuleFacts:
     # The callees of calls whose result is thrown away (a call as a statement, and the call
     # ``.add_done_callback(...)`` is chained to), ``scope<TAB>callee`` lines (FAPI107).
     discarded_calls: str = ""
+    # The callees of calls given a call's result as a positional argument (before any
+    # ``*args``), ``scope<TAB>callee`` lines: ``run_in_threadpool(f(x))`` (FAPI108).
+    calls_given_calls: str = ""
 
     def qualname_of_key(self, key: str) -> str:
         return f"{self.module}.{key.replace('/', '.')}" if self.module else key.replace("/", ".")
@@ -460,6 +463,16 @@ def extract_facts(source: bytes | str, module: str, is_package: bool = False) ->
     return facts
 
 
+def _given_a_call(call: ast.Call) -> bool:
+    """Whether a positional argument of ``call`` before any ``*args`` is a call."""
+    for arg in call.args:
+        if type(arg) is ast.Starred:
+            return False
+        if type(arg) is ast.Call:
+            return True
+    return False
+
+
 def _first_line(stmt: ast.stmt) -> int:
     return min((stmt.lineno, *(decorator.lineno for decorator in getattr(stmt, "decorator_list", ()))))
 
@@ -476,6 +489,7 @@ class _Extractor:
         self.awaited: dict[str, None] = {}
         self.not_awaited: set[str] = set()
         self.discarded: dict[str, None] = {}  # ``scope<TAB>callee`` of calls in statement position
+        self.given_calls: dict[str, None] = {}  # ``scope<TAB>callee`` (ModuleFacts.calls_given_calls)
 
     def run(self, tree: ast.Module) -> None:
         self.facts.scopes[MODULE_SCOPE] = Scope(MODULE_SCOPE, None, False)
@@ -485,6 +499,7 @@ class _Extractor:
             self.facts.call_sites = "\n".join([*self.call_sites, *([INCOMPLETE] if self.incomplete else [])])
             self.facts.awaited_calls = "\n".join(site for site in self.awaited if site not in self.not_awaited)
             self.facts.discarded_calls = "\n".join(self.discarded)
+            self.facts.calls_given_calls = "\n".join(self.given_calls)
 
     def bind(self, scope: str, name: str, binding: Binding) -> None:
         self.facts.scopes[scope].bindings[name] = binding
@@ -632,6 +647,8 @@ class _Extractor:
                     self.incomplete = True
                 elif site is not None:
                     self.call_sites[site] = None
+                if site is not None and _given_a_call(sub):
+                    self.given_calls[site] = None
                 if func is not None and func.is_async and site is not None:
                     if id(sub) in awaited:
                         self.awaited[site] = None

@@ -121,6 +121,15 @@ class FileView:
         found = self._discarded
         return f"{site.scope}\t{site.callee}" in found or INCOMPLETE in found
 
+    @cached_property
+    def _given_calls(self) -> frozenset[str]:
+        return frozenset(self.facts.calls_given_calls.split("\n"))
+
+    def given_a_call(self, site: CallSite) -> bool:
+        """Whether the callee is called somewhere in the scope with a call's result as a
+        positional argument before any ``*args`` (``run_in_threadpool(f(x))``)."""
+        return f"{site.scope}\t{site.callee}" in self._given_calls
+
     def is_async(self, site: CallSite) -> bool:
         """Whether the call is in the body of an ``async def`` (or of a lambda in one)."""
         function = self.facts.functions.get(site.function) if site.function else None

@@ -29,7 +29,7 @@ class OffloadCalledNotPassed(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.any_call(lambda site: _callable_index(view.callee(site)) is not None)
+        return view.any_call(lambda site: view.given_a_call(site) and _callable_index(view.callee(site)) is not None)
 
     def visit_Call(self, node: cst.Call) -> None:
         index = _callable_index(self.ctx.callee(node))
