@@ -134,15 +134,19 @@ def test_url_literals(source: str, found: bool) -> None:
 
 
 @pytest.mark.parametrize("question, source, expected", [
-    ("always_awaited",  # callees an async def only ever awaits
+    ("awaited_or_passed",  # callees an async def only ever awaits or passes on
+     "import asyncio\n"
      "async def read(request):\n"
      "    body = await request.json()\n"
      "    await request.form()\n"
      "    request.form()\n"
      "    await make().send()\n"
+     "    asyncio.create_task(work(), name=label())\n"
+     "    asyncio.gather(*jobs())\n"
+     "    return request.body()\n"
      "def sync(request):\n"
      "    return request.json()\n",
-     {"request.json", "make().send"}),
+     {"request.json", "make().send", "work", "label"}),
     ("discarded",  # calls whose result is thrown away
      "import asyncio\n"
      "async def run():\n"

@@ -296,9 +296,10 @@ class ModuleFacts:
     call_sites: str = ""
     # A string literal holds ``://`` and ``@``: perhaps a URL with a password (FAPI403).
     url_literal: bool = False
-    # The callees an ``async def`` always awaits where it calls them, ``scope<TAB>callee``
-    # lines: calls a rule about un-awaited coroutines (FAPI103) need not look at.
-    awaited_calls: str = ""
+    # The callees an ``async def`` always awaits or passes on as an argument of another call
+    # (``create_task(work())``) where it calls them, ``scope<TAB>callee`` lines: calls a rule
+    # about un-awaited coroutines (FAPI103) need not look at.
+    awaited_or_passed_calls: str = ""
     # The callees of calls whose result is thrown away (a call as a statement, and the call
     # ``.add_done_callback(...)`` is chained to), ``scope<TAB>callee`` lines (FAPI107).
     discarded_calls: str = ""
@@ -486,6 +487,7 @@ class _Extractor:
         self.call_sites: dict[str, None] = {}  # ``scope<TAB>callee`` (ModuleFacts.call_sites)
         self.incomplete = False  # a call was left out of them
         # ``scope<TAB>callee`` of the calls in async defs' bodies, by whether they are awaited
+        # or passed on (ModuleFacts.awaited_or_passed_calls)
         self.awaited: dict[str, None] = {}
         self.not_awaited: set[str] = set()
         self.discarded: dict[str, None] = {}  # ``scope<TAB>callee`` of calls in statement position
@@ -497,7 +499,7 @@ class _Extractor:
             self.body(tree.body, MODULE_SCOPE, None)
         finally:
             self.facts.call_sites = "\n".join([*self.call_sites, *([INCOMPLETE] if self.incomplete else [])])
-            self.facts.awaited_calls = "\n".join(site for site in self.awaited if site not in self.not_awaited)
+            self.facts.awaited_or_passed_calls = "\n".join(site for site in self.awaited if site not in self.not_awaited)
             self.facts.discarded_calls = "\n".join(self.discarded)
             self.facts.calls_given_calls = "\n".join(self.given_calls)
 
@@ -635,6 +637,7 @@ class _Extractor:
     def expressions(self, node: ast.AST, scope: str, func: FunctionFacts | None) -> None:
         """Record interesting calls, awaits, yields and walrus bindings below ``node``."""
         awaited: set[int] = set()
+        passed: set[int] = set()  # calls that are arguments of a call
         for sub in in_source_order(node):
             kind = type(sub)  # parsed trees hold the ast classes themselves, never subclasses
             if kind is ast.Call:
@@ -649,8 +652,11 @@ class _Extractor:
                     self.call_sites[site] = None
                 if site is not None and _given_a_call(sub):
                     self.given_calls[site] = None
+                for argument in (*sub.args, *(keyword.value for keyword in sub.keywords)):
+                    if type(argument) is ast.Call:  # passed on: awaited, or not, elsewhere
+                        passed.add(id(argument))
                 if func is not None and func.is_async and site is not None:
-                    if id(sub) in awaited:
+                    if id(sub) in awaited or id(sub) in passed:
                         self.awaited[site] = None
                     else:
                         self.not_awaited.add(site)

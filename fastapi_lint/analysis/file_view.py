@@ -105,12 +105,13 @@ class FileView:
         return canonical(symbol.qualname) if symbol is not None and symbol.qualname else None
 
     @cached_property
-    def _always_awaited(self) -> frozenset[str]:
-        return frozenset(self.facts.awaited_calls.split("\n"))
+    def _awaited_or_passed(self) -> frozenset[str]:
+        return frozenset(self.facts.awaited_or_passed_calls.split("\n"))
 
-    def always_awaited(self, site: CallSite) -> bool:
-        """Whether the def calls this callee only under ``await`` (``await request.json()``)."""
-        return f"{site.scope}\t{site.callee}" in self._always_awaited
+    def awaited_or_passed(self, site: CallSite) -> bool:
+        """Whether the def calls this callee only under ``await`` (``await request.json()``) or
+        as an argument of another call (``asyncio.create_task(work())``)."""
+        return f"{site.scope}\t{site.callee}" in self._awaited_or_passed
 
     @cached_property
     def _discarded(self) -> frozenset[str]:

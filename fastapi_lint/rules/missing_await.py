@@ -38,7 +38,7 @@ class MissingAwait(Rule):
         sessions: dict[str, frozenset[str]] = {}
 
         def may_be_coroutine(site) -> bool:
-            if not view.is_async(site) or view.always_awaited(site):
+            if not view.is_async(site) or view.awaited_or_passed(site):
                 return False
             function = facts.functions[site.function]
             if site.method is None and "(" not in site.callee and any(p.name == site.callee for p in function.params):
