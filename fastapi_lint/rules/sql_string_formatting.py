@@ -485,35 +485,50 @@ def _numeric_default(default) -> bool:
     return isinstance(default, Const) and isinstance(default.value, (int, float)) and default.value is not None
 
 
-# Attribute names of the calls that may be sinks (``on_call``): execute-like methods and the
-# known drivers' own methods.
-_SINK_ATTRIBUTES = SQL_EXECUTE_METHODS | frozenset(name for methods in SQL_DRIVER_METHODS.values() for name in methods)
-_DRIVERS = tuple(sorted(SQL_DRIVER_METHODS))  # their packages
+# The known drivers' own methods that take SQL (pg8000's ``run()``, asyncpg's ``cursor()``):
+# sinks only on a connection the flow knows the driver of (``on_call``).
+_DRIVER_METHODS = frozenset(name for methods in SQL_DRIVER_METHODS.values() for name in methods)
 
 
-def _may_call_a_sink(project, facts: ModuleFacts, function: FunctionFacts, sinks: frozenset[str]) -> bool:
+def _may_call_a_sink(project, facts: ModuleFacts, function: FunctionFacts) -> bool:
     """Whether the body of ``function`` (the flow's reach: not its nested defs and classes)
-    calls something that may be a sink: a method named like one of ``sinks`` (the facts keep
-    every attribute name the body reads) or a callee that resolves to ``text()``."""
-    if not sinks.isdisjoint(function.attributes):
+    calls something that may be a sink: a method named like one (the facts keep every
+    attribute name the body reads; a driver's own method only where the function may hold
+    a connection of a driver) or a callee that resolves to ``text()``."""
+    if not SQL_EXECUTE_METHODS.isdisjoint(function.attributes):
         return True
-    for callee in function.callees:
-        symbol = project.resolve(facts, function.key, callee)
-        if symbol is not None and symbol.qualname and canonical(symbol.qualname) in SQL_TEXT_FUNCTIONS:
-            return True
-    return False
+    if not _DRIVER_METHODS.isdisjoint(function.attributes) and _may_hold_a_driver(project, facts, function):
+        return True
+    return any(_resolves_into(project, facts, function, callee, SQL_TEXT_FUNCTIONS) for callee in function.callees)
+
+
+def _may_hold_a_driver(project, facts: ModuleFacts, function: FunctionFacts) -> bool:
+    """Where the flow learns a connection's driver (``_SqlFlow.drivers``): a parameter of a
+    driver's class, or a call of a driver's factory in the body."""
+    if any(_resolves_into(project, facts, function, callee, SQL_DRIVER_FACTORIES) for callee in function.callees):
+        return True
+    try:
+        return any(parameter.type in SQL_DRIVER_CLASSES for parameter in signature(project, facts, function))
+    except RecursionError:
+        return True
+
+
+def _resolves_into(project, facts: ModuleFacts, function: FunctionFacts, callee: str, names) -> bool:
+    symbol = project.resolve(facts, function.key, callee)
+    return symbol is not None and bool(symbol.qualname) and (
+        symbol.qualname in names or canonical(symbol.qualname) in names)
 
 
 # ``"...".format(x)``, ``", ".join(xs)``: the methods that make SQL from data (``call_result``).
 _FORMATTING_METHODS = frozenset({"format", "format_map", "join"})
 
 
-def _may_build_sql(project, facts: ModuleFacts, function: FunctionFacts, sinks: frozenset[str] = _SINK_ATTRIBUTES) -> bool:
+def _may_build_sql(project, facts: ModuleFacts, function: FunctionFacts) -> bool:
     """Whether ``function`` may pass SQL built from data to a sink: it calls something that
     may be one, and formats a string the only ways the flow makes SQL of (an f-string with a
     value, ``+``, ``%``, ``.format()``, ``.join()``)."""
     return ((function.builds_strings or not _FORMATTING_METHODS.isdisjoint(function.attributes))
-            and _may_call_a_sink(project, facts, function, sinks))
+            and _may_call_a_sink(project, facts, function))
 
 
 class SqlStringFormatting(FlowRule):
@@ -525,13 +540,11 @@ class SqlStringFormatting(FlowRule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        if not (view.mentions("text") or view.mentions_part(
-                "execute", "fetch", "iterate", "mogrify", "exec_driver_sql", "copy_expert") or view.may_use(*_DRIVERS)):
-            return False
-        # A driver's own methods (pg8000's `run()`, asyncpg's `cursor()`) are sinks only on a
-        # connection of that driver, which code that cannot reach the driver does not hold.
-        sinks = _SINK_ATTRIBUTES if view.may_use(*_DRIVERS) else SQL_EXECUTE_METHODS
-        return any(_may_build_sql(view.project, view.facts, function, sinks) for function in view.facts.functions.values())
+        return (view.mentions("text") or view.mentions_part(
+            "execute", "fetch", "iterate", "mogrify", "exec_driver_sql", "copy_expert"
+        ) or view.may_use("asyncpg", "pg8000")) and any(
+            _may_build_sql(view.project, view.facts, function) for function in view.facts.functions.values()
+        )
 
     def analyse(self, function, key):
         facts = self.ctx.model.facts
