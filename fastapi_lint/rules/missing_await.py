@@ -41,8 +41,8 @@ class MissingAwait(Rule):
             if not view.is_async(site) or view.awaited_or_passed(site):
                 return False
             function = facts.functions[site.function]
-            if site.method is None and "(" not in site.callee and any(p.name == site.callee for p in function.params):
-                return True  # perhaps the middleware's `call_next`
+            if site.method is None and site.callee == _call_next_param(project, model, site.function, function):
+                return True  # the middleware's `call_next`
             receiver, _, method = site.callee.rpartition(".")
             if method in ASYNC_SESSION_COROUTINES and receiver.isidentifier():
                 if site.function not in sessions:
@@ -72,22 +72,7 @@ class MissingAwait(Rule):
         if function is None:
             return
         sessions = _session_params(self.ctx.project, model, key, function)
-        self._functions[key] = (self._call_next_param(key, function), sessions)
-
-    def _call_next_param(self, key: str, function) -> str | None:
-        """``call_next`` of ``@app.middleware("http") async def f(request, call_next)`` or of
-        ``BaseHTTPMiddleware.dispatch(self, request, call_next)`` in a subclass."""
-        index = None
-        for registration in self.ctx.model.registrations_of(key, "middleware"):
-            if registration.decorator_index is not None and registration.call.arg(0, "middleware_type") == Const("http"):
-                index = 1
-        if index is None and function.name == "dispatch":
-            klass = self.ctx.model.facts.classes.get(function.scope)
-            if klass is not None and self.ctx.project.is_subclass(
-                    self.ctx.model.facts.qualname_of_key(klass.key), HTTP_MIDDLEWARE_BASES):
-                index = 2
-        positional = [p for p in function.params if p.kind == "positional"]
-        return positional[index].name if index is not None and index < len(positional) else None
+        self._functions[key] = (_call_next_param(self.ctx.project, model, key, function), sessions)
 
     def _bound_here(self, name: str) -> str | None:
         """The kind of the binding of ``name`` in the innermost function (None when unbound there)."""
@@ -284,6 +269,21 @@ class MissingAwait(Rule):
         if _session_receiver(self.ctx.project, self.ctx.model.facts, key, self.ctx.scope_key, receiver, sessions):
             return f"{receiver}.{func.attr.value}"
         return None
+
+
+def _call_next_param(project, model, key: str, function) -> str | None:
+    """``call_next`` of ``@app.middleware("http") async def f(request, call_next)`` or of
+    ``BaseHTTPMiddleware.dispatch(self, request, call_next)`` in a subclass."""
+    index = None
+    for registration in model.registrations_of(key, "middleware"):
+        if registration.decorator_index is not None and registration.call.arg(0, "middleware_type") == Const("http"):
+            index = 1
+    if index is None and function.name == "dispatch":
+        klass = model.facts.classes.get(function.scope)
+        if klass is not None and project.is_subclass(model.facts.qualname_of_key(klass.key), HTTP_MIDDLEWARE_BASES):
+            index = 2
+    positional = [p for p in function.params if p.kind == "positional"]
+    return positional[index].name if index is not None and index < len(positional) else None
 
 
 def _session_params(project, model, key: str, function) -> frozenset[str]:
