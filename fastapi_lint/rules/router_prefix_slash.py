@@ -39,7 +39,8 @@ class RouterPrefixSlash(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.keyword_argument("prefix") and (view.mentions("prefix") or view.may_use("fastapi", "starlette"))
+        return view.keyword_argument("prefix") and view.any_call(
+            lambda site: site.callee.rpartition(".")[2] == "include_router" or _makes_a_router(view.project, view.callee(site)))
 
     def visit_Call(self, node: cst.Call) -> None:
         arg = call_keyword(node, "prefix")
@@ -53,8 +54,7 @@ class RouterPrefixSlash(Rule):
             where = f"`{source_text(func, 50)}(..., prefix=...)`"
         else:
             callee = self.ctx.callee(node)
-            qualname = canonical(callee.qualname) if callee and callee.qualname else None
-            if not self.ctx.project.is_subclass(qualname, ROUTER_CLASSES) or self._overrides(qualname, "__init__"):
+            if not _makes_a_router(self.ctx.project, callee) or self._overrides(canonical(callee.qualname), "__init__"):
                 return
             where = f"`{source_text(func, 50)}(prefix=...)`"
         text = self._evaluate(arg.value)
@@ -159,3 +159,6 @@ def _concat(left: _Text, right: _Text) -> _Text:
     return _Text(None, head, tail)
 
 
+def _makes_a_router(project, callee) -> bool:
+    """Whether a call of ``callee`` makes a router: ``APIRouter(...)`` or a subclass's."""
+    return callee is not None and bool(callee.qualname) and project.is_subclass(canonical(callee.qualname), ROUTER_CLASSES)
