@@ -32,7 +32,13 @@ class HttpCallWithoutTimeout(Rule):
     @classmethod
     def could_report(cls, view: FileView) -> bool:
         project = view.project
-        return view.any_call(lambda site: _kind(project, view.callee(site)) is not None)
+
+        def may_report(site) -> bool:
+            kind = _kind(project, view.callee(site))
+            # httpx has a default timeout: only an explicit `timeout=None` is reported there.
+            return kind is not None and (kind[0] == "requests" or view.keyword_argument("timeout", value="None"))
+
+        return view.any_call(may_report)
 
     def visit_Call(self, node: cst.Call) -> None:
         if any(arg.star == "**" for arg in node.args):
