@@ -546,6 +546,29 @@ def literal_or_unknown(node: cst.BaseExpression):
 _V1_VALIDATORS = frozenset({"pydantic.v1.validator", "pydantic.v1.class_validators.validator"})
 
 
+# What ``validator_of`` takes for a validator's decorator.
+VALIDATOR_DECORATORS = FIELD_VALIDATOR | VALIDATORS | _V1_VALIDATORS | MODEL_VALIDATOR
+
+
+def decorated_with(view, qualnames: frozenset[str]) -> bool:
+    """Whether a def of the file has a decorator (or a call of one) that resolves to one of
+    ``qualnames``, read from the facts as the rules read the decorator nodes: resolved where
+    it is evaluated and, since some rules read it from inside the body, in the def's own
+    scope too."""
+    project, facts = view.project, view.facts
+    for function in facts.functions.values():
+        for decorator in function.decorators:
+            kind = type(decorator)
+            spelled = decorator.dotted if kind is Ref else decorator.callee if kind is CallValue else None
+            if spelled is None:
+                continue  # not a name chain or a call of one: the rules cannot resolve it either
+            for scope in (function.scope, function.key):
+                symbol = project.resolve(facts, scope, spelled)
+                if symbol is not None and symbol.qualname and canonical(symbol.qualname) in qualnames:
+                    return True
+    return False
+
+
 def validator_of(ctx, node: cst.FunctionDef) -> tuple[str, str | None, cst.Decorator] | None:
     """``(kind, mode, decorator)`` when ``node`` is a Pydantic validator: kind ``"field"``
     (``@field_validator``, v1's ``@validator``) or ``"model"`` (``@model_validator``); mode

@@ -7,7 +7,7 @@ import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.analysis.names import source_text
-from fastapi_lint.analysis.pydantic import validator_of
+from fastapi_lint.analysis.pydantic import VALIDATOR_DECORATORS, decorated_with, validator_of
 from fastapi_lint.fixes import Fix, expression
 from fastapi_lint.rule import Applicability, Rule, Severity
 
@@ -47,7 +47,7 @@ class AssertInValidator(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions_part("validator")
+        return view.mentions_word("assert") and decorated_with(view, VALIDATOR_DECORATORS)
 
     def visit_Assert(self, node: cst.Assert) -> None:
         function = self.ctx.function_node

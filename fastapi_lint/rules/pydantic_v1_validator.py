@@ -10,7 +10,7 @@ from fastapi_lint.fixes import Edit, Fix, Import, without_arg
 from fastapi_lint.analysis.names import call_keyword, dotted_name
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Applicability, Severity
-from fastapi_lint.analysis.pydantic import PydanticV1Rule, literal_or_unknown
+from fastapi_lint.analysis.pydantic import PydanticV1Rule, decorated_with, literal_or_unknown
 
 
 # ---------------------------------------------------------------- FAPI602
@@ -27,7 +27,7 @@ class PydanticV1Validator(PydanticV1Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions_part("validator")
+        return decorated_with(view, VALIDATORS | ROOT_VALIDATORS)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         klass = self.enclosing_class()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import libcst as cst
 
 from fastapi_lint.analysis.file_view import FileView
-from fastapi_lint.analysis.pydantic import may_fall_off, validator_of
+from fastapi_lint.analysis.pydantic import VALIDATOR_DECORATORS, decorated_with, may_fall_off, validator_of
 from fastapi_lint.rule import Rule, Severity
 
 
@@ -18,7 +18,7 @@ class ValidatorWithoutReturn(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions_part("validator")
+        return decorated_with(view, VALIDATOR_DECORATORS)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not node.decorators:
