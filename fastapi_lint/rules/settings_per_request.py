@@ -14,6 +14,8 @@ from fastapi_lint.analysis.dependencies import (
     settings_class_names,
 )
 from fastapi_lint.analysis.parameters import ANNOTATED
+from fastapi_lint.analysis.qualnames import canonical
+from fastapi_lint.data.fastapi_names import DEPENDS_FUNCTIONS
 
 
 class SettingsPerRequest(Rule):
@@ -26,7 +28,18 @@ class SettingsPerRequest(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions(*settings_class_names(view.project))
+        project = view.project
+        if not view.mentions(*settings_class_names(project)):
+            return False
+
+        def may_report(site) -> bool:
+            callee = view.callee(site)
+            qualname = canonical(callee.qualname) if callee is not None and callee.qualname else None
+            # `Depends(Settings)`, or `Settings()` in a def (an endpoint's or a dependency's body)
+            return qualname in DEPENDS_FUNCTIONS or (
+                site.function is not None and project.is_subclass(qualname, SETTINGS_CLASSES))
+
+        return view.any_call(may_report)
 
     def _settings_class(self, expr: cst.BaseExpression) -> str | None:
         qualname = self.ctx.qualname(expr)
