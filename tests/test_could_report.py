@@ -128,9 +128,13 @@ def test_mentions_word(text: str, found: bool) -> None:
     ("def f():\n    return {'url': 'postgresql://' 'app:s3cret@db/shop'}\n", True),  # concatenated
     ("URL = 'https://example.com'\nEMAIL = 'me@example.com'\n", False),
     ("URL = b'postgresql://app:s3cret@db/shop'\n", False),  # bytes: never a URL the rule reads
+    ('"""See https://medium.com/@author/post and mailto://me@example.com."""\n', False),  # no password
+    ("URL = 'https://app:s3cret@api.example.com/v1'\n", False),  # not a database
+    ("URL = 'postgresql://postgres:postgres@db/shop'\n", False),  # the image's default
+    ("URL = 'mysql+pymysql://app:${DB_PASSWORD}@db/shop'\n", False),  # a placeholder
 ])
-def test_url_literals(source: str, found: bool) -> None:
-    assert extract_facts(source, "m").url_literal is found
+def test_password_urls(source: str, found: bool) -> None:
+    assert extract_facts(source, "m").password_url is found
 
 
 @pytest.mark.parametrize("question, source, expected", [

@@ -30,6 +30,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
+from fastapi_lint.analysis.database_urls import url_with_password
 from fastapi_lint.analysis.qualnames import resolve_relative
 from fastapi_lint.data.coroutines import SYNC_SESSION_METHODS
 
@@ -294,8 +295,8 @@ class ModuleFacts:
     # (``httpx.Client().get``: ``call_spelling``). With the callees, every call whose callee
     # a rule can resolve: ``FileView.call_sites``. One string for the reason above.
     call_sites: str = ""
-    # A string literal holds ``://`` and ``@``: perhaps a URL with a password (FAPI403).
-    url_literal: bool = False
+    # A string literal is a database URL with a password written in it (FAPI403).
+    password_url: bool = False
     # The callees an ``async def`` always awaits or passes on as an argument of another call
     # (``create_task(work())``) where it calls them, ``scope<TAB>callee`` lines: calls a rule
     # about un-awaited coroutines (FAPI103) need not look at.
@@ -459,7 +460,7 @@ def extract_facts(source: bytes | str, module: str, is_package: bool = False) ->
         _Extractor(facts).run(tree)
     except RecursionError:  # keep what was collected before the nesting got too deep
         facts.call_sites += f"\n{INCOMPLETE}"  # ... but no rule may take it for every call
-        facts.url_literal = True
+        facts.password_url = True
     facts.statement_lines = " ".join(str(_first_line(stmt)) for stmt in tree.body)
     return facts
 
@@ -673,8 +674,8 @@ class _Extractor:
                     self.bind(scope, sub.target.id, Binding("value", value=summarise(sub.value)))
             elif kind is ast.Constant:
                 value = sub.value
-                if type(value) is str and "@" in value and "://" in value:
-                    self.facts.url_literal = True
+                if type(value) is str and "@" in value and "://" in value and url_with_password(value):
+                    self.facts.password_url = True
             elif kind is ast.BoolOp and len(sub.values) > _MAX_BOOLEAN_CHAIN and self.facts.syntax_error is None:
                 # One flat node for Python, as many nested ones for libcst (see cst_parser).
                 self.facts.syntax_error = (f"too complex: {len(sub.values)} operands of one `and`/`or` chain",

@@ -9,16 +9,11 @@ in each case the secret ships with the source code. Test files are skipped.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import libcst as cst
 
 from fastapi_lint.data.security import (
-    DATABASE_URL_SCHEMES,
-    LOCAL_HOSTS,
     NOT_SECRET_FIELD_WORDS,
-    PLACEHOLDER_PASSWORD_MARKS,
-    PLACEHOLDER_PASSWORDS,
     SECRET_FIELD_WORDS,
     ENV_READERS,
     PUBLIC_KEY_PREFIXES,
@@ -34,6 +29,7 @@ from fastapi_lint.analysis.resolution import Symbol
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.rule import Rule, Severity
 from fastapi_lint.analysis.middleware import middleware_call
+from fastapi_lint.analysis.database_urls import url_with_password
 
 _MIDDLEWARE_CLASSES = frozenset(SECRET_MIDDLEWARE)
 _SECRET_BASES = frozenset(SECRET_CLASS_ATTRIBUTES)
@@ -65,8 +61,8 @@ class HardcodedSecret(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        if view.facts.url_literal:
-            return True  # perhaps a database URL with its password
+        if view.facts.password_url:
+            return True  # a database URL with its password
         return _secret_attribute_or_field(view) or view.any_call(lambda site: site.method == "add_middleware" or (
             view.qualname(site) in _SINK_CALLS))
 
@@ -275,35 +271,6 @@ class HardcodedSecret(Rule):
 def _in_test_package(module: str) -> bool:
     """A module of a ``tests`` package (``tests.integration.db``): fixtures' credentials."""
     return any(part in ("tests", "test", "testing") for part in module.split(".")[:-1])
-
-
-def url_with_password(text: object) -> str | None:
-    """The scheme of a database URL with a real password in it (``postgresql+asyncpg`` is
-    ``postgresql``), or None: no password, a placeholder (``${DB_PASSWORD}``, ``<password>``,
-    ``password``, ``changeme``, ``xxx``), the user name repeated, or a local host."""
-    if not isinstance(text, str) or "://" not in text or "@" not in text or len(text) > 2000:
-        return None
-    try:
-        parts = urlsplit(text.strip())
-        password = parts.password
-        hostname = parts.hostname
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    base = scheme.split("+")[0] if scheme != "mongodb+srv" else scheme
-    if base not in DATABASE_URL_SCHEMES or not password:
-        return None
-    password = unquote(password)
-    lowered = password.lower()
-    if lowered in PLACEHOLDER_PASSWORDS or any(mark in password for mark in PLACEHOLDER_PASSWORD_MARKS):
-        return None
-    if len(set(lowered)) == 1 and lowered[0] in "x*.#":  # xxxxx, *****
-        return None
-    if parts.username is not None and lowered == unquote(parts.username).lower():
-        return None  # postgres:postgres, the image's default
-    if hostname is None or hostname.lower() in LOCAL_HOSTS:
-        return None
-    return base
 
 
 def is_secret_field(name: str) -> bool:
