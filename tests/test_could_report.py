@@ -205,6 +205,21 @@ def test_calls_given_a_call_result_as_a_positional_argument() -> None:
     assert given == {("", "run_in_threadpool"), ("read", "asyncio.to_thread"), ("C/m", "self.pool.submit")}
 
 
+def test_a_def_leaves_where_a_statement_of_its_own_body_returns_or_raises() -> None:
+    """``FunctionFacts.leaves``: the body never runs off its end (FAPI605 need not look)."""
+    facts = extract_facts(
+        "def returns(v):\n    v = v.strip()\n    return v\n"
+        "def raises(v):\n    raise ValueError(v)\n"
+        "def same_line(v): v = 1; return v\n"
+        "def nested(v):\n    if v:\n        return v\n"
+        "def in_loop(v):\n    for x in v:\n        return x\n"
+        "def inner(v):\n    def f():\n        return v\n",
+        "app.models",
+    )
+    assert {key for key, function in facts.functions.items() if function.leaves} == {
+        "returns", "raises", "same_line", "inner/f"}  # not "inner": its def returns, not itself
+
+
 def test_a_def_builds_strings_where_it_formats_values_into_one() -> None:
     """``FunctionFacts.builds_strings``: the ways FAPI407's flow makes SQL of data (with
     ``.format``/``.join``, which the attributes hold); a nested def's are its own."""

@@ -241,6 +241,9 @@ class FunctionFacts:
     # (also ``+=``/``%=``); with ``attributes`` (``.format``, ``.join``), whether it may
     # build SQL from data (FAPI407).
     builds_strings: bool = False
+    # A statement of the body itself (not one nested in an ``if``, a loop...) returns or
+    # raises: running the body never reaches its end (``pydantic.may_fall_off``, FAPI605).
+    leaves: bool = False
 
 
 @dataclass(slots=True)
@@ -349,6 +352,7 @@ class DefKeys:
         return key.rsplit("/", 1)[-1].split("#", 1)[0]
 
 
+_LEAVING = (ast.Return, ast.Raise)  # FunctionFacts.leaves
 _FORMATTING_OPERATORS = (ast.Add, ast.Mod)  # ``"..." + x``, ``"..." % x`` (FunctionFacts.builds_strings)
 
 
@@ -729,6 +733,7 @@ class _Extractor:
             decorators=[summarise(d) for d in node.decorator_list],
             params=params,
             returns=summarise(node.returns),
+            leaves=any(type(statement) in _LEAVING for statement in node.body),
         )
         self.facts.functions[key] = facts
         self.bind(scope, node.name, Binding("def", key))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
@@ -19,7 +20,7 @@ import libcst as cst
 from fastapi_lint.data.pydantic_v2 import (
     CONSTRUCTORS, FIELD_VALIDATOR, MODEL_BASES, MODEL_VALIDATOR, PYDANTIC_MODELS, VALIDATORS,
 )
-from fastapi_lint.analysis.facts import MODULE_SCOPE, CallValue, Const, ModuleFacts, Ref, Subscript, Value
+from fastapi_lint.analysis.facts import MODULE_SCOPE, CallValue, Const, FunctionFacts, ModuleFacts, Ref, Subscript, Value
 from fastapi_lint.analysis.names import dotted_name, literal_value
 from fastapi_lint.analysis.qualnames import canonical
 from fastapi_lint.analysis.parameters import ANNOTATED, element_types
@@ -550,22 +551,26 @@ _V1_VALIDATORS = frozenset({"pydantic.v1.validator", "pydantic.v1.class_validato
 VALIDATOR_DECORATORS = FIELD_VALIDATOR | VALIDATORS | _V1_VALIDATORS | MODEL_VALIDATOR
 
 
-def decorated_with(view, qualnames: frozenset[str]) -> bool:
-    """Whether a def of the file has a decorator (or a call of one) that resolves to one of
+def decorated_with(view, qualnames: frozenset[str]) -> Iterator[FunctionFacts]:
+    """The defs of the file with a decorator (or a call of one) that resolves to one of
     ``qualnames``, read from the facts as the rules read the decorator nodes: resolved where
     it is evaluated and, since some rules read it from inside the body, in the def's own
     scope too."""
     project, facts = view.project, view.facts
     for function in facts.functions.values():
-        for decorator in function.decorators:
-            kind = type(decorator)
-            spelled = decorator.dotted if kind is Ref else decorator.callee if kind is CallValue else None
-            if spelled is None:
-                continue  # not a name chain or a call of one: the rules cannot resolve it either
-            for scope in (function.scope, function.key):
-                symbol = project.resolve(facts, scope, spelled)
-                if symbol is not None and symbol.qualname and canonical(symbol.qualname) in qualnames:
-                    return True
+        if any(_resolves_into(project, facts, function, decorator, qualnames) for decorator in function.decorators):
+            yield function
+
+
+def _resolves_into(project: Project, facts: ModuleFacts, function: FunctionFacts, decorator: Value, qualnames) -> bool:
+    kind = type(decorator)
+    spelled = decorator.dotted if kind is Ref else decorator.callee if kind is CallValue else None
+    if spelled is None:
+        return False  # not a name chain or a call of one: the rules cannot resolve it either
+    for scope in (function.scope, function.key):
+        symbol = project.resolve(facts, scope, spelled)
+        if symbol is not None and symbol.qualname and canonical(symbol.qualname) in qualnames:
+            return True
     return False
 
 

@@ -47,7 +47,7 @@ class AssertInValidator(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return view.mentions_word("assert") and decorated_with(view, VALIDATOR_DECORATORS)
+        return view.mentions_word("assert") and any(decorated_with(view, VALIDATOR_DECORATORS))
 
     def visit_Assert(self, node: cst.Assert) -> None:
         function = self.ctx.function_node

@@ -27,7 +27,7 @@ class PydanticV1Validator(PydanticV1Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return decorated_with(view, VALIDATORS | ROOT_VALIDATORS)
+        return any(decorated_with(view, VALIDATORS | ROOT_VALIDATORS))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         klass = self.enclosing_class()

@@ -18,7 +18,7 @@ class ValidatorWithoutReturn(Rule):
 
     @classmethod
     def could_report(cls, view: FileView) -> bool:
-        return decorated_with(view, VALIDATOR_DECORATORS)
+        return any(not function.leaves for function in decorated_with(view, VALIDATOR_DECORATORS))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if not node.decorators:
