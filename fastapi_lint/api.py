@@ -378,7 +378,7 @@ def _lint_with_facts(
 
     result = RunResult()
     for path, file_result in zip(files, map_files(_lint_job_packed, job, files, jobs, "linting", received,
-                                                  heavy=functools.partial(_is_heavy, contents))):
+                                                  heavy=functools.partial(_heaviness, contents))):
         if file_result is None:
             shown = display_path(path)
             file_result = FileResult(shown, [engine_diagnostic(
@@ -396,16 +396,19 @@ _MANY_ANSWERS = 10_000  # answers in one result past which the parent hands free
 HEAVY_SOURCE_BYTES = 200_000
 
 
-def _is_heavy(contents: Contents, path: Path) -> bool:
+def _heaviness(contents: Contents, path: Path) -> int:
+    """The file's size when its tree is heavy (``HEAVY_SOURCE_BYTES``), else 0."""
     found = contents.get(path)
     if isinstance(found, ReadStamp):
-        return found.size >= HEAVY_SOURCE_BYTES
-    if isinstance(found, bytes):
-        return len(found) >= HEAVY_SOURCE_BYTES
-    try:
-        return os.path.getsize(path) >= HEAVY_SOURCE_BYTES
-    except OSError:
-        return False
+        size = found.size
+    elif isinstance(found, bytes):
+        size = len(found)
+    else:
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            return 0
+    return size if size >= HEAVY_SOURCE_BYTES else 0
 
 
 def _options(settings: Settings) -> LintOptions:

@@ -153,7 +153,7 @@ def _handling_stops(handler):
 
 def map_files(
     function: Callable[[Any, Item], Result], context: Any, items: Sequence[Item], jobs: int, step: str = "",
-    received: Callable[[int, Result], Any] | None = None, heavy: Callable[[Item], bool] | None = None,
+    received: Callable[[int, Result], Any] | None = None, heavy: Callable[[Item], int] | None = None,
 ) -> list[Result | None]:
     """``[function(context, item) for item in items]``, on ``jobs`` processes.
 
@@ -161,10 +161,11 @@ def map_files(
     ``received(index, result)``, when given, is called in this process as each result
     arrives (in the order each worker sent them), and what it returns is kept instead: the
     caller can shrink a result to what it still needs while the other items are worked on.
-    Items ``heavy`` says are (a file whose syntax tree takes 50 to 250 MB) are worked on
-    one at a time, first, while other workers take the rest: the peak memory of a run is
-    then one such item's, not one per worker. A worker never waits for one, though: with
-    nothing else left, it takes the next heavy item.
+    Items ``heavy`` gives a weight (a file whose syntax tree takes 50 to 250 MB; 0 for the
+    rest) are worked on one at a time, first and heaviest first, while other workers take
+    the rest: the peak memory of a run is then one such item's, not one per worker, and the
+    heaviest comes while the worker holds least else. A worker never waits for one, though:
+    with nothing else left, it takes the next heavy item.
     Raises :class:`Interrupted` (a ``SystemExit``) when stopped by SIGTERM, and
     ``KeyboardInterrupt`` on Ctrl-C.
     """
@@ -196,14 +197,15 @@ class _Worker:
 
 class _Chunks:
     """The work not handed out yet: runs of consecutive items, and heavy items one per
-    chunk (see ``map_files``). A run is an eighth of a worker's share at first and shrinks
+    chunk, heaviest first (see ``map_files``). A run is an eighth of a worker's share at first and shrinks
     with what is left (a quarter of each worker's share of it), so the workers finish
     together: with fixed runs, the last one alone took 2 to 5 seconds of a corpus run."""
 
     def __init__(self, items: Sequence, jobs: int, heavy: Callable | None):
-        is_heavy = [heavy is not None and bool(heavy(item)) for item in items]
-        self.light = collections.deque(i for i, flag in enumerate(is_heavy) if not flag)
-        self.heavy = collections.deque([i] for i, flag in enumerate(is_heavy) if flag)
+        weights = [heavy(item) if heavy is not None else 0 for item in items]
+        self.light = collections.deque(i for i, weight in enumerate(weights) if not weight)
+        self.heavy = collections.deque([i] for i in sorted((i for i, weight in enumerate(weights) if weight),
+                                                             key=lambda i: -weights[i]))
         self.jobs = jobs
         self.largest = max(1, len(items) // (jobs * _CHUNKS_PER_WORKER))
 

@@ -41,16 +41,16 @@ def test_with_nothing_else_left_heavy_items_share_the_workers() -> None:
 def test_runs_shrink_with_the_work_left_and_cover_every_item_once():
     from fastapi_lint.runner import _Chunks
 
-    queue = _Chunks(list(range(1000)), 2, lambda item: item in (10, 500))
+    queue = _Chunks(list(range(1000)), 2, lambda item: {10: 200_000, 500: 900_000}.get(item, 0))
     taken, sizes = [], []
     heavy_first = queue.take(False)
-    assert heavy_first == ([10], True)
+    assert heavy_first == ([500], True)  # the heaviest first
     while queue:
         chunk, heavy = queue.take(True)  # a heavy item is being worked on elsewhere: light runs first
         taken.extend(chunk)
         sizes.append(len(chunk))
         if heavy:
-            assert chunk == [500] and not queue.light
-    assert taken == [i for i in range(1000) if i not in (10, 500)] + [500]  # the heavy one once nothing else is left
+            assert chunk == [10] and not queue.light
+    assert taken == [i for i in range(1000) if i not in (10, 500)] + [10]  # the heavy one once nothing else is left
     light_sizes = sizes[:-1]
     assert light_sizes == sorted(light_sizes, reverse=True) and light_sizes[0] == 1000 // 16 and light_sizes[-1] == 1
