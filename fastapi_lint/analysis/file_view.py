@@ -105,6 +105,27 @@ class FileView:
         return canonical(symbol.qualname) if symbol is not None and symbol.qualname else None
 
     @cached_property
+    def decorators(self) -> dict[str, frozenset[str]]:
+        """What each def's decorators (or the callees of decorator calls) resolve to, by the
+        def's key, as the rules read the decorator nodes (``FileContext.qualname``): where
+        they are evaluated and, since some rules read them from inside the body, in the
+        def's own scope too. A decorator that is not a name chain or a call of one gives
+        nothing (the rules cannot resolve it either)."""
+        project, facts = self.project, self.facts
+        found: dict[str, frozenset[str]] = {}
+        for key, function in facts.functions.items():
+            names = set()
+            for decorator in function.decorators:
+                kind = type(decorator)
+                spelled = decorator.dotted if kind is Ref else decorator.callee if kind is CallValue else None
+                for scope in (function.scope, key) if spelled is not None else ():
+                    symbol = project.resolve(facts, scope, spelled)
+                    if symbol is not None and symbol.qualname:
+                        names.add(canonical(symbol.qualname))
+            found[key] = frozenset(names)
+        return found
+
+    @cached_property
     def _awaited_or_passed(self) -> frozenset[str]:
         return frozenset(self.facts.awaited_or_passed_calls.split("\n"))
 

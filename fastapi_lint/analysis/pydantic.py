@@ -552,26 +552,11 @@ VALIDATOR_DECORATORS = FIELD_VALIDATOR | VALIDATORS | _V1_VALIDATORS | MODEL_VAL
 
 
 def decorated_with(view, qualnames: frozenset[str]) -> Iterator[FunctionFacts]:
-    """The defs of the file with a decorator (or a call of one) that resolves to one of
-    ``qualnames``, read from the facts as the rules read the decorator nodes: resolved where
-    it is evaluated and, since some rules read it from inside the body, in the def's own
-    scope too."""
-    project, facts = view.project, view.facts
-    for function in facts.functions.values():
-        if any(_resolves_into(project, facts, function, decorator, qualnames) for decorator in function.decorators):
-            yield function
-
-
-def _resolves_into(project: Project, facts: ModuleFacts, function: FunctionFacts, decorator: Value, qualnames) -> bool:
-    kind = type(decorator)
-    spelled = decorator.dotted if kind is Ref else decorator.callee if kind is CallValue else None
-    if spelled is None:
-        return False  # not a name chain or a call of one: the rules cannot resolve it either
-    for scope in (function.scope, function.key):
-        symbol = project.resolve(facts, scope, spelled)
-        if symbol is not None and symbol.qualname and canonical(symbol.qualname) in qualnames:
-            return True
-    return False
+    """The defs of the file with a decorator that resolves to one of ``qualnames``
+    (``FileView.decorators``)."""
+    for key, names in view.decorators.items():
+        if not names.isdisjoint(qualnames):
+            yield view.facts.functions[key]
 
 
 def validator_of(ctx, node: cst.FunctionDef) -> tuple[str, str | None, cst.Decorator] | None:
