@@ -281,11 +281,8 @@ def _lint_job(job: _Job, path: Path) -> FileResult:
                 shown, INTERNAL_ERROR_CODE, f"internal error while indexing this file: {type(exc).__name__}: {exc}; "
                 "please report this")])
     rules = job.settings.rules_for(path)
-    # While a heavy file's tree is alive, fewer facts stay decoded (see HEAVY_SOURCE_BYTES).
-    lean = job.project.modules.budget_at_most(HEAVY_FACTS_BUDGET) if len(source) >= HEAVY_SOURCE_BYTES \
-        else contextlib.nullcontext()
     if job.fix is None:
-        with job.project.reads() as reads, pinned, lean:
+        with job.project.reads() as reads, pinned:
             file_result = lint_source(shown, source, file_facts, job.project, rules, job.options)
         file_result.source_hash = content_hash(source)
         file_result.reads = frozenset(reads)
@@ -397,7 +394,6 @@ _MANY_ANSWERS = 10_000  # answers in one result past which the parent hands free
 # 250 bytes per byte of source; the corpus's largest, 940 KB, 230 MB): workers lint such
 # files one at a time (runner.map_files), so their peaks do not add up.
 HEAVY_SOURCE_BYTES = 200_000
-HEAVY_FACTS_BUDGET = 100_000  # DECODED_FACTS_BUDGET while such a file is linted
 
 
 def _heaviness(contents: Contents, path: Path) -> int:

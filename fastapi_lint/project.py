@@ -192,7 +192,6 @@ class _Modules(dict):
         super().__init__(modules)
         self._reads = reads  # a stack: memoised computations record into their own set
         self.budget = budget
-        self._limit = budget  # what eviction keeps to: the budget, or less (budget_at_most)
         # Each decoded module that may be dropped: name -> (weight, its Deferred), oldest read first.
         self._decoded: collections.OrderedDict[str, tuple[int, Deferred]] = collections.OrderedDict()
         self._held = 0  # the weights in _decoded
@@ -228,14 +227,14 @@ class _Modules(dict):
                 weight = facts_weight(found)
                 self._decoded[name] = (weight, deferred)
                 self._held += weight
-                if self._held > self._limit:
+                if self._held > self.budget:
                     self._evict()
         elif name in self._decoded:
             self._decoded.move_to_end(name)
         return found
 
     def _evict(self) -> None:
-        excess = self._held - self._limit
+        excess = self._held - self.budget
         victims = []
         for name, (weight, _) in itertools.islice(self._decoded.items(), len(self._decoded) - 1):  # never the newest
             if excess <= 0:
@@ -247,22 +246,6 @@ class _Modules(dict):
             weight, deferred = self._decoded.pop(name)
             self._held -= weight
             dict.__setitem__(self, name, deferred)
-
-    @contextmanager
-    def budget_at_most(self, budget: int) -> Iterator[None]:
-        """Fewer decoded facts held inside the block: while a heavy file's syntax tree is
-        alive, those past ``budget`` go, and the tree takes their memory. Whether the
-        project sweeps (``may_exceed_budget``) still goes by the whole budget."""
-        if self.budget is None or budget >= self._limit:
-            yield
-            return
-        kept, self._limit = self._limit, budget
-        try:
-            if self._held > budget:
-                self._evict()
-            yield
-        finally:
-            self._limit = kept
 
     @contextmanager
     def pinned(self, name: str) -> Iterator[None]:

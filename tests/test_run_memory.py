@@ -109,34 +109,6 @@ def test_whether_the_facts_fit_is_judged_from_modules_spread_over_the_project() 
     assert _deferred_project(heavy, 2_000, []).modules.may_exceed_budget()
 
 
-def test_a_smaller_budget_for_a_block_drops_decoded_facts_but_not_the_sweep_decision() -> None:
-    """``budget_at_most`` (a heavy file's lint): facts past the smaller budget go at once and
-    while the block runs, the pinned module stays; after it the whole budget holds again,
-    and whether the project sweeps is judged by the whole budget all along."""
-    sources = {f"app.m{index}": f"def f{index}(): ...\n" for index in range(8)}
-    decoded: list[str] = []
-    project = _deferred_project(sources, 1_000, decoded)
-    modules = project.modules
-    for name in sources:
-        modules[name]
-    assert len(decoded) == len(sources)  # all fit the budget
-    with modules.pinned("app.m0"):
-        first = modules["app.m0"]
-        with modules.budget_at_most(1):
-            assert not modules.may_exceed_budget()
-            assert sum(type(dict.get(modules, name)) is not Deferred for name in sources) <= 2
-            modules["app.m5"]
-            assert modules["app.m0"] is first
-        assert modules["app.m0"] is first
-    held = len(decoded)
-    for name in sources:
-        modules[name]
-    assert len(decoded) == held + len(sources) - 2  # decoded again, once each, and kept
-    for name in sources:
-        modules[name]
-    assert len(decoded) == held + len(sources) - 2
-
-
 def test_a_packed_read_gives_the_same_bytes_and_stamp(tmp_path: Path) -> None:
     path = tmp_path / "main.py"
     path.write_bytes(b"from fastapi import FastAPI\n\napp = FastAPI()\n" * 50)
