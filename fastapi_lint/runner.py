@@ -197,15 +197,16 @@ class _Worker:
 
 class _Chunks:
     """The work not handed out yet: runs of consecutive items, and heavy items one per
-    chunk, heaviest first (see ``map_files``). A run is an eighth of a worker's share at first and shrinks
-    with what is left (a quarter of each worker's share of it), so the workers finish
-    together: with fixed runs, the last one alone took 2 to 5 seconds of a corpus run."""
+    chunk, heaviest first (see ``map_files``). A run is an eighth of a worker's share at
+    first and shrinks with what is left (a quarter of each worker's share of it), so the
+    workers finish together: with fixed runs, the last one alone took 2 to 5 seconds of a
+    corpus run."""
 
     def __init__(self, items: Sequence, jobs: int, heavy: Callable | None):
         weights = [heavy(item) if heavy is not None else 0 for item in items]
         self.light = collections.deque(i for i, weight in enumerate(weights) if not weight)
-        self.heavy = collections.deque([i] for i in sorted((i for i, weight in enumerate(weights) if weight),
-                                                             key=lambda i: -weights[i]))
+        heaviest_first = sorted((i for i, weight in enumerate(weights) if weight), key=lambda i: -weights[i])
+        self.heavy = collections.deque([i] for i in heaviest_first)
         self.jobs = jobs
         self.largest = max(1, len(items) // (jobs * _CHUNKS_PER_WORKER))
 
