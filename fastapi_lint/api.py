@@ -390,9 +390,10 @@ def _lint_with_facts(
 
 
 _MANY_ANSWERS = 10_000  # answers in one result past which the parent hands freed memory back
-# A file this large takes 50 MB or more of syntax tree while it is linted (libcst: about
-# 250 bytes per byte of source; the corpus's largest, 940 KB, 230 MB): workers lint such
-# files one at a time (runner.map_files), so their peaks do not add up.
+# A file this large may take 50 MB or more while it is linted (its tree is about 20 bytes
+# per byte of source, and libcst's parser holds 250 when the file cannot be parsed in slices:
+# ``sliced_parse``): workers lint such files one at a time (runner.map_files), so their
+# peaks do not add up, and the largest first.
 HEAVY_SOURCE_BYTES = 200_000
 
 

@@ -36,8 +36,9 @@ from fastapi_lint.diagnostics import (
     Location,
     Severity,
 )
-from fastapi_lint.analysis.cst_parser import nesting_fits, parse_module
-from fastapi_lint.analysis.facts import ModuleFacts, nested_too_deeply
+from fastapi_lint.analysis.cst_parser import nesting_fits, on_deep_stack, parse_module
+from fastapi_lint.analysis.facts import ModuleFacts, class_bodies, nested_too_deeply
+from fastapi_lint.analysis.sliced_parse import SLICED_PARSE_FROM, parse_in_slices
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.fixes import Fix
 from fastapi_lint.positions import Positions
@@ -95,7 +96,14 @@ class LintOptions:
         return (3, int(self.target_version.removeprefix("py3")))
 
 
-def parse(source: bytes) -> cst.Module:
+def parse(source: bytes, facts: ModuleFacts | None = None) -> cst.Module:
+    """The file's tree; with its facts, parsed a slice at a time where they allow it
+    (``sliced_parse``: the same tree, for a fraction of the memory and less time)."""
+    if facts is not None and len(source) >= SLICED_PARSE_FROM and facts.syntax_error is None:
+        module = on_deep_stack(parse_in_slices, source, [int(line) for line in facts.statement_lines.split()],
+                               class_bodies(facts))
+        if module is not None:
+            return module
     try:
         return parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -554,7 +562,7 @@ def _lint(
             return lint
     _at("while parsing")
     try:
-        module = parse(source)
+        module = parse(source, facts)
     except BadSource as exc:
         reported = exc
         if facts.syntax_error is not None:  # Python's own message and position are better

@@ -292,6 +292,10 @@ class ModuleFacts:
     # of the whole module (``positions.py``). One string, not a list of ints: every worker
     # holds every module's decoded facts.
     statement_lines: str = ""
+    # Where each statement of a long top-level class's body starts, a ``class line:body
+    # lines`` line per class (``BODY_LINES_OF_CLASSES_FROM``): a large file is parsed a
+    # slice at a time (``sliced_parse``), and one class may be most of it.
+    class_body_lines: str = ""
     # The calls ``FunctionFacts.callees`` does not hold, one ``scope<TAB>callee`` line each
     # (first seen first, no repeats): those outside a def's body (module level, class bodies,
     # decorators, defaults) and those whose callee is a method of a call's result
@@ -466,6 +470,9 @@ def extract_facts(source: bytes | str, module: str, is_package: bool = False) ->
         facts.call_sites += f"\n{INCOMPLETE}"  # ... but no rule may take it for every call
         facts.password_url = True
     facts.statement_lines = " ".join(str(_first_line(stmt)) for stmt in tree.body)
+    facts.class_body_lines = "\n".join(
+        f"{_first_line(stmt)}:{' '.join(str(_first_line(inner)) for inner in stmt.body)}" for stmt in tree.body
+        if type(stmt) is ast.ClassDef and (stmt.end_lineno or 0) - stmt.lineno >= BODY_LINES_OF_CLASSES_FROM)
     return facts
 
 
@@ -477,6 +484,19 @@ def _given_a_call(call: ast.Call) -> bool:
         if type(arg) is ast.Call:
             return True
     return False
+
+
+# A top-level class this many lines long has its body's statement lines in the facts.
+BODY_LINES_OF_CLASSES_FROM = 200
+
+
+def class_bodies(facts: ModuleFacts) -> dict[int, list[int]]:
+    """``ModuleFacts.class_body_lines`` read: a class's first line -> its body's statement lines."""
+    found = {}
+    for entry in facts.class_body_lines.splitlines():
+        line, _, body = entry.partition(":")
+        found[int(line)] = [int(inner) for inner in body.split()]
+    return found
 
 
 def _first_line(stmt: ast.stmt) -> int:

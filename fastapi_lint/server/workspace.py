@@ -125,7 +125,7 @@ def config_stamp(root: Path) -> tuple:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
-_LINE_FIELDS = frozenset({"line", "statement_lines"})
+_LINE_FIELDS = frozenset({"line", "statement_lines", "class_body_lines"})
 
 
 def same_but_lines(a: object, b: object) -> bool:
@@ -302,6 +302,7 @@ class Workspace:
             # Findings are placed by the lines the top-level statements start on: the buffer's
             # own (nothing the project computes reads them).
             previous.statement_lines = found.statement_lines
+            previous.class_body_lines = found.class_body_lines
             return previous, None, True
         return found, state.update(document.path, found), False
 
