@@ -17,15 +17,19 @@ error, so it bounded nothing after it) only when ``nesting_fits``.
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
+import signal
 import threading
 import tokenize
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import libcst as cst
 
 _STACK_BYTES = 1 << 30
+# How long a stopped run waits for a parse in progress (the largest file parses in ~1 s).
+_STOP_WAIT_SECONDS = 2.0
 # libcst needs up to ~3.2 KB of stack per byte of source (nested parentheses): a source
 # Python did not read is given to libcst up to this size ...
 MAX_UNCHECKED_BYTES = 128_000
@@ -87,6 +91,19 @@ def nesting_fits(source: bytes | str) -> bool:
     return True
 
 
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """SIGTERM and SIGINT delivered only when the block ends, where the system can hold them."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def on_deep_stack(function: Callable[..., T], *args) -> T:
     """``function(*args)`` on a thread with a 1 GiB stack (on this one where the system
     refuses such a thread); its exception, if any, is raised here."""
@@ -102,14 +119,29 @@ def on_deep_stack(function: Callable[..., T], *args) -> T:
         previous = threading.stack_size(_STACK_BYTES)
     except (ValueError, RuntimeError):
         return function(*args)
+    thread = threading.Thread(target=run, name="fastapi-lint-parse", daemon=True)
+    started = False
     try:
-        thread = threading.Thread(target=run, name="fastapi-lint-parse", daemon=True)
-        thread.start()
-    except RuntimeError:  # no address space for the stack
-        return function(*args)
-    finally:
-        threading.stack_size(previous)
-    thread.join()
+        # A stop request (Ctrl-C, SIGTERM: raised in this thread) must not leave the parse
+        # running: a thread still inside libcst's native code when the interpreter exits is
+        # ended there, and the process aborts (SIGABRT) instead of exiting with the stop's
+        # status. Held back while the thread starts (``start`` waits, and a stop raised in
+        # that wait would not know the thread runs), then the parse is let finish first.
+        with _stops_held():
+            try:
+                thread.start()
+                started = True
+            except RuntimeError:  # no address space for the stack
+                pass
+            finally:
+                threading.stack_size(previous)
+        if not started:
+            return function(*args)
+        thread.join()
+    except (KeyboardInterrupt, SystemExit):
+        if started:
+            thread.join(_STOP_WAIT_SECONDS)
+        raise
     succeeded, value = outcome[0]
     if succeeded:
         return value
