@@ -575,11 +575,12 @@ class _FactsOf:
 
 
 # How many decoded objects (``project.facts_weight``) of modules' facts a process keeps
-# while it lints: about 65 MB. Each worker of a run reads nearly every module (the
+# while it lints: about 25 MB. Each worker of a run reads nearly every module (the
 # project-wide indexes), and keeping them all decoded was 200 MB per worker at 5,000
-# modules; what is dropped is decoded again when read again (on the corpus, 300,000 cost
-# 11 CPU s more than keeping everything, 400,000 about 5 s).
-DECODED_FACTS_BUDGET = 400_000
+# modules; what is dropped is decoded again when read again (on the corpus, once the
+# indexes were built in one sweep: 150,000 cost about 2 CPU s more than 400,000, for
+# 30 MB less at the peak).
+DECODED_FACTS_BUDGET = 150_000
 # ...or this many per module of the project, when more: a project of 20,000 small modules
 # (the synthetic scale project) walks every module in more ways than the indexes' sweep
 # covers, and dropping what every walk needs again made it a third slower and no smaller

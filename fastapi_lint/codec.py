@@ -177,14 +177,14 @@ def _class_decoder(name: str, cls: type) -> Callable[[Any], Any]:
             raise DecodeError(f"{name}: wrong fields")
         key = shared_key(body) if shared_key is not None else None
         if key is not None:
-            found = _shared.get(key)
+            found = _shared.get(key) or _promoted(key)
             if found is not None:
                 return found
         try:
             value = cls(*[_intern(v) if type(v) is str else _interned(v) if type(v) is list else v for v in body])
         except TypeError as exc:
             raise DecodeError(str(exc)) from None
-        return value if key is None else _shared.setdefault(key, value)
+        return value if key is None else _kept(key, value)
 
     return decode
 
@@ -240,7 +240,30 @@ _intern = sys.intern
 # (names, scalar constants, subscripts of those), by a key made of the value itself and
 # its type (``Const(1)`` equals ``Const(True)``): never of ids, so a table cleared while
 # another thread decodes (the Python API, the language server) shares less, never wrongly.
+#
+# The table holds two generations: past ``SHARED_GENERATION`` entries the newer becomes
+# the older and the oldest is dropped, and a value found in the older moves to the newer.
+# What the modules being linted keep reading stays shared; what only modules read long
+# ago (their facts dropped since: ``Project(budget=...)``) no longer stays alive for the
+# table alone, which kept 42 MB of such values in a worker linting the corpus's largest
+# project.
 _shared: dict[tuple, Any] = {}
+_older: dict[tuple, Any] = {}
+SHARED_GENERATION = 20_000
+
+
+def _promoted(key: tuple) -> Any:
+    """The value shared under ``key`` in the older generation (moved to the newer), or None."""
+    found = _older.pop(key, None)
+    return found if found is None else _kept(key, found)
+
+
+def _kept(key: tuple, value: Any) -> Any:
+    """``value`` shared under ``key`` from now on (or the value already shared there)."""
+    global _shared, _older
+    if len(_shared) >= SHARED_GENERATION:
+        _older, _shared = _shared, {}
+    return _shared.setdefault(key, value)
 _SCALARS = (str, int, bool)
 
 
@@ -294,14 +317,15 @@ def _decode_ref(body: Any) -> Ref:
     """``_class_decoder("Ref")`` for a fifth of all tagged values, in fewer steps."""
     if type(body) is list and len(body) == 1 and type(body[0]) is str:
         key = ("Ref", _intern(body[0]))
-        found = _shared.get(key)
-        return found if found is not None else _shared.setdefault(key, Ref(key[1]))
+        found = _shared.get(key) or _promoted(key)
+        return found if found is not None else _kept(key, Ref(key[1]))
     return _REF_DECODER(body)  # its error
 
 
 def forget_shared() -> None:
     """Drop the table of shared values (a new run: the last one's names are not this one's)."""
     _shared.clear()
+    _older.clear()
 
 
 def _list(body: Any) -> list:

@@ -6,7 +6,7 @@ import pytest
 
 from fastapi_lint import codec
 from fastapi_lint.diagnostics import Applicability, Diagnostic, FileResult, Location, Severity
-from fastapi_lint.analysis.facts import MODULE_SCOPE, Const, ModuleFacts, extract_facts
+from fastapi_lint.analysis.facts import MODULE_SCOPE, Const, ModuleFacts, Ref, extract_facts
 
 from conftest import FIXTURES
 
@@ -66,6 +66,28 @@ def test_equal_names_and_constants_are_decoded_once_and_keep_their_types() -> No
     codec.forget_shared()
     again = codec.loads(codec.dumps(extract_facts(source, "a")), ModuleFacts)
     assert again == first and again.functions["f"].params[0].annotation is not one[0].annotation
+
+
+def test_the_table_of_shared_values_keeps_what_is_read_again_and_drops_the_rest(monkeypatch) -> None:
+    """Two generations: a value decoded again while its generation is the older one moves
+    to the newer and stays shared; one nobody decodes for two generations is dropped (the
+    next decode makes a new, equal value)."""
+    codec.forget_shared()
+    monkeypatch.setattr(codec, "SHARED_GENERATION", 2)
+
+    def ref(name: str) -> Ref:
+        return codec.loads(codec.dumps(Ref(name)), Ref)
+
+    kept, dropped = ref("kept"), ref("dropped")
+    ref("a")
+    ref("b")  # a generation of two: "kept" and "dropped" are the older one now
+    assert ref("kept") is kept  # read again: moved to the newer
+    ref("c")
+    ref("d")  # and again: the older ("dropped") is gone
+    assert ref("kept") is kept
+    again = ref("dropped")
+    assert again == dropped and again is not dropped
+    codec.forget_shared()
 
 
 def test_the_encoders_by_type_write_what_the_general_encoder_writes(monkeypatch) -> None:

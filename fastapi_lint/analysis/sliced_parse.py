@@ -49,7 +49,7 @@ def parse_in_slices(source: bytes, statement_lines: Sequence[int],
     body: list[cst.BaseStatement] = []
     try:
         for first, end, alone in _slices(lines, offsets, starts, alone=frozenset(classes)):
-            if alone is not None and alone in classes:
+            if alone is not None:
                 module = _class_in_slices(source, lines, offsets, first, end, classes[alone])
             else:
                 module = cst.parse_module(source[offsets[first]:offsets[end]])
