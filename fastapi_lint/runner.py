@@ -39,6 +39,7 @@ from multiprocessing.connection import wait
 from typing import Any, Callable, Sequence, TypeVar
 
 from fastapi_lint.memory import collector_paused, release_free_memory
+from fastapi_lint.signal_mask import stops_held
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -256,7 +257,7 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
             target=_work, args=(function, context, child_end, os.getpid()), daemon=True, name="fastapi-lint worker"
         )
         _inherited.append(parent_end)  # a forked worker closes it, its own end included
-        with _stops_blocked():  # until the worker is on the list (it unblocks its own once set up)
+        with stops_held():  # until the worker is on the list (it unblocks its own once set up)
             try:
                 process.start()
             except OSError:  # out of processes or memory: carry on with the workers there are
@@ -414,26 +415,13 @@ def _stop_workers(workers: list[_Worker]) -> None:
 
 
 def _kill(workers: list[_Worker]) -> None:
-    with _stops_blocked():  # a signal now would leave workers behind
+    with stops_held():  # a signal now would leave workers behind
         for worker in workers:
             if worker.process.is_alive():
                 with contextlib.suppress(OSError):
                     worker.process.kill()
         for worker in workers:
             worker.process.join(_REAP_SECONDS)
-
-
-@contextlib.contextmanager
-def _stops_blocked():
-    """SIGTERM and SIGINT held back (delivered when the block ends), where that exists."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 # ---------------------------------------------------------------- the worker's side

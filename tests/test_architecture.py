@@ -23,9 +23,11 @@ from conftest import ROOT
 PACKAGE = ROOT / "fastapi_lint"
 RULE_IMPORTS = ("fastapi_lint.rule", "fastapi_lint.analysis", "fastapi_lint.data", "fastapi_lint.fixes")
 # What the analysis layer stands on: its own modules, the tables, the project store (which
-# records reads), the rule API (rule bases that collect nodes), the fix helpers.
+# records reads), the rule API (rule bases that collect nodes), the fix helpers, the
+# signal mask (the parser's thread start).
 ANALYSIS_IMPORTS = ("fastapi_lint.analysis", "fastapi_lint.data", "fastapi_lint.project",
-                    "fastapi_lint.rule", "fastapi_lint.fixes", "fastapi_lint.diagnostics")
+                    "fastapi_lint.rule", "fastapi_lint.fixes", "fastapi_lint.diagnostics",
+                    "fastapi_lint.signal_mask")
 
 
 def _project_imports(path: Path) -> list[str]:

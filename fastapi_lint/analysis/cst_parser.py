@@ -17,15 +17,15 @@ error, so it bounded nothing after it) only when ``nesting_fits``.
 from __future__ import annotations
 
 import ast
-import contextlib
 import io
-import signal
 import threading
 import tokenize
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar
 
 import libcst as cst
+
+from fastapi_lint.signal_mask import stops_held
 
 _STACK_BYTES = 1 << 30
 # How long a stopped run waits for a parse in progress (the largest file parses in ~1 s).
@@ -91,19 +91,6 @@ def nesting_fits(source: bytes | str) -> bool:
     return True
 
 
-@contextlib.contextmanager
-def _stops_held() -> Iterator[None]:
-    """SIGTERM and SIGINT delivered only when the block ends, where the system can hold them."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 def on_deep_stack(function: Callable[..., T], *args) -> T:
     """``function(*args)`` on a thread with a 1 GiB stack (on this one where the system
     refuses such a thread); its exception, if any, is raised here."""
@@ -127,7 +114,7 @@ def on_deep_stack(function: Callable[..., T], *args) -> T:
         # ended there, and the process aborts (SIGABRT) instead of exiting with the stop's
         # status. Held back while the thread starts (``start`` waits, and a stop raised in
         # that wait would not know the thread runs), then the parse is let finish first.
-        with _stops_held():
+        with stops_held():
             try:
                 thread.start()
                 started = True
