@@ -264,6 +264,8 @@ def _kept(key: tuple, value: Any) -> Any:
     if len(_shared) >= SHARED_GENERATION:
         _older, _shared = _shared, {}
     return _shared.setdefault(key, value)
+
+
 _SCALARS = (str, int, bool)
 
 

@@ -109,7 +109,6 @@ def is_node_type(kind: type) -> bool:
     return known
 
 
-
 def _is_subclass(kind: type, base: type) -> bool:
     """``issubclass`` without the ABC machinery: libcst's node classes are ABCs, and each
     ``issubclass`` against one caches a weak reference to the class asked about in that
