@@ -82,6 +82,14 @@ CORNER_CASES = {
         "y = 1\n"),
     "class whose body ends the file with comments": "class A:\n    x = 1\n    y = 2\n    # tail\n# after\n",
     "class indented with tabs among spaces": "def f():\n    pass\nclass A:\n\tx = 1\n\ty = 2\n",
+    "old Mac newlines": "import a\rdef f():\r    return 1\r\rclass A:\r    x = 1\r    y = 2\rz = 3\r",
+    "form feeds in class bodies": "import a\n\x0c\ndef f():\n    return 1\n\x0c# c\nclass A:\n    x = 1\n\x0c\n    y = 2\n",
+    "nested class, comments at each level": (
+        "class A:\n    class B:\n        x = 1\n        # in B\n    # in A\n    y = 2\n# top\nz = 3\n"),
+    "comments among a class's decorated methods": (
+        "class A:\n    @p\n    # why\n    def f(self):\n        pass\n\n    # about g\n    @q\n    def g(self):\n"
+        "        pass\n"),
+    "match statement": "match x:\n    case 1:\n        pass\n    case _:\n        pass\ny = 1\n",
     "coding cookie": "# -*- coding: latin-1 -*-\nx = 'caf\xe9'\ny = 1\n",
     "byte order mark": "\ufeffimport a\nimport b\n",
 }
