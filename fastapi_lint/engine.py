@@ -37,7 +37,7 @@ from fastapi_lint.diagnostics import (
     Severity,
 )
 from fastapi_lint.analysis.cst_parser import nesting_fits, on_deep_stack, parse_module
-from fastapi_lint.analysis.facts import ModuleFacts, class_bodies, nested_too_deeply
+from fastapi_lint.analysis.facts import ModuleFacts, class_bodies, nested_too_deeply, statement_starts
 from fastapi_lint.analysis.sliced_parse import SLICED_PARSE_FROM, parse_in_slices
 from fastapi_lint.analysis.file_view import FileView
 from fastapi_lint.fixes import Fix
@@ -100,8 +100,11 @@ def parse(source: bytes, facts: ModuleFacts | None = None) -> cst.Module:
     """The file's tree; with its facts, parsed a slice at a time where they allow it
     (``sliced_parse``: the same tree, for a fraction of the memory and less time)."""
     if facts is not None and len(source) >= SLICED_PARSE_FROM and facts.syntax_error is None:
-        module = on_deep_stack(parse_in_slices, source, [int(line) for line in facts.statement_lines.split()],
-                               class_bodies(facts))
+        try:
+            starts, bodies = statement_starts(facts.statement_lines), class_bodies(facts)
+        except ValueError:  # not what the facts pass writes: parsed whole
+            starts = bodies = None
+        module = None if starts is None else on_deep_stack(parse_in_slices, source, starts, bodies)
         if module is not None:
             return module
     try:

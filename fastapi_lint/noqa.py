@@ -15,6 +15,7 @@ import bisect
 import re
 import tokenize
 
+from fastapi_lint.analysis.facts import statement_starts
 from fastapi_lint.lines import split_lines, tokens
 
 _NOQA = re.compile(r"#\s*noqa(?P<colon>\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,?\s*[A-Z]+[0-9]+)*))?", re.IGNORECASE)
@@ -66,7 +67,7 @@ def _noqa_comments(text: str, statement_lines: str) -> dict[int, str]:
     mentions = [n for n, line in enumerate(lines, start=1) if "noqa" in line.lower()]
     if not mentions:
         return {}
-    starts = sorted({1, *map(int, statement_lines.split())})
+    starts = sorted({1, *statement_starts(statement_lines)})
     if len(starts) == 1:
         return _mentioning_noqa(_comments_by_line(text))
     comments: dict[int, str] = {}

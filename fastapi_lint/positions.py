@@ -20,6 +20,8 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
 
+from fastapi_lint.analysis.facts import statement_starts
+
 _NEWLINE = re.compile(r"\r\n?|\n")  # as libcst's position provider splits tokens
 _INDENT = re.compile(r"[ \t\f]*")
 
@@ -131,7 +133,7 @@ class Positions(Mapping):
             return True
         body = self._module.body
         try:
-            lines = [int(line) for line in statement_lines.split()]
+            lines = statement_starts(statement_lines)
         except ValueError:  # not what the facts pass writes (a store is read from the linted tree)
             return False
         firsts, count = [], 0  # index in ``lines`` of each top-level statement: ``ast`` splits ``a; b`` in two

@@ -490,12 +490,19 @@ def _given_a_call(call: ast.Call) -> bool:
 BODY_LINES_OF_CLASSES_FROM = 200
 
 
+def statement_starts(statement_lines: str) -> list[int]:
+    """``ModuleFacts.statement_lines`` read. Raises ValueError on anything else than the facts
+    pass writes (facts may come from a store inside the linted tree)."""
+    return [int(line) for line in statement_lines.split()]
+
+
 def class_bodies(facts: ModuleFacts) -> dict[int, list[int]]:
-    """``ModuleFacts.class_body_lines`` read: a class's first line -> its body's statement lines."""
+    """``ModuleFacts.class_body_lines`` read: a class's first line -> its body's statement
+    lines. Raises ValueError as ``statement_starts``."""
     found = {}
     for entry in facts.class_body_lines.splitlines():
         line, _, body = entry.partition(":")
-        found[int(line)] = [int(inner) for inner in body.split()]
+        found[int(line)] = statement_starts(body)
     return found
 
 
