@@ -3,7 +3,9 @@ reaches it unread, and what does reach it runs on a stack that holds it."""
 
 from __future__ import annotations
 
+import signal
 import threading
+import time
 
 import libcst as cst
 import pytest
@@ -18,6 +20,31 @@ def test_the_parse_runs_on_another_thread_and_hands_back_its_result_or_exception
     assert parse_module("x = 1\n").code == "x = 1\n"
     with pytest.raises(cst.ParserSyntaxError):
         parse_module("x = = 1\n")
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="POSIX timers")
+def test_a_stop_raised_while_waiting_lets_the_parse_finish_first() -> None:
+    # The stop (here a timer's handler) interrupts the wait; the thread must be done by the
+    # time the stop reaches the caller, or an exiting interpreter would end it inside
+    # libcst's native code and abort.
+    finished = []
+
+    def slow() -> None:
+        time.sleep(0.6)
+        finished.append(True)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(KeyboardInterrupt):
+            on_deep_stack(slow)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert finished == [True]
 
 
 def test_a_chain_deeper_than_the_default_stack_holds_parses() -> None:

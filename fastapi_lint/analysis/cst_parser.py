@@ -95,12 +95,15 @@ def on_deep_stack(function: Callable[..., T], *args) -> T:
     """``function(*args)`` on a thread with a 1 GiB stack (on this one where the system
     refuses such a thread); its exception, if any, is raised here."""
     outcome: list = []
+    finished = threading.Event()
 
     def run() -> None:
         try:
             outcome.append((True, function(*args)))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
             outcome.append((False, exc))
+        finally:
+            finished.set()
 
     try:
         previous = threading.stack_size(_STACK_BYTES)
@@ -109,11 +112,14 @@ def on_deep_stack(function: Callable[..., T], *args) -> T:
     thread = threading.Thread(target=run, name="fastapi-lint-parse", daemon=True)
     started = False
     try:
-        # A stop request (Ctrl-C, SIGTERM: raised in this thread) must not leave the parse
-        # running: a thread still inside libcst's native code when the interpreter exits is
-        # ended there, and the process aborts (SIGABRT) instead of exiting with the stop's
-        # status. Held back while the thread starts (``start`` waits, and a stop raised in
-        # that wait would not know the thread runs), then the parse is let finish first.
+        # A stop request (Ctrl-C, SIGTERM, the time budget: raised in this thread) must not
+        # leave the parse running: a thread still inside libcst's native code when the
+        # interpreter exits is ended there, and the process aborts (SIGABRT) instead of
+        # exiting with the stop's status. Held back while the thread starts (``start`` waits,
+        # and a stop raised in that wait would not know the thread runs), then the parse is
+        # let finish first. Waited for with an event, not ``join``: a ``join`` interrupted
+        # by an exception marks a thread that still runs as ended (CPython before 3.13
+        # releases its state lock), and the next ``join`` returns at once.
         with stops_held():
             try:
                 thread.start()
@@ -124,10 +130,10 @@ def on_deep_stack(function: Callable[..., T], *args) -> T:
                 threading.stack_size(previous)
         if not started:
             return function(*args)
-        thread.join()
-    except (KeyboardInterrupt, SystemExit):
+        finished.wait()
+    except BaseException:
         if started:
-            thread.join(_STOP_WAIT_SECONDS)
+            finished.wait(_STOP_WAIT_SECONDS)
         raise
     succeeded, value = outcome[0]
     if succeeded:
