@@ -24,11 +24,10 @@ from fastapi_lint.analysis.qualnames import forget_packages, module_name_for
 from fastapi_lint.project import Answers, Deferred, Project, pack_reads, unpack_reads
 from fastapi_lint.codec import forget_shared
 from fastapi_lint.cache import (
-    NO_FACTS, Cache, Lookup, ProjectDigests, content_hash, decode_facts, digest, encode_facts,
+    NO_FACTS, Cache, Lookup, ProjectDigests, StoreAnswers, content_hash, decode_facts, digest, encode_facts,
 )
 from fastapi_lint.projects import ProjectRoot, SettingsResolver
-from fastapi_lint.memory import release_free_memory
-from fastapi_lint.runner import MIN_FILES_FOR_POOL, map_files
+from fastapi_lint.runner import MIN_FILES_FOR_POOL, claim_once, map_files
 from fastapi_lint.severity import apply_overrides
 from fastapi_lint.files import ReadStamp, WriteRefused, is_inside, read_stamped, real_roots, write_source
 from fastapi_lint.source import MAX_SOURCE_BYTES
@@ -249,15 +248,15 @@ def _unpacked_facts(packed: bytes) -> ModuleFacts | None:
 _SENT_GROUPS: dict = {}  # per process: the groups of reads this worker has already sent (project.pack_reads)
 
 
-def _lint_job_packed(job: _Job, path: Path) -> tuple[FileResult, list, list]:
+def _lint_job_packed(job: _Job, path: Path) -> tuple[FileResult, list, bytes]:
     """``_lint_job`` with its reads packed to cross to the parent (shared groups once), and
-    the answers the project learnt meanwhile."""
+    the answers the project learnt meanwhile (``StoreAnswers.drain``)."""
     result = _lint_job(job, path)
     if not job.sends_reads:
         result.reads = frozenset()
     result.reads, definitions = pack_reads(result.reads, _SENT_GROUPS)
     answers = job.project.answers
-    return result, definitions, answers.drain() if answers is not None else []
+    return result, definitions, answers.drain() if isinstance(answers, StoreAnswers) else b""
 
 
 def _lint_job(job: _Job, path: Path) -> FileResult:
@@ -334,13 +333,14 @@ def _lint_with_facts(
     jobs: int,
     roots: tuple[str, ...] = (),
     project: Project | None = None,
-    learned: Callable[[list], None] | None = None,
+    learned: Callable[[bytes], None] | None = None,
     settled: Callable[[Path, FileResult], None] | None = None,
 ) -> RunResult:
     """Lints ``files`` over ``project`` (built from ``facts`` when not given). As each
     file's result arrives (from a worker, or in this process), the answers the project
-    learnt meanwhile are handed to ``learned`` and the result to ``settled``: a caller that
-    stores them keeps no more than the findings until the run ends."""
+    learnt meanwhile are handed to ``learned`` (``StoreAnswers.drain``) and the result to
+    ``settled``: a caller that stores them keeps no more than the findings until the run
+    ends."""
     # The engine and the registry (libcst, every rule) are imported here, in the parent,
     # before the workers fork: they inherit them instead of each importing them again (about
     # 0.3 s and its memory per worker). A run served from the store never gets here.
@@ -354,7 +354,7 @@ def _lint_with_facts(
         drained = project.answers.drain()
         if learned is not None and drained:
             learned(drained)
-        project.answers = Answers()  # workers learn, the parent keeps
+        project.answers = project.answers.for_workers(claim_once)
     options = _options(settings)
     # Without a store, nobody asks what a file read: its reads stay in the worker (at
     # 5,835 files they were 100 MB of the main process's peak).
@@ -362,16 +362,11 @@ def _lint_with_facts(
     _SENT_GROUPS.clear()  # workers start with none sent; no group outlives its run here
     groups: dict = {}
 
-    def received(index: int, packed: tuple[FileResult, list, list]) -> FileResult:
+    def received(index: int, packed: tuple[FileResult, list, bytes]) -> FileResult:
         file_result, definitions, answers = packed
         file_result.reads = unpack_reads(file_result.reads, definitions, groups)
         if learned is not None and answers:
             learned(answers)
-            if len(answers) >= _MANY_ANSWERS:
-                # A worker's first result carries every share of the indexes it built (200 MB
-                # of objects at 20,000 modules): stored now, they go, and the pages with them.
-                answers.clear()
-                release_free_memory()
         if settled is not None:
             settled(files[index], file_result)
         return file_result
@@ -389,7 +384,6 @@ def _lint_with_facts(
     return result
 
 
-_MANY_ANSWERS = 10_000  # answers in one result past which the parent hands freed memory back
 # A file this large may take 50 MB or more while it is linted (its tree is about 20 bytes
 # per byte of source, and libcst's parser holds 250 when the file cannot be parsed in slices:
 # ``sliced_parse``): workers lint such files one at a time (runner.map_files), so their
@@ -455,11 +449,18 @@ def _lint_files_cached(
     modules = {path: module for path, (module, _) in stored.items()}
     known = {path: cache.get_digest(*stored[path]) for path in hashes}
     new = [path for path in hashes if known[path] is None]
-    for path, computed in zip(new, map_files(_encoded_facts_job, contents, new, jobs, "indexing")):
-        cache.put_facts(*stored[path], computed)
-        known[path] = NO_FACTS if computed is None else computed[1]  # what put_facts keeps
+
+    def store_facts(index: int, computed: tuple[str, str] | None) -> str:
+        # Written as they arrive: the facts' text leaves memory before the lint pass forks
+        # its workers, and the run keeps each file's digest.
+        cache.put_facts(*stored[new[index]], computed)
+        cache.save_if_many()
+        return NO_FACTS if computed is None else computed[1]  # what put_facts keeps
+
+    for index, found in enumerate(map_files(_encoded_facts_job, contents, new, jobs, "indexing", store_facts)):
+        known[new[index]] = store_facts(index, None) if found is None else found  # None: its worker died
     if new:
-        cache.save()  # the facts' JSON leaves memory before the lint pass forks its workers
+        cache.save()
     # Each module's facts digest, for the file build_project keeps under that name.
     digests: dict[str, str] = {}
     kept: dict[str, Path] = {}  # module name -> the file whose facts the project uses
@@ -513,8 +514,8 @@ def _lint_files_cached(
 
     # Results and answers are stored as they arrive, and written in batches while the
     # run lints: the parent keeps the findings to report, not what each file read.
-    def learned(batch: list) -> None:
-        cache.put_answers(str(settings.root), batch, project_digests)
+    def learned(packed: bytes) -> None:
+        cache.put_answers(packed)
         cache.save_if_many()
 
     def settled(path: Path, file_result: FileResult) -> None:

@@ -44,10 +44,11 @@ import re
 import secrets
 import sqlite3
 import stat as stat_module
-import sys
 import time
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import fastapi_lint
@@ -81,6 +82,10 @@ _BATCH = 500  # parameters per query (SQLite allows 999 in old builds)
 # Results and answers waiting for the store past which a run writes them while it lints
 # (``save_if_many``): a cold run's would otherwise all wait in memory for its last write.
 _PENDING_ROWS = 20_000
+_PENDING_ANSWER_BYTES = 2_000_000  # of StoreAnswers' compressed rows: about 30,000 answers
+# Likewise facts, by the size of their text (a cold run's whole project's are 116 MB on the
+# benchmark corpus: kept to its end, the workers forked for the lint inherited them).
+_PENDING_FACTS_CHARS = 8_000_000
 # Past this many lookups of one question (or share) name in a run, its stored answers are
 # read in one query: an index rebuilt after an edit asks for every module's share.
 _ANSWERS_ONE_BY_ONE = 32
@@ -133,6 +138,70 @@ def _question_key(project: str, name: str, args: tuple) -> str:
     if all(type(arg) is str or (type(arg) is tuple and all(type(item) is str for item in arg)) for arg in args):
         return content_hash(b"s" + json.dumps([project, name, *args]).encode("ascii"))
     return content_hash(codec.dumps((project, name, args)).encode("ascii"))
+
+
+def _spell_answer(project: str, digests: ProjectDigests, learned: Learned) -> str | None:
+    """A learnt answer of the project rooted at ``project`` as the store's row, a JSON array
+    (key, name, modules, deps, answer digest, questions, data); None when the store cannot
+    keep its value (it is asked again next time)."""
+    name, args, value, (modules, questions), answer = learned
+    try:
+        key = _question_key(project, name, args)
+        data = codec.dumps(value)
+    except (TypeError, ValueError):
+        return None
+    reads = digests.spelled_reads.get(modules)  # answers share few read sets
+    if reads is None:
+        reads = digests.spelled_reads[modules] = (json.dumps(sorted(modules), ensure_ascii=True),
+                                                  digests.dependencies(modules))
+    questions_text = digests.spelled_questions.get(questions)  # and few sets of questions
+    if questions_text is None:
+        questions_text = digests.spelled_questions[questions] = codec.dumps(questions) if questions else ""
+    return json.dumps([key, name, *reads, answer, questions_text, data], ensure_ascii=True)
+
+
+class StoreAnswers(Answers):
+    """The answers of a run with a store: each learnt one is spelled as the store's row when
+    it is learnt and kept compressed, and ``drain`` gives those bytes (what
+    ``Cache.put_answers`` takes). A worker's first result carries every share of the
+    indexes it swept (80,000 on the corpus): as objects, then as text, they left 35 MB of
+    its memory fragmented; compressed, they are 5 MB, and cross to the parent as one."""
+
+    def __init__(self, spell: Callable[[Learned], str | None], known=None, known_digest=None,
+                 teaches_sweep: Callable[[], bool] = lambda: True):
+        super().__init__(known, known_digest, teaches_sweep)
+        self._spell = spell
+        self._packer = None
+        self._packed: list[bytes] = []
+
+    def learn(self, name: str, args: tuple, value: object, deps: AnswerDeps, digest: str = "") -> None:
+        line = self._spell((name, args, value, deps, digest))
+        if line is None:
+            return
+        if self._packer is None:
+            self._packer = zlib.compressobj(1)
+        self._packed.append(self._packer.compress(line.encode("ascii") + b"\n"))
+
+    def drain(self) -> bytes:
+        if self._packer is None:
+            return b""
+        self._packed.append(self._packer.flush())
+        packed, self._packer, self._packed = b"".join(self._packed), None, []
+        return packed
+
+    def for_workers(self, teaches_sweep: Callable[[], bool]) -> StoreAnswers:
+        return StoreAnswers(self._spell, teaches_sweep=teaches_sweep)
+
+
+def _answer_rows(pending: list[bytes]) -> Iterator[list[str]]:
+    """The rows ``StoreAnswers.drain`` packed, one at a time."""
+    for packed in pending:
+        text = zlib.decompress(packed).decode("ascii")
+        start = 0
+        while start < len(text):
+            end = text.index("\n", start)
+            yield json.loads(text[start:end])
+            start = end + 1
 
 
 def _blob(name: str) -> bytes:
@@ -252,16 +321,13 @@ class Cache:
         self._pid = os.getpid()
         self._files: dict[str, tuple[str, str]] = {}
         self._facts: dict[tuple[str, str], tuple[str, str | None]] = {}
+        self._facts_chars = 0  # the text of ``_facts``
         self._results: dict[str, tuple[str, str, str, str, str, str]] = {}
         self._questions: dict[str, str] = {}  # path -> its result's questions, to write ("": none)
         self._forget: set[tuple[str, str]] = set()
         self._groups: dict[str, str] = {}  # id -> data, to write
-        # key -> (name, modules, deps, answer, questions, data), to write
-        self._answers: dict[str, tuple[str, str, str, str, str, str]] = {}
-        self._spelled_reads: dict[frozenset[str], tuple[str, str]] = {}  # an answer's modules -> (as stored, deps)
-        self._spelled_for: ProjectDigests | None = None  # the project _spelled_reads is for
-        self._answered: set[str] = set()  # keys of the questions this run answered for that project
-        self._spelled_questions: dict[frozenset, str] = {}  # an answer's questions -> as stored
+        self._answers: list[bytes] = []  # answers to write, as StoreAnswers packs them
+        self._answer_bytes = 0  # the size of ``_answers``
         self._answer_asks: dict[str, int] = {}  # lookups per question name this run
         self._stored_answers: dict[str, dict[str, tuple]] = {}  # name -> key -> row, for names read in bulk
         self._decoded_questions: dict[str, frozenset] = {}  # a stored answer's questions by spelling
@@ -452,7 +518,7 @@ class Cache:
                 ((group, data, self._mac("groups", group, data)) for group, data in self._groups.items()))
             connection.executemany(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                ((key, *entry, self._mac("answers", key, *entry)) for key, entry in self._answers.items()))
+                ((*row, self._mac("answers", *row)) for row in _answer_rows(self._answers)))
             for table in ("facts", "facts_data"):
                 connection.executemany(f"DELETE FROM {table} WHERE module = ? AND hash = ?",
                                        [(_blob(module), hashed) for module, hashed in sorted(self._forget)])
@@ -469,15 +535,18 @@ class Cache:
         self._stored_answers.clear()
         self._files.clear()
         self._facts.clear()
+        self._facts_chars = 0
         self._results.clear()
         self._questions.clear()
         self._forget.clear()
         self._groups.clear()
         self._answers.clear()
+        self._answer_bytes = 0
 
     def save_if_many(self) -> None:
-        """``save()`` when many results and answers wait to be written."""
-        if len(self._results) + len(self._answers) >= _PENDING_ROWS:
+        """``save()`` when many results, answers or facts wait to be written."""
+        if len(self._results) >= _PENDING_ROWS or self._answer_bytes >= _PENDING_ANSWER_BYTES \
+                or self._facts_chars >= _PENDING_FACTS_CHARS:
             self.save()
 
     def close(self) -> None:
@@ -544,6 +613,7 @@ class Cache:
         """``encoded``: what ``encode_facts`` gives; None when the file has none
         (unreadable, too large), remembered as ``NO_FACTS`` so later runs do not try again."""
         self._facts[(module, hashed)] = (NO_FACTS, None) if encoded is None else (encoded[1], encoded[0])
+        self._facts_chars += 0 if encoded is None else len(encoded[0])
 
     def get_result(self, path: Path, key: tuple, shown: str, digests: ProjectDigests) -> Lookup:
         """The stored result if its key matches and the facts it read are unchanged; when
@@ -646,11 +716,12 @@ class Cache:
     # a later run reuses an answer while none of those modules changed, instead of walking
     # the project again (a one-file edit then decodes only the facts its own lint reads).
 
-    def answers(self, project: str, digests: ProjectDigests) -> Answers:
+    def answers(self, project: str, digests: ProjectDigests) -> StoreAnswers:
         """This run's view of the answers stored for the project rooted at ``project`` (one
         store may serve several: ``--cache-dir``), ``digests`` being its modules."""
-        return Answers(lambda name, args: self._known_answer(project, name, args, digests),
-                       lambda name, args: self._known_digest(project, name, args, digests))
+        return StoreAnswers(partial(_spell_answer, project, digests),
+                            lambda name, args: self._known_answer(project, name, args, digests),
+                            lambda name, args: self._known_digest(project, name, args, digests))
 
     def _known_answer(self, project: str, name: str, args: tuple,
                       digests: ProjectDigests) -> tuple[object, AnswerDeps] | None:
@@ -731,33 +802,12 @@ class Cache:
                 if not _stale(row[1:], every)}
         return bulk.get(key)
 
-    def put_answers(self, project: str, learned: list[Learned], digests: ProjectDigests) -> None:
-        """Keep answers to write, as the store's text, as they come (a run hands them over
-        in batches while it lints: the objects are gone once spelled); a question already
-        answered in this run, written since or not, keeps its first answer (every worker
-        learns the shares of the indexes it builds: the same answer)."""
-        if self._spelled_for is not digests:  # another project's answers (one store serves several)
-            self._spelled_reads, self._spelled_for, self._answered = {}, digests, set()
-            self._spelled_questions = {}
-        spelled = self._spelled_reads  # answers share few read sets
-        asked = self._spelled_questions  # and few sets of questions
-        for name, args, value, (modules, questions), answer in learned:
-            try:
-                key = _question_key(project, name, args)
-                if key in self._answered:
-                    continue
-                self._answered.add(key)
-                data = codec.dumps(value)
-            except TypeError:
-                continue  # not storable: asked again next time
-            reads = spelled.get(modules)
-            if reads is None:
-                reads = spelled[modules] = (json.dumps(sorted(modules), ensure_ascii=True),
-                                            digests.dependencies(modules))
-            questions_text = asked.get(questions)
-            if questions_text is None:
-                questions_text = asked[questions] = codec.dumps(questions) if questions else ""
-            self._answers[key] = (sys.intern(name), *reads, answer, questions_text, data)
+    def put_answers(self, packed: bytes) -> None:
+        """Keep answers to write, as ``StoreAnswers.drain`` gives them. A question answered
+        twice in a run (by two workers) is written with the last answer: the same one."""
+        if packed:
+            self._answers.append(packed)
+            self._answer_bytes += len(packed)
 
     # Shared groups of reads (project.ReadGroup) are stored once, in their own rows, and
     # referred to by the digest of their content.
@@ -835,6 +885,10 @@ class ProjectDigests:
         self._groups: dict[int, tuple[ReadGroup, str]] = {}
         # stored answers' read sets as the store spells them -> (the set, its dependencies now)
         self.reads_of_text: dict[str, tuple[frozenset[str], str]] = {}
+        # learnt answers' read sets -> (as the store spells them, their dependencies), and
+        # their questions -> as the store spells them (``_spell_answer``)
+        self.spelled_reads: dict[frozenset[str], tuple[str, str]] = {}
+        self.spelled_questions: dict[frozenset, str] = {}
 
     @cached_property
     def every(self) -> str:

@@ -333,6 +333,7 @@ class Project(Resolver):
         # answers are the empty set, and every frozenset costs 200 bytes.
         self._read_sets: dict[frozenset, frozenset] = {}
         self._swept = False  # see _sweep
+        self._learning_shares = True  # False while a sweep another process teaches runs
 
     def with_module(self, facts: ModuleFacts) -> Project:
         """The same project with one module's facts replaced (after a fix rewrote it)."""
@@ -495,7 +496,8 @@ class Project(Resolver):
                 self._memo[key] = (value, self._shared(_recorded(replayed)))
             else:
                 value = self.memo(key, compute)
-                self.answers.learn(name, (module,), value, self._deps_of(self._memo[key][1]))
+                if self._learning_shares:
+                    self.answers.learn(name, (module,), value, self._deps_of(self._memo[key][1]))
                 return value
         return self.memo(key, compute)
 
@@ -521,6 +523,7 @@ class Project(Resolver):
         self._swept = True  # decided: the store's shares, or a sweep
         if self._shares_stored():
             return
+        self._learning_shares = self.answers is None or self.answers.teaches_sweep()
         self._reads.append(set())
         try:
             # Last module first: what stays decoded afterwards is the first modules, the
@@ -530,6 +533,7 @@ class Project(Resolver):
                     self.share(name, module)
         finally:
             self._reads.pop()
+            self._learning_shares = True
 
     def _shares_stored(self) -> bool:
         """Whether the store holds most modules' shares (a run after an edit, one file from
@@ -582,9 +586,14 @@ class Answers:
     keep), with its digest when it answers a question ("" for a module's share)."""
 
     def __init__(self, known: Callable[[str, tuple], tuple[object, AnswerDeps] | None] | None = None,
-                 known_digest: Callable[[str, tuple], tuple[str, AnswerDeps] | None] | None = None):
+                 known_digest: Callable[[str, tuple], tuple[str, AnswerDeps] | None] | None = None,
+                 teaches_sweep: Callable[[], bool] = lambda: True):
         self._known = known
         self._known_digest = known_digest
+        # Whether the shares a sweep computes are learnt here (``Project._sweep``): each of a
+        # run's workers sweeps, with the same shares; one hands them to the store, the
+        # others' would only cross to the parent to be dropped (80,000 on the corpus).
+        self.teaches_sweep = teaches_sweep
         self.learned: list[Learned] = []
 
     def known(self, name: str, args: tuple) -> tuple[object, AnswerDeps] | None:
@@ -599,6 +608,10 @@ class Answers:
     def drain(self) -> list[Learned]:
         learned, self.learned = self.learned, []
         return learned
+
+    def for_workers(self, teaches_sweep: Callable[[], bool]) -> Answers:
+        """What a run's workers learn in (the parent keeps what the store knows)."""
+        return Answers(teaches_sweep=teaches_sweep)
 
 
 def _recorded(reads) -> frozenset:

@@ -60,6 +60,7 @@ _progress: ContextVar[Callable[[int, int, str], None] | None] = ContextVar("prog
 _critical = 0  # > 0 inside critical_section()
 _deferred: int | None = None  # a stop signal that arrived inside a critical section
 _inherited: list = []  # the parent's ends of the pipes of running workers (closed in a forked worker)
+_claim = None  # in a worker: its run's shared flag (claim_once)
 
 
 @contextlib.contextmanager
@@ -69,6 +70,20 @@ def reporting_progress(callback: Callable[[int, int, str], None]):
         yield
     finally:
         _progress.reset(token)
+
+
+def claim_once() -> bool:
+    """True in exactly one process of a ``map_files`` run on workers, the first to ask (and
+    there only once); always True outside workers. For work every worker does alike, whose
+    product one of them is enough to hand over."""
+    flag = _claim
+    if flag is None:
+        return True
+    with flag.get_lock():
+        if flag.value:
+            return False
+        flag.value = 1
+        return True
 
 
 def default_jobs() -> int:
@@ -242,6 +257,10 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
     results: list = [None] * len(items)
     done = 0
     mp_context = _mp_context()
+    try:
+        claim = mp_context.Value("b", 0)  # claim_once's, for this run's workers
+    except OSError:  # no shared memory or semaphores here: every worker claims
+        claim = None
     workers: list[_Worker] = []
     # Each death settles at least the item it happened on; still, never start workers forever.
     starts_left = len(items) + jobs
@@ -254,7 +273,8 @@ def _map_on_workers(function: Callable, context: Any, items: Sequence, jobs: int
         starts_left -= 1
         parent_end, child_end = mp_context.Pipe()
         process = mp_context.Process(
-            target=_work, args=(function, context, child_end, os.getpid()), daemon=True, name="fastapi-lint worker"
+            target=_work, args=(function, context, child_end, os.getpid(), claim), daemon=True,
+            name="fastapi-lint worker",
         )
         _inherited.append(parent_end)  # a forked worker closes it, its own end included
         with stops_held():  # until the worker is on the list (it unblocks its own once set up)
@@ -427,9 +447,10 @@ def _kill(workers: list[_Worker]) -> None:
 # ---------------------------------------------------------------- the worker's side
 
 
-def _work(function: Callable, context: Any, connection, parent: int) -> None:
+def _work(function: Callable, context: Any, connection, parent: int, claim) -> None:
     """A worker's life: chunks in, one result per item out, until told to stop."""
-    global _deferred
+    global _deferred, _claim
+    _claim = claim
     for inherited in _inherited:  # forked: the parent's ends of the pipes, this one's included
         with contextlib.suppress(OSError):
             inherited.close()

@@ -96,6 +96,20 @@ def test_a_project_whose_store_holds_the_shares_replays_only_the_index_walked() 
     assert all((name, module) in project._memo for name in SHARES for module in sources)
 
 
+def test_of_a_run_s_workers_one_teaches_the_shares_of_its_sweep() -> None:
+    """Every worker sweeps, alike; the shares cross to the parent from one of them."""
+    from fastapi_lint.project import SHARES, Answers
+
+    sources = {f"app.m{index}": "x = 1\n" for index in range(16)}
+    for teaches in (True, False):
+        project = _deferred_project(sources, 1, [])
+        project.answers = Answers(teaches_sweep=lambda: teaches)
+        list(project.shares("dependency_qualnames_in"))
+        assert all((name, module) in project._memo for name in SHARES for module in sources)  # swept either way
+        learnt = sorted((name, args) for name, args, *_ in project.answers.drain())
+        assert learnt == (sorted((name, (module,)) for name in SHARES for module in sources) if teaches else [])
+
+
 def test_whether_the_facts_fit_is_judged_from_modules_spread_over_the_project() -> None:
     """One heavy module (an app importing every router) read first does not make a project
     of small modules sweep; a project of heavy modules does."""

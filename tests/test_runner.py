@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import time
 
-from fastapi_lint.runner import map_files
+from fastapi_lint.runner import claim_once, map_files
 
 HEAVY = {0, 3, 9}  # spread over the first chunks: without the rule, two start together
 
@@ -18,6 +18,19 @@ def _timed(context: tuple[float, frozenset[int]], item: int) -> tuple[int, int, 
     start = time.monotonic()
     time.sleep(delay * (20 if item in heavy else 1))
     return item, os.getpid(), start, time.monotonic()
+
+
+def _claims(delay: float, item: int) -> tuple[int, bool]:
+    time.sleep(delay)  # both workers busy at once
+    return os.getpid(), claim_once()
+
+
+def test_exactly_one_worker_of_a_run_claims_and_each_run_claims_afresh() -> None:
+    for _ in range(2):
+        results = map_files(_claims, 0.01, list(range(64)), jobs=2)
+        assert sum(claimed for _, claimed in results) == 1
+        assert len({pid for pid, _ in results}) == 2
+    assert all(claimed for _, claimed in map_files(_claims, 0, list(range(3)), jobs=1))  # no workers: always
 
 
 def test_heavy_items_are_worked_on_one_at_a_time_while_other_work_remains() -> None:
