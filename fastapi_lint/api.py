@@ -73,9 +73,9 @@ class FixMode:
 
 def display_path(path: Path) -> str:
     """The path as reports show it: relative to the working directory when inside it."""
-    absolute, cwd = os.path.abspath(path), os.getcwd()
-    if absolute.startswith(cwd.rstrip(os.sep) + os.sep):
-        return os.path.relpath(absolute, cwd).replace(os.sep, "/")
+    absolute, inside = os.path.abspath(path), os.getcwd().rstrip(os.sep) + os.sep
+    if absolute.startswith(inside):
+        return absolute[len(inside):].replace(os.sep, "/")  # what relpath gives, without its cost
     return path.as_posix()
 
 

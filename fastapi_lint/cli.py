@@ -18,7 +18,7 @@ from fastapi_lint.config import SEVERITY_LEVELS, load_settings, with_overrides
 from fastapi_lint.errors import UsageError
 from fastapi_lint.projects import SettingsResolver
 from fastapi_lint.report import FORMATS, reporter
-from fastapi_lint.report.encoding import ERRORS as OUTPUT_ERRORS, lenient
+from fastapi_lint.report.encoding import ERRORS as OUTPUT_ERRORS, lenient, written_in_blocks
 from fastapi_lint.report.escape import diff_name, escape
 
 # The linting machinery (libcst, the rules, rich) is imported by the commands that use it:
@@ -282,12 +282,13 @@ def check(
 
 def _report(result, stream, output_format: str, statistics: bool, options: dict) -> None:
     """The report in ``output_format``; with ``--statistics``, the counts per rule instead."""
-    if statistics:
-        from fastapi_lint.report import statistics as per_rule
+    with written_in_blocks(stream):
+        if statistics:
+            from fastapi_lint.report import statistics as per_rule
 
-        per_rule.report(result, stream, output_format)
-    else:
-        reporter(output_format)(result, stream, options)
+            per_rule.report(result, stream, output_format)
+        else:
+            reporter(output_format)(result, stream, options)
 
 
 def _note(hidden: bool, message: str, err: bool = True) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import pytest
 
+from fastapi_lint.api import RunResult
 from fastapi_lint.config import DEFAULT_DOCS_URL
+from fastapi_lint.diagnostics import Diagnostic, FileResult, Location, Severity
 
 from conftest import invoke
 
@@ -247,3 +250,33 @@ def test_text_links_only_a_plain_http_docs_url(in_tmp):
     coloured = invoke("--select", "FAPI101", "unlinked.py", env={"TTY_COMPATIBLE": "1"}).stdout
     assert "\x1b]8;" not in coloured
     assert "file:///etc/FAPI101" in coloured  # still shown as text
+
+
+class _CountingRaw(io.RawIOBase):
+    def __init__(self):
+        self.writes, self.data = 0, b""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.writes += 1
+        self.data += bytes(data)
+        return len(data)
+
+
+def test_a_report_to_an_unbuffered_stream_is_written_in_blocks() -> None:
+    # What PYTHONUNBUFFERED makes of stdout: a text layer writing through to the raw file.
+    from fastapi_lint.cli import _report
+
+    raw = _CountingRaw()
+    stream = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
+    diagnostics = [Diagnostic("app/main.py", Location(line, 1), Location(line, 5), "FAPI101", "blocking-call",
+                              f"finding {line}", Severity.ERROR, "https://example.invalid/FAPI101", None)
+                   for line in range(1, 2001)]
+    result = RunResult([FileResult("app/main.py", diagnostics)])
+    _report(result, stream, "text", False, {"docs_url": None, "fail_on": Severity.INFO, "quiet": False})
+    assert stream.write_through  # as it was
+    text = raw.data.decode()
+    assert text.count("finding ") == 2000 and "finding 2000" in text
+    assert raw.writes < 50  # blocks, not a write per line
