@@ -83,9 +83,10 @@ _BATCH = 500  # parameters per query (SQLite allows 999 in old builds)
 # (``save_if_many``): a cold run's would otherwise all wait in memory for its last write.
 _PENDING_ROWS = 20_000
 _PENDING_ANSWER_BYTES = 2_000_000  # of StoreAnswers' compressed rows: about 30,000 answers
-# Likewise facts, by the size of their text (a cold run's whole project's are 116 MB on the
-# benchmark corpus: kept to its end, the workers forked for the lint inherited them).
-_PENDING_FACTS_CHARS = 8_000_000
+# Likewise facts and results, by the size of their text (a cold run's whole project's facts
+# are 116 MB on the benchmark corpus: kept to its end, the workers forked for the lint
+# inherited them; its results' questions are 27 MB).
+_PENDING_TEXT_CHARS = 8_000_000
 # Past this many lookups of one question (or share) name in a run, its stored answers are
 # read in one query: an index rebuilt after an edit asks for every module's share.
 _ANSWERS_ONE_BY_ONE = 32
@@ -321,7 +322,7 @@ class Cache:
         self._pid = os.getpid()
         self._files: dict[str, tuple[str, str]] = {}
         self._facts: dict[tuple[str, str], tuple[str, str | None]] = {}
-        self._facts_chars = 0  # the text of ``_facts``
+        self._pending_chars = 0  # the text of ``_facts`` and ``_results`` (findings, questions)
         self._results: dict[str, tuple[str, str, str, str, str, str]] = {}
         self._questions: dict[str, str] = {}  # path -> its result's questions, to write ("": none)
         self._forget: set[tuple[str, str]] = set()
@@ -535,7 +536,7 @@ class Cache:
         self._stored_answers.clear()
         self._files.clear()
         self._facts.clear()
-        self._facts_chars = 0
+        self._pending_chars = 0
         self._results.clear()
         self._questions.clear()
         self._forget.clear()
@@ -546,7 +547,7 @@ class Cache:
     def save_if_many(self) -> None:
         """``save()`` when many results, answers or facts wait to be written."""
         if len(self._results) >= _PENDING_ROWS or self._answer_bytes >= _PENDING_ANSWER_BYTES \
-                or self._facts_chars >= _PENDING_FACTS_CHARS:
+                or self._pending_chars >= _PENDING_TEXT_CHARS:
             self.save()
 
     def close(self) -> None:
@@ -613,7 +614,7 @@ class Cache:
         """``encoded``: what ``encode_facts`` gives; None when the file has none
         (unreadable, too large), remembered as ``NO_FACTS`` so later runs do not try again."""
         self._facts[(module, hashed)] = (NO_FACTS, None) if encoded is None else (encoded[1], encoded[0])
-        self._facts_chars += 0 if encoded is None else len(encoded[0])
+        self._pending_chars += 0 if encoded is None else len(encoded[0])
 
     def get_result(self, path: Path, key: tuple, shown: str, digests: ProjectDigests) -> Lookup:
         """The stored result if its key matches and the facts it read are unchanged; when
@@ -711,6 +712,7 @@ class Cache:
             json.dumps(modules, ensure_ascii=True),
             content_hash(questions_text.encode("utf-8", "surrogatepass")) if questions_text else "")
         self._questions[absolute] = questions_text
+        self._pending_chars += len(questions_text) + len(self._results[absolute][3])
 
     # Answers of the project's questions (project.query), kept with the modules each read:
     # a later run reuses an answer while none of those modules changed, instead of walking
