@@ -646,3 +646,27 @@ def test_a_question_not_kept_is_answered_at_each_ask_and_still_read_and_learnt(m
     assert not [key for key in project._memo if key[:2] == ("query", name)]
     assert [(learnt[0], learnt[1], learnt[2]) for learnt in project.answers.drain() if learnt[0] == name] == [
         (name, ("app.get_db",), True)] * 2
+
+
+def test_the_shares_a_sweep_on_workers_learns_reach_the_store(tmp_path: Path, monkeypatch) -> None:
+    """Every worker sweeps the indexes alike when the facts may not fit (here: a budget of
+    one object); one of them hands the shares over, packed, and the store keeps each."""
+    from fastapi_lint.project import SHARES
+
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for index in range(40):
+        (package / f"r{index}.py").write_text(
+            "from fastapi import APIRouter, Depends\n\nrouter = APIRouter()\n\n\ndef dep():\n    return 1\n\n\n"
+            f"@router.get('/r{index}')\nasync def read(value=Depends(dep)):\n    return value\n")
+    monkeypatch.setattr(fastapi_lint.api, "DECODED_FACTS_BUDGET", 1)
+    monkeypatch.setattr(fastapi_lint.api, "DECODED_FACTS_PER_MODULE", 0)
+    settings = Settings(root=tmp_path)
+    first = lint_paths([tmp_path], settings, jobs=2, cache=Cache(tmp_path / CACHE_DIR_NAME))
+    with sqlite3.connect(next((tmp_path / CACHE_DIR_NAME).glob(f"*/{STORE_NAME}"))) as store:
+        stored = store.execute("SELECT name, count(*) FROM answers GROUP BY name").fetchall()
+    modules = 41  # app and its 40 routers
+    assert {name: count for name, count in stored if name in SHARES} == {name: modules for name in SHARES}
+    again = lint_paths([tmp_path], settings, jobs=2, cache=Cache(tmp_path / CACHE_DIR_NAME))
+    assert [d.sort_key for d in again.diagnostics] == [d.sort_key for d in first.diagnostics]
