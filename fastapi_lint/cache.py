@@ -168,7 +168,9 @@ class StoreAnswers(Answers):
     indexes it swept (80,000 on the corpus): as objects, then as text, they left 35 MB of
     its memory fragmented; compressed, they are 5 MB, and cross to the parent as one."""
 
-    def __init__(self, spell: Callable[[Learned], str | None], known=None, known_digest=None,
+    def __init__(self, spell: Callable[[Learned], str | None],
+                 known: Callable[[str, tuple], tuple[object, AnswerDeps] | None] | None = None,
+                 known_digest: Callable[[str, tuple], tuple[str, AnswerDeps] | None] | None = None,
                  teaches_sweep: Callable[[], bool] = lambda: True):
         super().__init__(known, known_digest, teaches_sweep)
         self._spell = spell
@@ -707,12 +709,13 @@ class Cache:
         questions = frozenset(item for item in result.reads if isinstance(item, tuple))
         questions_text = codec.dumps(questions) if questions else ""
         absolute = os.path.abspath(path)
+        data = codec.dumps(stored)
         self._results[absolute] = (
-            digest(key), digests.dependencies(result.reads), digests.every, codec.dumps(stored),
+            digest(key), digests.dependencies(result.reads), digests.every, data,
             json.dumps(modules, ensure_ascii=True),
             content_hash(questions_text.encode("utf-8", "surrogatepass")) if questions_text else "")
         self._questions[absolute] = questions_text
-        self._pending_chars += len(questions_text) + len(self._results[absolute][3])
+        self._pending_chars += len(data) + len(questions_text)
 
     # Answers of the project's questions (project.query), kept with the modules each read:
     # a later run reuses an answer while none of those modules changed, instead of walking
